@@ -1,0 +1,11 @@
+"""Local development: DEBUG on, embedded SQLite, a fixed development key (never used in production)."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-" + "x" * 40)
+VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,15 @@
+"""Tests: fast hashing, immediate tasks, in-memory mail. DATABASE_URL picks PostgreSQL when set."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+SECRET_KEY = "test-only-insecure-key-" + "x" * 40
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = VAR_DIR / "test-media" / str(os.getpid())
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("vyzov.core.urls")),
+    path("", include("vyzov.territories.urls")),
+    path("accounts/", include("vyzov.accounts.urls")),
+    path("api/", include("vyzov.api.urls")),
+]
+
+handler400 = "vyzov.core.views.bad_request"
+handler403 = "vyzov.core.views.permission_denied"
+handler404 = "vyzov.core.views.page_not_found"
+handler500 = "vyzov.core.views.server_error"

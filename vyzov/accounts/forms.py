@@ -1,0 +1,168 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+
+from vyzov.core.forms import StyledForm, StyledFormMixin
+from vyzov.territories.models import FederalDistrict, Municipality, Organization, Subject
+
+from .access import ROLE_RANK, Perm, grants_with, scope
+from .models import Role, ScopeLevel, User
+from .services import grant_build
+
+
+class LoginForm(StyledFormMixin, AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Неверное имя пользователя или пароль.",
+        "inactive": "Учётная запись заблокирована.",
+    }
+
+
+class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
+    pass
+
+
+class UserFilterForm(StyledForm):
+    q = forms.CharField(label="Поиск (ФИО, имя входа, почта)", required=False, max_length=100)
+    role = forms.ChoiceField(label="Роль", required=False, choices=[("", "Все роли"), *Role.choices])
+
+
+class GrantFieldsForm(StyledForm):
+    """Role and territory. Offers only roles below the actor's own and territories within their scope;
+    anything else posted by hand is an invalid choice. The level follows from the most specific
+    territory given."""
+
+    role = forms.ChoiceField(label="Роль", choices=())
+    district = forms.ModelChoiceField(
+        label="Федеральный округ", required=False, queryset=FederalDistrict.objects.none()
+    )
+    subject = forms.ModelChoiceField(label="Субъект РФ", required=False, queryset=Subject.objects.none())
+    municipality = forms.ModelChoiceField(
+        label="Муниципальное образование", required=False, queryset=Municipality.objects.none()
+    )
+    organization = forms.ModelChoiceField(
+        label="Организация", required=False, queryset=Organization.objects.none()
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        manager_grants = grants_with(actor, Perm.USERS_MANAGE)
+        is_federal = any(g.role == Role.FEDERAL_ADMIN for g in manager_grants)
+        top_rank = max((ROLE_RANK[g.role] for g in manager_grants), default=0)
+        self.fields["role"].choices = [
+            ("", "— выберите роль —"),
+            *[(value, label) for value, label in Role.choices if is_federal or ROLE_RANK[value] < top_rank],
+        ]
+        self.fields["district"].queryset = scope(actor, FederalDistrict.objects.all(), Perm.USERS_MANAGE)
+        subjects = scope(actor, Subject.objects.all(), Perm.USERS_MANAGE)
+        self.fields["subject"].queryset = subjects
+        for name in ("subject",):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": reverse_lazy("accounts:territory_options"),
+                    "hx-target": "#territory-options",
+                    "hx-select": "#territory-options",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "this",
+                }
+            )
+        # Municipalities and organisations of the chosen subject only (thousands in the country).
+        subject_id = self.data.get(self.add_prefix("subject")) or self.initial.get("subject")
+        if not subject_id and subjects.count() == 1:
+            subject_id = subjects.get().pk
+            self.initial["subject"] = subject_id
+        municipalities = scope(actor, Municipality.objects.all(), Perm.USERS_MANAGE)
+        organizations = scope(actor, Organization.objects.filter(is_active=True), Perm.USERS_MANAGE)
+        try:
+            subject_id = int(subject_id) if subject_id else None
+        except (TypeError, ValueError):
+            subject_id = None
+        self.fields["municipality"].queryset = (
+            municipalities.filter(subject_id=subject_id) if subject_id else municipalities.none()
+        )
+        self.fields["organization"].queryset = (
+            organizations.filter(subject_id=subject_id) if subject_id else organizations.none()
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or not cleaned.get("role"):
+            return cleaned
+        if cleaned.get("organization"):
+            level = ScopeLevel.ORGANIZATION
+        elif cleaned.get("municipality"):
+            level = ScopeLevel.MUNICIPALITY
+        elif cleaned.get("subject"):
+            level = ScopeLevel.SUBJECT
+        elif cleaned.get("district"):
+            level = ScopeLevel.DISTRICT
+        else:
+            level = ScopeLevel.COUNTRY
+        try:
+            self.grant = grant_build(
+                role=cleaned["role"],
+                level=level,
+                district=cleaned.get("district"),
+                subject=cleaned.get("subject"),
+                municipality=cleaned.get("municipality"),
+                organization=cleaned.get("organization"),
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                [message for messages in error.message_dict.values() for message in messages]
+            ) from None
+        return cleaned
+
+
+class UserCreateForm(GrantFieldsForm):
+    username = forms.RegexField(
+        label="Имя входа",
+        max_length=150,
+        regex=r"^[a-z0-9_.-]+$",
+        error_messages={
+            "invalid": "Имя входа — строчные латинские буквы, цифры, точка, дефис, подчёркивание."
+        },
+    )
+    full_name = forms.CharField(label="ФИО", max_length=200)
+    email = forms.EmailField(label="Электронная почта", max_length=254)
+    position = forms.CharField(label="Должность", max_length=200, required=False)
+    phone = forms.CharField(label="Телефон", max_length=50, required=False)
+    password1 = forms.CharField(
+        label="Пароль", widget=forms.PasswordInput, strip=False, help_text="Не короче 12 символов."
+    )
+    password2 = forms.CharField(label="Пароль ещё раз", widget=forms.PasswordInput, strip=False)
+
+    field_order = ["username", "full_name", "email", "position", "phone", "password1", "password2", "role"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError("Пользователь с таким именем входа уже есть.")
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", "Пароли не совпадают.")
+        return cleaned
+
+
+class UserUpdateForm(StyledForm):
+    full_name = forms.CharField(label="ФИО", max_length=200)
+    email = forms.EmailField(label="Электронная почта", max_length=254)
+    position = forms.CharField(label="Должность", max_length=200, required=False)
+    phone = forms.CharField(label="Телефон", max_length=50, required=False)
+
+
+class SetPasswordForm(StyledForm):
+    password1 = forms.CharField(
+        label="Новый пароль", widget=forms.PasswordInput, strip=False, help_text="Не короче 12 символов."
+    )
+    password2 = forms.CharField(label="Новый пароль ещё раз", widget=forms.PasswordInput, strip=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", "Пароли не совпадают.")
+        return cleaned

@@ -1,0 +1,66 @@
+"""Reads of users and grants, scoped by the access policy (a user is visible through their grants)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from vyzov.core.text import normalize_for_search
+
+from .access import NotInScope, Perm, ScopeLevel, get_in_scope, grants_with, scope
+from .models import Grant, User
+
+
+def _visible_users(actor) -> QuerySet[User]:
+    users = User.objects.all()
+    if any(g.level == ScopeLevel.COUNTRY for g in grants_with(actor, Perm.USERS_MANAGE)):
+        return users  # a federal admin also sees users who have no grant yet
+    granted = scope(actor, Grant.objects.all(), Perm.USERS_MANAGE).values("user_id")
+    return users.filter(pk__in=granted)
+
+
+def user_list(*, actor, filters: dict | None = None) -> QuerySet[User]:
+    filters = filters or {}
+    qs = (
+        _visible_users(actor)
+        .select_related("home_subject")
+        .prefetch_related(
+            Prefetch(
+                "grants",
+                queryset=Grant.objects.select_related("district", "subject", "municipality", "organization"),
+            )
+        )
+    )
+    if filters.get("q"):
+        qs = qs.filter(search_name__contains=normalize_for_search(filters["q"]))
+    if filters.get("role"):
+        qs = qs.filter(grants__role=filters["role"]).distinct()
+    if filters.get("is_active") in (True, False):
+        qs = qs.filter(is_active=filters["is_active"])
+    return qs.order_by("full_name", "username")
+
+
+def user_get(*, actor, pk) -> User:
+    """A user visible to the actor as a manager; anyone else is a 404."""
+    qs = _visible_users(actor).select_related("home_subject")
+    try:
+        return qs.get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise NotInScope() from None
+
+
+def user_grants(*, user: User) -> list[Grant]:
+    return list(user.grants.select_related("district", "subject", "municipality", "organization"))
+
+
+def user_count_for_territory(*, actor, subject=None) -> int | None:
+    """How many users work in a territory, for managers only (None when the actor may not know)."""
+    granted = scope(actor, Grant.objects.all(), Perm.USERS_MANAGE)
+    if not grants_with(actor, Perm.USERS_MANAGE):
+        return None
+    if subject is not None:
+        granted = granted.filter(subject=subject)
+    return User.objects.filter(pk__in=granted.values("user_id"), is_active=True).count()
+
+
+def grant_get(*, actor, pk) -> Grant:
+    return get_in_scope(actor, Grant.objects.select_related("user"), Perm.USERS_MANAGE, pk=pk)

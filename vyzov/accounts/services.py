@@ -1,0 +1,194 @@
+"""Every write to users and grants. Each function checks the policy and leaves an audit row."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from vyzov.core.models import AuditAction
+from vyzov.core.services import audit_entry_create, changed_fields, field_values
+from vyzov.territories.models import FederalDistrict, Municipality, Organization, Subject
+
+from . import access
+from .access import ActionNotAllowed, Perm
+from .models import Grant, ScopeLevel, User
+
+USER_PROFILE_FIELDS = ["full_name", "email", "position", "phone", "home_subject"]
+
+
+def grant_build(
+    *,
+    role: str,
+    level: str,
+    district: FederalDistrict | None = None,
+    subject: Subject | None = None,
+    municipality: Municipality | None = None,
+    organization: Organization | None = None,
+) -> Grant:
+    """An unsaved grant with every ancestor of its scope filled in; refuses a role at the wrong level."""
+    if level not in access.ROLE_LEVELS.get(role, ()):
+        allowed = ", ".join(ScopeLevel(value).label.lower() for value in access.ROLE_LEVELS.get(role, ()))
+        raise ValidationError({"level": f"Эту роль можно выдать только на уровне: {allowed}."})
+    grant = Grant(role=role, level=level)
+    if level == ScopeLevel.ORGANIZATION:
+        if organization is None:
+            raise ValidationError({"organization": "Укажите организацию."})
+        grant.organization = organization
+        municipality, subject = organization.municipality, organization.subject
+    if level in (ScopeLevel.ORGANIZATION, ScopeLevel.MUNICIPALITY):
+        if municipality is None and level == ScopeLevel.MUNICIPALITY:
+            raise ValidationError({"municipality": "Укажите муниципальное образование."})
+        grant.municipality = municipality
+        subject = municipality.subject if municipality else subject
+    if level in (ScopeLevel.ORGANIZATION, ScopeLevel.MUNICIPALITY, ScopeLevel.SUBJECT):
+        if subject is None:
+            raise ValidationError({"subject": "Укажите субъект РФ."})
+        grant.subject = subject
+        district = subject.district
+    if level != ScopeLevel.COUNTRY:
+        if district is None:
+            raise ValidationError({"district": "Укажите федеральный округ."})
+        grant.district = district
+    return grant
+
+
+def _require_can_hand_out(actor, grant: Grant) -> None:
+    if not access.can_hand_out(actor, role=grant.role, position=access.grant_position(grant)):
+        raise ActionNotAllowed("Вы не можете выдать эту роль на этой территории.")
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor,
+    username: str,
+    full_name: str,
+    email: str,
+    password: str,
+    grant: Grant,
+    position: str = "",
+    phone: str = "",
+    home_subject: Subject | None = None,
+) -> User:
+    """Create a user together with their first grant (a user without a grant could see nothing)."""
+    _require_can_hand_out(actor, grant)
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        position=position,
+        phone=phone,
+        home_subject=home_subject or grant.subject,
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    grant.user = user
+    grant.created_by = actor
+    grant.full_clean()
+    grant.save()
+    audit_entry_create(actor=actor, action=AuditAction.CREATE, target=user, details={"grant": str(grant)})
+    return user
+
+
+def _require_can_manage(actor, user: User) -> None:
+    visible = access.scope(actor, Grant.objects.filter(user=user), Perm.USERS_MANAGE).exists()
+    grants = list(user.grants.all())
+    if not visible and not access.can_manage_user(actor, user, grants):
+        raise access.NotInScope()
+    if not access.can_manage_user(actor, user, grants):
+        raise ActionNotAllowed(
+            "Этого пользователя может изменять только администратор более высокого уровня."
+        )
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, data: dict) -> User:
+    _require_can_manage(actor, user)
+    original = field_values(user, USER_PROFILE_FIELDS)
+    for name in USER_PROFILE_FIELDS:
+        if name in data:
+            setattr(user, name, data[name])
+    user.full_clean()
+    user.save()
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=user,
+        details={"changes": changed_fields(user, original)},
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor, user: User, is_active: bool) -> User:
+    _require_can_manage(actor, user)
+    user.is_active = is_active
+    user.save(update_fields=["is_active"])
+    if not is_active:
+        Token.objects.filter(user=user).delete()
+    audit_entry_create(
+        actor=actor, action=AuditAction.STATUS_CHANGE, target=user, details={"is_active": is_active}
+    )
+    return user
+
+
+@transaction.atomic
+def grant_create(*, actor, user: User, grant: Grant) -> Grant:
+    _require_can_manage(actor, user)
+    _require_can_hand_out(actor, grant)
+    if Grant.objects.filter(
+        user=user,
+        role=grant.role,
+        level=grant.level,
+        district=grant.district,
+        subject=grant.subject,
+        municipality=grant.municipality,
+        organization=grant.organization,
+    ).exists():
+        raise ValidationError("У пользователя уже есть такое право.")
+    grant.user = user
+    grant.created_by = actor
+    grant.full_clean()
+    grant.save()
+    access.forget_grants(user)
+    audit_entry_create(actor=actor, action=AuditAction.CREATE, target=grant, details={"user": user.username})
+    return grant
+
+
+@transaction.atomic
+def grant_delete(*, actor, grant: Grant) -> None:
+    user = grant.user
+    _require_can_manage(actor, user)
+    if user.grants.count() == 1:
+        raise ValidationError("Нельзя отозвать последнее право: заблокируйте пользователя вместо этого.")
+    audit_entry_create(actor=actor, action=AuditAction.DELETE, target=grant, details={"user": user.username})
+    grant.delete()
+    access.forget_grants(user)
+
+
+@transaction.atomic
+def password_change(*, actor, user: User, new_password: str) -> None:
+    """Set a new password. Django ends every other session of the user (the session hash changes);
+    API tokens are revoked as well."""
+    if user.pk != actor.pk:
+        _require_can_manage(actor, user)
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    Token.objects.filter(user=user).delete()
+    audit_entry_create(actor=actor, action=AuditAction.PASSWORD_CHANGE, target=user)
+
+
+@transaction.atomic
+def api_token_issue(*, actor) -> Token:
+    """Replace the actor's API token with a new one (the old one stops working)."""
+    if not access.has_perm(actor, Perm.API_USE):
+        raise ActionNotAllowed("Вам не разрешено использовать API.")
+    Token.objects.filter(user=actor).delete()
+    token = Token.objects.create(user=actor)
+    audit_entry_create(actor=actor, action=AuditAction.TOKEN_CREATE, target=actor)
+    return token

@@ -1,0 +1,30 @@
+"""Every login, failed login and logout leaves one audit row."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from vyzov.core.models import AuditAction
+from vyzov.core.services import audit_entry_create
+
+from .middleware import remember_timezone
+
+
+@receiver(user_logged_in)
+def audit_login(sender, request, user, **kwargs):
+    audit_entry_create(actor=user, action=AuditAction.LOGIN, target=user)
+    if request is not None and hasattr(request, "session"):
+        remember_timezone(request, user)
+
+
+@receiver(user_login_failed)
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    username = str(credentials.get("username", ""))[:150]
+    audit_entry_create(
+        actor=None, action=AuditAction.LOGIN_FAILED, actor_username=username, object_repr=username
+    )
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit_entry_create(actor=user, action=AuditAction.LOGOUT, target=user)

@@ -1,0 +1,16 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from vyzov.territories import api as territories_api
+
+router = DefaultRouter()
+router.register("subjects", territories_api.SubjectViewSet, basename="subject")
+router.register("municipalities", territories_api.MunicipalityViewSet, basename="municipality")
+router.register("organizations", territories_api.OrganizationViewSet, basename="organization")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("v1/", include(router.urls)),
+]

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from vyzov.accounts import demo as accounts_demo
+from vyzov.territories import demo as territories_demo
+from vyzov.territories.reference import load_territories
+
+
+class Command(BaseCommand):
+    help = "Загружает справочники и демонстрационные данные для всех ролей. Повторный запуск безопасен."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Загрузить даже при DEBUG=false.")
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Демо-данные не загружаются в рабочую систему (DEBUG=false). Используйте --force."
+            )
+        load_territories()
+        created = territories_demo.load()
+        accounts = accounts_demo.load()
+        self.stdout.write(self.style.SUCCESS(f"Демо-данные загружены (новых организаций: {created})."))
+        self.stdout.write("")
+        self.stdout.write(f"Демо-входы (пароль у всех: {accounts_demo.DEMO_PASSWORD}):")
+        for account in accounts:
+            self.stdout.write(f"  {account.username:<26} {account.role:<22} {account.scope}")

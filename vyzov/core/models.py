@@ -1,0 +1,132 @@
+"""Base model for domain tables and the append-only audit log."""
+
+from django.conf import settings
+from django.db import models
+
+
+class BaseModel(models.Model):
+    """Timestamps, authorship and a version number for optimistic locking.
+
+    `version` is bumped by every update made through `vyzov.core.services.save_with_version`,
+    so two people editing the same record cannot silently overwrite each other.
+    """
+
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+    updated_at = models.DateTimeField("изменено", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто создал",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто изменил",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField("версия", default=1, editable=False)
+
+    # Columns computed from others (search keys…); refreshed on every save, versioned or not.
+    derived_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.compute_derived()
+        super().save(*args, **kwargs)
+
+    def compute_derived(self) -> None:
+        """Fill `derived_fields` from the other columns."""
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "Создание"
+    UPDATE = "update", "Изменение"
+    DELETE = "delete", "Удаление"
+    VIEW_PERSONAL = "view_personal", "Просмотр персональных данных"
+    EXPORT = "export", "Выгрузка"
+    IMPORT = "import", "Загрузка"
+    LOGIN = "login", "Вход"
+    LOGIN_FAILED = "login_failed", "Неудачный вход"
+    LOGOUT = "logout", "Выход"
+    PASSWORD_CHANGE = "password_change", "Смена пароля"
+    TOKEN_CREATE = "token_create", "Выпуск API-токена"
+    MERGE = "merge", "Объединение"
+    STATUS_CHANGE = "status_change", "Смена статуса"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Журнал аудита только дополняется: изменение записей запрещено.")
+
+    def delete(self):
+        raise TypeError("Журнал аудита только дополняется: удаление записей запрещено.")
+
+
+class AuditEntry(models.Model):
+    """Who did what to which object, when and from where. Append-only.
+
+    The application refuses updates and deletes here; on PostgreSQL a trigger refuses them too
+    (migration 0002), so not even a raw SQL statement from the application role can rewrite history.
+    """
+
+    at = models.DateTimeField("когда", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="пользователь",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_username = models.CharField("имя входа", max_length=150, blank=True)
+    action = models.CharField("действие", max_length=32, choices=AuditAction.choices)
+    object_type = models.CharField("тип объекта", max_length=100, blank=True)
+    object_id = models.CharField("идентификатор объекта", max_length=64, blank=True)
+    object_repr = models.CharField("объект", max_length=255, blank=True)
+    subject = models.ForeignKey(
+        "territories.Subject",
+        verbose_name="субъект РФ",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ip = models.GenericIPAddressField("IP-адрес", null=True, blank=True)
+    details = models.JSONField("подробности", default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    access_paths = {"district": "subject__district", "subject": "subject"}
+    view_permission = "core.view_audit"
+
+    class Meta:
+        verbose_name = "запись журнала аудита"
+        verbose_name_plural = "журнал аудита"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["subject", "-at"], name="audit_subject_at"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_at"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.get_action_display()} {self.object_repr}"
+        )
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Журнал аудита только дополняется: изменение записей запрещено.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Журнал аудита только дополняется: удаление записей запрещено.")

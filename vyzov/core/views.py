@@ -1,0 +1,121 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from vyzov.accounts.access import Perm, has_perm, require_perm, roles_of
+from vyzov.accounts.models import Role
+from vyzov.accounts.selectors import user_count_for_territory
+from vyzov.territories import selectors as territory_selectors
+
+from .forms import AuditFilterForm
+from .models import AuditAction
+from .pagination import paginate
+from .selectors import audit_entry_list
+from .services import audit_entry_create
+from .xlsx import xlsx_response
+
+
+@login_required
+@require_GET
+def home(request):
+    """Each role's start page, with figures from its own scope only."""
+    actor = request.user
+    context = {"roles": sorted(Role(role).label for role in roles_of(actor))}
+    if has_perm(actor, Perm.TERRITORIES_VIEW):
+        context.update(
+            subject_count=territory_selectors.subject_list(actor=actor).count(),
+            municipality_count=territory_selectors.municipality_list(actor=actor).count(),
+            organization_count=territory_selectors.organization_list(
+                actor=actor, filters={"is_active": True}
+            ).count(),
+            organization_counts=territory_selectors.organization_counts_by_kind(actor=actor),
+        )
+    if has_perm(actor, Perm.USERS_MANAGE):
+        context["user_count"] = user_count_for_territory(actor=actor)
+    if has_perm(actor, Perm.AUDIT_VIEW):
+        since = timezone.now() - timezone.timedelta(days=1)
+        entries = audit_entry_list(actor=actor)
+        context["audit_day_count"] = entries.filter(at__gte=since).count()
+        context["failed_login_day_count"] = entries.filter(
+            at__gte=since, action=AuditAction.LOGIN_FAILED
+        ).count()
+    return render(request, "core/home.html", context)
+
+
+def _audit_filters(request):
+    form = AuditFilterForm(request.GET or None, actor=request.user)
+    return form, (form.cleaned_data if form.is_valid() else {})
+
+
+@login_required
+@require_GET
+def audit_list(request):
+    require_perm(request.user, Perm.AUDIT_VIEW)
+    form, filters = _audit_filters(request)
+    entries = audit_entry_list(actor=request.user, filters=filters)
+    return render(request, "core/audit_list.html", {"form": form, "page_obj": paginate(request, entries)})
+
+
+AUDIT_EXPORT_LIMIT = 200_000
+
+
+@login_required
+@require_GET
+def audit_export(request):
+    require_perm(request.user, Perm.AUDIT_VIEW)
+    _form, filters = _audit_filters(request)
+    entries = audit_entry_list(actor=request.user, filters=filters)[:AUDIT_EXPORT_LIMIT]
+    audit_entry_create(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        object_repr="Журнал аудита",
+        details={"filters": {key: str(value) for key, value in filters.items() if value}},
+    )
+    rows = (
+        (
+            timezone.localtime(entry.at),
+            entry.actor_username,
+            entry.get_action_display(),
+            entry.object_type,
+            entry.object_id,
+            entry.object_repr,
+            entry.subject.name if entry.subject else "",
+            entry.ip or "",
+        )
+        for entry in entries.iterator(chunk_size=2000)
+    )
+    return xlsx_response(
+        filename=f"audit-{timezone.localdate():%Y-%m-%d}.xlsx",
+        sheet_title="Журнал аудита",
+        header=["Когда", "Пользователь", "Действие", "Тип объекта", "ID", "Объект", "Субъект РФ", "IP-адрес"],
+        rows=rows,
+    )
+
+
+@require_GET
+def health(request):
+    """For load balancers: the application answers and the database is reachable."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No request context: the error may come from the database that context processors would query.
+    return HttpResponseServerError(loader.get_template("500.html").render())
