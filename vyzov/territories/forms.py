@@ -30,6 +30,7 @@ class OrganizationForm(StyledModelForm):
     an id from elsewhere posted by hand is an invalid choice."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    website = forms.URLField(label="Сайт", required=False, max_length=200, assume_scheme="https")
 
     class Meta:
         model = Organization

@@ -97,6 +97,7 @@ def territory_tree(*, actor) -> list[DistrictNode]:
     visible_subjects = subject_list(actor=actor)
     municipality_counts = dict(
         municipality_list(actor=actor)
+        .order_by()  # the list's ordering would otherwise join the GROUP BY
         .values_list("subject")
         .annotate(total=Count("id"))
         .values_list("subject", "total")

@@ -1,0 +1,105 @@
+"""The UI shell: home figures per role, navigation per role, error pages in Russian."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from conftest import centre, login, make_org
+
+pytestmark = pytest.mark.django_db
+
+
+def nav_labels(response):
+    return [item["label"] for item in response.context["nav_items"]]
+
+
+def test_home_of_curator_shows_altai_figures_only(client, curator_altai, home_barnaul, home_biysk, home_perm):
+    login(client, curator_altai)
+    response = client.get(reverse("core:home"))
+    assert response.context["subject_count"] == 1
+    assert response.context["organization_count"] == 2
+    assert response.context["municipality_count"] == 11  # Алтайский край's reference municipalities
+    assert response.context["user_count"] == 1
+    assert nav_labels(response) == ["Главная", "Территории", "Организации", "Пользователи", "Журнал аудита"]
+
+
+def test_home_of_municipal_specialist(client, municipal_barnaul, home_barnaul, home_biysk):
+    login(client, municipal_barnaul)
+    response = client.get(reverse("core:home"))
+    assert response.context["subject_count"] == 0
+    assert response.context["municipality_count"] == 1
+    assert response.context["organization_count"] == 1
+    assert "user_count" not in response.context
+    assert nav_labels(response) == ["Главная", "Территории", "Организации"]
+
+
+def test_home_of_staff_counts_their_organization(client, staff_barnaul_home):
+    make_org("Соседний центр", municipality=centre("22"))
+    login(client, staff_barnaul_home)
+    response = client.get(reverse("core:home"))
+    assert response.context["organization_count"] == 1
+
+
+def test_home_of_expert_has_no_territory_figures(client, expert_samara, home_barnaul):
+    login(client, expert_samara)
+    response = client.get(reverse("core:home"))
+    assert "organization_count" not in response.context
+    assert nav_labels(response) == ["Главная"]
+
+
+def test_home_of_federal_admin(client, fed_admin, home_barnaul, home_perm):
+    login(client, fed_admin)
+    response = client.get(reverse("core:home"))
+    assert response.context["subject_count"] == 89
+    assert response.context["organization_count"] == 2
+    assert "audit_day_count" in response.context
+
+
+def test_404_page_is_russian(client, curator_altai):
+    login(client, curator_altai)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Страница не найдена" in response.content.decode()
+
+
+def test_403_page_is_russian(client, analyst):
+    login(client, analyst)
+    response = client.get(reverse("core:audit_list"))
+    assert response.status_code == 403
+    assert "Доступ запрещён" in response.content.decode()
+
+
+@override_settings(DEBUG=False)
+def test_500_page_is_russian_and_needs_no_database(client):
+    from vyzov.core.views import server_error
+
+    response = server_error(None)
+    assert response.status_code == 500
+    assert "Ошибка сервера" in response.content.decode()
+
+
+def test_health_answers(client):
+    assert client.get(reverse("core:health")).json() == {"status": "ok"}
+
+
+def test_security_headers(client, curator_altai):
+    login(client, curator_altai)
+    response = client.get(reverse("core:home"))
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_reference_only_local_assets(client, curator_altai):
+    login(client, curator_altai)
+    html = client.get(reverse("core:home")).content.decode()
+    assert "/static/vendor/bootstrap/bootstrap.min.css" in html
+    assert "/static/vendor/htmx/htmx.min.js" in html
+    assert "https://" not in html
+
+
+def test_home_query_count_is_bounded(client, fed_admin, django_assert_max_num_queries):
+    login(client, fed_admin)
+    client.get(reverse("core:home"))
+    with django_assert_max_num_queries(14):
+        client.get(reverse("core:home"))
