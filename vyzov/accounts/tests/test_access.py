@@ -193,3 +193,46 @@ def test_make_user_helper_builds_grant_with_all_ancestors(municipal_barnaul):
     assert grant.municipality == centre("22")
     assert grant.subject == subject("22")
     assert grant.district.code == "СФО"
+
+
+# Every role against the same small world: exactly its scope, and nothing one step outside.
+EXPECTED_ORGS = {
+    "fed_admin": {"Барнаул-1", "Бийск-1", "Пермь-1", "Край-1"},
+    "fed_analyst": {"Барнаул-1", "Бийск-1", "Пермь-1", "Край-1"},
+    "analyst": {"Барнаул-1", "Бийск-1", "Пермь-1", "Край-1"},
+    "curator_altai": {"Барнаул-1", "Бийск-1", "Край-1"},
+    "specialist_perm": {"Пермь-1"},
+    "municipal_barnaul": {"Барнаул-1"},
+    "ngo_irkutsk": set(),
+    "expert_samara": set(),
+    "participant_chelyabinsk": set(),
+}
+
+
+@pytest.mark.parametrize("person", list(EXPECTED_ORGS))
+def test_every_role_sees_exactly_its_organizations(request, world, person):
+    user = request.getfixturevalue(person)
+    names = {
+        org.name
+        for org in scope(
+            user, Organization.objects.filter(pk__in=[o.pk for o in world]), Perm.TERRITORIES_VIEW
+        )
+    }
+    assert names == EXPECTED_ORGS[person]
+    for org in world:
+        if org.name not in names:
+            with pytest.raises(NotInScope):
+                require(user, Perm.TERRITORIES_VIEW, org)
+
+
+def test_institution_and_service_staff_see_only_their_organization(world):
+    from conftest import make_user
+
+    staff = make_user("staff", Role.INSTITUTION_STAFF, level=ScopeLevel.ORGANIZATION, organization=world[0])
+    service = make_user(
+        "service", Role.SERVICE_SPECIALIST, level=ScopeLevel.ORGANIZATION, organization=world[1]
+    )
+    assert set(scope(staff, Organization.objects.all(), Perm.TERRITORIES_VIEW)) == {world[0]}
+    assert set(scope(service, Organization.objects.all(), Perm.TERRITORIES_VIEW)) == {world[1]}
+    with pytest.raises(NotInScope):
+        require(service, Perm.TERRITORIES_VIEW, world[0])

@@ -263,3 +263,27 @@ def test_user_search_finds_cyrillic_name_case_insensitively(client, curator_alta
     login(client, curator_altai)
     listed = list(client.get(reverse("accounts:user_list"), {"q": "елкина"}).context["page_obj"])
     assert listed == [municipal_barnaul]
+
+
+def test_grant_for_another_regions_organization_posted_by_hand_is_refused(
+    client, curator_altai, municipal_barnaul, home_perm
+):
+    login(client, curator_altai)
+    grants = Grant.objects.count()
+    response = client.post(
+        reverse("accounts:grant_create", args=[municipal_barnaul.pk]),
+        {"role": Role.INSTITUTION_STAFF, "subject": str(subject("59").pk), "organization": str(home_perm.pk)},
+    )
+    assert response.status_code == 400
+    assert Grant.objects.count() == grants
+
+
+def test_user_update_refuses_bad_email_and_writes_nothing(client, curator_altai, municipal_barnaul):
+    login(client, curator_altai)
+    response = client.post(
+        reverse("accounts:user_update", args=[municipal_barnaul.pk]),
+        {"full_name": "", "email": "нет", "position": "", "phone": ""},
+    )
+    assert set(response.context["form"].errors) == {"full_name", "email"}
+    municipal_barnaul.refresh_from_db()
+    assert municipal_barnaul.email == "municipal_barnaul@example.test"
