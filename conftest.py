@@ -210,3 +210,14 @@ def queries_for(client, url, **params) -> int:
         response = client.get(url, params)
     assert response.status_code == 200, response.status_code
     return len(captured.captured_queries)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_test_media():
+    """Uploaded test files go to a per-process folder that is removed afterwards."""
+    yield
+    import shutil
+
+    from django.conf import settings
+
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)

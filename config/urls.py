@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("vyzov.core.urls")),
     path("", include("vyzov.territories.urls")),
     path("accounts/", include("vyzov.accounts.urls")),
+    path("register/", include("vyzov.cases.urls")),
     path("api/", include("vyzov.api.urls")),
 ]
 

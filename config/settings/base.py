@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "vyzov.core",
     "vyzov.territories",
     "vyzov.accounts",
+    "vyzov.cases",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +217,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MunicipalityKindEnum": "vyzov.territories.models.MunicipalityKind",
         "OrganizationKindEnum": "vyzov.territories.models.OrganizationKind",
+        "PlacementKindEnum": "vyzov.cases.models.PlacementKind",
+        "SocialStatusKindEnum": "vyzov.cases.models.SocialStatusKind",
     },
 }
 

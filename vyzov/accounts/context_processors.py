@@ -9,6 +9,8 @@ NAVIGATION = [
     ("Главная", "core:home", None),
     ("Территории", "territories:tree", Perm.TERRITORIES_VIEW),
     ("Организации", "territories:organization_list", Perm.TERRITORIES_VIEW),
+    ("Реестр детей", "cases:child_list", Perm.CASES_VIEW),
+    ("Семьи", "cases:family_list", Perm.CASES_VIEW),
     ("Пользователи", "accounts:user_list", Perm.USERS_MANAGE),
     ("Журнал аудита", "core:audit_list", Perm.AUDIT_VIEW),
 ]

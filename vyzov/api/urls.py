@@ -2,12 +2,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from vyzov.cases import api as cases_api
 from vyzov.territories import api as territories_api
 
 router = DefaultRouter()
 router.register("subjects", territories_api.SubjectViewSet, basename="subject")
 router.register("municipalities", territories_api.MunicipalityViewSet, basename="municipality")
 router.register("organizations", territories_api.OrganizationViewSet, basename="organization")
+router.register("children", cases_api.ChildViewSet, basename="child")
+router.register("families", cases_api.FamilyViewSet, basename="family")
+router.register("placements", cases_api.PlacementViewSet, basename="placement")
+router.register("cases", cases_api.CaseViewSet, basename="case")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

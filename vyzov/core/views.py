@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from vyzov.accounts.access import Perm, has_perm, require_perm, roles_of
 from vyzov.accounts.models import Role
 from vyzov.accounts.selectors import user_count_for_territory
+from vyzov.cases.selectors import child_list, overdue_review_q
 from vyzov.territories import selectors as territory_selectors
 
 from .forms import AuditFilterForm
@@ -33,6 +34,13 @@ def home(request):
                 actor=actor, filters={"is_active": True}
             ).count(),
             organization_counts=territory_selectors.organization_counts_by_kind(actor=actor),
+        )
+    if has_perm(actor, Perm.CASES_VIEW):
+        children = child_list(actor=actor)
+        context.update(
+            children_total=children.count(),
+            children_placed=children.filter(current_organization__isnull=False).count(),
+            overdue_reviews=children.filter(overdue_review_q(timezone.localdate())).count(),
         )
     if has_perm(actor, Perm.USERS_MANAGE):
         context["user_count"] = user_count_for_territory(actor=actor)

@@ -134,8 +134,10 @@ class OrganizationInput(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
     version = serializers.IntegerField(required=False, help_text="Обязательна при изменении.")
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if actor is None:  # schema generation: no caller, no choices
+            return
         municipalities = scope(actor, Municipality.objects.all(), Perm.ORGANIZATIONS_MANAGE)
         self.fields["municipality"].queryset = municipalities
         self.fields["subject"].queryset = Subject.objects.filter(

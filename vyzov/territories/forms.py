@@ -1,5 +1,6 @@
 from django import forms
 from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 
 from vyzov.accounts.access import Perm, scope
 from vyzov.core.forms import StyledForm, StyledModelForm
@@ -58,7 +59,9 @@ class OrganizationForm(StyledModelForm):
         self.fields["subject"].queryset = subjects.order_by("name")
         self.fields["subject"].widget.attrs.update(
             {
-                "hx-get": reverse_lazy("territories:municipality_options"),
+                "hx-get": format_lazy(
+                    "{}?for=organizations", reverse_lazy("territories:municipality_options")
+                ),
                 "hx-target": "#id_municipality",
                 "hx-trigger": "change",
             }

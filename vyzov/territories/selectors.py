@@ -32,6 +32,17 @@ def municipality_list(*, actor, filters: dict | None = None) -> QuerySet[Municip
     return qs.order_by("-is_regional_centre", "-population", "name")
 
 
+def municipality_options(*, actor, perm: str, subject_id) -> QuerySet[Municipality]:
+    """Municipalities of one subject where the actor holds `perm` (for dependent selects)."""
+    try:
+        subject_id = int(subject_id)
+    except (TypeError, ValueError):
+        return Municipality.objects.none()
+    return scope(actor, Municipality.objects.filter(subject_id=subject_id), perm).order_by(
+        "-is_regional_centre", "name"
+    )
+
+
 def municipality_get(*, actor, pk) -> Municipality:
     return get_in_scope(
         actor, Municipality.objects.select_related("subject__district"), Perm.TERRITORIES_VIEW, pk=pk

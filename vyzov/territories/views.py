@@ -130,9 +130,16 @@ def organization_update(request, pk):
     return render(request, "territories/organization_form.html", {"form": form, "organization": organization})
 
 
+# Which permission a dependent <select> is for: the options are exactly the choices its form accepts.
+OPTION_PURPOSES = {"organizations": Perm.ORGANIZATIONS_MANAGE, "children": Perm.CASES_EDIT}
+
+
 @login_required
 @require_GET
 def municipality_options(request):
-    """<option>s of the municipalities of a subject, for the organisation form (htmx)."""
-    form = OrganizationForm({"subject": request.GET.get("subject", "")}, actor=request.user)
-    return render(request, "territories/_municipality_options.html", {"field": form["municipality"]})
+    """<option>s of the municipalities of a subject for a dependent select (htmx)."""
+    perm = OPTION_PURPOSES.get(request.GET.get("for", "organizations"), Perm.ORGANIZATIONS_MANAGE)
+    municipalities = selectors.municipality_options(
+        actor=request.user, perm=perm, subject_id=request.GET.get("subject", "")
+    )
+    return render(request, "territories/_municipality_options.html", {"municipalities": municipalities})

@@ -20,7 +20,9 @@ def test_home_of_curator_shows_altai_figures_only(client, curator_altai, home_ba
     assert response.context["organization_count"] == 2
     assert response.context["municipality_count"] == 11  # Алтайский край's reference municipalities
     assert response.context["user_count"] == 1
-    assert nav_labels(response) == ["Главная", "Территории", "Организации", "Пользователи", "Журнал аудита"]
+    assert nav_labels(response) == [
+        "Главная", "Территории", "Организации", "Реестр детей", "Семьи", "Пользователи", "Журнал аудита"
+    ]
 
 
 def test_home_of_municipal_specialist(client, municipal_barnaul, home_barnaul, home_biysk):
@@ -30,7 +32,19 @@ def test_home_of_municipal_specialist(client, municipal_barnaul, home_barnaul, h
     assert response.context["municipality_count"] == 1
     assert response.context["organization_count"] == 1
     assert "user_count" not in response.context
-    assert nav_labels(response) == ["Главная", "Территории", "Организации"]
+    assert nav_labels(response) == ["Главная", "Территории", "Организации", "Реестр детей", "Семьи"]
+
+
+def test_home_shows_register_figures_of_the_scope(client, curator_altai, home_barnaul, home_perm):
+    from vyzov.cases.tests.factories import make_child, place
+
+    place(make_child(centre("22")), home_barnaul)
+    make_child(centre("22"))
+    place(make_child(centre("59")), home_perm)
+    login(client, curator_altai)
+    response = client.get(reverse("core:home"))
+    assert response.context["children_placed"] == 1
+    assert response.context["children_total"] == 2
 
 
 def test_home_of_staff_counts_their_organization(client, staff_barnaul_home):
@@ -101,5 +115,5 @@ def test_pages_reference_only_local_assets(client, curator_altai):
 def test_home_query_count_is_bounded(client, fed_admin, django_assert_max_num_queries):
     login(client, fed_admin)
     client.get(reverse("core:home"))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(18):
         client.get(reverse("core:home"))

@@ -1,0 +1,572 @@
+"""XLSX import of a region's list of children in institutions (one row per child with placement).
+
+The whole file is checked first; nothing is written unless every row is valid, or until the user
+explicitly asks to load the valid rows and keep a report of the rest. Every problem is reported
+as (row, column, message) in Russian.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils.exceptions import InvalidFileException
+
+from vyzov.core.models import AuditAction
+from vyzov.core.services import audit_entry_create
+from vyzov.core.text import normalize_for_search
+from vyzov.core.validators import normalize_birth_certificate, normalize_snils
+from vyzov.territories.models import Municipality, Organization, Subject
+
+from .models import (
+    PLACEMENT_ORGANIZATION_KINDS,
+    Case,
+    Child,
+    Event,
+    EventKind,
+    ImportJob,
+    ImportStatus,
+    LegalStatus,
+    Placement,
+    PlacementKind,
+    RouteGoal,
+    Sex,
+)
+
+MAX_FILE_BYTES = getattr(settings, "VYZOV_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+MAX_ROWS = getattr(settings, "VYZOV_IMPORT_MAX_ROWS", 20_000)
+# An XLSX is a zip archive: refuse archives that unpack to far more than a real list (zip bombs).
+MAX_UNPACKED_BYTES = 30 * MAX_FILE_BYTES
+MAX_STORED_ERRORS = 5_000
+PROGRESS_EVERY = 250
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    required: bool
+    example: Any
+
+
+COLUMNS = [
+    Column("last_name", "Фамилия", True, "Тестова"),
+    Column("first_name", "Имя", True, "Анна"),
+    Column("middle_name", "Отчество", False, "Ивановна"),
+    Column("birth_date", "Дата рождения", True, "12.05.2015"),
+    Column("sex", "Пол (м/ж)", True, "ж"),
+    Column("snils", "СНИЛС", False, "112-233-445 95"),
+    Column("birth_certificate", "Свидетельство о рождении", False, "IV-МЮ 123456"),
+    Column("legal_status", "Правовой статус", True, LegalStatus.HAS_PARENTS.label),
+    Column("has_living_parents", "Есть живые родители (да/нет)", False, "да"),
+    Column("disability", "Инвалидность (да/нет)", False, "нет"),
+    Column("municipality", "Муниципальное образование", True, "Барнаул"),
+    Column("organization", "Организация (название или ИНН)", True, "Центр содействия № 1"),
+    Column("placement_kind", "Вид устройства", True, PlacementKind.TEMPORARY_PARENTS_REQUEST.label),
+    Column("start_date", "Дата помещения", True, "01.09.2025"),
+    Column("basis", "Основание помещения", True, "Заявление матери от 28.08.2025"),
+    Column("planned_end_date", "Срок временного помещения до", False, "01.03.2026"),
+    Column("goal", "Цель маршрута", False, RouteGoal.RETURN_HOME.label),
+]
+COLUMN_TITLES = {column.key: column.title for column in COLUMNS}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; the message says why, in Russian."""
+
+
+@dataclass
+class ParsedRow:
+    row_number: int
+    child: Child
+    placement: Placement
+    goal: str
+
+
+@dataclass
+class ValidationResult:
+    total_rows: int = 0
+    rows: list[ParsedRow] = field(default_factory=list)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+# ---- reading the file ---------------------------------------------------------------------------
+
+
+def check_upload(data: bytes) -> None:
+    """Refuse what is not a readable XLSX before anything is stored."""
+    if not data:
+        raise ImportFileError("Файл пустой.")
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFileError(f"Файл больше {MAX_FILE_BYTES // (1024 * 1024)} МБ. Разделите список на части.")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ImportFileError(
+            "Файл защищён паролем или сохранён в старом формате XLS. Снимите пароль и сохраните как XLSX."
+        )
+    if data[:4] != b"PK\x03\x04":
+        raise ImportFileError("Это не файл XLSX. Скачайте шаблон и заполните его.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        raise ImportFileError("Файл повреждён: его не удаётся открыть как XLSX.") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError("Файл распаковывается в слишком большой объём — он не похож на список детей.")
+    if "xl/workbook.xml" not in names:
+        raise ImportFileError("Файл повреждён: в нём нет рабочей книги Excel.")
+
+
+def _open_rows(data: bytes) -> Iterator[tuple]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ImportFileError("Файл повреждён: его не удаётся открыть как XLSX.") from error
+    try:
+        sheet = workbook.worksheets[0]
+    except IndexError:
+        raise ImportFileError("В файле нет листов.") from None
+    yield from sheet.iter_rows(values_only=True)
+    workbook.close()
+
+
+def _header_map(header: tuple) -> dict[str, int]:
+    by_title = {
+        normalize_for_search(str(value)): index for index, value in enumerate(header) if value is not None
+    }
+    positions, missing = {}, []
+    for column in COLUMNS:
+        index = by_title.get(normalize_for_search(column.title))
+        if index is None:
+            if column.required:
+                missing.append(f"«{column.title}»")
+        else:
+            positions[column.key] = index
+    if missing:
+        raise ImportFileError(
+            f"Нет обязательных столбцов: {', '.join(missing)}. Первая строка должна быть заголовком из шаблона."
+        )
+    return positions
+
+
+# ---- values -------------------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError("Дата записывается как ДД.ММ.ГГГГ.")
+
+
+def _yes_no(value, default: bool) -> bool:
+    text = normalize_for_search(_text(value))
+    if not text:
+        return default
+    if text in {"да", "д", "yes", "1", "true", "есть"}:
+        return True
+    if text in {"нет", "н", "no", "0", "false"}:
+        return False
+    raise ValidationError("Ожидается «да» или «нет».")
+
+
+def _choice(value, choices, *, extra: dict[str, str] | None = None) -> str:
+    text = normalize_for_search(_text(value))
+    lookup = {normalize_for_search(label): code for code, label in choices}
+    lookup.update({normalize_for_search(code): code for code, _label in choices})
+    lookup.update(extra or {})
+    if text in lookup:
+        return lookup[text]
+    allowed = "; ".join(f"«{label}»" for _code, label in choices)
+    raise ValidationError(f"Недопустимое значение. Возможные: {allowed}.")
+
+
+SEX_EXTRA = {"м": Sex.MALE, "муж": Sex.MALE, "ж": Sex.FEMALE, "жен": Sex.FEMALE}
+
+
+class _Directory:
+    """Municipalities and organisations of the subject, loaded once per import."""
+
+    def __init__(self, subject: Subject):
+        self.municipalities: dict[str, list[Municipality]] = {}
+        for municipality in Municipality.objects.filter(subject=subject):
+            self.municipalities.setdefault(normalize_for_search(municipality.name), []).append(municipality)
+        self.organizations: dict[str, list[Organization]] = {}
+        for organization in Organization.objects.filter(
+            subject=subject, kind__in=PLACEMENT_ORGANIZATION_KINDS, is_active=True
+        ).select_related("municipality"):
+            for key in {
+                organization.search_name,
+                normalize_for_search(organization.name),
+                normalize_for_search(organization.short_name),
+                organization.inn,
+            }:
+                if key:
+                    self.organizations.setdefault(key, []).append(organization)
+
+    def municipality(self, value) -> Municipality:
+        found = self.municipalities.get(normalize_for_search(_text(value)), [])
+        if not found:
+            raise ValidationError("Такого муниципального образования нет в этом субъекте РФ.")
+        if len(found) > 1:
+            raise ValidationError("Название неоднозначно: таких муниципальных образований несколько.")
+        return found[0]
+
+    def organization(self, value) -> Organization:
+        found = self.organizations.get(normalize_for_search(_text(value)), [])
+        if not found:
+            raise ValidationError(
+                "Организация для детей-сирот или социозащитное учреждение с таким названием или ИНН "
+                "не найдена в этом субъекте РФ."
+            )
+        if len({organization.pk for organization in found}) > 1:
+            raise ValidationError("Название неоднозначно: укажите ИНН организации.")
+        return found[0]
+
+
+# ---- validation ---------------------------------------------------------------------------------
+
+CHILD_EXCLUDE = [
+    "subject",
+    "municipality",
+    "family",
+    "current_organization",
+    "merged_into",
+    "created_by",
+    "updated_by",
+]
+PLACEMENT_EXCLUDE = ["child", "organization", "created_by", "updated_by"]
+
+
+def _parse_row(
+    values: tuple, positions: dict[str, int], directory: _Directory, subject: Subject, row_number: int
+) -> tuple[ParsedRow | None, list[tuple[int, str, str]]]:
+    errors: list[tuple[int, str, str]] = []
+
+    def cell(key):
+        index = positions.get(key)
+        return values[index] if index is not None and index < len(values) else None
+
+    def convert(key, converter, *args, **kwargs):
+        try:
+            return converter(cell(key), *args, **kwargs)
+        except ValidationError as error:
+            errors.extend((row_number, COLUMN_TITLES[key], message) for message in error.messages)
+            return None
+
+    for column in COLUMNS:
+        if column.required and not _text(cell(column.key)):
+            errors.append((row_number, column.title, "Обязательное поле не заполнено."))
+    if errors:
+        return None, errors
+
+    child = Child(
+        last_name=_text(cell("last_name")),
+        first_name=_text(cell("first_name")),
+        middle_name=_text(cell("middle_name")),
+        birth_date=convert("birth_date", _date),
+        sex=convert("sex", _choice, Sex.choices, extra=SEX_EXTRA),
+        snils=normalize_snils(_text(cell("snils"))),
+        birth_certificate=normalize_birth_certificate(_text(cell("birth_certificate"))),
+        legal_status=convert("legal_status", _choice, LegalStatus.choices),
+        has_living_parents=convert("has_living_parents", _yes_no, True),
+        disability=convert("disability", _yes_no, False),
+        subject=subject,
+        municipality=convert("municipality", directory.municipality),
+    )
+    organization = convert("organization", directory.organization)
+    placement = Placement(
+        organization=organization,
+        kind=convert("placement_kind", _choice, PlacementKind.choices),
+        start_date=convert("start_date", _date),
+        basis=_text(cell("basis")),
+        planned_end_date=convert("planned_end_date", _date) if _text(cell("planned_end_date")) else None,
+    )
+    goal = convert("goal", _choice, RouteGoal.choices) if _text(cell("goal")) else RouteGoal.UNDETERMINED
+    if errors:
+        return None, errors
+    child.compute_derived()
+    for instance, exclude in ((child, CHILD_EXCLUDE), (placement, PLACEMENT_EXCLUDE)):
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                title = _field_title(name)
+                errors.extend((row_number, title, message) for message in messages)
+    if not errors and placement.start_date < child.birth_date:
+        errors.append(
+            (row_number, COLUMN_TITLES["start_date"], "Дата помещения раньше даты рождения ребёнка.")
+        )
+    if errors:
+        return None, errors
+    return ParsedRow(row_number=row_number, child=child, placement=placement, goal=goal), []
+
+
+FIELD_TO_COLUMN = {"kind": "placement_kind", "organization": "organization"}
+
+
+def _field_title(name: str) -> str:
+    key = FIELD_TO_COLUMN.get(name, name)
+    return COLUMN_TITLES.get(key, "строка целиком")
+
+
+def _duplicate_errors(rows: list[ParsedRow]) -> list[tuple[int, str, str]]:
+    """Rows that repeat each other or a child already in the register (the register's one rule)."""
+    errors = []
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        child = row.child
+        for key, column in (
+            (("snils", child.snils), "snils"),
+            (("certificate", child.birth_certificate), "birth_certificate"),
+            (("name", child.search_name, child.birth_date), "last_name"),
+        ):
+            if not key[1]:
+                continue
+            if key in seen:
+                errors.append(
+                    (row.row_number, COLUMN_TITLES[column], f"Повторяет строку {seen[key]} этого файла.")
+                )
+            else:
+                seen[key] = row.row_number
+    batch = 1000
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        snils = {row.child.snils for row in chunk if row.child.snils}
+        certificates = {row.child.birth_certificate for row in chunk if row.child.birth_certificate}
+        names = {row.child.search_name for row in chunk}
+        existing = (
+            Child.objects.filter(merged_into__isnull=True)
+            .filter(Q(snils__in=snils) | Q(birth_certificate__in=certificates) | Q(search_name__in=names))
+            .values_list("pk", "snils", "birth_certificate", "search_name", "birth_date")
+        )
+        by_snils, by_certificate, by_name = {}, {}, {}
+        for pk, snils_value, certificate, search_name, birth_date in existing:
+            if snils_value:
+                by_snils[snils_value] = pk
+            if certificate:
+                by_certificate[certificate] = pk
+            by_name[(search_name, birth_date)] = pk
+        for row in chunk:
+            child = row.child
+            matches = [
+                (by_snils.get(child.snils), "snils", "СНИЛС"),
+                (
+                    by_certificate.get(child.birth_certificate),
+                    "birth_certificate",
+                    "свидетельство о рождении",
+                ),
+                (by_name.get((child.search_name, child.birth_date)), "last_name", "ФИО и дата рождения"),
+            ]
+            for pk, column, what in matches:
+                if pk:
+                    errors.append(
+                        (
+                            row.row_number,
+                            COLUMN_TITLES[column],
+                            f"Возможный дубль: ребёнок № {pk} уже в реестре (совпадает {what}).",
+                        )
+                    )
+                    break
+    return errors
+
+
+def validate_file(data: bytes, *, subject: Subject, progress=None) -> ValidationResult:
+    """Read and check every row; `progress(processed, total)` is called as rows are checked."""
+    check_upload(data)
+    rows = _open_rows(data)
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise ImportFileError("В файле нет ни одной строки.") from None
+    positions = _header_map(header)
+    body = [values for values in rows if any(_text(value) for value in values)]
+    if not body:
+        raise ImportFileError("В файле нет строк с данными: заполните шаблон, начиная со второй строки.")
+    if len(body) > MAX_ROWS:
+        raise ImportFileError(f"В файле {len(body)} строк, а можно не больше {MAX_ROWS}. Разделите список.")
+    directory = _Directory(subject)
+    result = ValidationResult(total_rows=len(body))
+    for offset, values in enumerate(body):
+        parsed, errors = _parse_row(values, positions, directory, subject, row_number=offset + 2)
+        if parsed:
+            result.rows.append(parsed)
+        result.errors.extend(errors)
+        if progress and (offset + 1) % PROGRESS_EVERY == 0:
+            progress(offset + 1, len(body))
+    duplicate_errors = _duplicate_errors(result.rows)
+    if duplicate_errors:
+        bad_rows = {row for row, _column, _message in duplicate_errors}
+        result.rows = [row for row in result.rows if row.row_number not in bad_rows]
+        result.errors.extend(duplicate_errors)
+    result.errors.sort()
+    return result
+
+
+# ---- writing ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def write_rows(*, actor, rows: list[ParsedRow], batch_size: int = 2000) -> int:
+    """Write validated rows: children, their cases, placements and timeline events, in bulk."""
+    today = timezone.localdate()
+    for start in range(0, len(rows), batch_size):
+        chunk = rows[start : start + batch_size]
+        children = []
+        for row in chunk:
+            child = row.child
+            child.current_organization = row.placement.organization
+            child.placed_since = row.placement.start_date
+            child.created_by = child.updated_by = actor
+            child.compute_derived()
+            children.append(child)
+        Child.objects.bulk_create(children)
+        Case.objects.bulk_create(
+            Case(child=row.child, goal=row.goal, opened_on=today, created_by=actor, updated_by=actor)
+            for row in chunk
+        )
+        placements = []
+        for row in chunk:
+            row.placement.child = row.child
+            row.placement.created_by = row.placement.updated_by = actor
+            placements.append(row.placement)
+        Placement.objects.bulk_create(placements)
+        events = []
+        for row in chunk:
+            events.append(
+                Event(
+                    child=row.child,
+                    kind=EventKind.REGISTERED,
+                    date=today,
+                    title="Внесён в реестр (загрузка списка)",
+                    created_by=actor,
+                )
+            )
+            events.append(
+                Event(
+                    child=row.child,
+                    kind=EventKind.PLACEMENT,
+                    date=row.placement.start_date,
+                    title=f"Помещён: {row.placement.organization} — {row.placement.get_kind_display()}",
+                    created_by=actor,
+                )
+            )
+        Event.objects.bulk_create(events)
+    return len(rows)
+
+
+def run_import_job(job: ImportJob) -> ImportJob:
+    """Validate the job's file and write it (all rows, or the valid ones if the user asked)."""
+
+    def progress(processed: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed, total_rows=total)
+
+    actor = job.created_by
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.VALIDATING, processed_rows=0)
+    with job.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        result = validate_file(data, subject=job.subject, progress=progress)
+    except ImportFileError as error:
+        job.status, job.failure, job.finished_at = ImportStatus.FAILED, str(error), timezone.now()
+        job.save(update_fields=["status", "failure", "finished_at"])
+        return job
+    job.total_rows = job.processed_rows = result.total_rows
+    job.valid_rows = len(result.rows)
+    job.error_count = len(result.errors)
+    job.errors = [list(error) for error in result.errors[:MAX_STORED_ERRORS]]
+    if result.errors and not job.accept_valid_rows:
+        job.status, job.finished_at = ImportStatus.NEEDS_DECISION, timezone.now()
+        job.save()
+        return job
+    job.status = ImportStatus.IMPORTING
+    job.save()
+    job.imported_rows = write_rows(actor=actor, rows=result.rows)
+    job.status, job.finished_at = ImportStatus.DONE, timezone.now()
+    job.save()
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.IMPORT,
+        target=job,
+        details={
+            "rows": job.total_rows,
+            "imported": job.imported_rows,
+            "errors": job.error_count,
+            "accept_valid_rows": job.accept_valid_rows,
+        },
+    )
+    return job
+
+
+# ---- template and report ------------------------------------------------------------------------
+
+
+def template_workbook(*, subject: Subject) -> bytes:
+    """The import template: the header, one example row, and the allowed values of the subject."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Дети"
+    sheet.append([column.title for column in COLUMNS])
+    sheet.append([column.example for column in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
+            14, len(column.title) + 2
+        )
+    lists = workbook.create_sheet("Справочники")
+    lists.append(
+        [
+            "Муниципальные образования",
+            "Организации",
+            "ИНН",
+            "Правовой статус",
+            "Вид устройства",
+            "Цель маршрута",
+        ]
+    )
+    municipalities = list(Municipality.objects.filter(subject=subject).values_list("name", flat=True))
+    organizations = list(
+        Organization.objects.filter(
+            subject=subject, kind__in=PLACEMENT_ORGANIZATION_KINDS, is_active=True
+        ).values_list("name", "inn")
+    )
+    columns = [
+        municipalities,
+        [name for name, _inn in organizations],
+        [inn for _name, inn in organizations],
+        LegalStatus.labels,
+        PlacementKind.labels,
+        RouteGoal.labels,
+    ]
+    for index in range(max(len(values) for values in columns)):
+        lists.append([values[index] if index < len(values) else None for values in columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

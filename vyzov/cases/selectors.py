@@ -1,0 +1,220 @@
+"""Reads of the register, already scoped by the access policy, with a bounded number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.utils import timezone
+
+from vyzov.accounts.access import Perm, get_in_scope, has_perm, scope
+
+from .models import Case, CaseStatus, Child, Event, Family, ImportJob, Placement, name_key
+
+SORTS = {
+    "name": ("last_name", "first_name", "id"),
+    "-name": ("-last_name", "-first_name", "-id"),
+    "birth_date": ("birth_date", "id"),
+    "-birth_date": ("-birth_date", "id"),
+    "placed_since": ("placed_since", "id"),
+    "-placed_since": ("-placed_since", "id"),
+    "next_review": ("case__next_review_date", "id"),
+    "id": ("id",),
+}
+
+
+def _years_ago(years: int, today: dt.date) -> dt.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def _months_ago(months: int, today: dt.date) -> dt.date:
+    month_index = today.year * 12 + today.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(today.day, 28 if month + 1 == 2 else 30 if month + 1 in (4, 6, 9, 11) else 31)
+    return dt.date(year, month + 1, day)
+
+
+def with_personal_flag(actor, queryset: QuerySet[Child]) -> QuerySet[Child]:
+    """Annotate `personal`: whether the actor may see this child's personal data (no extra query)."""
+    personal = scope(actor, Child.objects.filter(pk=OuterRef("pk")), Perm.CASES_VIEW_PERSONAL)
+    if not has_perm(actor, Perm.CASES_VIEW_PERSONAL):
+        return queryset.annotate(personal=Value(False, output_field=BooleanField()))
+    return queryset.annotate(personal=Exists(personal))
+
+
+def child_list(*, actor, filters: dict | None = None, today: dt.date | None = None) -> QuerySet[Child]:
+    """Children of the register in the actor's scope, filtered and sorted.
+
+    Name search is applied only for actors allowed to see personal data: others must not be able
+    to find a child by name.
+    """
+    filters = filters or {}
+    today = today or timezone.localdate()
+    qs = scope(actor, Child.objects.filter(merged_into__isnull=True), Perm.CASES_VIEW)
+    if filters.get("subject"):
+        qs = qs.filter(subject=filters["subject"])
+    if filters.get("municipality"):
+        qs = qs.filter(municipality=filters["municipality"])
+    if filters.get("organization"):
+        qs = qs.filter(current_organization=filters["organization"])
+    if filters.get("placed") == "yes":
+        qs = qs.filter(current_organization__isnull=False)
+    elif filters.get("placed") == "no":
+        qs = qs.filter(current_organization__isnull=True)
+    if filters.get("age_min") is not None:
+        qs = qs.filter(birth_date__lte=_years_ago(filters["age_min"], today))
+    if filters.get("age_max") is not None:
+        qs = qs.filter(birth_date__gt=_years_ago(filters["age_max"] + 1, today))
+    if filters.get("legal_status"):
+        qs = qs.filter(legal_status=filters["legal_status"])
+    if filters.get("has_living_parents") in (True, False):
+        qs = qs.filter(has_living_parents=filters["has_living_parents"])
+    if filters.get("months_in_institution") is not None:
+        qs = qs.filter(placed_since__lte=_months_ago(filters["months_in_institution"], today))
+    if filters.get("goal"):
+        qs = qs.filter(case__goal=filters["goal"])
+    if filters.get("overdue_review"):
+        qs = qs.filter(overdue_review_q(today))
+    if filters.get("q") and has_perm(actor, Perm.CASES_VIEW_PERSONAL):
+        needle = name_key(filters["q"], "", "")
+        qs = scope(actor, qs, Perm.CASES_VIEW_PERSONAL).filter(search_name__startswith=needle)
+    qs = qs.select_related("subject", "municipality", "current_organization", "case")
+    return with_personal_flag(actor, qs).order_by(*SORTS.get(filters.get("sort") or "name", SORTS["name"]))
+
+
+def overdue_review_q(today: dt.date) -> Q:
+    """The one definition of an overdue route review, for lists, reports and the consilium agenda."""
+    return Q(case__status=CaseStatus.OPEN, case__next_review_date__lt=today)
+
+
+def child_get(*, actor, pk) -> Child:
+    qs = with_personal_flag(
+        actor,
+        Child.objects.filter(merged_into__isnull=True).select_related(
+            "subject__district", "municipality", "current_organization", "family", "case__responsible"
+        ),
+    )
+    return get_in_scope(actor, qs, Perm.CASES_VIEW, pk=pk)
+
+
+def child_placements(*, child: Child) -> list[Placement]:
+    return list(child.placements.select_related("organization").order_by("-start_date", "-id"))
+
+
+def child_timeline(*, child: Child, limit: int = 200) -> list[Event]:
+    return list(child.events.select_related("created_by").order_by("-date", "-id")[:limit])
+
+
+def family_list(*, actor, filters: dict | None = None) -> QuerySet[Family]:
+    filters = filters or {}
+    qs = scope(actor, Family.objects.all(), Perm.CASES_VIEW)
+    if filters.get("municipality"):
+        qs = qs.filter(municipality=filters["municipality"])
+    if filters.get("q") and has_perm(actor, Perm.CASES_VIEW_PERSONAL):
+        qs = scope(actor, qs, Perm.CASES_VIEW_PERSONAL).filter(
+            search_name__contains=name_key(filters["q"], "", "")
+        )
+    return (
+        qs.select_related("subject", "municipality")
+        .annotate(child_count=Count("children"))
+        .order_by("title", "id")
+    )
+
+
+def family_get(*, actor, pk) -> Family:
+    return get_in_scope(
+        actor, Family.objects.select_related("subject", "municipality"), Perm.CASES_VIEW, pk=pk
+    )
+
+
+def family_children(*, actor, family: Family) -> QuerySet[Child]:
+    """The family's children that the actor may see (a brother may be in another scope)."""
+    qs = scope(actor, family.children.filter(merged_into__isnull=True), Perm.CASES_VIEW)
+    return with_personal_flag(actor, qs.select_related("current_organization", "case")).order_by("birth_date")
+
+
+def family_has_active_status(*, family: Family, kinds: set[str], day: dt.date) -> bool:
+    return (
+        family.statuses.filter(kind__in=kinds, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .exists()
+    )
+
+
+# ---- duplicates ---------------------------------------------------------------------------------
+
+
+def duplicate_candidates(
+    *,
+    snils: str = "",
+    birth_certificate: str = "",
+    last_name: str = "",
+    first_name: str = "",
+    middle_name: str = "",
+    birth_date: dt.date | None = None,
+    exclude_pk: int | None = None,
+) -> QuerySet[Child]:
+    """Children that are likely the same person: the same СНИЛС, the same birth certificate, or the
+    same normalised ФИО and date of birth. The one rule used by the forms, the import and the API.
+
+    Not scoped: a duplicate in another region must still be found; callers show only what the actor
+    may see and say that a match exists elsewhere.
+    """
+    condition = Q(pk__in=[])
+    if snils:
+        condition |= Q(snils=snils)
+    if birth_certificate:
+        condition |= Q(birth_certificate=birth_certificate)
+    if last_name and first_name and birth_date:
+        condition |= Q(search_name=name_key(last_name, first_name, middle_name), birth_date=birth_date)
+    qs = Child.objects.filter(condition, merged_into__isnull=True)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.select_related("subject", "current_organization")
+
+
+@dataclass
+class DuplicateGroup:
+    reason: str
+    children: list[Child]
+
+
+def duplicate_groups(*, actor, limit: int = 100) -> list[DuplicateGroup]:
+    """Groups of likely duplicates among the children the actor may merge."""
+    base = scope(actor, Child.objects.filter(merged_into__isnull=True), Perm.CASES_MERGE)
+    groups: list[DuplicateGroup] = []
+    keys = [
+        ("одинаковый СНИЛС", ("snils",), Q(snils="")),
+        ("одинаковое свидетельство о рождении", ("birth_certificate",), Q(birth_certificate="")),
+        ("одинаковые ФИО и дата рождения", ("search_name", "birth_date"), Q()),
+    ]
+    seen: set[frozenset[int]] = set()
+    for reason, fields, empty in keys:
+        dup_keys = (
+            base.exclude(empty).order_by().values(*fields).annotate(n=Count("id")).filter(n__gt=1)[:limit]
+        )
+        for key in dup_keys:
+            members = list(
+                base.filter(**{field: key[field] for field in fields}).select_related(
+                    "subject", "municipality", "current_organization"
+                )
+            )
+            ids = frozenset(child.pk for child in members)
+            if ids not in seen:
+                seen.add(ids)
+                groups.append(DuplicateGroup(reason=reason, children=members))
+    return groups[:limit]
+
+
+def case_of(*, child: Child) -> Case | None:
+    return getattr(child, "case", None)
+
+
+def import_job_list(*, actor) -> QuerySet[ImportJob]:
+    return scope(
+        actor, ImportJob.objects.select_related("subject", "created_by"), Perm.CASES_IMPORT
+    ).order_by("-created_at")

@@ -1,0 +1,30 @@
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def age(birth_date: dt.date | None) -> str:
+    """Full years today: 7."""
+    if not birth_date:
+        return ""
+    today = timezone.localdate()
+    return str(today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day)))
+
+
+@register.filter
+def months_since(day: dt.date | None) -> str:
+    """Whole months from `day` to today."""
+    if not day:
+        return ""
+    today = timezone.localdate()
+    months = (today.year - day.year) * 12 + today.month - day.month - (today.day < day.day)
+    return str(max(months, 0))
+
+
+@register.filter
+def is_past(day: dt.date | None) -> bool:
+    return bool(day) and day < timezone.localdate()
