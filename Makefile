@@ -29,8 +29,11 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The background worker (imports of large files) runs beside the web server and stops with it.
 run: install assets demo
 	@echo "Открывайте http://127.0.0.1:8000 — демо-входы перечислены выше."
+	@$(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install assets
@@ -40,8 +43,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Benchmarks need PostgreSQL (BENCH_DATABASE_URL); the first run generates the national data set.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vyzov_bench
 bench: install
-	@echo "make bench: benchmarks arrive with the register of children (issue 4); nothing to measure yet."
+	$(PY) scripts/ensure_database.py "$(BENCH_DATABASE_URL)"
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py migrate --noinput -v 0
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules vyzov/core/static/vendor staticfiles var

@@ -21,7 +21,13 @@ def test_home_of_curator_shows_altai_figures_only(client, curator_altai, home_ba
     assert response.context["municipality_count"] == 11  # Алтайский край's reference municipalities
     assert response.context["user_count"] == 1
     assert nav_labels(response) == [
-        "Главная", "Территории", "Организации", "Реестр детей", "Семьи", "Пользователи", "Журнал аудита"
+        "Главная",
+        "Территории",
+        "Организации",
+        "Реестр детей",
+        "Семьи",
+        "Пользователи",
+        "Журнал аудита",
     ]
 
 

@@ -1,0 +1,121 @@
+"""Benchmark helpers: timing of pages through the full Django stack, and the same SQL run raw.
+
+The app/raw ratio answers "how much does Django add on top of the database": a page is requested,
+its SQL statements are captured, then those exact statements are executed again straight through
+the database cursor and timed.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass
+class Measurement:
+    name: str
+    runs: int
+    p50_ms: float
+    p95_ms: float
+    target_ms: float | None = None
+    queries: int | None = None
+    raw_sql_p50_ms: float | None = None
+    ratio: float | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool | None:
+        if self.target_ms is None:
+            return None
+        return self.p95_ms <= self.target_ms
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["ok"] = self.ok
+        return data
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def time_calls(call: Callable[[], object], *, runs: int, warmup: int = 3) -> list[float]:
+    for _ in range(warmup):
+        call()
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def measure_page(
+    name: str,
+    client: Client,
+    url: str | Callable[[], str],
+    *,
+    runs: int = 40,
+    target_ms: float | None = None,
+    with_raw_sql: bool = True,
+) -> Measurement:
+    next_url = url if callable(url) else (lambda: url)
+
+    def get():
+        path = next_url()
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+        if hasattr(response, "streaming_content"):
+            for _chunk in response.streaming_content:
+                pass
+        return response
+
+    timings = time_calls(get, runs=runs)
+    with CaptureQueriesContext(connection) as captured:
+        get()
+    measurement = Measurement(
+        name=name,
+        runs=runs,
+        p50_ms=round(statistics.median(timings), 1),
+        p95_ms=round(percentile(timings, 0.95), 1),
+        target_ms=target_ms,
+        queries=len(captured.captured_queries),
+    )
+    if with_raw_sql:
+        statements = [query["sql"] for query in captured.captured_queries if _is_read(query["sql"])]
+        raw = time_calls(lambda: _run_raw(statements), runs=runs)
+        measurement.raw_sql_p50_ms = round(statistics.median(raw), 2)
+        measurement.ratio = round(measurement.p50_ms / max(measurement.raw_sql_p50_ms, 0.01), 2)
+    return measurement
+
+
+def _is_read(sql: str) -> bool:
+    return sql.lstrip().upper().startswith("SELECT")
+
+
+def _run_raw(statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+            cursor.fetchall()
+
+
+def print_table(measurements: list[Measurement], write=print) -> None:
+    write(f"{'сценарий':<46}{'p50 мс':>9}{'p95 мс':>9}{'цель':>8}{'SQL':>5}{'raw мс':>9}{'×':>7}  итог")
+    for m in measurements:
+        verdict = {True: "OK", False: "МЕДЛЕННО", None: ""}[m.ok]
+        write(
+            f"{m.name:<46}{m.p50_ms:>9}{m.p95_ms:>9}{m.target_ms or '':>8}{m.queries or '':>5}"
+            f"{m.raw_sql_p50_ms if m.raw_sql_p50_ms is not None else '':>9}{m.ratio or '':>7}  {verdict}"
+        )
+        for key, value in m.extra.items():
+            write(f"    {key}: {value}")
