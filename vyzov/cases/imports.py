@@ -43,6 +43,7 @@ from .models import (
     RouteGoal,
     Sex,
 )
+from .selectors import DUPLICATE_RULES, duplicate_keys
 
 MAX_FILE_BYTES = getattr(settings, "VYZOV_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 MAX_ROWS = getattr(settings, "VYZOV_IMPORT_MAX_ROWS", 20_000)
@@ -336,61 +337,66 @@ def _field_title(name: str) -> str:
     return COLUMN_TITLES.get(key, "строка целиком")
 
 
+RULE_COLUMNS = {
+    "СНИЛС": "snils",
+    "свидетельство о рождении": "birth_certificate",
+    "ФИО и дата рождения": "last_name",
+}
+
+
+def _keys(child: Child) -> list[tuple[str, dict]]:
+    return duplicate_keys(
+        snils=child.snils,
+        birth_certificate=child.birth_certificate,
+        search_name=child.search_name,
+        birth_date=child.birth_date,
+    )
+
+
 def _duplicate_errors(rows: list[ParsedRow]) -> list[tuple[int, str, str]]:
     """Rows that repeat each other or a child already in the register (the register's one rule)."""
     errors = []
     seen: dict[tuple, int] = {}
     for row in rows:
-        child = row.child
-        for key, column in (
-            (("snils", child.snils), "snils"),
-            (("certificate", child.birth_certificate), "birth_certificate"),
-            (("name", child.search_name, child.birth_date), "last_name"),
-        ):
-            if not key[1]:
-                continue
+        for reason, lookup in _keys(row.child):
+            key = (reason, tuple(lookup.values()))
             if key in seen:
                 errors.append(
-                    (row.row_number, COLUMN_TITLES[column], f"Повторяет строку {seen[key]} этого файла.")
+                    (
+                        row.row_number,
+                        COLUMN_TITLES[RULE_COLUMNS[reason]],
+                        f"Повторяет строку {seen[key]} этого файла (совпадает {reason}).",
+                    )
                 )
-            else:
-                seen[key] = row.row_number
-    batch = 1000
-    for start in range(0, len(rows), batch):
-        chunk = rows[start : start + batch]
-        snils = {row.child.snils for row in chunk if row.child.snils}
-        certificates = {row.child.birth_certificate for row in chunk if row.child.birth_certificate}
-        names = {row.child.search_name for row in chunk}
-        existing = (
-            Child.objects.filter(merged_into__isnull=True)
-            .filter(Q(snils__in=snils) | Q(birth_certificate__in=certificates) | Q(search_name__in=names))
-            .values_list("pk", "snils", "birth_certificate", "search_name", "birth_date")
-        )
-        by_snils, by_certificate, by_name = {}, {}, {}
-        for pk, snils_value, certificate, search_name, birth_date in existing:
-            if snils_value:
-                by_snils[snils_value] = pk
-            if certificate:
-                by_certificate[certificate] = pk
-            by_name[(search_name, birth_date)] = pk
+                break
+            seen[key] = row.row_number
+    for start in range(0, len(rows), 1000):
+        chunk = rows[start : start + 1000]
+        # One query per chunk: the first column of each rule narrows, the exact match is made below.
+        firsts: dict[str, set] = {fields[0]: set() for _reason, fields in DUPLICATE_RULES}
         for row in chunk:
-            child = row.child
-            matches = [
-                (by_snils.get(child.snils), "snils", "СНИЛС"),
-                (
-                    by_certificate.get(child.birth_certificate),
-                    "birth_certificate",
-                    "свидетельство о рождении",
-                ),
-                (by_name.get((child.search_name, child.birth_date)), "last_name", "ФИО и дата рождения"),
-            ]
-            for pk, column, what in matches:
+            for _reason, lookup in _keys(row.child):
+                first = next(iter(lookup))
+                firsts[first].add(lookup[first])
+        condition = Q(pk__in=[])
+        for name, values in firsts.items():
+            if values:
+                condition |= Q(**{f"{name}__in": values})
+        existing: dict[tuple, int] = {}
+        for child in Child.objects.filter(condition, merged_into__isnull=True).only(
+            "pk", "snils", "birth_certificate", "search_name", "birth_date"
+        ):
+            for reason, lookup in _keys(child):
+                existing[(reason, tuple(lookup.values()))] = child.pk
+        for row in chunk:
+            for reason, lookup in _keys(row.child):
+                pk = existing.get((reason, tuple(lookup.values())))
                 if pk:
                     errors.append(
                         (
                             row.row_number,
-                            COLUMN_TITLES[column],
-                            f"Возможный дубль: ребёнок № {pk} уже в реестре (совпадает {what}).",
+                            COLUMN_TITLES[RULE_COLUMNS[reason]],
+                            f"Возможный дубль: ребёнок № {pk} уже в реестре (совпадает {reason}).",
                         )
                     )
                     break

@@ -274,6 +274,7 @@ class Child(BaseModel):
         verbose_name_plural = "дети"
         ordering = ["last_name", "first_name", "id"]
         indexes = [
+            models.Index(fields=["last_name", "first_name", "id"], name="child_name_order"),
             models.Index(fields=["subject", "last_name", "first_name"], name="child_subject_name"),
             models.Index(fields=["municipality", "last_name"], name="child_municipality_name"),
             models.Index(fields=["current_organization", "last_name"], name="child_org_name"),

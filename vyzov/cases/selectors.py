@@ -148,6 +148,32 @@ def family_has_active_status(*, family: Family, kinds: set[str], day: dt.date) -
 # ---- duplicates ---------------------------------------------------------------------------------
 
 
+# The one rule of likely duplicates: (what matches, which columns). Used by the forms, the API,
+# the import and the duplicates page.
+DUPLICATE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("СНИЛС", ("snils",)),
+    ("свидетельство о рождении", ("birth_certificate",)),
+    ("ФИО и дата рождения", ("search_name", "birth_date")),
+)
+
+
+def duplicate_keys(
+    *, snils: str, birth_certificate: str, search_name: str, birth_date
+) -> list[tuple[str, dict]]:
+    """For each rule that applies: (rule, lookup). An empty document matches nothing."""
+    values = {
+        "snils": snils,
+        "birth_certificate": birth_certificate,
+        "search_name": search_name,
+        "birth_date": birth_date,
+    }
+    return [
+        (reason, {name: values[name] for name in fields})
+        for reason, fields in DUPLICATE_RULES
+        if all(values[name] for name in fields)
+    ]
+
+
 def duplicate_candidates(
     *,
     snils: str = "",
@@ -158,19 +184,17 @@ def duplicate_candidates(
     birth_date: dt.date | None = None,
     exclude_pk: int | None = None,
 ) -> QuerySet[Child]:
-    """Children that are likely the same person: the same СНИЛС, the same birth certificate, or the
-    same normalised ФИО and date of birth. The one rule used by the forms, the import and the API.
+    """Children that are likely the same person (see DUPLICATE_RULES).
 
     Not scoped: a duplicate in another region must still be found; callers show only what the actor
     may see and say that a match exists elsewhere.
     """
+    search_name = name_key(last_name, first_name, middle_name) if last_name and first_name else ""
     condition = Q(pk__in=[])
-    if snils:
-        condition |= Q(snils=snils)
-    if birth_certificate:
-        condition |= Q(birth_certificate=birth_certificate)
-    if last_name and first_name and birth_date:
-        condition |= Q(search_name=name_key(last_name, first_name, middle_name), birth_date=birth_date)
+    for _reason, lookup in duplicate_keys(
+        snils=snils, birth_certificate=birth_certificate, search_name=search_name, birth_date=birth_date
+    ):
+        condition |= Q(**lookup)
     qs = Child.objects.filter(condition, merged_into__isnull=True)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
@@ -187,13 +211,13 @@ def duplicate_groups(*, actor, limit: int = 100) -> list[DuplicateGroup]:
     """Groups of likely duplicates among the children the actor may merge."""
     base = scope(actor, Child.objects.filter(merged_into__isnull=True), Perm.CASES_MERGE)
     groups: list[DuplicateGroup] = []
-    keys = [
-        ("одинаковый СНИЛС", ("snils",), Q(snils="")),
-        ("одинаковое свидетельство о рождении", ("birth_certificate",), Q(birth_certificate="")),
-        ("одинаковые ФИО и дата рождения", ("search_name", "birth_date"), Q()),
-    ]
     seen: set[frozenset[int]] = set()
-    for reason, fields, empty in keys:
+    for reason, fields in DUPLICATE_RULES:
+        empty = Q()
+        for name in fields:
+            empty |= Q(**{f"{name}__isnull": True}) | (
+                Q(**{name: ""}) if name != "birth_date" else Q(pk__in=[])
+            )
         dup_keys = (
             base.exclude(empty).order_by().values(*fields).annotate(n=Count("id")).filter(n__gt=1)[:limit]
         )
@@ -206,7 +230,7 @@ def duplicate_groups(*, actor, limit: int = 100) -> list[DuplicateGroup]:
             ids = frozenset(child.pk for child in members)
             if ids not in seen:
                 seen.add(ids)
-                groups.append(DuplicateGroup(reason=reason, children=members))
+                groups.append(DuplicateGroup(reason=f"совпадает {reason}", children=members))
     return groups[:limit]
 
 
