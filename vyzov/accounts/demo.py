@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count
 
+from vyzov.cases.models import Child
 from vyzov.territories.models import Municipality, Organization, OrganizationKind, Subject
 
 from .models import Role, ScopeLevel, User
@@ -31,11 +33,19 @@ def _centre(code: str) -> Municipality:
 
 
 def _org(code: str, kind: str) -> Organization:
-    return (
-        Organization.objects.filter(subject__code=code, kind=kind, municipality__is_regional_centre=True)
-        .order_by("name")
+    """The subject's organisation of this kind with the most children placed (the demo register's
+    busiest), or the one in the regional centre when the register is empty."""
+    candidates = Organization.objects.filter(subject__code=code, kind=kind)
+    busiest = (
+        Child.objects.filter(current_organization__in=candidates)
+        .values("current_organization")
+        .annotate(n=Count("id"))
+        .order_by("-n", "current_organization")
         .first()
     )
+    if busiest:
+        return Organization.objects.get(pk=busiest["current_organization"])
+    return candidates.filter(municipality__is_regional_centre=True).order_by("name").first()
 
 
 def _accounts():

@@ -25,12 +25,26 @@ def _ensure(
     return organization
 
 
+def _largest_reference_towns(subject: Subject, count: int) -> list[Municipality]:
+    """The largest towns of the reference list (not of whatever else the database holds), so that
+    loading the demo again finds the same organisations."""
+    rows = [
+        row
+        for row in read_csv("municipalities.csv")
+        if row["subject_code"] == subject.code and row["is_regional_centre"] != "1"
+    ]
+    rows.sort(key=lambda row: -int(row["population"]))
+    names = [row["name"] for row in rows[:count]]
+    by_name = {m.name: m for m in subject.municipalities.filter(name__in=names)}
+    return [by_name[name] for name in names if name in by_name]
+
+
 def load() -> int:
     created_before = Organization.objects.count()
     for row in read_csv("vyzov_pilot_regions.csv"):
         subject = Subject.objects.get(code=row["subject_code"])
         centre = _centre(subject)
-        towns = list(subject.municipalities.filter(is_regional_centre=False).order_by("-population")[:3])
+        towns = _largest_reference_towns(subject, 3)
         short = subject.name
         _ensure(
             name=row["ngo_operator"],

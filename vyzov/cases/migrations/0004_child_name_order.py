@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_constraint_messages'),
-        ('territories', '0001_initial'),
+        ("cases", "0003_constraint_messages"),
+        ("territories", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['last_name', 'first_name', 'id'], name='child_name_order'),
+            model_name="child",
+            index=models.Index(fields=["last_name", "first_name", "id"], name="child_name_order"),
         ),
     ]

@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from vyzov.accounts import demo as accounts_demo
+from vyzov.cases import generator
 from vyzov.territories import demo as territories_demo
 from vyzov.territories.reference import load_territories
 
@@ -11,14 +13,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Загрузить даже при DEBUG=false.")
+        parser.add_argument(
+            "--register-scale",
+            type=float,
+            default=0.03,
+            help="Объём синтетического реестра детей (доля от национального; 0 — без реестра).",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, register_scale=0.03, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Демо-данные не загружаются в рабочую систему (DEBUG=false). Используйте --force."
             )
         load_territories()
         created = territories_demo.load()
+        if register_scale and not any(generator.existing_generated().values()):
+            self.stdout.write(f"Синтетический реестр детей (масштаб {register_scale}) — несколько секунд…")
+            call_command("generate_national", scale=register_scale, seed=2026, verbosity=0)
         accounts = accounts_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Демо-данные загружены (новых организаций: {created})."))
         self.stdout.write("")
