@@ -323,16 +323,22 @@ def _resolve(obj: models.Model, path: str) -> int | None:
 # ---- the policy API -----------------------------------------------------------------------------
 
 
-def scope(actor, queryset: models.QuerySet, perm: str) -> models.QuerySet:
-    """The rows of `queryset` the actor may touch with `perm`; empty when none (fail closed)."""
-    paths = _access_paths(queryset.model)
+def scope_condition(actor, model: type[models.Model], perm: str) -> Q | None:
+    """The condition `scope` applies to `model`'s rows: `Q()` for all of them, None for none."""
+    paths = _access_paths(model)
     condition: Q | None = None
     for grant in grants_with(actor, perm):
         if grant.level == ScopeLevel.COUNTRY:
-            return queryset
+            return Q()
         grant_condition = _grant_condition(grant, paths)
         if grant_condition is not None:
             condition = grant_condition if condition is None else condition | grant_condition
+    return condition
+
+
+def scope(actor, queryset: models.QuerySet, perm: str) -> models.QuerySet:
+    """The rows of `queryset` the actor may touch with `perm`; empty when none (fail closed)."""
+    condition = scope_condition(actor, queryset.model, perm)
     if condition is None:
         return queryset.none()
     return queryset.filter(condition)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-import resource
 import time
-import tracemalloc
 
 from django.db import transaction
 from django.db.models import Count
@@ -16,7 +14,7 @@ from openpyxl import Workbook
 
 from vyzov.accounts.models import Grant, Role, ScopeLevel, User
 from vyzov.accounts.services import grant_build
-from vyzov.core.bench import Measurement, measure_page
+from vyzov.core.bench import Measurement, PeakMemory, measure_page
 from vyzov.core.validators import snils_checksum
 from vyzov.core.xlsx import xlsx_response
 from vyzov.territories.models import Organization, Subject
@@ -177,16 +175,13 @@ def _import_file(subject: Subject, rows: int) -> bytes:
 def _import(*, subject: Subject, actor: User, rows: int, log) -> Measurement:
     data = _import_file(subject, rows)
     log(f"Файл загрузки: {rows} строк, {len(data) / 1024 / 1024:.1f} МБ")
-    tracemalloc.start()
-    started = time.perf_counter()
-    with transaction.atomic():
+    with PeakMemory() as memory, transaction.atomic():
+        started = time.perf_counter()
         result = imports.validate_file(data, subject=subject)
         validated = time.perf_counter()
         written = imports.write_rows(actor=actor, rows=result.rows)
         finished = time.perf_counter()
         transaction.set_rollback(True)  # keep the data set unchanged for the next run
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
     total_ms = (finished - started) * 1000
     return Measurement(
         name=f"Загрузка XLSX: {rows} строк",
@@ -199,27 +194,23 @@ def _import(*, subject: Subject, actor: User, rows: int, log) -> Measurement:
             "запись, с": round(finished - validated, 1),
             "ошибок": len(result.errors),
             "записано": written,
-            "пик памяти Python, МБ": round(peak / 2**20, 1),
+            "рост памяти процесса (пик), МБ": memory.growth_mb,
         },
     )
 
 
 def _export(*, actor: User, rows: int, log) -> Measurement:
     queryset = selectors.child_list(actor=actor, filters={})[:rows]
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    tracemalloc.start()
-    started = time.perf_counter()
-    response = xlsx_response(
-        filename="bench.xlsx",
-        sheet_title="Дети",
-        header=exports.header(personal=True),
-        rows=exports.rows(queryset, personal=True),
-    )
-    size = sum(len(chunk) for chunk in response.streaming_content)
-    elapsed = (time.perf_counter() - started) * 1000
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    rss_growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        response = xlsx_response(
+            filename="bench.xlsx",
+            sheet_title="Дети",
+            header=exports.header(personal=True),
+            rows=exports.rows(queryset, personal=True),
+        )
+        size = sum(len(chunk) for chunk in response.streaming_content)
+        elapsed = (time.perf_counter() - started) * 1000
     log(f"Выгрузка: {size / 2**20:.1f} МБ")
     return Measurement(
         name=f"Выгрузка XLSX: {rows} строк",
@@ -228,10 +219,9 @@ def _export(*, actor: User, rows: int, log) -> Measurement:
         p95_ms=round(elapsed),
         target_ms=None,
         extra={
-            "пик памяти Python, МБ": round(peak / 2**20, 1),
-            "рост RSS процесса, МБ": round(rss_growth, 1),
+            "рост памяти процесса (пик), МБ": memory.growth_mb,
             "цель по памяти, МБ": 100,
-            "в пределах": peak / 2**20 <= 100 and rss_growth <= 100,
+            "в пределах": memory.growth_mb <= 100,
             "размер файла, МБ": round(size / 2**20, 1),
         },
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Value
 from django.utils import timezone
 
-from vyzov.accounts.access import Perm, get_in_scope, has_perm, scope
+from vyzov.accounts.access import Perm, get_in_scope, has_perm, scope, scope_condition
 
 from .models import Case, CaseStatus, Child, Event, Family, ImportJob, Placement, name_key
 
@@ -39,11 +39,18 @@ def _months_ago(months: int, today: dt.date) -> dt.date:
 
 
 def with_personal_flag(actor, queryset: QuerySet[Child]) -> QuerySet[Child]:
-    """Annotate `personal`: whether the actor may see this child's personal data (no extra query)."""
-    personal = scope(actor, Child.objects.filter(pk=OuterRef("pk")), Perm.CASES_VIEW_PERSONAL)
-    if not has_perm(actor, Perm.CASES_VIEW_PERSONAL):
-        return queryset.annotate(personal=Value(False, output_field=BooleanField()))
-    return queryset.annotate(personal=Exists(personal))
+    """Annotate `personal`: whether the actor may see this child's personal data.
+
+    Computed from the row's own columns by the policy's condition: no subquery, no extra query.
+    """
+    condition = scope_condition(actor, Child, Perm.CASES_VIEW_PERSONAL)
+    if condition is None:
+        flag = Value(False, output_field=BooleanField())
+    elif not condition:  # Q(): everything
+        flag = Value(True, output_field=BooleanField())
+    else:
+        flag = ExpressionWrapper(condition, output_field=BooleanField())
+    return queryset.annotate(personal=flag)
 
 
 def child_list(*, actor, filters: dict | None = None, today: dt.date | None = None) -> QuerySet[Child]:

@@ -3,6 +3,9 @@
 from django import forms
 from django.apps import apps
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from vyzov.accounts.access import Perm, scope
 from vyzov.territories.models import Subject
@@ -23,12 +26,42 @@ def _widget_class(widget: forms.Widget) -> str:
     return "form-control"
 
 
+class FastSelect(forms.Select):
+    """A <select> rendered in Python rather than through one template per <option>.
+
+    Filter forms offer hundreds of options (municipalities, organisations); the template-based
+    rendering took about half of a list page's time.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(v) for v in self.format_value(value)}
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+
+        def option(value, label) -> str:
+            value = "" if value is None else str(value)
+            return format_html(
+                '<option value="{}"{}>{}</option>', value, " selected" if value in selected else "", label
+            )
+
+        parts = []
+        for value, label in self.choices:
+            if isinstance(label, list | tuple):  # an optgroup
+                inner = "".join(option(v, lab) for v, lab in label)
+                parts.append(format_html('<optgroup label="{}">{}</optgroup>', value, mark_safe(inner)))  # noqa: S308
+            else:
+                parts.append(option(value, label))
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe("".join(parts)))  # noqa: S308
+
+
 class StyledFormMixin:
     """Adds Bootstrap classes to widgets and marks invalid fields for assistive technology."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
             css = field.widget.attrs.get("class", "")
             field.widget.attrs["class"] = f"{css} {_widget_class(field.widget)}".strip()
 

@@ -123,3 +123,23 @@ def test_home_query_count_is_bounded(client, fed_admin, django_assert_max_num_qu
     client.get(reverse("core:home"))
     with django_assert_max_num_queries(18):
         client.get(reverse("core:home"))
+
+
+def test_fast_select_renders_like_django_select():
+    from django import forms
+
+    from vyzov.core.forms import FastSelect, StyledForm
+
+    class ChoiceForm(StyledForm):
+        colour = forms.ChoiceField(choices=[("", "—"), ("r", "<красный>"), ("g", "зелёный")])
+        many = forms.MultipleChoiceField(choices=[("a", "A")], required=False)
+
+    form = ChoiceForm({"colour": "g"})
+    assert isinstance(form.fields["colour"].widget, FastSelect)
+    assert not isinstance(form.fields["many"].widget, FastSelect)  # multiple selects keep Django's widget
+    html = str(form["colour"])
+    assert '<option value="g" selected>зелёный</option>' in html
+    assert "&lt;красный&gt;" in html and "<красный>" not in html
+    assert (
+        'name="colour"' in html and 'id="id_colour"' in html and "form-select" in html and "required" in html
+    )
