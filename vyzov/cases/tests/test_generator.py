@@ -222,3 +222,28 @@ def test_reset_refuses_when_real_records_use_generated_ones():
         generate(reset=True, force=True)
     assert Child.objects.count() == children  # nothing deleted
     real.delete()
+
+
+def test_page_query_counts_are_the_same_on_a_tiny_register_and_at_scale_001(client, curator_altai, home_barnaul):
+    from django.urls import reverse
+
+    from conftest import centre, login, queries_for
+    from vyzov.cases.tests.factories import make_child, make_family, place
+
+    family = make_family(centre("22"))
+    child = make_child(centre("22"), family=family)
+    place(child, home_barnaul)
+    Case.objects.filter(child=child).update(next_review_date=dt.date(2024, 1, 1))  # a row for the overdue list
+    login(client, curator_altai)
+    pages = lambda child, family: [  # noqa: E731
+        reverse("cases:child_list"),
+        reverse("cases:child_list") + "?overdue_review=on&placed=yes",
+        reverse("cases:child_detail", args=[child.pk]),
+        reverse("cases:family_detail", args=[family.pk]),
+    ]
+    tiny = [queries_for(client, url) for url in pages(child, family)]
+    generate(force=True)
+    big_child = Child.objects.filter(subject__code="22", family__isnull=False, current_organization__isnull=False,
+                                     placements__end_date__isnull=False).distinct().first()
+    assert Child.objects.filter(subject__code="22").count() > 50
+    assert [queries_for(client, url) for url in pages(big_child, big_child.family)] == tiny
