@@ -224,7 +224,9 @@ def test_reset_refuses_when_real_records_use_generated_ones():
     real.delete()
 
 
-def test_page_query_counts_are_the_same_on_a_tiny_register_and_at_scale_001(client, curator_altai, home_barnaul):
+def test_page_query_counts_are_the_same_on_a_tiny_register_and_at_scale_001(
+    client, curator_altai, home_barnaul
+):
     from django.urls import reverse
 
     from conftest import centre, login, queries_for
@@ -233,7 +235,9 @@ def test_page_query_counts_are_the_same_on_a_tiny_register_and_at_scale_001(clie
     family = make_family(centre("22"))
     child = make_child(centre("22"), family=family)
     place(child, home_barnaul)
-    Case.objects.filter(child=child).update(next_review_date=dt.date(2024, 1, 1))  # a row for the overdue list
+    Case.objects.filter(child=child).update(
+        next_review_date=dt.date(2024, 1, 1)
+    )  # a row for the overdue list
     login(client, curator_altai)
     pages = lambda child, family: [  # noqa: E731
         reverse("cases:child_list"),
@@ -243,7 +247,15 @@ def test_page_query_counts_are_the_same_on_a_tiny_register_and_at_scale_001(clie
     ]
     tiny = [queries_for(client, url) for url in pages(child, family)]
     generate(force=True)
-    big_child = Child.objects.filter(subject__code="22", family__isnull=False, current_organization__isnull=False,
-                                     placements__end_date__isnull=False).distinct().first()
+    big_child = (
+        Child.objects.filter(
+            subject__code="22",
+            family__isnull=False,
+            current_organization__isnull=False,
+            placements__end_date__isnull=False,
+        )
+        .distinct()
+        .first()
+    )
     assert Child.objects.filter(subject__code="22").count() > 50
     assert [queries_for(client, url) for url in pages(big_child, big_child.family)] == tiny
