@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("vyzov.territories.urls")),
     path("accounts/", include("vyzov.accounts.urls")),
     path("register/", include("vyzov.cases.urls")),
+    path("monitoring/", include("vyzov.monitoring.urls")),
     path("api/", include("vyzov.api.urls")),
 ]
 

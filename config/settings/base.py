@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "vyzov.territories",
     "vyzov.accounts",
     "vyzov.cases",
+    "vyzov.monitoring",
 ]
 
 MIDDLEWARE = [

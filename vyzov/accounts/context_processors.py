@@ -7,6 +7,7 @@ from .access import Perm, grants_of, has_perm
 # (label, url name, permission or None for every signed-in user)
 NAVIGATION = [
     ("Главная", "core:home", None),
+    ("Ситуационный центр", "monitoring:overview", Perm.MONITORING_VIEW),
     ("Территории", "territories:tree", Perm.TERRITORIES_VIEW),
     ("Организации", "territories:organization_list", Perm.TERRITORIES_VIEW),
     ("Реестр детей", "cases:child_list", Perm.CASES_VIEW),

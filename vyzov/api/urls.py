@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from vyzov.cases import api as cases_api
+from vyzov.monitoring import api as monitoring_api
 from vyzov.territories import api as territories_api
 
 router = DefaultRouter()
@@ -13,9 +14,12 @@ router.register("children", cases_api.ChildViewSet, basename="child")
 router.register("families", cases_api.FamilyViewSet, basename="family")
 router.register("placements", cases_api.PlacementViewSet, basename="placement")
 router.register("cases", cases_api.CaseViewSet, basename="case")
+router.register("monitoring/figures", monitoring_api.FigureViewSet, basename="figure")
+router.register("monitoring/rollups", monitoring_api.RollUpViewSet, basename="rollup")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("v1/monitoring/progress/", monitoring_api.ProgressView.as_view(), name="monitoring-progress"),
     path("v1/", include(router.urls)),
 ]

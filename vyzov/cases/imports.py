@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,14 +18,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.text import normalize_for_search
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
+from vyzov.core.xlsx import XlsxFileError, check_xlsx, read_rows
 from vyzov.territories.models import Municipality, Organization, Subject
 
 from .models import (
@@ -47,8 +46,6 @@ from .selectors import DUPLICATE_RULES, duplicate_keys
 
 MAX_FILE_BYTES = getattr(settings, "VYZOV_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 MAX_ROWS = getattr(settings, "VYZOV_IMPORT_MAX_ROWS", 20_000)
-# An XLSX is a zip archive: refuse archives that unpack to far more than a real list (zip bombs).
-MAX_UNPACKED_BYTES = 30 * MAX_FILE_BYTES
 MAX_STORED_ERRORS = 5_000
 PROGRESS_EVERY = 250
 
@@ -83,7 +80,7 @@ COLUMNS = [
 COLUMN_TITLES = {column.key: column.title for column in COLUMNS}
 
 
-class ImportFileError(Exception):
+class ImportFileError(XlsxFileError):
     """The file as a whole cannot be read; the message says why, in Russian."""
 
 
@@ -107,39 +104,17 @@ class ValidationResult:
 
 def check_upload(data: bytes) -> None:
     """Refuse what is not a readable XLSX before anything is stored."""
-    if not data:
-        raise ImportFileError("Файл пустой.")
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(f"Файл больше {MAX_FILE_BYTES // (1024 * 1024)} МБ. Разделите список на части.")
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ImportFileError(
-            "Файл защищён паролем или сохранён в старом формате XLS. Снимите пароль и сохраните как XLSX."
-        )
-    if data[:4] != b"PK\x03\x04":
-        raise ImportFileError("Это не файл XLSX. Скачайте шаблон и заполните его.")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-            names = set(archive.namelist())
-    except zipfile.BadZipFile:
-        raise ImportFileError("Файл повреждён: его не удаётся открыть как XLSX.") from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFileError("Файл распаковывается в слишком большой объём — он не похож на список детей.")
-    if "xl/workbook.xml" not in names:
-        raise ImportFileError("Файл повреждён: в нём нет рабочей книги Excel.")
+        check_xlsx(data, max_bytes=MAX_FILE_BYTES)
+    except XlsxFileError as error:
+        raise ImportFileError(str(error)) from None
 
 
 def _open_rows(data: bytes) -> Iterator[tuple]:
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportFileError("Файл повреждён: его не удаётся открыть как XLSX.") from error
-    try:
-        sheet = workbook.worksheets[0]
-    except IndexError:
-        raise ImportFileError("В файле нет листов.") from None
-    yield from sheet.iter_rows(values_only=True)
-    workbook.close()
+        yield from read_rows(data)
+    except XlsxFileError as error:
+        raise ImportFileError(str(error)) from None
 
 
 def _header_map(header: tuple) -> dict[str, int]:

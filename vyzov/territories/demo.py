@@ -4,7 +4,7 @@ plausible, clearly numbered institutions, services and bodies."""
 from __future__ import annotations
 
 from .models import Municipality, Organization, OrganizationKind, Subject
-from .reference import read_csv
+from .reference import read_csv, reference_municipalities
 
 
 def _centre(subject: Subject) -> Municipality | None:
@@ -25,26 +25,12 @@ def _ensure(
     return organization
 
 
-def _largest_reference_towns(subject: Subject, count: int) -> list[Municipality]:
-    """The largest towns of the reference list (not of whatever else the database holds), so that
-    loading the demo again finds the same organisations."""
-    rows = [
-        row
-        for row in read_csv("municipalities.csv")
-        if row["subject_code"] == subject.code and row["is_regional_centre"] != "1"
-    ]
-    rows.sort(key=lambda row: -int(row["population"]))
-    names = [row["name"] for row in rows[:count]]
-    by_name = {m.name: m for m in subject.municipalities.filter(name__in=names)}
-    return [by_name[name] for name in names if name in by_name]
-
-
 def load() -> int:
     created_before = Organization.objects.count()
     for row in read_csv("vyzov_pilot_regions.csv"):
         subject = Subject.objects.get(code=row["subject_code"])
         centre = _centre(subject)
-        towns = _largest_reference_towns(subject, 3)
+        towns = [m for m in reference_municipalities(subject) if not m.is_regional_centre][:3]
         short = subject.name
         _ensure(
             name=row["ngo_operator"],

@@ -53,3 +53,12 @@ def load_territories() -> dict[str, int]:
         )
         municipalities += 1
     return {"districts": len(districts), "subjects": len(subjects), "municipalities": municipalities}
+
+
+def reference_municipalities(subject: Subject) -> list[Municipality]:
+    """The subject's municipalities from the shipped reference list (not whatever else the database
+    holds), largest first: demo data built on them stays the same when the demo is loaded again."""
+    rows = [row for row in read_csv("municipalities.csv") if row["subject_code"] == subject.code]
+    rows.sort(key=lambda row: (row["is_regional_centre"] != "1", -int(row["population"])))
+    by_name = {m.name: m for m in subject.municipalities.filter(name__in=[row["name"] for row in rows])}
+    return [by_name[row["name"]] for row in rows if row["name"] in by_name]

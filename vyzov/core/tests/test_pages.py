@@ -22,6 +22,7 @@ def test_home_of_curator_shows_altai_figures_only(client, curator_altai, home_ba
     assert response.context["user_count"] == 1
     assert nav_labels(response) == [
         "Главная",
+        "Ситуационный центр",
         "Территории",
         "Организации",
         "Реестр детей",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from vyzov.cases import bench as cases_bench
 from vyzov.cases.models import Child
 from vyzov.core.bench import print_table
+from vyzov.monitoring import bench as monitoring_bench
 from vyzov.territories.reference import load_territories
 
 RESULTS = Path(settings.BASE_DIR) / "bench" / "results.json"
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         measurements = cases_bench.run(runs=runs, log=self.stdout.write)
+        measurements += monitoring_bench.run(runs=runs, log=self.stdout.write)
         print_table(measurements, write=self.stdout.write)
         RESULTS.parent.mkdir(exist_ok=True)
         RESULTS.write_text(

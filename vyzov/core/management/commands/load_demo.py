@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from vyzov.accounts import demo as accounts_demo
 from vyzov.cases import generator
+from vyzov.monitoring import demo as monitoring_demo
+from vyzov.monitoring.reference import load_all as load_monitoring_reference
 from vyzov.territories import demo as territories_demo
 from vyzov.territories.reference import load_territories
 
@@ -31,6 +33,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Синтетический реестр детей (масштаб {register_scale}) — несколько секунд…")
             call_command("generate_national", scale=register_scale, seed=2026, verbosity=0)
         accounts = accounts_demo.load()
+        load_monitoring_reference()
+        monitoring_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Демо-данные загружены (новых организаций: {created})."))
         self.stdout.write("")
         self.stdout.write(f"Демо-входы (пароль у всех: {accounts_demo.DEMO_PASSWORD}):")

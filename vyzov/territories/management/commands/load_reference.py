@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from vyzov.monitoring.reference import load_all as load_monitoring_reference
 from vyzov.territories.reference import load_territories
 
 
@@ -8,6 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = load_territories()
+        load_monitoring_reference()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Округов: {counts['districts']}, субъектов: {counts['subjects']}, "

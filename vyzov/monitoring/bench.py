@@ -1,0 +1,126 @@
+"""Benchmarks of the situational centre (run by `manage.py bench`): 89 subjects × 12 quarters ×
+20 indicators, with municipality-level figures, as the issue asks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.db.models import Sum
+
+from vyzov.accounts.models import Role, ScopeLevel
+from vyzov.cases.bench import bench_user, client_for
+from vyzov.core.bench import Measurement, measure_page
+from vyzov.territories.models import Municipality, Subject
+
+from . import reference, rollups
+from .models import Direction, Figure, FigureSource, Indicator, QuarterReport, ReportStatus
+
+TARGET_MS = 200
+BENCH_MARK = "bench:"
+
+
+def _quarters() -> list[dt.date]:
+    dates, year, month = [], 2023, 1
+    while len(dates) < 12:
+        dates.append(dt.date(year, month, 1))
+        month += 3
+        if month > 12:
+            year, month = year + 1, 1
+    return dates
+
+
+@transaction.atomic
+def ensure_data(*, log=print) -> None:
+    """Fill monitoring for the benchmark unless it is already there (idempotent)."""
+    reference.load_all()
+    if Figure.objects.filter(comment__startswith=BENCH_MARK).exists():
+        return
+    rng = random.Random(7)  # noqa: S311 — benchmark data
+    indicators = list(Indicator.objects.order_by("order"))
+    for number in range(len(indicators), 20):
+        indicator, _ = Indicator.objects.get_or_create(
+            code=f"bench_indicator_{number}",
+            defaults={
+                "name": f"Показатель для замеров № {number}",
+                "direction": Direction.LOWER_IS_BETTER,
+                "order": 1000 + number,
+            },
+        )
+        indicators.append(indicator)
+    main = Indicator.objects.get(code=reference.MAIN_INDICATOR)
+    municipalities: dict[int, list[Municipality]] = {}
+    for municipality in Municipality.objects.order_by("pk"):
+        municipalities.setdefault(municipality.subject_id, []).append(municipality)
+    QuarterReport.objects.all().delete()
+    figures = []
+    quarters = _quarters()
+    for subject in Subject.objects.order_by("code"):
+        base = rng.randint(150, 3000)
+        for index, as_of in enumerate(quarters):
+            report = QuarterReport.objects.create(subject=subject, as_of=as_of, status=ReportStatus.ACCEPTED)
+            level = round(base * (1 - 0.02 * index) * rng.uniform(0.97, 1.03))
+            for indicator in indicators:
+                if indicator == main:
+                    continue
+                figures.append(
+                    Figure(
+                        report=report,
+                        indicator=indicator,
+                        subject=subject,
+                        as_of=as_of,
+                        value=rng.randint(0, level),
+                        source=FigureSource.DEMO,
+                        comment=BENCH_MARK,
+                    )
+                )
+            places = municipalities.get(subject.pk, [])
+            for municipality in places:
+                figures.append(
+                    Figure(
+                        report=report,
+                        indicator=main,
+                        subject=subject,
+                        municipality=municipality,
+                        as_of=as_of,
+                        value=rng.randint(0, max(1, 2 * level // max(1, len(places)))),
+                        source=FigureSource.DEMO,
+                        comment=BENCH_MARK,
+                    )
+                )
+    Figure.objects.bulk_create(figures, batch_size=5000)
+    reference.set_targets(
+        baselines=dict(
+            Figure.objects.filter(indicator=main, as_of=reference.BASELINE_DATE, municipality__isnull=False)
+            .values_list("subject__code")
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
+    )
+    for as_of in quarters:
+        rollups.recompute(as_of=as_of)
+    log(
+        f"Мониторинг для замеров: {len(figures)} значений, {len(quarters)} кварталов, {len(indicators)} показателей"
+    )
+
+
+def run(*, runs: int, log=print) -> list[Measurement]:
+    ensure_data(log=log)
+    analyst = bench_user("bench_fed_analyst", Role.FEDERAL_ANALYST, level=ScopeLevel.COUNTRY)
+    client = client_for(analyst)
+    return [
+        measure_page(
+            "Ситуационный центр: обзор страны", client, "/monitoring/", runs=runs, target_ms=TARGET_MS
+        ),
+        measure_page(
+            "Ситуационный центр: страница региона",
+            client,
+            "/monitoring/regions/24/",
+            runs=runs,
+            target_ms=TARGET_MS,
+        ),
+        measure_page(
+            "Ситуационный центр: рейтинг", client, "/monitoring/ranking/", runs=runs, target_ms=TARGET_MS
+        ),
+    ]

@@ -1,0 +1,275 @@
+"""Reads of monitoring. Aggregates come from the precomputed roll-ups (a few queries per page);
+detailed figures and reports go through the access policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from vyzov.accounts.access import Perm, get_in_scope, has_perm, scope
+from vyzov.territories.models import FederalDistrict, Subject
+
+from .models import Figure, FigureRevision, Indicator, QuarterReport, RollUp, RollUpLevel, Target
+from .progress import Progress, progress
+from .reference import BASELINE_DATE, MAIN_INDICATOR, TARGET_DATE, TARGET_REDUCTION
+from .rollups import COUNTRY_KEY, PILOT_KEY
+
+
+def indicators() -> list[Indicator]:
+    return list(Indicator.objects.select_related("part_of").order_by("order", "code"))
+
+
+def main_indicator() -> Indicator:
+    return Indicator.objects.get(code=MAIN_INDICATOR)
+
+
+def quarters() -> list[dt.date]:
+    return sorted(
+        RollUp.objects.filter(level=RollUpLevel.COUNTRY).order_by().values_list("as_of", flat=True).distinct()
+    )
+
+
+def series(*, level: str, key: str, indicator: Indicator) -> list[tuple[dt.date, int]]:
+    return list(
+        RollUp.objects.filter(level=level, key=key, indicator=indicator)
+        .order_by("as_of")
+        .values_list("as_of", "value")
+    )
+
+
+def group_progress(*, level: str, key: str, indicator: Indicator, points=None) -> Progress | None:
+    """Progress of a whole group against −25 % from its baseline (the programme's goal; for the country
+    the same reduction is shown as a reference)."""
+    points = points if points is not None else series(level=level, key=key, indicator=indicator)
+    baseline = dict(points).get(BASELINE_DATE)
+    if baseline is None:
+        return None
+    return progress(
+        baseline_date=BASELINE_DATE,
+        baseline=baseline,
+        target_date=TARGET_DATE,
+        target=baseline * (1 - float(TARGET_REDUCTION) / 100),
+        points=points,
+    )
+
+
+@dataclass
+class SubjectRow:
+    subject: Subject
+    baseline: int | None
+    latest: int | None
+    progress: Progress | None
+    target: Target | None
+    per_10k: float | None = None
+
+    @property
+    def change_percent(self) -> float | None:
+        return self.progress.change_percent if self.progress else None
+
+
+def subject_rows(*, indicator: Indicator | None = None) -> list[SubjectRow]:
+    """Every subject with its baseline, latest value and progress to its target (one pass over roll-ups)."""
+    indicator = indicator or main_indicator()
+    by_subject: dict[str, list[tuple[dt.date, int]]] = {}
+    for code, as_of, value in (
+        RollUp.objects.filter(level=RollUpLevel.SUBJECT, indicator=indicator)
+        .order_by("key", "as_of")
+        .values_list("key", "as_of", "value")
+    ):
+        by_subject.setdefault(code, []).append((as_of, value))
+    targets = {target.subject_id: target for target in Target.objects.all()}
+    rows = []
+    for subject in Subject.objects.select_related("district").order_by("name"):
+        points = by_subject.get(subject.code, [])
+        target = targets.get(subject.pk)
+        values = dict(points)
+        baseline = target.baseline_value if target else values.get(BASELINE_DATE)
+        result = None
+        if baseline:
+            result = progress(
+                baseline_date=target.baseline_date if target else BASELINE_DATE,
+                baseline=baseline,
+                target_date=target.target_date if target else TARGET_DATE,
+                target=target.target_value if target else baseline * (1 - float(TARGET_REDUCTION) / 100),
+                points=points,
+            )
+        latest = points[-1][1] if points else None
+        rate = (
+            latest / subject.child_population * 10_000
+            if latest is not None and subject.child_population
+            else None
+        )
+        rows.append(SubjectRow(subject, baseline, latest, result, target, rate))
+    return rows
+
+
+@dataclass
+class Overview:
+    indicator: Indicator
+    quarters: list[dt.date]
+    country: Progress | None
+    pilot: Progress | None
+    country_points: list[tuple[dt.date, int]]
+    pilot_points: list[tuple[dt.date, int]]
+    rows: list[SubjectRow]
+    districts: list[tuple[FederalDistrict, int | None, int | None]] = field(default_factory=list)
+
+    @property
+    def gap_points(self) -> float | None:
+        """How many percentage points faster the pilot regions fell than the country."""
+        if not (self.country and self.pilot) or self.country.change_percent is None:
+            return None
+        return self.country.change_percent - self.pilot.change_percent
+
+
+def overview() -> Overview:
+    indicator = main_indicator()
+    country_points = series(level=RollUpLevel.COUNTRY, key=COUNTRY_KEY, indicator=indicator)
+    pilot_points = series(level=RollUpLevel.PILOT_GROUP, key=PILOT_KEY, indicator=indicator)
+    latest = country_points[-1][0] if country_points else None
+    district_values = {
+        (key, as_of): value
+        for key, as_of, value in RollUp.objects.filter(
+            level=RollUpLevel.DISTRICT, indicator=indicator, as_of__in=[BASELINE_DATE, latest]
+        ).values_list("key", "as_of", "value")
+    }
+    districts = [
+        (
+            district,
+            district_values.get((district.code, BASELINE_DATE)),
+            district_values.get((district.code, latest)),
+        )
+        for district in FederalDistrict.objects.order_by("name")
+    ]
+    return Overview(
+        indicator=indicator,
+        quarters=[as_of for as_of, _value in country_points],
+        country=group_progress(
+            level=RollUpLevel.COUNTRY, key=COUNTRY_KEY, indicator=indicator, points=country_points
+        ),
+        pilot=group_progress(
+            level=RollUpLevel.PILOT_GROUP, key=PILOT_KEY, indicator=indicator, points=pilot_points
+        ),
+        country_points=country_points,
+        pilot_points=pilot_points,
+        rows=subject_rows(indicator=indicator),
+        districts=districts,
+    )
+
+
+@dataclass
+class RegionPage:
+    subject: Subject
+    row: SubjectRow
+    indicator_series: list[tuple[Indicator, list[tuple[dt.date, int]]]]
+    pilot: Progress | None
+    municipal: list[tuple[str, int | None, bool]]  # (name, value or None when suppressed, suppressed)
+    municipal_as_of: dt.date | None
+    reports: list[QuarterReport]
+
+
+def small_cell_threshold() -> int:
+    return settings.VYZOV_SMALL_CELL_THRESHOLD
+
+
+def suppress(actor, value: int | None) -> tuple[int | None, bool]:
+    """Aggregates never reveal a cell smaller than the threshold to roles without personal data access."""
+    if value is None or has_perm(actor, Perm.CASES_VIEW_PERSONAL):
+        return value, False
+    if 0 < value < small_cell_threshold():
+        return None, True
+    return value, False
+
+
+def region_page(*, actor, code: str) -> RegionPage:
+    subject = get_in_scope(actor, Subject.objects.select_related("district"), Perm.MONITORING_VIEW, code=code)
+    rows = {row.subject.code: row for row in subject_rows()}
+    by_indicator: dict[int, list[tuple[dt.date, int]]] = {}
+    for indicator_id, as_of, value in (
+        RollUp.objects.filter(level=RollUpLevel.SUBJECT, key=code)
+        .order_by("as_of")
+        .values_list("indicator_id", "as_of", "value")
+    ):
+        by_indicator.setdefault(indicator_id, []).append((as_of, value))
+    main = main_indicator()
+    latest_municipal = (
+        Figure.objects.filter(
+            subject=subject, indicator=main, municipality__isnull=False, report__status="accepted"
+        )
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+        .first()
+    )
+    municipal = []
+    if latest_municipal:
+        for name, value in (
+            scope(
+                actor,
+                Figure.objects.filter(
+                    subject=subject, indicator=main, as_of=latest_municipal, municipality__isnull=False
+                ),
+                Perm.MONITORING_VIEW,
+            )
+            .order_by("-value", "municipality__name")
+            .values_list("municipality__name", "value")
+        ):
+            shown, suppressed = suppress(actor, value)
+            municipal.append((name, shown, suppressed))
+    reports = list(
+        scope(actor, QuarterReport.objects.filter(subject=subject), Perm.MONITORING_VIEW).order_by("-as_of")[
+            :12
+        ]
+    )
+    return RegionPage(
+        subject=subject,
+        row=rows[subject.code],
+        indicator_series=[(indicator, by_indicator.get(indicator.pk, [])) for indicator in indicators()],
+        pilot=group_progress(level=RollUpLevel.PILOT_GROUP, key=PILOT_KEY, indicator=main),
+        municipal=municipal,
+        municipal_as_of=latest_municipal,
+        reports=reports,
+    )
+
+
+def report_get(*, actor, pk) -> QuarterReport:
+    return get_in_scope(
+        actor,
+        QuarterReport.objects.select_related("subject", "submitted_by", "reviewed_by"),
+        Perm.MONITORING_VIEW,
+        pk=pk,
+    )
+
+
+def report_list(*, actor, filters: dict | None = None) -> QuerySet[QuarterReport]:
+    filters = filters or {}
+    qs = scope(actor, QuarterReport.objects.select_related("subject"), Perm.MONITORING_VIEW)
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("as_of"):
+        qs = qs.filter(as_of=filters["as_of"])
+    return qs.order_by("-as_of", "subject__name")
+
+
+def report_figures(*, report: QuarterReport) -> dict[int, Figure]:
+    """Subject-level figures of a report by indicator id."""
+    return {figure.indicator_id: figure for figure in report.figures.filter(municipality__isnull=True)}
+
+
+def subject_values(*, subject: Subject, as_of: dt.date) -> dict[int, int]:
+    """The subject-level figures of a quarter by indicator id (for «было» next to the form)."""
+    return dict(
+        Figure.objects.filter(subject=subject, as_of=as_of, municipality__isnull=True).values_list(
+            "indicator_id", "value"
+        )
+    )
+
+
+def report_revisions(*, actor, report: QuarterReport) -> list[FigureRevision]:
+    return list(
+        scope(
+            actor, FigureRevision.objects.filter(figure__report=report), Perm.MONITORING_VIEW
+        ).select_related("figure__indicator", "figure__municipality", "changed_by")[:500]
+    )
