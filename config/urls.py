@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("vyzov.accounts.urls")),
     path("register/", include("vyzov.cases.urls")),
     path("monitoring/", include("vyzov.monitoring.urls")),
+    path("consilium/", include("vyzov.consilium.urls")),
     path("api/", include("vyzov.api.urls")),
 ]
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "vyzov.accounts",
     "vyzov.cases",
     "vyzov.monitoring",
+    "vyzov.consilium",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +221,10 @@ SPECTACULAR_SETTINGS = {
         "OrganizationKindEnum": "vyzov.territories.models.OrganizationKind",
         "PlacementKindEnum": "vyzov.cases.models.PlacementKind",
         "SocialStatusKindEnum": "vyzov.cases.models.SocialStatusKind",
+        "ActionStatusEnum": "vyzov.consilium.models.ActionStatus",
+        "MeetingStatusEnum": "vyzov.consilium.models.MeetingStatus",
+        "ReportStatusEnum": "vyzov.monitoring.models.ReportStatus",
+        "CaseStatusEnum": "vyzov.cases.models.CaseStatus",
     },
 }
 

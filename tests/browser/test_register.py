@@ -48,7 +48,8 @@ def register(demo):
 
 def test_curator_works_with_the_register(page, live_server, register):
     sign_in(page, live_server, "curator_altai")
-    page.get_by_role("link", name="Реестр детей").first.click()
+    page.get_by_role("button", name="Дети и семьи").click()
+    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Реестр детей").click()
     assert page.get_by_role("link", name="Морозова Алиса Игоревна").is_visible()
     screenshot(page, "register-list-curator")
 

@@ -57,7 +57,8 @@ def test_wrong_password_shows_russian_error(page, live_server, demo):
 
 def test_curator_browses_tree_and_creates_an_organization(page, live_server, demo):
     sign_in(page, live_server, "curator_altai")
-    page.get_by_role("link", name="Территории").first.click()
+    page.get_by_role("button", name="Регион").click()
+    page.get_by_role("link", name="Территории").click()
     page.locator("summary", has_text="Алтайский край").click()
     page.get_by_role("link", name="Бийск").wait_for()
     screenshot(page, "territory-tree-curator")

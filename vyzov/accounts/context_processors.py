@@ -1,35 +1,85 @@
-"""The navigation shows each role only what it may use."""
+"""The navigation shows each role only what it may use, grouped so that it fits one line."""
+
+from dataclasses import dataclass
 
 from django.urls import reverse
 
 from .access import Perm, grants_of, has_perm
 
-# (label, url name, permission or None for every signed-in user)
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url_name: str
+    perm: str | None = None  # None: every signed-in user
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    links: tuple[Link, ...]
+
+
 NAVIGATION = [
-    ("Главная", "core:home", None),
-    ("Ситуационный центр", "monitoring:overview", Perm.MONITORING_VIEW),
-    ("Территории", "territories:tree", Perm.TERRITORIES_VIEW),
-    ("Организации", "territories:organization_list", Perm.TERRITORIES_VIEW),
-    ("Реестр детей", "cases:child_list", Perm.CASES_VIEW),
-    ("Семьи", "cases:family_list", Perm.CASES_VIEW),
-    ("Пользователи", "accounts:user_list", Perm.USERS_MANAGE),
-    ("Журнал аудита", "core:audit_list", Perm.AUDIT_VIEW),
+    Link("Главная", "core:home"),
+    Link("Ситуационный центр", "monitoring:overview", Perm.MONITORING_VIEW),
+    Group(
+        "Дети и семьи",
+        (
+            Link("Реестр детей", "cases:child_list", Perm.CASES_VIEW),
+            Link("Семьи", "cases:family_list", Perm.CASES_VIEW),
+            Link("Консилиумы", "consilium:consilium_list", Perm.CONSILIUM_VIEW),
+        ),
+    ),
+    Group(
+        "Регион",
+        (
+            Link("Территории", "territories:tree", Perm.TERRITORIES_VIEW),
+            Link("Организации", "territories:organization_list", Perm.TERRITORIES_VIEW),
+        ),
+    ),
+    Group(
+        "Администрирование",
+        (
+            Link("Пользователи", "accounts:user_list", Perm.USERS_MANAGE),
+            Link("Журнал аудита", "core:audit_list", Perm.AUDIT_VIEW),
+        ),
+    ),
 ]
+
+
+def _allowed(user, link: Link) -> bool:
+    return link.perm is None or has_perm(user, link.perm)
+
+
+def _entry(request, link: Link) -> dict:
+    url = reverse(link.url_name)
+    active = request.path == url if link.url_name == "core:home" else request.path.startswith(url)
+    return {"label": link.label, "url": url, "active": active}
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "user_grants": []}
-    items = [
-        {"label": label, "url": reverse(name), "active": request.path.startswith(reverse(name))}
-        for label, name, perm in NAVIGATION
-        if perm is None or has_perm(user, perm)
-    ]
-    # "Главная" is a prefix of everything: mark it active only on the home page itself.
-    items[0]["active"] = request.path == items[0]["url"]
+    items = []
+    for entry in NAVIGATION:
+        if isinstance(entry, Group):
+            children = [_entry(request, link) for link in entry.links if _allowed(user, link)]
+            if children:
+                items.append(
+                    {
+                        "label": entry.label,
+                        "children": children,
+                        "active": any(child["active"] for child in children),
+                    }
+                )
+        elif _allowed(user, entry):
+            items.append(_entry(request, entry))
     return {
         "nav_items": items,
+        # Every user may have assignments (a school or hospital worker too): the link is always there.
+        "my_items_url": reverse("consilium:my_items"),
         "user_grants": grants_of(user),
         "can_use_api": has_perm(user, Perm.API_USE),
     }

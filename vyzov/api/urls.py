@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from vyzov.cases import api as cases_api
+from vyzov.consilium import api as consilium_api
 from vyzov.monitoring import api as monitoring_api
 from vyzov.territories import api as territories_api
 
@@ -14,6 +15,10 @@ router.register("children", cases_api.ChildViewSet, basename="child")
 router.register("families", cases_api.FamilyViewSet, basename="family")
 router.register("placements", cases_api.PlacementViewSet, basename="placement")
 router.register("cases", cases_api.CaseViewSet, basename="case")
+router.register("consilia", consilium_api.ConsiliumViewSet, basename="consilium")
+router.register("consilium/meetings", consilium_api.MeetingViewSet, basename="meeting")
+router.register("consilium/reviews", consilium_api.ReviewViewSet, basename="review")
+router.register("action-items", consilium_api.ActionItemViewSet, basename="action-item")
 router.register("monitoring/figures", monitoring_api.FigureViewSet, basename="figure")
 router.register("monitoring/rollups", monitoring_api.RollUpViewSet, basename="rollup")
 

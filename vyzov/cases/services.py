@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from vyzov.accounts.access import Perm, require
 from vyzov.core.models import AuditAction
-from vyzov.core.services import audit_entry_create, changed_fields, field_values, save_with_version
+from vyzov.core.services import (
+    audit_entries_create,
+    audit_entry_create,
+    changed_fields,
+    field_values,
+    save_with_version,
+)
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
 
 from .imports import MAX_FILE_BYTES, ImportFileError, check_upload
@@ -464,6 +470,10 @@ def child_merge(*, actor, keep: Child, duplicate: Child) -> Child:
 def personal_data_read(*, actor, target) -> None:
     """Record that the actor has seen a child's or family's personal data (page, API or export)."""
     audit_entry_create(actor=actor, action=AuditAction.VIEW_PERSONAL, target=target)
+
+
+def personal_data_read_many(*, actor, targets) -> None:
+    audit_entries_create(actor=actor, action=AuditAction.VIEW_PERSONAL, targets=list(targets))
 
 
 # ---- import jobs --------------------------------------------------------------------------------

@@ -25,6 +25,23 @@ def _subject_id_of(target: models.Model | None) -> int | None:
     return subject_id
 
 
+def _entry(*, actor, action, target, subject_id, details, actor_username, object_repr) -> AuditEntry:
+    if action not in AuditAction.values:
+        raise ValueError(f"Unknown audit action: {action}")
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry(
+        actor=actor if is_user else None,
+        actor_username=(actor.get_username() if is_user else actor_username)[:150],
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None and target.pk is not None else "",
+        object_repr=(object_repr or (str(target) if target is not None else ""))[:255],
+        subject_id=subject_id if subject_id is not None else _subject_id_of(target),
+        ip=current_ip.get(),
+        details=details or {},
+    )
+
+
 def audit_entry_create(
     *,
     actor,
@@ -36,19 +53,32 @@ def audit_entry_create(
     object_repr: str = "",
 ) -> AuditEntry:
     """Write one audit row. Every write, login and personal-data read goes through here."""
-    if action not in AuditAction.values:
-        raise ValueError(f"Unknown audit action: {action}")
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEntry.objects.create(
-        actor=actor if is_user else None,
-        actor_username=(actor.get_username() if is_user else actor_username)[:150],
+    entry = _entry(
+        actor=actor,
         action=action,
-        object_type=target._meta.label_lower if target is not None else "",
-        object_id=str(target.pk) if target is not None and target.pk is not None else "",
-        object_repr=(object_repr or (str(target) if target is not None else ""))[:255],
-        subject_id=subject_id if subject_id is not None else _subject_id_of(target),
-        ip=current_ip.get(),
-        details=details or {},
+        target=target,
+        subject_id=subject_id,
+        details=details,
+        actor_username=actor_username,
+        object_repr=object_repr,
+    )
+    entry.save()
+    return entry
+
+
+def audit_entries_create(*, actor, action: str, targets: list[models.Model]) -> None:
+    """The same rows for many objects in one INSERT (a page that shows several people)."""
+    AuditEntry.objects.bulk_create(
+        _entry(
+            actor=actor,
+            action=action,
+            target=target,
+            subject_id=None,
+            details=None,
+            actor_username="",
+            object_repr="",
+        )
+        for target in targets
     )
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from vyzov.cases import bench as cases_bench
 from vyzov.cases.models import Child
+from vyzov.consilium import bench as consilium_bench
 from vyzov.core.bench import print_table
 from vyzov.monitoring import bench as monitoring_bench
 from vyzov.territories.reference import load_territories
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             cursor.execute("ANALYZE")
         measurements = cases_bench.run(runs=runs, log=self.stdout.write)
         measurements += monitoring_bench.run(runs=runs, log=self.stdout.write)
+        measurements += consilium_bench.run(runs=runs, log=self.stdout.write)
         print_table(measurements, write=self.stdout.write)
         RESULTS.parent.mkdir(exist_ok=True)
         RESULTS.write_text(

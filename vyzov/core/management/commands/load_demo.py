@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from vyzov.accounts import demo as accounts_demo
 from vyzov.cases import generator
+from vyzov.consilium import demo as consilium_demo
 from vyzov.monitoring import demo as monitoring_demo
 from vyzov.monitoring.reference import load_all as load_monitoring_reference
 from vyzov.territories import demo as territories_demo
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         accounts = accounts_demo.load()
         load_monitoring_reference()
         monitoring_demo.load()
+        consilium_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Демо-данные загружены (новых организаций: {created})."))
         self.stdout.write("")
         self.stdout.write(f"Демо-входы (пароль у всех: {accounts_demo.DEMO_PASSWORD}):")

@@ -1,0 +1,155 @@
+"""Consilium API: consilia, meetings (with agenda), reviews and action items — same policy and services."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from vyzov.accounts.access import Perm, scope
+from vyzov.api.permissions import CanUseApi
+
+from . import selectors, services
+from .models import ActionItem, ActionStatus, AgendaItem, Consilium, Decision, Meeting, Review
+
+
+class ConsiliumOutput(serializers.ModelSerializer):
+    subject = serializers.CharField(source="subject.code")
+
+    class Meta:
+        model = Consilium
+        fields = [
+            "id",
+            "title",
+            "level",
+            "region_model",
+            "subject",
+            "municipality",
+            "organization",
+            "schedule",
+            "is_active",
+        ]
+
+
+class ConsiliumViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [CanUseApi]
+    serializer_class = ConsiliumOutput
+
+    def get_queryset(self):
+        return scope(
+            self.request.user, Consilium.objects.select_related("subject"), Perm.CONSILIUM_VIEW
+        ).order_by("id")
+
+
+class AgendaOutput(serializers.ModelSerializer):
+    class Meta:
+        model = AgendaItem
+        fields = ["child", "reasons", "note", "removed"]
+
+
+class MeetingOutput(serializers.ModelSerializer):
+    agenda = AgendaOutput(many=True, read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "consilium", "date", "place", "status", "agenda"]
+
+
+class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [CanUseApi]
+    serializer_class = MeetingOutput
+
+    def get_queryset(self):
+        return scope(
+            self.request.user, Meeting.objects.prefetch_related("agenda"), Perm.CONSILIUM_VIEW
+        ).order_by("-date", "-id")
+
+
+class ReviewOutput(serializers.ModelSerializer):
+    decision = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "meeting",
+            "child",
+            "placement_justified",
+            "return_prospect",
+            "substitute_family",
+            "parental_rights",
+            "services_needed",
+            "version",
+            "decision",
+        ]
+
+    def get_decision(self, review) -> dict | None:
+        decision = Decision.objects.filter(review=review).first()
+        if decision is None:
+            return None
+        return {
+            "route_goal": decision.route_goal,
+            "reasons": decision.reasons,
+            "next_review_date": decision.next_review_date,
+            "escalate": decision.escalate,
+        }
+
+
+class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [CanUseApi]
+    serializer_class = ReviewOutput
+
+    def get_queryset(self):
+        return scope(self.request.user, Review.objects.all(), Perm.CONSILIUM_VIEW).order_by("-id")
+
+
+class ActionItemOutput(serializers.ModelSerializer):
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "id",
+            "what",
+            "organization",
+            "executor",
+            "child",
+            "deadline",
+            "status",
+            "result",
+            "done_on",
+            "overdue",
+        ]
+
+
+class ActionItemUpdate(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ActionStatus.choices)
+    result = serializers.CharField(max_length=3000, required=False, allow_blank=True, default="")
+
+
+class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Items of the caller's territory; `?mine=1` — only those assigned to the caller (any territory)."""
+
+    permission_classes = [CanUseApi]
+    serializer_class = ActionItemOutput
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return ActionItem.objects.none()
+        if self.request.query_params.get("mine") == "1" or self.action in ("retrieve", "progress"):
+            mine = ActionItem.objects.filter(executor=self.request.user)
+            territory = scope(self.request.user, ActionItem.objects.all(), Perm.CONSILIUM_VIEW)
+            if self.request.query_params.get("mine") == "1":
+                return mine.order_by("deadline", "id")
+            return (mine | territory).distinct().order_by("deadline", "id")
+        return selectors.action_item_list(
+            actor=self.request.user, filters={"state": self.request.query_params.get("state")}
+        )
+
+    @extend_schema(request=ActionItemUpdate, responses={200: ActionItemOutput})
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        item = self.get_object()
+        serializer = ActionItemUpdate(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = services.action_item_update(actor=request.user, item=item, **serializer.validated_data)
+        return Response(ActionItemOutput(item).data)

@@ -1,0 +1,178 @@
+"""Demo consilia of the 14 pilot regions in the model each region uses (002: 6 two-level, 8 three-level),
+with a held meeting of Алтайский край (reviews, decisions, action items for the demo users) and a
+planned one whose agenda the system proposes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from vyzov.accounts.models import User
+from vyzov.cases.models import Child, RouteGoal
+from vyzov.territories.models import Municipality, Organization, OrganizationKind, Subject
+from vyzov.territories.reference import read_csv
+
+from . import services
+from .models import Consilium, Level, MeetingStatus, MemberRole, RegionModel
+
+EXTERNAL_MEMBERS = [
+    ("Орлова Татьяна Сергеевна (вымышл.)", "Министерство социальной защиты", MemberRole.SECRETARY),
+    ("Ковалёв Андрей Петрович (вымышл.)", "Министерство здравоохранения", MemberRole.MEMBER),
+    ("Смирнова Елена Викторовна (вымышл.)", "Министерство образования", MemberRole.MEMBER),
+    (
+        "Жуков Игорь Николаевич (вымышл.)",
+        "ГУ МВД, подразделение по делам несовершеннолетних",
+        MemberRole.MEMBER,
+    ),
+    ("Белова Анна Олеговна (вымышл.)", "Региональный НКО-оператор", MemberRole.MEMBER),
+]
+
+
+def _busiest_home(subject: Subject) -> Organization | None:
+    busiest = (
+        Child.objects.filter(subject=subject, current_organization__isnull=False)
+        .values("current_organization")
+        .annotate(n=Count("id"))
+        .order_by("-n", "current_organization")
+        .first()
+    )
+    if busiest:
+        return Organization.objects.get(pk=busiest["current_organization"])
+    return Organization.objects.filter(subject=subject, kind=OrganizationKind.ORPHAN_INSTITUTION).first()
+
+
+@transaction.atomic
+def load() -> int:
+    if Consilium.objects.exists():
+        return 0
+    admin = User.objects.get(username="fed_admin")
+    created = 0
+    for row in read_csv("vyzov_pilot_regions.csv"):
+        subject = Subject.objects.get(code=row["subject_code"])
+        three = row["consilium_levels"].count(";") == 2
+        model = RegionModel.THREE if three else RegionModel.TWO
+        centre = Municipality.objects.get(subject=subject, is_regional_centre=True)
+        regional = services.consilium_create(
+            actor=admin,
+            data={
+                "title": f"Региональный межведомственный консилиум — {subject.name}",
+                "level": Level.REGIONAL,
+                "region_model": model,
+                "subject": subject,
+                "schedule": "ежемесячно, вторая среда",
+            },
+        )
+        curator = User.objects.filter(grants__role="regional_curator", grants__subject=subject).first()
+        if curator:
+            services.member_add(
+                actor=admin,
+                consilium=regional,
+                data={"user": curator, "agency": "Региональный куратор", "role": MemberRole.CHAIR},
+            )
+        for name, agency, role in EXTERNAL_MEMBERS:
+            services.member_add(
+                actor=admin, consilium=regional, data={"full_name": name, "agency": agency, "role": role}
+            )
+        services.consilium_create(
+            actor=admin,
+            data={
+                "title": f"Муниципальный консилиум — {centre.name}",
+                "level": Level.MUNICIPAL,
+                "region_model": model,
+                "subject": subject,
+                "municipality": centre,
+                "schedule": "ежемесячно",
+            },
+        )
+        created += 2
+        if three and (home := _busiest_home(subject)):
+            services.consilium_create(
+                actor=admin,
+                data={
+                    "title": f"Консилиум учреждения — {home}",
+                    "level": Level.INSTITUTION,
+                    "region_model": model,
+                    "subject": subject,
+                    "municipality": home.municipality,
+                    "organization": home,
+                    "schedule": "раз в квартал",
+                },
+            )
+            created += 1
+    _altai_meetings(admin)
+    return created
+
+
+def _altai_meetings(admin: User) -> None:
+    regional = Consilium.objects.filter(subject__code="22", level=Level.REGIONAL).first()
+    if regional is None:
+        return
+    today = timezone.localdate()
+    held = services.meeting_create(
+        actor=admin,
+        consilium=regional,
+        date=today - dt.timedelta(days=14),
+        place="г. Барнаул, Министерство социальной защиты",
+    )
+    services.meeting_set_participants(actor=admin, meeting=held, members=list(regional.members.all()))
+    executor = User.objects.filter(username="municipal_barnaul").first()
+    barnaul_body = Organization.objects.filter(
+        subject__code="22", kind=OrganizationKind.GUARDIANSHIP_BODY, municipality__is_regional_centre=True
+    ).first()
+    goals = [
+        RouteGoal.RETURN_HOME,
+        RouteGoal.RETURN_HOME,
+        RouteGoal.SUBSTITUTE_FAMILY,
+        RouteGoal.RETURN_HOME,
+        RouteGoal.INDEPENDENCE,
+    ]
+    items = list(held.agenda.select_related("child").order_by("child_id")[: len(goals)])
+    for number, (item, goal) in enumerate(zip(items, goals, strict=False)):
+        review = services.review_save(
+            actor=admin,
+            meeting=held,
+            child=item.child,
+            expected_version=None,
+            data={
+                "placement_justified": "to_check" if number % 2 else "justified",
+                "placement_comment": "Ребёнок находится в учреждении дольше 6 месяцев; родители на связи.",
+                "return_prospect": "conditional" if goal == RouteGoal.RETURN_HOME else "impossible",
+                "return_measures": "Сопровождение семьи службой «Дети в семье», помощь с жильём, через 3 месяца — оценка.",
+                "substitute_family": "search" if goal == RouteGoal.SUBSTITUTE_FAMILY else "not_needed",
+                "parental_rights": "none",
+                "services_needed": ["family_service", "material"]
+                if goal == RouteGoal.RETURN_HOME
+                else ["legal"],
+                "support_assessment": "Меры поддержки оказаны частично.",
+            },
+        )
+        actions = []
+        if executor and barnaul_body and item.child.municipality.is_regional_centre:
+            actions.append(
+                {
+                    "what": "Обследовать условия жизни семьи и подготовить план возвращения ребёнка.",
+                    "organization": barnaul_body,
+                    "executor": executor,
+                    "deadline": today + dt.timedelta(days=10 + 7 * number),
+                }
+            )
+        services.decision_make(
+            actor=admin,
+            review=review,
+            route_goal=goal,
+            reasons="Есть перспектива работы с семьёй; решение принято по итогам обсуждения.",
+            next_review_date=today + dt.timedelta(days=90),
+            escalate=False,
+            actions=actions,
+        )
+    held.status = MeetingStatus.HELD
+    held.save(update_fields=["status"])
+    services.meeting_create(
+        actor=admin,
+        consilium=regional,
+        date=today + dt.timedelta(days=7),
+        place="г. Барнаул, Министерство социальной защиты",
+    )

@@ -1,0 +1,102 @@
+"""The meeting protocol as DOCX, generated from the recorded data. Personal data appears only where
+the person generating it may see it; otherwise the child is named by register number and age."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+from docx import Document
+from docx.shared import Pt
+
+from vyzov.accounts.access import Perm, allows
+
+from .models import ActionItem, Decision, Meeting, Review, ServiceNeed
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _child_label(actor, child) -> str:
+    age = child.age_on(timezone.localdate())
+    if allows(actor, Perm.CASES_VIEW_PERSONAL, child):
+        return f"{child.full_name}, {child.birth_date:%d.%m.%Y} г. р. (№ {child.pk} в реестре)"
+    return f"Ребёнок № {child.pk} в реестре, {age} лет"
+
+
+def protocol_docx(*, actor, meeting: Meeting) -> bytes:
+    consilium = meeting.consilium
+    reviews = list(
+        Review.objects.filter(meeting=meeting)
+        .select_related("child", "decision")
+        .order_by("child__last_name")
+    )
+    decisions = [review.decision for review in reviews if hasattr(review, "decision")]
+    items = {
+        decision.pk: list(
+            ActionItem.objects.filter(origin_type__model="decision", origin_id=decision.pk).select_related(
+                "organization", "executor"
+            )
+        )
+        for decision in decisions
+    }
+    document = Document()
+    document.styles["Normal"].font.name = "Arial"
+    document.styles["Normal"].font.size = Pt(10)
+    document.add_heading(f"Протокол заседания: {consilium}", level=1)
+    document.add_paragraph(
+        f"Дата: {meeting.date:%d.%m.%Y}. Уровень: {consilium.get_level_display()}. "
+        f"Субъект РФ: {consilium.subject}. Место: {meeting.place or '—'}."
+    )
+    document.add_heading("Присутствовали", level=2)
+    participants = list(meeting.participants.all())
+    for member in participants:
+        document.add_paragraph(
+            f"{member.display_name} — {member.agency}, {member.get_role_display()}", style="List Bullet"
+        )
+    if not participants:
+        document.add_paragraph("Состав не отмечен.")
+    services = dict(ServiceNeed.choices)
+    document.add_heading("Рассмотренные случаи", level=2)
+    for number, review in enumerate(reviews, start=1):
+        document.add_heading(f"{number}. {_child_label(actor, review.child)}", level=3)
+        lines = [
+            ("Обоснованность помещения", review.get_placement_justified_display(), review.placement_comment),
+            ("Перспективы возвращения", review.get_return_prospect_display(), review.return_measures),
+            ("Замещающая семья", review.get_substitute_family_display(), ""),
+            ("Родительские права", review.get_parental_rights_display(), review.parental_rights_comment),
+            (
+                "Необходимая помощь",
+                ", ".join(services.get(code, code) for code in review.services_needed),
+                "",
+            ),
+            ("Оценка мер поддержки", "", review.support_assessment),
+        ]
+        for title, choice, comment in lines:
+            if choice or comment:
+                document.add_paragraph(f"{title}: {choice}{'. ' if choice and comment else ''}{comment}")
+        decision: Decision | None = getattr(review, "decision", None)
+        if decision is None:
+            document.add_paragraph("Решение не принято.")
+            continue
+        document.add_paragraph(
+            f"РЕШЕНИЕ: цель маршрута — {decision.get_route_goal_display()}. Обоснование: {decision.reasons}. "
+            f"Следующее рассмотрение: {decision.next_review_date:%d.%m.%Y}."
+            + (" Случай передаётся на вышестоящий уровень." if decision.escalate else "")
+        )
+        if items[decision.pk]:
+            table = document.add_table(rows=1, cols=4)
+            table.style = "Light Grid Accent 1"
+            for cell, title in zip(
+                table.rows[0].cells, ("Поручение", "Организация", "Исполнитель", "Срок"), strict=True
+            ):
+                cell.text = title
+            for item in items[decision.pk]:
+                cells = table.add_row().cells
+                cells[0].text = item.what
+                cells[1].text = str(item.organization)
+                cells[2].text = str(item.executor) if item.executor else "—"
+                cells[3].text = f"{item.deadline:%d.%m.%Y}"
+    document.add_paragraph(f"Протокол сформирован в системе «Вызов» {timezone.localtime():%d.%m.%Y %H:%M}.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

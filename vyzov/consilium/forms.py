@@ -1,0 +1,160 @@
+from django import forms
+from django.utils import timezone
+
+from vyzov.accounts.access import Perm, scope
+from vyzov.accounts.models import User
+from vyzov.cases.models import RouteGoal
+from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
+from vyzov.territories.models import Municipality, Organization, Subject
+
+from .models import ActionStatus, Consilium, Member, Review, ServiceNeed
+
+
+class ConsiliumForm(StyledModelForm):
+    class Meta:
+        model = Consilium
+        fields = ["title", "level", "region_model", "subject", "municipality", "organization", "schedule"]
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].queryset = scope(actor, Subject.objects.all(), Perm.CONSILIUM_MANAGE)
+        subject_id = self.data.get("subject") or (
+            self.fields["subject"].queryset.get().pk if self.fields["subject"].queryset.count() == 1 else None
+        )
+        municipalities = scope(actor, Municipality.objects.all(), Perm.CONSILIUM_MANAGE)
+        organizations = scope(actor, Organization.objects.filter(is_active=True), Perm.CONSILIUM_MANAGE)
+        self.fields["municipality"].queryset = municipalities.filter(subject_id=subject_id or 0)
+        self.fields["organization"].queryset = organizations.filter(subject_id=subject_id or 0)
+        if subject_id:
+            self.initial.setdefault("subject", subject_id)
+
+
+class MemberForm(StyledModelForm):
+    class Meta:
+        model = Member
+        fields = ["user", "full_name", "agency", "role"]
+
+    def __init__(self, *args, consilium: Consilium, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            User.objects.filter(is_active=True, grants__subject=consilium.subject_id)
+            .distinct()
+            .order_by("full_name")
+        )
+        self.fields["user"].required = False
+
+
+class MeetingForm(StyledForm):
+    date = forms.DateField(label="Дата заседания", widget=DateInput)
+    place = forms.CharField(label="Место", max_length=200, required=False)
+
+
+class AgendaAddForm(StyledForm):
+    child = forms.IntegerField(label="Номер ребёнка в реестре", min_value=1)
+    reason = forms.CharField(label="Почему добавлен", max_length=500)
+
+
+class AgendaRemoveForm(StyledForm):
+    reason = forms.CharField(label="Почему исключён", max_length=500)
+
+
+class ReviewForm(StyledModelForm):
+    services_needed = forms.MultipleChoiceField(
+        label="Необходимая помощь семье",
+        choices=ServiceNeed.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Review
+        fields = [
+            "placement_justified",
+            "placement_comment",
+            "return_prospect",
+            "return_measures",
+            "substitute_family",
+            "parental_rights",
+            "parental_rights_comment",
+            "services_needed",
+            "support_assessment",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in (
+                "placement_comment",
+                "return_measures",
+                "parental_rights_comment",
+                "support_assessment",
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
+class DecisionForm(StyledForm):
+    route_goal = forms.ChoiceField(label="Цель маршрута", choices=RouteGoal.choices)
+    reasons = forms.CharField(
+        label="Обоснование решения", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    next_review_date = forms.DateField(label="Следующее рассмотрение", widget=DateInput)
+    escalate = forms.BooleanField(label="Передать на вышестоящий уровень", required=False)
+
+
+class ActionForm(StyledForm):
+    """One action item of a decision (the page shows several of these, with prefixes)."""
+
+    what = forms.CharField(
+        label="Что сделать", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    organization = forms.ModelChoiceField(
+        label="Ответственная организация", queryset=Organization.objects.none(), required=False
+    )
+    executor = forms.ModelChoiceField(label="Исполнитель", queryset=User.objects.none(), required=False)
+    deadline = forms.DateField(label="Срок", widget=DateInput, required=False)
+
+    def __init__(self, *args, subject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(subject=subject, is_active=True)
+        self.fields["executor"].queryset = (
+            User.objects.filter(is_active=True, grants__subject=subject).distinct().order_by("full_name")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        filled = [name for name in ("what", "organization", "deadline") if cleaned.get(name)]
+        if filled and len(filled) < 3:
+            raise forms.ValidationError("У поручения должны быть текст, ответственная организация и срок.")
+        if cleaned.get("deadline") and cleaned["deadline"] < timezone.localdate():
+            self.add_error("deadline", "Срок поручения уже прошёл.")
+        return cleaned
+
+    @property
+    def is_filled(self) -> bool:
+        return bool(self.cleaned_data.get("what"))
+
+
+class ActionUpdateForm(StyledForm):
+    status = forms.ChoiceField(label="Состояние", choices=ActionStatus.choices)
+    result = forms.CharField(
+        label="Результат", required=False, max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ProtocolUploadForm(StyledForm):
+    file = forms.FileField(label="Подписанный протокол (PDF, JPG, PNG)")
+
+
+class ReportPeriodForm(StyledForm):
+    date_from = forms.DateField(label="С", widget=DateInput)
+    date_to = forms.DateField(label="По", widget=DateInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
+            self.add_error("date_to", "Дата окончания раньше даты начала.")
+        return cleaned

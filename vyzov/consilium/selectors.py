@@ -1,0 +1,201 @@
+"""Reads of the consilium, scoped by the access policy; «Мои поручения» by assignment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from vyzov.accounts.access import NotInScope, Perm, get_in_scope, scope
+from vyzov.cases.models import Child, RouteGoal
+from vyzov.cases.selectors import with_personal_flag
+
+from .agenda import children_in_territory, needs_review_q
+from .models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    Consilium,
+    Decision,
+    Level,
+    Meeting,
+    MeetingStatus,
+    Review,
+)
+
+
+def consilium_list(*, actor) -> QuerySet[Consilium]:
+    return (
+        scope(
+            actor,
+            Consilium.objects.select_related("subject", "municipality", "organization"),
+            Perm.CONSILIUM_VIEW,
+        )
+        .annotate(meeting_count=Count("meetings"))
+        .order_by("subject__name", "level")
+    )
+
+
+def consilium_get(*, actor, pk) -> Consilium:
+    return get_in_scope(
+        actor,
+        Consilium.objects.select_related("subject", "municipality", "organization"),
+        Perm.CONSILIUM_VIEW,
+        pk=pk,
+    )
+
+
+def meeting_get(*, actor, pk) -> Meeting:
+    return get_in_scope(
+        actor,
+        Meeting.objects.select_related(
+            "consilium__subject", "consilium__organization", "consilium__municipality"
+        ),
+        Perm.CONSILIUM_VIEW,
+        pk=pk,
+    )
+
+
+def meeting_agenda(*, actor, meeting: Meeting) -> list[AgendaItem]:
+    """The agenda with each child's card data; personal data only where the actor may see it."""
+    children = with_personal_flag(actor, Child.objects.select_related("current_organization", "case"))
+    reviews = Review.objects.filter(meeting=meeting).select_related("decision")
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("added_by")
+        .prefetch_related(Prefetch("child", queryset=children))
+        .order_by("removed", "child__last_name", "child_id")
+    )
+    by_child = {review.child_id: review for review in reviews}
+    for item in items:
+        item.review = by_child.get(item.child_id)
+    return items
+
+
+def review_get(*, actor, meeting: Meeting, child_pk) -> tuple[Child, Review | None]:
+    child = get_in_scope(
+        actor,
+        with_personal_flag(actor, Child.objects.select_related("case", "current_organization")),
+        Perm.CASES_VIEW,
+        pk=child_pk,
+    )
+    if (
+        not AgendaItem.objects.filter(meeting=meeting, child=child).exists()
+        and not Review.objects.filter(meeting=meeting, child=child).exists()
+    ):
+        raise NotInScope()
+    review = Review.objects.filter(meeting=meeting, child=child).select_related("decision").first()
+    return child, review
+
+
+def my_action_items(*, actor, open_only: bool = True) -> QuerySet[ActionItem]:
+    """Items assigned to the actor personally: the assignment is what gives access, not the territory."""
+    qs = ActionItem.objects.filter(executor=actor).select_related("organization", "child", "subject")
+    if open_only:
+        qs = qs.exclude(status=ActionStatus.DONE)
+    return qs.order_by("deadline", "id")
+
+
+def action_item_get(*, actor, pk) -> ActionItem:
+    """An item in the actor's territory or assigned to them; anything else is a 404."""
+    qs = ActionItem.objects.select_related("organization", "child", "subject", "executor")
+    mine = qs.filter(executor=actor, pk=pk).first() if actor.is_authenticated else None
+    return mine or get_in_scope(actor, qs, Perm.CONSILIUM_VIEW, pk=pk)
+
+
+def action_item_list(*, actor, filters: dict | None = None) -> QuerySet[ActionItem]:
+    filters = filters or {}
+    qs = scope(
+        actor, ActionItem.objects.select_related("organization", "executor", "subject"), Perm.CONSILIUM_VIEW
+    )
+    today = timezone.localdate()
+    if filters.get("state") == "overdue":
+        qs = qs.exclude(status=ActionStatus.DONE).filter(deadline__lt=today)
+    elif filters.get("state") == "open":
+        qs = qs.exclude(status=ActionStatus.DONE)
+    elif filters.get("state") == "done":
+        qs = qs.filter(status=ActionStatus.DONE)
+    return qs.order_by("deadline", "id")
+
+
+@dataclass
+class LevelReport:
+    level: str
+    label: str
+    meetings_held: int
+    children_reviewed: int
+    decisions_by_goal: dict[str, int]
+    actions_done_on_time: int
+    actions_done_late: int
+    actions_overdue: int
+    actions_open: int
+
+
+@dataclass
+class ConsiliumReport:
+    subject_name: str
+    date_from: dt.date
+    date_to: dt.date
+    levels: list[LevelReport]
+    children_in_institutions: int
+    reviewed_in_six_months: int
+
+    @property
+    def coverage_percent(self) -> float | None:
+        if not self.children_in_institutions:
+            return None
+        return self.reviewed_in_six_months / self.children_in_institutions * 100
+
+
+def consilium_report(*, actor, subject, date_from: dt.date, date_to: dt.date) -> ConsiliumReport:
+    """Per level of one region: meetings, reviews, decisions by route, action items on time vs overdue,
+    and the share of children in institutions reviewed in the last 6 months (the agenda's own rule)."""
+    consilia = scope(actor, Consilium.objects.filter(subject=subject), Perm.CONSILIUM_VIEW)
+    today = timezone.localdate()
+    levels = []
+    for level, label in Level.choices:
+        here = consilia.filter(level=level)
+        meetings = Meeting.objects.filter(consilium__in=here, date__range=(date_from, date_to))
+        decisions = Decision.objects.filter(review__meeting__in=meetings)
+        items = ActionItem.objects.filter(origin_type__model="decision", origin_id__in=decisions.values("pk"))
+        done = items.filter(status=ActionStatus.DONE)
+        levels.append(
+            LevelReport(
+                level=level,
+                label=label,
+                meetings_held=meetings.filter(status=MeetingStatus.HELD).count(),
+                children_reviewed=Review.objects.filter(meeting__in=meetings)
+                .values("child")
+                .distinct()
+                .count(),
+                decisions_by_goal={
+                    RouteGoal(goal).label: count
+                    for goal, count in decisions.values_list("route_goal").annotate(n=Count("id")).order_by()
+                },
+                actions_done_on_time=sum(
+                    1 for d, dl in done.values_list("done_on", "deadline") if d and d <= dl
+                ),
+                actions_done_late=sum(1 for d, dl in done.values_list("done_on", "deadline") if d and d > dl),
+                actions_overdue=items.exclude(status=ActionStatus.DONE).filter(deadline__lt=today).count(),
+                actions_open=items.exclude(status=ActionStatus.DONE).filter(deadline__gte=today).count(),
+            )
+        )
+    regional = Consilium(level="regional", subject=subject)
+    in_institutions = scope(actor, children_in_territory(regional), Perm.CASES_VIEW)
+    return ConsiliumReport(
+        subject_name=subject.name,
+        date_from=date_from,
+        date_to=date_to,
+        levels=levels,
+        children_in_institutions=in_institutions.count(),
+        reviewed_in_six_months=in_institutions.exclude(needs_review_q(today)).count(),
+    )
+
+
+def coverage(*, subject, today: dt.date | None = None) -> tuple[int, int]:
+    """(children in institutions, of them reviewed in the last 6 months) — for the situational centre."""
+    today = today or timezone.localdate()
+    children = children_in_territory(Consilium(level="regional", subject=subject))
+    return children.count(), children.exclude(needs_review_q(today)).count()

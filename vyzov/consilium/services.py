@@ -1,0 +1,420 @@
+"""Every write of the consilium: set-up, meetings and agenda, reviews and decisions, action items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from vyzov.accounts.access import Perm, allows, require
+from vyzov.cases import services as case_services
+from vyzov.cases.models import Child, EventKind
+from vyzov.core.models import AuditAction
+from vyzov.core.services import audit_entry_create, changed_fields, field_values, save_with_version
+
+from .agenda import agenda_candidates
+from .models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    AgendaReason,
+    Consilium,
+    Decision,
+    Meeting,
+    MeetingStatus,
+    Member,
+    Review,
+)
+
+REVIEW_FIELDS = [
+    "placement_justified",
+    "placement_comment",
+    "return_prospect",
+    "return_measures",
+    "substitute_family",
+    "parental_rights",
+    "parental_rights_comment",
+    "services_needed",
+    "support_assessment",
+]
+ALLOWED_PROTOCOL_TYPES = {
+    ".pdf": b"%PDF",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".png": b"\x89PNG",
+}
+MAX_PROTOCOL_BYTES = 15 * 1024 * 1024
+
+
+# ---- consilia and members -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def consilium_create(*, actor, data: dict[str, Any]) -> Consilium:
+    consilium = Consilium(**data)
+    require(actor, Perm.CONSILIUM_MANAGE, consilium)
+    consilium.full_clean()
+    consilium.created_by = consilium.updated_by = actor
+    consilium.save()
+    audit_entry_create(actor=actor, action=AuditAction.CREATE, target=consilium)
+    return consilium
+
+
+@transaction.atomic
+def member_add(*, actor, consilium: Consilium, data: dict[str, Any]) -> Member:
+    require(actor, Perm.CONSILIUM_MANAGE, consilium)
+    member = Member(consilium=consilium, **data)
+    member.full_clean()
+    member.created_by = member.updated_by = actor
+    member.save()
+    audit_entry_create(actor=actor, action=AuditAction.CREATE, target=member, subject_id=consilium.subject_id)
+    return member
+
+
+# ---- meetings and agenda ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_create(*, actor, consilium: Consilium, date: dt.date, place: str = "") -> Meeting:
+    """Plan a meeting and fill its agenda with the children the agenda rule proposes."""
+    require(actor, Perm.CONSILIUM_MANAGE, consilium)
+    if not consilium.is_active:
+        raise ValidationError("Консилиум не действует.")
+    meeting = Meeting(consilium=consilium, date=date, place=place, created_by=actor, updated_by=actor)
+    meeting.full_clean()
+    meeting.save()
+    proposed = agenda_candidates(consilium, as_of=date)
+    AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, child_id=child_id, reasons=reasons)
+        for child_id, reasons in proposed.items()
+    )
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=meeting,
+        subject_id=consilium.subject_id,
+        details={"agenda": len(proposed)},
+    )
+    return meeting
+
+
+def _require_planned(meeting: Meeting) -> None:
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError("Повестку можно менять только у запланированного заседания.")
+
+
+@transaction.atomic
+def agenda_add(*, actor, meeting: Meeting, child: Child, reason: str) -> AgendaItem:
+    require(actor, Perm.CONSILIUM_MANAGE, meeting)
+    _require_planned(meeting)
+    if not reason.strip():
+        raise ValidationError({"reason": "Укажите, почему ребёнок добавлен в повестку."})
+    require(actor, Perm.CASES_VIEW, child)
+    if AgendaItem.objects.filter(meeting=meeting, child=child, removed=False).exists():
+        raise ValidationError("Ребёнок уже в повестке.")
+    item, _ = AgendaItem.objects.update_or_create(
+        meeting=meeting,
+        child=child,
+        defaults={
+            "reasons": [AgendaReason.MANUAL],
+            "note": reason.strip()[:500],
+            "removed": False,
+            "added_by": actor,
+        },
+    )
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=meeting,
+        details={"agenda_add": child.pk, "reason": reason.strip()[:500]},
+    )
+    return item
+
+
+@transaction.atomic
+def agenda_remove(*, actor, item: AgendaItem, reason: str) -> AgendaItem:
+    require(actor, Perm.CONSILIUM_MANAGE, item.meeting)
+    _require_planned(item.meeting)
+    if not reason.strip():
+        raise ValidationError({"reason": "Укажите, почему ребёнок исключён из повестки."})
+    item.removed, item.note = True, reason.strip()[:500]
+    item.save()
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=item.meeting,
+        details={"agenda_remove": item.child_id, "reason": item.note},
+    )
+    return item
+
+
+@transaction.atomic
+def meeting_set_participants(*, actor, meeting: Meeting, members: list[Member]) -> Meeting:
+    require(actor, Perm.CONSILIUM_MANAGE, meeting)
+    if any(member.consilium_id != meeting.consilium_id for member in members):
+        raise ValidationError("Участники заседания — только члены этого консилиума.")
+    meeting.participants.set(members)
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=meeting,
+        details={"participants": [member.pk for member in members]},
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_close(*, actor, meeting: Meeting) -> Meeting:
+    require(actor, Perm.CONSILIUM_MANAGE, meeting)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError("Заседание уже закрыто.")
+    if meeting.date > timezone.localdate():
+        raise ValidationError("Нельзя отметить проведённым заседание из будущего.")
+    meeting.status, meeting.updated_by = MeetingStatus.HELD, actor
+    meeting.save()
+    audit_entry_create(
+        actor=actor, action=AuditAction.STATUS_CHANGE, target=meeting, details={"status": "held"}
+    )
+    return meeting
+
+
+@transaction.atomic
+def protocol_attach(*, actor, meeting: Meeting, uploaded) -> Meeting:
+    """Attach the signed protocol (PDF or a scan). Checked by content, not just by name."""
+    require(actor, Perm.CONSILIUM_MANAGE, meeting)
+    name = (uploaded.name or "").lower()
+    suffix = name[name.rfind(".") :] if "." in name else ""
+    if suffix not in ALLOWED_PROTOCOL_TYPES:
+        raise ValidationError({"file": "Протокол — PDF, JPG или PNG."})
+    if uploaded.size > MAX_PROTOCOL_BYTES:
+        raise ValidationError({"file": "Файл больше 15 МБ."})
+    head = uploaded.read(8)
+    uploaded.seek(0)
+    if not head.startswith(ALLOWED_PROTOCOL_TYPES[suffix]):
+        raise ValidationError({"file": "Содержимое файла не соответствует его расширению."})
+    meeting.signed_protocol.save(f"meeting-{meeting.pk}{suffix}", uploaded, save=False)
+    meeting.updated_by = actor
+    meeting.save()
+    audit_entry_create(
+        actor=actor, action=AuditAction.UPDATE, target=meeting, details={"signed_protocol": True}
+    )
+    return meeting
+
+
+# ---- reviews and decisions ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_save(
+    *, actor, meeting: Meeting, child: Child, data: dict[str, Any], expected_version: int | None
+) -> Review:
+    """Create or change the review of a child (optimistic locking: a stale version is refused)."""
+    require(actor, Perm.CONSILIUM_DECIDE, meeting)
+    require(actor, Perm.CASES_VIEW, child)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("Заседание отменено.")
+    review = Review.objects.filter(meeting=meeting, child=child).first()
+    if review is None:
+        review = Review(
+            meeting=meeting,
+            child=child,
+            created_by=actor,
+            updated_by=actor,
+            **{name: data[name] for name in REVIEW_FIELDS if name in data},
+        )
+        review.full_clean()
+        review.save()
+        audit_entry_create(actor=actor, action=AuditAction.CREATE, target=review)
+        return review
+    if hasattr(review, "decision"):
+        raise ValidationError("По ребёнку уже принято решение: рассмотрение закрыто.")
+    original = field_values(review, REVIEW_FIELDS)
+    for name in REVIEW_FIELDS:
+        if name in data:
+            setattr(review, name, data[name])
+    save_with_version(review, actor=actor, expected_version=expected_version or 0, fields=REVIEW_FIELDS)
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=review,
+        details={"fields": sorted(changed_fields(review, original))},
+    )
+    return review
+
+
+@transaction.atomic
+def decision_make(
+    *,
+    actor,
+    review: Review,
+    route_goal: str,
+    reasons: str,
+    next_review_date: dt.date,
+    escalate: bool = False,
+    actions: list[dict[str, Any]] | None = None,
+) -> Decision:
+    """Decide on the child's route. The case and the timeline change with it; action items are issued."""
+    require(actor, Perm.CONSILIUM_DECIDE, review.meeting)
+    if hasattr(review, "decision"):
+        raise ValidationError("Решение по этому рассмотрению уже принято.")
+    if not (reasons or "").strip():
+        raise ValidationError({"reasons": "Решение принимается с обоснованием."})
+    if next_review_date <= review.meeting.date:
+        raise ValidationError({"next_review_date": "Следующее рассмотрение — после даты заседания."})
+    decision = Decision(
+        review=review,
+        route_goal=route_goal,
+        reasons=reasons.strip(),
+        next_review_date=next_review_date,
+        escalate=escalate,
+        created_by=actor,
+        updated_by=actor,
+    )
+    decision.full_clean()
+    decision.save()
+    child = review.child
+    case = child.case
+    case_services.route_change(
+        actor=actor,
+        child=child,
+        goal=route_goal,
+        reason=f"решение консилиума: {reasons.strip()}",
+        responsible=case.responsible,
+        next_review_date=max(next_review_date, timezone.localdate()),
+        expected_version=case.version,
+        event_kind=EventKind.DECISION,
+    )
+    type(case).objects.filter(pk=case.pk).update(last_review_date=review.meeting.date)
+    case_services.event_add(
+        actor=actor,
+        child=child,
+        kind=EventKind.REVIEW,
+        date=review.meeting.date,
+        title=f"Рассмотрен: {review.meeting.consilium}",
+        details={"review": review.pk, "decision": decision.pk, "escalate": escalate},
+    )
+    for action in actions or []:
+        action_item_create(
+            actor=actor,
+            origin=decision,
+            level=review.meeting.consilium.level,
+            subject=review.meeting.consilium.subject,
+            child=child,
+            **action,
+        )
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=decision,
+        details={"route_goal": route_goal, "escalate": escalate, "actions": len(actions or [])},
+    )
+    return decision
+
+
+# ---- action items (shared with the working group) -----------------------------------------------
+
+
+@transaction.atomic
+def action_item_create(
+    *,
+    actor,
+    origin,
+    subject,
+    what: str,
+    organization,
+    deadline: dt.date,
+    executor=None,
+    child: Child | None = None,
+    level: str = "",
+    municipality=None,
+) -> ActionItem:
+    """Issue an assignment. The executor must work in the organisation's territory; the deadline is
+    not in the past."""
+    if not (what or "").strip():
+        raise ValidationError({"what": "Сформулируйте поручение."})
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": "Срок поручения уже прошёл."})
+    if organization.subject_id != subject.pk:
+        raise ValidationError({"organization": "Ответственная организация — из другого субъекта РФ."})
+    if executor is not None and not allows(executor, Perm.TERRITORIES_VIEW, organization):
+        raise ValidationError({"executor": "Исполнитель не работает на территории этой организации."})
+    item = ActionItem(
+        origin_type=ContentType.objects.get_for_model(origin),
+        origin_id=origin.pk,
+        level=level,
+        subject=subject,
+        municipality=municipality or organization.municipality,
+        child=child,
+        what=what.strip(),
+        organization=organization,
+        executor=executor,
+        deadline=deadline,
+        created_by=actor,
+        updated_by=actor,
+    )
+    item.full_clean()
+    item.save()
+    audit_entry_create(actor=actor, action=AuditAction.CREATE, target=item)
+    return item
+
+
+@transaction.atomic
+def action_item_update(*, actor, item: ActionItem, status: str, result: str = "") -> ActionItem:
+    """The executor (or a manager of the territory) moves the item on; «done» needs a result."""
+    if item.executor_id != actor.pk:
+        require(actor, Perm.CONSILIUM_MANAGE, item)
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": "Неизвестное состояние."})
+    if item.status == ActionStatus.DONE:
+        raise ValidationError("Поручение уже выполнено.")
+    if status == ActionStatus.DONE and not (result or "").strip():
+        raise ValidationError({"result": "Опишите результат выполнения."})
+    item.status, item.result = status, (result or "").strip()
+    item.done_on = timezone.localdate() if status == ActionStatus.DONE else None
+    item.updated_by = actor
+    item.version += 1
+    item.save()
+    audit_entry_create(actor=actor, action=AuditAction.STATUS_CHANGE, target=item, details={"status": status})
+    return item
+
+
+def reminders_send(*, today: dt.date | None = None, days_ahead: int = 3) -> int:
+    """E-mail each executor about their items due within `days_ahead` days or overdue (once a day)."""
+    today = today or timezone.localdate()
+    due = (
+        ActionItem.objects.exclude(status=ActionStatus.DONE)
+        .filter(
+            executor__isnull=False,
+            executor__is_active=True,
+            deadline__lte=today + dt.timedelta(days=days_ahead),
+        )
+        .exclude(reminded_at__date=today)
+        .select_related("executor", "organization")
+        .order_by("executor_id", "deadline")
+    )
+    by_executor: dict[int, list[ActionItem]] = {}
+    for item in due:
+        by_executor.setdefault(item.executor_id, []).append(item)
+    for items in by_executor.values():
+        executor = items[0].executor
+        lines = [
+            f"— {item.what[:200]} (срок {item.deadline:%d.%m.%Y}{', просрочено' if item.deadline < today else ''})"
+            for item in items
+        ]
+        send_mail(
+            subject=f"«Вызов»: поручения к сроку ({len(items)})",
+            message="Напоминаем о поручениях консилиума и рабочей группы:\n\n"
+            + "\n".join(lines)
+            + "\n\nОткройте «Мои поручения» в системе «Вызов».",
+            from_email=None,
+            recipient_list=[executor.email],
+        )
+    ActionItem.objects.filter(pk__in=[item.pk for items in by_executor.values() for item in items]).update(
+        reminded_at=timezone.now()
+    )
+    return len(by_executor)

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "consilium"
+
+urlpatterns = [
+    path("", views.consilium_list, name="consilium_list"),
+    path("new/", views.consilium_create, name="consilium_create"),
+    path("<int:pk>/", views.consilium_detail, name="consilium_detail"),
+    path("<int:pk>/meetings/new/", views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
+    path("meetings/<int:pk>/participants/", views.meeting_participants, name="meeting_participants"),
+    path("meetings/<int:pk>/close/", views.meeting_close, name="meeting_close"),
+    path("meetings/<int:pk>/protocol.docx", views.meeting_protocol, name="meeting_protocol"),
+    path("meetings/<int:pk>/signed-protocol/", views.protocol_upload, name="protocol_upload"),
+    path("meetings/<int:pk>/signed-protocol/download/", views.protocol_download, name="protocol_download"),
+    path("meetings/<int:pk>/children/<int:child_pk>/", views.review, name="review"),
+    path("agenda/<int:pk>/remove/", views.agenda_remove, name="agenda_remove"),
+    path("my-items/", views.my_items, name="my_items"),
+    path("items/", views.action_list, name="action_list"),
+    path("items/<int:pk>/", views.action_item, name="action_item"),
+    path("reports/<str:code>/", views.report, name="report"),
+]

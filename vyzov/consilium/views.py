@@ -1,0 +1,389 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require, require_perm
+from vyzov.cases import services as case_services
+from vyzov.cases.models import Child
+from vyzov.core.models import AuditAction
+from vyzov.core.pagination import paginate
+from vyzov.core.services import audit_entry_create
+from vyzov.territories.models import Subject
+
+from . import exports, selectors, services
+from .forms import (
+    ActionForm,
+    ActionUpdateForm,
+    AgendaAddForm,
+    AgendaRemoveForm,
+    ConsiliumForm,
+    DecisionForm,
+    MeetingForm,
+    MemberForm,
+    ProtocolUploadForm,
+    ReportPeriodForm,
+    ReviewForm,
+)
+from .models import AgendaItem
+
+ACTION_FORMS = 3
+
+
+@login_required
+@require_GET
+def consilium_list(request):
+    require_perm(request.user, Perm.CONSILIUM_VIEW)
+    return render(
+        request,
+        "consilium/consilium_list.html",
+        {
+            "consilia": selectors.consilium_list(actor=request.user),
+            "can_manage": has_perm(request.user, Perm.CONSILIUM_MANAGE),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consilium_create(request):
+    require_perm(request.user, Perm.CONSILIUM_MANAGE)
+    form = ConsiliumForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consilium = services.consilium_create(actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Консилиум создан.")
+            return redirect("consilium:consilium_detail", pk=consilium.pk)
+    return render(request, "consilium/consilium_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consilium_detail(request, pk):
+    consilium = selectors.consilium_get(actor=request.user, pk=pk)
+    can_manage = allows(request.user, Perm.CONSILIUM_MANAGE, consilium)
+    member_form = MemberForm(request.POST or None, consilium=consilium) if can_manage else None
+    meeting_form = MeetingForm(prefix="meeting")
+    if request.method == "POST":
+        require(request.user, Perm.CONSILIUM_MANAGE, consilium)
+        if member_form.is_valid():
+            try:
+                services.member_add(actor=request.user, consilium=consilium, data=member_form.cleaned_data)
+            except ValidationError as error:
+                member_form.add_error(None, error)
+            else:
+                messages.success(request, "Состав дополнен.")
+                return redirect("consilium:consilium_detail", pk=pk)
+    context = {
+        "consilium": consilium,
+        "members": consilium.members.select_related("user").order_by("role", "full_name"),
+        "meetings": consilium.meetings.order_by("-date")[:50],
+        "can_manage": can_manage,
+        "member_form": member_form,
+        "meeting_form": meeting_form,
+    }
+    return render(request, "consilium/consilium_detail.html", context)
+
+
+@login_required
+@require_POST
+def meeting_create(request, pk):
+    consilium = selectors.consilium_get(actor=request.user, pk=pk)
+    form = MeetingForm(request.POST, prefix="meeting")
+    if not form.is_valid():
+        messages.error(request, "Укажите дату заседания.")
+        return redirect("consilium:consilium_detail", pk=pk)
+    try:
+        meeting = services.meeting_create(
+            actor=request.user,
+            consilium=consilium,
+            date=form.cleaned_data["date"],
+            place=form.cleaned_data["place"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("consilium:consilium_detail", pk=pk)
+    messages.success(request, f"Заседание запланировано; в повестке детей: {meeting.agenda.count()}.")
+    return redirect("consilium:meeting_detail", pk=meeting.pk)
+
+
+@login_required
+@require_GET
+def meeting_detail(request, pk):
+    meeting = selectors.meeting_get(actor=request.user, pk=pk)
+    context = {
+        "meeting": meeting,
+        "agenda": selectors.meeting_agenda(actor=request.user, meeting=meeting),
+        "can_manage": allows(request.user, Perm.CONSILIUM_MANAGE, meeting),
+        "can_decide": allows(request.user, Perm.CONSILIUM_DECIDE, meeting),
+        "add_form": AgendaAddForm(),
+        "upload_form": ProtocolUploadForm(),
+        "members": meeting.consilium.members.filter(is_active=True),
+        "participant_ids": set(meeting.participants.values_list("pk", flat=True)),
+    }
+    return render(request, "consilium/meeting_detail.html", context)
+
+
+def _back(meeting):
+    return redirect("consilium:meeting_detail", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def agenda_add(request, pk):
+    meeting = selectors.meeting_get(actor=request.user, pk=pk)
+    form = AgendaAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Укажите номер ребёнка и причину.")
+        return _back(meeting)
+    try:
+        child = get_in_scope(
+            request.user, Child.objects.all(), Perm.CASES_VIEW, pk=form.cleaned_data["child"]
+        )
+        services.agenda_add(
+            actor=request.user, meeting=meeting, child=child, reason=form.cleaned_data["reason"]
+        )
+    except Http404:
+        messages.error(request, "Ребёнок с таким номером не найден в вашей зоне доступа.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Ребёнок добавлен в повестку.")
+    return _back(meeting)
+
+
+@login_required
+@require_POST
+def agenda_remove(request, pk):
+    item = get_in_scope(
+        request.user, AgendaItem.objects.select_related("meeting__consilium"), Perm.CONSILIUM_VIEW, pk=pk
+    )
+    form = AgendaRemoveForm(request.POST)
+    try:
+        services.agenda_remove(
+            actor=request.user, item=item, reason=form.cleaned_data["reason"] if form.is_valid() else ""
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Ребёнок исключён из повестки.")
+    return _back(item.meeting)
+
+
+@login_required
+@require_POST
+def meeting_participants(request, pk):
+    meeting = selectors.meeting_get(actor=request.user, pk=pk)
+    ids = [int(value) for value in request.POST.getlist("member") if value.isdigit()]
+    try:
+        services.meeting_set_participants(
+            actor=request.user, meeting=meeting, members=list(meeting.consilium.members.filter(pk__in=ids))
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Состав присутствующих сохранён.")
+    return _back(meeting)
+
+
+@login_required
+@require_POST
+def meeting_close(request, pk):
+    meeting = selectors.meeting_get(actor=request.user, pk=pk)
+    try:
+        services.meeting_close(actor=request.user, meeting=meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Заседание отмечено как проведённое.")
+    return _back(meeting)
+
+
+@login_required
+@require_GET
+def meeting_protocol(request, pk):
+    meeting = selectors.meeting_get(actor=request.user, pk=pk)
+    data = exports.protocol_docx(actor=request.user, meeting=meeting)
+    audit_entry_create(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        target=meeting,
+        object_repr=f"Протокол: {meeting.consilium}, {meeting.date:%d.%m.%Y}",
+    )
+    response = HttpResponse(data, content_type=exports.DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="protocol-{meeting.pk}.docx"'
+    return response
+
+
+@login_required
+@require_POST
+def protocol_upload(request, pk):
+    meeting = selectors.meeting_get(actor=request.user, pk=pk)
+    form = ProtocolUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.protocol_attach(actor=request.user, meeting=meeting, uploaded=form.cleaned_data["file"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Подписанный протокол прикреплён.")
+    else:
+        messages.error(request, "Выберите файл протокола.")
+    return _back(meeting)
+
+
+@login_required
+@require_GET
+def protocol_download(request, pk):
+    meeting = selectors.meeting_get(actor=request.user, pk=pk)
+    if not meeting.signed_protocol:
+        raise Http404("Протокол не прикреплён.")
+    # Always a download, never shown inline: uploaded files are not trusted content.
+    return FileResponse(
+        meeting.signed_protocol.open("rb"),
+        as_attachment=True,
+        filename=meeting.signed_protocol.name.rsplit("/", 1)[-1],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, pk, child_pk):
+    meeting = selectors.meeting_get(actor=request.user, pk=pk)
+    child, current = selectors.review_get(actor=request.user, meeting=meeting, child_pk=child_pk)
+    if child.personal:
+        case_services.personal_data_read(actor=request.user, target=child)
+    can_decide = allows(request.user, Perm.CONSILIUM_DECIDE, meeting)
+    decided = current is not None and hasattr(current, "decision")
+    subject = meeting.consilium.subject
+    review_form = ReviewForm(
+        request.POST if "save_review" in request.POST else None, instance=current, prefix="review"
+    )
+    decision_form = DecisionForm(
+        request.POST if "decide" in request.POST else None,
+        prefix="decision",
+        initial={"route_goal": child.case.goal},
+    )
+    action_forms = [
+        ActionForm(request.POST if "decide" in request.POST else None, prefix=f"action{n}", subject=subject)
+        for n in range(ACTION_FORMS)
+    ]
+    if request.method == "POST":
+        require(request.user, Perm.CONSILIUM_DECIDE, meeting)
+        if "save_review" in request.POST and review_form.is_valid():
+            data = {name: review_form.cleaned_data[name] for name in services.REVIEW_FIELDS}
+            try:
+                services.review_save(
+                    actor=request.user,
+                    meeting=meeting,
+                    child=child,
+                    data=data,
+                    expected_version=review_form.cleaned_data.get("version"),
+                )
+            except ValidationError as error:
+                review_form.add_error(None, error)
+            else:
+                messages.success(request, "Ответы сохранены.")
+                return redirect("consilium:review", pk=pk, child_pk=child.pk)
+        if "decide" in request.POST:
+            if current is None:
+                decision_form.add_error(None, "Сначала сохраните ответы на вопросы рассмотрения.")
+            elif decision_form.is_valid() and all(form.is_valid() for form in action_forms):
+                actions = [
+                    {key: form.cleaned_data[key] for key in ("what", "organization", "executor", "deadline")}
+                    for form in action_forms
+                    if form.is_filled
+                ]
+                try:
+                    services.decision_make(
+                        actor=request.user, review=current, actions=actions, **decision_form.cleaned_data
+                    )
+                except ValidationError as error:
+                    decision_form.add_error(None, error)
+                else:
+                    messages.success(request, "Решение принято; маршрут ребёнка обновлён.")
+                    return redirect("consilium:meeting_detail", pk=pk)
+    context = {
+        "meeting": meeting,
+        "child": child,
+        "current": current,
+        "decided": decided,
+        "can_decide": can_decide and not decided,
+        "review_form": review_form,
+        "decision_form": decision_form,
+        "action_forms": action_forms,
+    }
+    return render(request, "consilium/review.html", context)
+
+
+@login_required
+@require_GET
+def my_items(request):
+    items = selectors.my_action_items(actor=request.user, open_only=request.GET.get("all") != "1")
+    page = paginate(request, items)
+    # The assignment gives the executor the child's name; the reads are recorded.
+    case_services.personal_data_read_many(
+        actor=request.user, targets=[item.child for item in page if item.child_id]
+    )
+    return render(
+        request,
+        "consilium/my_items.html",
+        {"page_obj": page, "today": timezone.localdate(), "all": request.GET.get("all") == "1"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_item(request, pk):
+    item = selectors.action_item_get(actor=request.user, pk=pk)
+    form = ActionUpdateForm(request.POST or None, initial={"status": item.status, "result": item.result})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_item_update(actor=request.user, item=item, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Поручение обновлено.")
+            return redirect("consilium:action_item", pk=pk)
+    return render(request, "consilium/action_item.html", {"item": item, "form": form})
+
+
+@login_required
+@require_GET
+def action_list(request):
+    require_perm(request.user, Perm.CONSILIUM_VIEW)
+    items = selectors.action_item_list(
+        actor=request.user, filters={"state": request.GET.get("state", "open")}
+    )
+    return render(
+        request,
+        "consilium/action_list.html",
+        {"page_obj": paginate(request, items), "state": request.GET.get("state", "open")},
+    )
+
+
+@login_required
+@require_GET
+def report(request, code):
+    subject = get_in_scope(request.user, Subject.objects.all(), Perm.CONSILIUM_VIEW, code=code)
+    today = timezone.localdate()
+    form = ReportPeriodForm(
+        request.GET or None, initial={"date_from": dt.date(today.year, 1, 1), "date_to": today}
+    )
+    period = (
+        (form.cleaned_data["date_from"], form.cleaned_data["date_to"])
+        if form.is_valid()
+        else (dt.date(today.year, 1, 1), today)
+    )
+    data = selectors.consilium_report(
+        actor=request.user, subject=subject, date_from=period[0], date_to=period[1]
+    )
+    return render(request, "consilium/report.html", {"form": form, "report": data, "subject": subject})
