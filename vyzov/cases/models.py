@@ -572,3 +572,32 @@ class ImportJob(BaseModel):
         if not self.total_rows:
             return 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class FamilyEvent(models.Model):
+    """One line of a family's timeline (aid requests, statuses…). Written by services only."""
+
+    family = models.ForeignKey(Family, verbose_name="семья", on_delete=models.PROTECT, related_name="events")
+    date = models.DateField("дата")
+    title = models.CharField("описание", max_length=300)
+    details = models.JSONField("подробности", default=dict, blank=True)
+    created_at = models.DateTimeField("записано", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто записал",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    access_paths = _through("family", Family.access_paths)
+    view_permission = "cases.view_child"
+
+    class Meta:
+        verbose_name = "событие семьи"
+        verbose_name_plural = "события семьи"
+        ordering = ["family", "-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d.%m.%Y} {self.title}"

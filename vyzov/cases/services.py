@@ -32,6 +32,7 @@ from .models import (
     Event,
     EventKind,
     Family,
+    FamilyEvent,
     FamilyMember,
     FamilySocialStatus,
     ImportJob,
@@ -94,6 +95,14 @@ def _clean_documents(data: dict[str, Any]) -> dict[str, Any]:
         if isinstance(data.get(name), str):
             data[name] = " ".join(data[name].split())
     return data
+
+
+def family_event_add(
+    *, actor, family: Family, date: dt.date, title: str, details: dict | None = None
+) -> FamilyEvent:
+    return FamilyEvent.objects.create(
+        family=family, date=date, title=title[:300], details=details or {}, created_by=actor
+    )
 
 
 def event_add(

@@ -304,6 +304,7 @@ def family_detail(request, pk):
         "personal": personal,
         "members": list(family.members.all()) if personal else [],
         "statuses": list(family.statuses.all()),
+        "events": list(family.events.select_related("created_by")[:100]),
         "children": selectors.family_children(actor=request.user, family=family),
         "can_edit": can_edit,
         "member_form": FamilyMemberForm() if can_edit else None,

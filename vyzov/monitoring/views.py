@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, require_perm, scope
+from vyzov.consilium.selectors import coverage as consilium_coverage
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
 from vyzov.core.services import audit_entry_create
@@ -141,9 +142,11 @@ def region(request, code):
         "target": page.row.target.target_value if page.row.target else None,
         "baseline": page.row.baseline,
     }
+    in_institutions, reviewed = consilium_coverage(subject=page.subject)
     context = {
         "page": page,
         "chart": chart,
+        "consilium_coverage": (in_institutions, reviewed),
         "can_edit": allows(request.user, Perm.MONITORING_EDIT, page.subject),
         "threshold": selectors.small_cell_threshold(),
     }
