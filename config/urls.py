@@ -7,6 +7,7 @@ urlpatterns = [
     path("register/", include("vyzov.cases.urls")),
     path("monitoring/", include("vyzov.monitoring.urls")),
     path("consilium/", include("vyzov.consilium.urls")),
+    path("aid/", include("vyzov.ngo_aid.urls")),
     path("api/", include("vyzov.api.urls")),
 ]
 

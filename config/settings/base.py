@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "vyzov.cases",
     "vyzov.monitoring",
     "vyzov.consilium",
+    "vyzov.ngo_aid",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +226,8 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "vyzov.consilium.models.MeetingStatus",
         "ReportStatusEnum": "vyzov.monitoring.models.ReportStatus",
         "CaseStatusEnum": "vyzov.cases.models.CaseStatus",
+        "AidOutcomeEnum": "vyzov.ngo_aid.models.Outcome",
+        "PlacementOutcomeEnum": "vyzov.cases.models.PlacementOutcome",
     },
 }
 

@@ -55,9 +55,11 @@ class Perm:
     SUPPORT_VIEW = "support.view"
     SUPPORT_MANAGE = "support.manage"
     # NGO aid.
-    NGO_AID_VIEW = "ngo_aid.view"
+    NGO_AID_VIEW = "ngo_aid.view"  # the requests themselves (operators; federal admins to drill down)
     NGO_AID_EDIT = "ngo_aid.edit"
     NGO_AID_APPROVE = "ngo_aid.approve"
+    NGO_AID_REFER = "ngo_aid.refer"  # refer a family; the referrer then sees that request
+    NGO_AID_REPORTS = "ngo_aid.reports"  # aggregates only
     # Regional programmes.
     PROGRAMMES_VIEW = "programmes.view"
     PROGRAMMES_EDIT = "programmes.edit"
@@ -79,7 +81,7 @@ _REGIONAL_READ = {
     Perm.MONITORING_VIEW,
     Perm.CONSILIUM_VIEW,
     Perm.SUPPORT_VIEW,
-    Perm.NGO_AID_VIEW,
+    Perm.NGO_AID_REPORTS,
     Perm.PROGRAMMES_VIEW,
     Perm.PRACTICES_VIEW,
 }
@@ -108,6 +110,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SUPPORT_MANAGE,
             Perm.PROGRAMMES_EDIT,
             Perm.PRACTICES_EDIT,
+            Perm.NGO_AID_REFER,
         }
     ),
     Role.REGIONAL_SPECIALIST: frozenset(
@@ -122,6 +125,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MONITORING_EDIT,
             Perm.CONSILIUM_DECIDE,
             Perm.PROGRAMMES_EDIT,
+            Perm.NGO_AID_REFER,
         }
     ),
     Role.MUNICIPAL_SPECIALIST: frozenset(
@@ -137,6 +141,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CONSILIUM_DECIDE,
             Perm.SUPPORT_VIEW,
             Perm.PRACTICES_VIEW,
+            Perm.NGO_AID_REFER,
         }
     ),
     Role.INSTITUTION_STAFF: frozenset(
@@ -159,6 +164,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SUPPORT_MANAGE,
             Perm.CONSILIUM_VIEW,
             Perm.PRACTICES_VIEW,
+            Perm.NGO_AID_REFER,
         }
     ),
     Role.NGO_OPERATOR: frozenset(
@@ -168,6 +174,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.NGO_AID_VIEW,
             Perm.NGO_AID_EDIT,
             Perm.NGO_AID_APPROVE,
+            Perm.NGO_AID_REPORTS,
             Perm.PRACTICES_VIEW,
         }
     ),
@@ -175,7 +182,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CONTEST_EXPERT: frozenset({Perm.CONTESTS_SCORE, Perm.PRACTICES_VIEW, Perm.API_USE}),
     # Aggregates only: never a permission that reads a person.
     Role.ANALYST: frozenset(
-        {Perm.TERRITORIES_VIEW, Perm.API_USE, Perm.MONITORING_VIEW, Perm.PROGRAMMES_VIEW, Perm.PRACTICES_VIEW}
+        {
+            Perm.TERRITORIES_VIEW,
+            Perm.API_USE,
+            Perm.MONITORING_VIEW,
+            Perm.PROGRAMMES_VIEW,
+            Perm.PRACTICES_VIEW,
+            Perm.NGO_AID_REPORTS,
+        }
     ),
 }
 

@@ -11,7 +11,7 @@ from .access import Perm, grants_of, has_perm
 class Link:
     label: str
     url_name: str
-    perm: str | None = None  # None: every signed-in user
+    perm: str | tuple[str, ...] | None = None  # None: every signed-in user; a tuple: any of them
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ NAVIGATION = [
             Link("Реестр детей", "cases:child_list", Perm.CASES_VIEW),
             Link("Семьи", "cases:family_list", Perm.CASES_VIEW),
             Link("Консилиумы", "consilium:consilium_list", Perm.CONSILIUM_VIEW),
+            Link("Адресная помощь", "ngo_aid:request_list", (Perm.NGO_AID_VIEW, Perm.NGO_AID_REFER)),
+            Link("Отчёт НКО-операторов", "ngo_aid:report", Perm.NGO_AID_REPORTS),
         ),
     ),
     Group(
@@ -49,7 +51,10 @@ NAVIGATION = [
 
 
 def _allowed(user, link: Link) -> bool:
-    return link.perm is None or has_perm(user, link.perm)
+    if link.perm is None:
+        return True
+    perms = link.perm if isinstance(link.perm, tuple) else (link.perm,)
+    return any(has_perm(user, perm) for perm in perms)
 
 
 def _entry(request, link: Link) -> dict:

@@ -29,4 +29,8 @@ class UserTimezoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # The thread serves other requests (and tasks) next: never leak one user's zone into them.
+            timezone.deactivate()

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from vyzov.cases import api as cases_api
 from vyzov.consilium import api as consilium_api
 from vyzov.monitoring import api as monitoring_api
+from vyzov.ngo_aid import api as ngo_aid_api
 from vyzov.territories import api as territories_api
 
 router = DefaultRouter()
@@ -19,12 +20,14 @@ router.register("consilia", consilium_api.ConsiliumViewSet, basename="consilium"
 router.register("consilium/meetings", consilium_api.MeetingViewSet, basename="meeting")
 router.register("consilium/reviews", consilium_api.ReviewViewSet, basename="review")
 router.register("action-items", consilium_api.ActionItemViewSet, basename="action-item")
+router.register("aid/requests", ngo_aid_api.AidRequestViewSet, basename="aid-request")
 router.register("monitoring/figures", monitoring_api.FigureViewSet, basename="figure")
 router.register("monitoring/rollups", monitoring_api.RollUpViewSet, basename="rollup")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("v1/aid/report/", ngo_aid_api.ReportView.as_view(), name="aid-report"),
     path("v1/monitoring/progress/", monitoring_api.ProgressView.as_view(), name="monitoring-progress"),
     path("v1/", include(router.urls)),
 ]

@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
@@ -28,3 +29,20 @@ def months_since(day: dt.date | None) -> str:
 @register.filter
 def is_past(day: dt.date | None) -> bool:
     return bool(day) and day < timezone.localdate()
+
+
+@register.filter
+def money(value) -> str:
+    """38 500,00 — roubles with kopecks, a thin group separator and a decimal comma."""
+    if value in (None, ""):
+        return "—"
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    whole, _, kopecks = f"{abs(amount):.2f}".partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return ("−" if amount < 0 else "") + "\u00a0".join(groups) + "," + kopecks

@@ -144,3 +144,14 @@ def test_fast_select_renders_like_django_select():
     assert (
         'name="colour"' in html and 'id="id_colour"' in html and "form-select" in html and "required" in html
     )
+
+
+def test_money_filter_groups_thousands_and_uses_a_decimal_comma():
+    from decimal import Decimal
+
+    from vyzov.core.templatetags.vyzov import money
+
+    assert money(Decimal("38500")) == "38\u00a0500,00"
+    assert money("1234567.891") == "1\u00a0234\u00a0567,89"
+    assert money(Decimal("-5.5")) == "−5,50"
+    assert money(None) == "—"

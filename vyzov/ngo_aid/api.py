@@ -1,0 +1,151 @@
+"""Targeted aid API: requests, payments and the aggregate report — same services and policy as pages."""
+
+import datetime as dt
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from vyzov.accounts.access import Perm, has_perm
+from vyzov.api.permissions import CanUseApi
+from vyzov.cases.models import Family
+
+from . import selectors, services
+from .models import AidForm, AidRequest, Operator, Payment
+
+
+class LineOutput(serializers.Serializer):
+    form = serializers.CharField(source="form.code")
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    in_kind = serializers.CharField()
+
+
+class AidRequestOutput(serializers.ModelSerializer):
+    lines = LineOutput(many=True, read_only=True)
+    requested = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
+
+    class Meta:
+        model = AidRequest
+        fields = [
+            "id",
+            "operator",
+            "subject",
+            "family",
+            "children_count",
+            "channel",
+            "status",
+            "requested",
+            "approved_amount",
+            "decision_note",
+            "outcome",
+            "eligibility",
+            "lines",
+        ]
+
+
+class LineInput(serializers.Serializer):
+    form = serializers.SlugRelatedField(slug_field="code", queryset=AidForm.objects.filter(is_active=True))
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    in_kind = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class AidRequestInput(serializers.Serializer):
+    family = serializers.IntegerField(min_value=1)
+    children_count = serializers.IntegerField(min_value=1, max_value=30)
+    channel = serializers.ChoiceField(choices=AidRequest._meta.get_field("channel").choices)
+    justification = serializers.CharField(max_length=5000)
+    lines = LineInput(many=True)
+
+
+class PaymentInput(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    paid_on = serializers.DateField()
+    payee = serializers.CharField(max_length=300)
+    document = serializers.CharField(max_length=200)
+
+
+class PaymentOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = ["id", "request", "amount", "paid_on", "payee", "document"]
+
+
+class AidRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [CanUseApi]
+    serializer_class = AidRequestOutput
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AidRequest.objects.none()
+        return selectors.request_list(actor=self.request.user).prefetch_related("lines__form")
+
+    @extend_schema(request=AidRequestInput, responses={201: AidRequestOutput})
+    def create(self, request):
+        serializer = AidRequestInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        operators = selectors.operator_list(actor=request.user)
+        family = Family.objects.filter(pk=data.pop("family")).first()
+        if family is None:
+            raise NotFound("Семья не найдена.")
+        operator = (
+            operators.filter(subject=family.subject_id).first()
+            or Operator.objects.filter(subject=family.subject_id, is_active=True).first()
+        )
+        if operator is None:
+            raise NotFound("В регионе семьи нет НКО-оператора.")
+        lines = [dict(line) for line in data.pop("lines")]
+        aid = services.aid_request_create(
+            actor=request.user, operator=operator, family=family, data=data, lines=lines
+        )
+        return Response(
+            AidRequestOutput(selectors.request_get(actor=request.user, pk=aid.pk)).data, status=201
+        )
+
+    @extend_schema(request=PaymentInput, responses={201: PaymentOutput})
+    @action(detail=True, methods=["post"])
+    def payments(self, request, pk=None):
+        aid = self.get_object()
+        serializer = PaymentInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        payment = services.payment_add(actor=request.user, request=aid, **serializer.validated_data)
+        return Response(PaymentOutput(payment).data, status=201)
+
+
+class ReportView(APIView):
+    """Aggregates only: families, children, sums by form and by source, outcomes."""
+
+    permission_classes = [CanUseApi]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        if not has_perm(request.user, Perm.NGO_AID_REPORTS):
+            raise NotFound()
+        today = dt.date.today()
+        try:
+            date_from = dt.date.fromisoformat(request.query_params.get("from", f"{today.year}-01-01"))
+            date_to = dt.date.fromisoformat(request.query_params.get("to", today.isoformat()))
+        except ValueError:
+            raise serializers.ValidationError({"from": "Даты в формате ГГГГ-ММ-ДД."}) from None
+        data = selectors.report(actor=request.user, date_from=date_from, date_to=date_to)
+        return Response(
+            {
+                "from": date_from,
+                "to": date_to,
+                "families": data.families,
+                "children": data.children,
+                "approved": data.approved,
+                "paid": data.paid,
+                "by_form": [
+                    {"form": title, "amount": total, "requests": count}
+                    for title, total, count in data.by_form
+                ],
+                "incomes_by_source": [
+                    {"source": title, "amount": total} for title, total in data.incomes_by_source
+                ],
+                "outcomes": [{"outcome": title, "requests": count} for title, count in data.outcomes],
+            }
+        )

@@ -1,0 +1,102 @@
+from django import forms
+
+from vyzov.core.forms import DateInput, StyledForm
+
+from .models import AidForm, IncomeSource, Outcome, ReferralChannel
+
+LINE_FORMS = 4
+
+
+class RequestForm(StyledForm):
+    family = forms.IntegerField(label="Номер семьи в реестре", min_value=1)
+    children_count = forms.IntegerField(label="Детей в семье", min_value=1, max_value=30)
+    channel = forms.ChoiceField(label="Кто направил", choices=ReferralChannel.choices)
+    justification = forms.CharField(
+        label="Обоснование: что случилось и как помощь поможет семье",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+
+
+class LineForm(StyledForm):
+    form = forms.ModelChoiceField(
+        label="Форма помощи", queryset=AidForm.objects.filter(is_active=True), required=False
+    )
+    amount = forms.DecimalField(
+        label="Сумма, руб.",
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        error_messages={"invalid": "Сумма — число рублей с копейками."},
+    )
+    in_kind = forms.CharField(label="Или в натуральной форме", required=False, max_length=300)
+
+
+class SubmitForm(StyledForm):
+    crisis_confirmed = forms.BooleanField(label="Помощь содействует выходу семьи из кризиса", required=False)
+    result_confirmed = forms.BooleanField(
+        label="Помощь снижает риск разлучения ребёнка с семьёй или помогает вернуть его в семью",
+        required=False,
+    )
+    exception = forms.CharField(
+        label="Если форма помощи уже назначена региональной мерой: почему нужна сейчас",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ApproveForm(StyledForm):
+    amount = forms.DecimalField(
+        label="Одобрить, руб.",
+        max_digits=14,
+        decimal_places=2,
+        error_messages={"invalid": "Сумма — число рублей с копейками."},
+    )
+
+
+class DeclineForm(StyledForm):
+    reason = forms.CharField(label="Причина", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PaymentForm(StyledForm):
+    amount = forms.DecimalField(
+        label="Сумма, руб.",
+        max_digits=14,
+        decimal_places=2,
+        error_messages={"invalid": "Сумма — число рублей с копейками."},
+    )
+    paid_on = forms.DateField(label="Дата оплаты", widget=DateInput)
+    payee = forms.CharField(label="Получатель", max_length=300)
+    document = forms.CharField(label="Платёжный документ", max_length=200)
+
+
+class OutcomeForm(StyledForm):
+    outcome = forms.ChoiceField(label="Результат для семьи", choices=Outcome.choices)
+    note = forms.CharField(
+        label="Пояснение", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class IncomeForm(StyledForm):
+    source = forms.ChoiceField(label="Источник", choices=IncomeSource.choices)
+    amount = forms.DecimalField(
+        label="Сумма, руб.",
+        max_digits=14,
+        decimal_places=2,
+        error_messages={"invalid": "Сумма — число рублей с копейками."},
+    )
+    received_on = forms.DateField(label="Дата поступления", widget=DateInput)
+    document = forms.CharField(label="Документ", max_length=200)
+
+
+class PeriodForm(StyledForm):
+    date_from = forms.DateField(label="С", widget=DateInput)
+    date_to = forms.DateField(label="По", widget=DateInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
+            self.add_error("date_to", "Дата окончания раньше даты начала.")
+        return cleaned

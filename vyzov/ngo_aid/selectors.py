@@ -1,0 +1,129 @@
+"""Reads of targeted aid. Requests: the operator's region (ngo_aid.view), plus the requests the actor
+referred themselves or from their organisation. Reports: aggregates (ngo_aid.reports)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+
+from vyzov.accounts.access import NotInScope, Perm, ScopeLevel, grants_with, scope
+
+from .models import (
+    AidForm,
+    AidRequest,
+    AidRequestLine,
+    FundIncome,
+    IncomeSource,
+    Operator,
+    Outcome,
+    RequestStatus,
+)
+
+
+def _referred(actor) -> Q:
+    """Requests the actor referred, or that came from an organisation where they refer families."""
+    organizations = [
+        g.organization_id
+        for g in grants_with(actor, Perm.NGO_AID_REFER)
+        if g.level == ScopeLevel.ORGANIZATION
+    ]
+    return Q(referred_by=actor.pk) | Q(referring_organization__in=organizations)
+
+
+def request_list(*, actor, filters: dict | None = None) -> QuerySet[AidRequest]:
+    filters = filters or {}
+    visible = scope(actor, AidRequest.objects.all(), Perm.NGO_AID_VIEW).values("pk")
+    qs = AidRequest.objects.filter(Q(pk__in=visible) | _referred(actor))
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("operator"):
+        qs = qs.filter(operator=filters["operator"])
+    return (
+        qs.select_related("operator__organization", "family__municipality", "subject")
+        .annotate(requested=Sum("lines__amount"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def request_get(*, actor, pk) -> AidRequest:
+    try:
+        return request_list(actor=actor).prefetch_related("lines__form", "payments", "children").get(pk=pk)
+    except (AidRequest.DoesNotExist, ValueError, TypeError):
+        raise NotInScope() from None
+
+
+def operator_list(*, actor) -> QuerySet[Operator]:
+    return scope(actor, Operator.objects.select_related("organization", "subject", "fund"), Perm.NGO_AID_VIEW)
+
+
+@dataclass
+class OperatorReport:
+    operator: Operator | None
+    date_from: dt.date
+    date_to: dt.date
+    families: int
+    children: int
+    approved: Decimal
+    paid: Decimal
+    by_form: list[tuple[str, Decimal, int]]
+    incomes_by_source: list[tuple[str, Decimal]]
+    outcomes: list[tuple[str, int]]
+
+
+def report(
+    *, actor, date_from: dt.date, date_to: dt.date, operator: Operator | None = None
+) -> OperatorReport:
+    """Families, children, sums by form of aid and by source of money, outcomes — for approvals made in
+    the period. Only aggregates: no family is named."""
+    operators = scope(actor, Operator.objects.all(), Perm.NGO_AID_REPORTS)
+    if operator is not None:
+        operators = operators.filter(pk=operator.pk)
+    requests = AidRequest.objects.filter(
+        operator__in=operators,
+        status__in=[RequestStatus.APPROVED, RequestStatus.PAID, RequestStatus.REPORTED],
+        decided_at__date__range=(date_from, date_to),
+    )
+    totals = requests.aggregate(families=Count("family", distinct=True), approved=Sum("approved_amount"))
+    # A family helped twice counts its children once.
+    totals["children"] = sum(
+        requests.values("family").annotate(n=Max("children_count")).values_list("n", flat=True)
+    )
+    paid = requests.aggregate(total=Sum("payments__amount"))["total"] or Decimal(0)
+    forms = dict(AidForm.objects.values_list("pk", "title"))
+    by_form = [
+        (forms[row["form"]], row["total"] or Decimal(0), row["n"])
+        for row in AidRequestLine.objects.filter(request__in=requests)
+        .values("form")
+        .annotate(total=Sum("amount"), n=Count("request", distinct=True))
+        .order_by("-total")
+    ]
+    sources = dict(IncomeSource.choices)
+    incomes = [
+        (sources[row["source"]], row["total"])
+        for row in FundIncome.objects.filter(
+            fund__operator__in=operators, received_on__range=(date_from, date_to)
+        )
+        .values("source")
+        .annotate(total=Sum("amount"))
+        .order_by("-total")
+    ]
+    labels = dict(Outcome.choices)
+    outcomes = [
+        (labels[row["outcome"]], row["n"])
+        for row in requests.exclude(outcome="").values("outcome").annotate(n=Count("id")).order_by("-n")
+    ]
+    return OperatorReport(
+        operator,
+        date_from,
+        date_to,
+        totals["families"] or 0,
+        totals["children"] or 0,
+        totals["approved"] or Decimal(0),
+        paid,
+        by_form,
+        incomes,
+        outcomes,
+    )

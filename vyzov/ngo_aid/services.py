@@ -1,0 +1,302 @@
+"""Every write of targeted aid. Money is Decimal; approvals reserve money under a row lock on the fund,
+so the sum of approvals never exceeds the fund's incomes, even with concurrent approvals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from vyzov.accounts.access import Perm, allows, require
+from vyzov.cases.models import Child, Family
+from vyzov.cases.services import family_event_add
+from vyzov.core.models import AuditAction
+from vyzov.core.services import audit_entry_create
+
+from . import eligibility
+from .models import (
+    COMMITTED_STATUSES,
+    MAX_AMOUNT,
+    AidForm,
+    AidRequest,
+    AidRequestLine,
+    Fund,
+    FundIncome,
+    Operator,
+    Payment,
+    RequestStatus,
+)
+
+
+def _money(value) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except Exception:
+        raise ValidationError("Сумма — число рублей с копейками.") from None
+    if not amount.is_finite():
+        raise ValidationError("Сумма — число рублей с копейками.")
+    return amount
+
+
+def fund_available(fund: Fund) -> Decimal:
+    """Incomes minus the money reserved by approvals (approved, paid or reported requests)."""
+    incomes = fund.incomes.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    committed = AidRequest.objects.filter(operator=fund.operator_id, status__in=COMMITTED_STATUSES).aggregate(
+        total=Sum("approved_amount")
+    )["total"] or Decimal(0)
+    return (incomes - committed).quantize(Decimal("0.01"))
+
+
+def _state_change(
+    *, actor, request: AidRequest, status: str, title: str, details: dict | None = None
+) -> None:
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.STATUS_CHANGE,
+        target=request,
+        details={"status": status, **(details or {})},
+    )
+    family_event_add(
+        actor=actor,
+        family=request.family,
+        date=timezone.localdate(),
+        title=f"Адресная помощь, заявка № {request.pk}: {title}",
+        details={"request": request.pk},
+    )
+
+
+@transaction.atomic
+def income_add(*, actor, fund: Fund, data: dict[str, Any]) -> FundIncome:
+    require(actor, Perm.NGO_AID_EDIT, fund)
+    income = FundIncome(fund=fund, **data)
+    if income.received_on and income.received_on > timezone.localdate():
+        raise ValidationError({"received_on": "Дата поступления не может быть в будущем."})
+    income.full_clean()
+    income.created_by = income.updated_by = actor
+    income.save()
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=income,
+        details={"amount": str(income.amount), "source": income.source},
+    )
+    return income
+
+
+def _lines(lines: list[dict[str, Any]]) -> list[AidRequestLine]:
+    if not lines:
+        raise ValidationError("Укажите хотя бы одну форму помощи.")
+    built, seen = [], set()
+    for line in lines:
+        form = line["form"]
+        if not isinstance(form, AidForm) or not form.is_active:
+            raise ValidationError("Неизвестная форма помощи.")
+        if form.pk in seen:
+            raise ValidationError(f"Форма помощи «{form}» указана дважды.")
+        seen.add(form.pk)
+        amount = _money(line["amount"]) if line.get("amount") not in (None, "") else None
+        if amount is not None and amount <= 0:
+            raise ValidationError(f"«{form}»: сумма должна быть больше нуля.")
+        if amount is not None and amount > MAX_AMOUNT:
+            raise ValidationError(
+                f"«{form}»: сумма больше {MAX_AMOUNT:,.0f} руб. — проверьте число.".replace(",", " ")
+            )
+        built.append(AidRequestLine(form=form, amount=amount, in_kind=(line.get("in_kind") or "").strip()))
+    for line in built:
+        line.clean()
+    return built
+
+
+@transaction.atomic
+def aid_request_create(
+    *,
+    actor,
+    operator: Operator,
+    family: Family,
+    data: dict[str, Any],
+    lines: list[dict[str, Any]],
+    children: list[Child] | None = None,
+) -> AidRequest:
+    """A request by the operator, or a referral by a curator, a service or a guardianship body."""
+    request = AidRequest(operator=operator, subject=operator.subject, family=family, **data)
+    if family.subject_id != operator.subject_id:
+        raise ValidationError({"family": "Семья из другого региона: обратитесь к НКО-оператору её региона."})
+    if not allows(actor, Perm.NGO_AID_EDIT, request):
+        require(actor, Perm.NGO_AID_REFER, family)  # a referral: the referrer must work with this family
+        request.referred_by = actor
+    built = _lines(lines)
+    children = children or []
+    if any(child.family_id != family.pk for child in children):
+        raise ValidationError({"children": "Указаны дети другой семьи."})
+    request.full_clean(exclude=["family", "operator", "subject"])
+    request.created_by = request.updated_by = actor
+    request.save()
+    for line in built:
+        line.request = request
+    AidRequestLine.objects.bulk_create(built)
+    request.children.set(children)
+    audit_entry_create(actor=actor, action=AuditAction.CREATE, target=request)
+    family_event_add(
+        actor=actor,
+        family=family,
+        date=timezone.localdate(),
+        title=f"Адресная помощь: заявка № {request.pk} создана ({request.get_channel_display()})",
+    )
+    return request
+
+
+def aid_request_submit(
+    *, actor, request: AidRequest, crisis_confirmed: bool, result_confirmed: bool, exception: str = ""
+) -> AidRequest:
+    """Check the eligibility conditions and send the request for a decision. The result of the check is
+    kept on the request either way, so the card shows which condition failed and why."""
+    if request.referred_by_id != actor.pk:
+        require(actor, Perm.NGO_AID_EDIT, request)
+    if not request.is_editable:
+        raise ValidationError(f"Заявка {request.get_status_display()}: направить её нельзя.")
+    results = eligibility.evaluate(
+        family=request.family,
+        form_ids=set(request.lines.values_list("form_id", flat=True)),
+        day=timezone.localdate(),
+        crisis_confirmed=crisis_confirmed,
+        result_confirmed=result_confirmed,
+        exception=exception,
+    )
+    checked = {result.code: result.as_dict() for result in results}
+    failed = [result for result in results if not result.ok]
+    if failed:
+        AidRequest.objects.filter(pk=request.pk).update(eligibility=checked)
+        raise ValidationError([f"{result.title}: {result.explanation}" for result in failed])
+    with transaction.atomic():
+        request = AidRequest.objects.select_for_update().get(pk=request.pk)
+        if not request.is_editable:
+            raise ValidationError(f"Заявка {request.get_status_display()}: направить её нельзя.")
+        request.eligibility, request.status, request.updated_by = checked, RequestStatus.SUBMITTED, actor
+        request.save()
+        _state_change(actor=actor, request=request, status=request.status, title="направлена на рассмотрение")
+    return request
+
+
+@transaction.atomic
+def aid_request_approve(*, actor, request: AidRequest, amount) -> AidRequest:
+    """Approve within the fund's balance. The fund row is locked (PostgreSQL SELECT … FOR UPDATE), so
+    concurrent approvals are serialised and the balance can never go below zero."""
+    require(actor, Perm.NGO_AID_APPROVE, request)
+    amount = _money(amount)
+    fund = Fund.objects.select_for_update().get(operator=request.operator_id)
+    request = AidRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RequestStatus.SUBMITTED:
+        raise ValidationError(f"Заявка {request.get_status_display()}: одобрить её нельзя.")
+    if amount <= 0:
+        raise ValidationError({"amount": "Сумма одобрения должна быть больше нуля."})
+    requested = request.lines.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    if requested and amount > requested:
+        raise ValidationError({"amount": f"Одобрено больше, чем запрошено ({requested} руб.)."})
+    available = fund_available(fund)
+    if amount > available:
+        raise ValidationError(
+            {
+                "amount": f"Недостаточно средств фонда: доступно {available} руб., "
+                f"на одобрение нужно {amount} руб."
+            }
+        )
+    request.status, request.approved_amount = RequestStatus.APPROVED, amount
+    request.decided_at, request.updated_by = timezone.now(), actor
+    request.save()
+    _state_change(
+        actor=actor,
+        request=request,
+        status=request.status,
+        title=f"одобрена на {amount} руб.",
+        details={"amount": str(amount), "available_before": str(available)},
+    )
+    return request
+
+
+@transaction.atomic
+def aid_request_decline(*, actor, request: AidRequest, reason: str, give_back: bool) -> AidRequest:
+    """Reject (final) or return for changes; the reason is required either way."""
+    require(actor, Perm.NGO_AID_APPROVE, request)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Укажите причину."})
+    request = AidRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RequestStatus.SUBMITTED:
+        raise ValidationError(f"Заявка {request.get_status_display()}: решение по ней уже принято.")
+    request.status = RequestStatus.RETURNED if give_back else RequestStatus.REJECTED
+    request.decision_note, request.decided_at, request.updated_by = reason.strip(), timezone.now(), actor
+    request.save()
+    _state_change(
+        actor=actor,
+        request=request,
+        status=request.status,
+        title=("возвращена на доработку: " if give_back else "отклонена: ") + reason.strip()[:200],
+        details={"reason": reason.strip()[:500]},
+    )
+    return request
+
+
+@transaction.atomic
+def payment_add(
+    *, actor, request: AidRequest, amount, paid_on: dt.date, payee: str, document: str
+) -> Payment:
+    require(actor, Perm.NGO_AID_EDIT, request)
+    request = AidRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status not in (RequestStatus.APPROVED, RequestStatus.PAID):
+        raise ValidationError(f"Заявка {request.get_status_display()}: выплата по ней невозможна.")
+    amount = _money(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": "Сумма выплаты должна быть больше нуля."})
+    paid = request.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    if paid + amount > request.approved_amount:
+        raise ValidationError(
+            {
+                "amount": f"Выплата больше одобренного: одобрено {request.approved_amount} руб., "
+                f"уже выплачено {paid} руб."
+            }
+        )
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": "Дата оплаты не может быть в будущем."})
+    payment = Payment(
+        request=request,
+        amount=amount,
+        paid_on=paid_on,
+        payee=payee.strip(),
+        document=document.strip(),
+        created_by=actor,
+        updated_by=actor,
+    )
+    payment.full_clean()
+    payment.save()
+    audit_entry_create(
+        actor=actor, action=AuditAction.CREATE, target=payment, details={"amount": str(amount)}
+    )
+    if paid + amount == request.approved_amount:
+        request.status, request.updated_by = RequestStatus.PAID, actor
+        request.save()
+        _state_change(actor=actor, request=request, status=request.status, title="оплачена полностью")
+    return payment
+
+
+@transaction.atomic
+def outcome_report(*, actor, request: AidRequest, outcome: str, note: str = "") -> AidRequest:
+    require(actor, Perm.NGO_AID_EDIT, request)
+    request = AidRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RequestStatus.PAID:
+        raise ValidationError("Результат вносится после оплаты заявки.")
+    request.outcome, request.outcome_note = outcome, (note or "").strip()
+    request.full_clean(exclude=["family", "operator", "subject"])
+    request.status, request.updated_by = RequestStatus.REPORTED, actor
+    request.save()
+    _state_change(
+        actor=actor,
+        request=request,
+        status=request.status,
+        title=f"результат: {request.get_outcome_display()}",
+        details={"outcome": outcome},
+    )
+    return request

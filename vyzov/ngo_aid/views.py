@@ -1,0 +1,278 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require, require_perm
+from vyzov.cases.models import Family
+from vyzov.core.models import AuditAction
+from vyzov.core.pagination import paginate
+from vyzov.core.services import audit_entry_create
+from vyzov.core.xlsx import xlsx_response
+
+from . import exports, selectors, services
+from .forms import (
+    LINE_FORMS,
+    ApproveForm,
+    DeclineForm,
+    IncomeForm,
+    LineForm,
+    OutcomeForm,
+    PaymentForm,
+    PeriodForm,
+    RequestForm,
+    SubmitForm,
+)
+from .models import Operator, RequestStatus
+
+
+@login_required
+@require_GET
+def request_list(request):
+    if not (has_perm(request.user, Perm.NGO_AID_VIEW) or has_perm(request.user, Perm.NGO_AID_REFER)):
+        require_perm(request.user, Perm.NGO_AID_VIEW)
+    status = request.GET.get("status", "")
+    requests = selectors.request_list(
+        actor=request.user, filters={"status": status if status in RequestStatus.values else ""}
+    )
+    operators = list(selectors.operator_list(actor=request.user))
+    funds = [
+        (operator, services.fund_available(operator.fund))
+        for operator in operators
+        if hasattr(operator, "fund")
+    ]
+    context = {
+        "page_obj": paginate(request, requests),
+        "status": status,
+        "statuses": RequestStatus.choices,
+        "funds": funds,
+        "can_create": has_perm(request.user, Perm.NGO_AID_EDIT) or has_perm(request.user, Perm.NGO_AID_REFER),
+    }
+    return render(request, "ngo_aid/request_list.html", context)
+
+
+def _operators_for(actor):
+    """Operators a request can go to: the actor's own (operator staff) or any active one of a region
+    where the actor refers families."""
+    own = selectors.operator_list(actor=actor)
+    if own.exists():
+        return own
+    return Operator.objects.filter(is_active=True).select_related("organization", "subject")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_create(request):
+    if not has_perm(request.user, Perm.NGO_AID_EDIT):
+        require_perm(request.user, Perm.NGO_AID_REFER)
+    form = RequestForm(request.POST or None, initial={"family": request.GET.get("family")})
+    lines = [LineForm(request.POST or None, prefix=f"line{n}") for n in range(LINE_FORMS)]
+    if request.method == "POST" and form.is_valid() and all(line.is_valid() for line in lines):
+        data = form.cleaned_data
+        try:
+            family = get_in_scope(
+                request.user,
+                Family.objects.all(),
+                Perm.NGO_AID_REFER if not has_perm(request.user, Perm.NGO_AID_EDIT) else Perm.NGO_AID_EDIT,
+                pk=data["family"],
+            )
+        except Http404:
+            family = _family_for_operator(request.user, data["family"])
+        if family is None:
+            form.add_error("family", "Семья с таким номером не найдена в вашем регионе.")
+        else:
+            operator = _operators_for(request.user).filter(subject=family.subject_id).first()
+            chosen = [line.cleaned_data for line in lines if line.cleaned_data.get("form")]
+            try:
+                if operator is None:
+                    raise ValidationError("В регионе семьи нет НКО-оператора.")
+                aid = services.aid_request_create(
+                    actor=request.user,
+                    operator=operator,
+                    family=family,
+                    lines=chosen,
+                    data={
+                        "children_count": data["children_count"],
+                        "channel": data["channel"],
+                        "justification": data["justification"],
+                    },
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"{aid} создана.")
+                return redirect("ngo_aid:request_detail", pk=aid.pk)
+    return render(request, "ngo_aid/request_form.html", {"form": form, "lines": lines})
+
+
+def _family_for_operator(actor, pk):
+    """Operator staff may pick any family of their region (they are not register users)."""
+    for operator in selectors.operator_list(actor=actor):
+        family = Family.objects.filter(pk=pk, subject=operator.subject_id).first()
+        if family is not None and allows(actor, Perm.NGO_AID_EDIT, operator):
+            return family
+    return None
+
+
+@login_required
+@require_GET
+def request_detail(request, pk):
+    aid = selectors.request_get(actor=request.user, pk=pk)
+    can_edit = allows(request.user, Perm.NGO_AID_EDIT, aid)
+    context = {
+        "aid": aid,
+        "paid": sum(payment.amount for payment in aid.payments.all()),
+        "can_edit": can_edit,
+        "can_submit": aid.is_editable and (can_edit or aid.referred_by_id == request.user.pk),
+        "can_decide": allows(request.user, Perm.NGO_AID_APPROVE, aid)
+        and aid.status == RequestStatus.SUBMITTED,
+        "available": services.fund_available(aid.operator.fund) if can_edit else None,
+        "submit_form": SubmitForm(),
+        "approve_form": ApproveForm(initial={"amount": aid.requested}),
+        "decline_form": DeclineForm(),
+        "payment_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
+        "outcome_form": OutcomeForm(),
+    }
+    return render(request, "ngo_aid/request_detail.html", context)
+
+
+def _act(request, pk, form_class, action, success: str):
+    """Run one state change of a request from a small form; errors come back as messages."""
+    aid = selectors.request_get(actor=request.user, pk=pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(" ".join(errors) for errors in form.errors.values()))
+        return redirect("ngo_aid:request_detail", pk=pk)
+    try:
+        action(aid, form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect("ngo_aid:request_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def request_submit(request, pk):
+    def submit(aid, data):
+        services.aid_request_submit(actor=request.user, request=aid, **data)
+
+    return _act(request, pk, SubmitForm, submit, "Заявка направлена на рассмотрение.")
+
+
+@login_required
+@require_POST
+def request_approve(request, pk):
+    def approve(aid, data):
+        services.aid_request_approve(actor=request.user, request=aid, amount=data["amount"])
+
+    return _act(request, pk, ApproveForm, approve, "Заявка одобрена.")
+
+
+@login_required
+@require_POST
+def request_reject(request, pk):
+    def reject(aid, data):
+        services.aid_request_decline(actor=request.user, request=aid, reason=data["reason"], give_back=False)
+
+    return _act(request, pk, DeclineForm, reject, "Заявка отклонена.")
+
+
+@login_required
+@require_POST
+def request_return(request, pk):
+    def give_back(aid, data):
+        services.aid_request_decline(actor=request.user, request=aid, reason=data["reason"], give_back=True)
+
+    return _act(request, pk, DeclineForm, give_back, "Заявка возвращена на доработку.")
+
+
+@login_required
+@require_POST
+def payment_add(request, pk):
+    def pay(aid, data):
+        services.payment_add(actor=request.user, request=aid, **data)
+
+    return _act(request, pk, PaymentForm, pay, "Выплата внесена.")
+
+
+@login_required
+@require_POST
+def outcome_add(request, pk):
+    def report_outcome(aid, data):
+        services.outcome_report(actor=request.user, request=aid, **data)
+
+    return _act(request, pk, OutcomeForm, report_outcome, "Результат внесён.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fund_detail(request, pk):
+    operator = get_in_scope(
+        request.user,
+        Operator.objects.select_related("organization", "subject", "fund"),
+        Perm.NGO_AID_VIEW,
+        pk=pk,
+    )
+    form = IncomeForm(request.POST or None)
+    if request.method == "POST":
+        require(request.user, Perm.NGO_AID_EDIT, operator.fund)
+        if form.is_valid():
+            try:
+                services.income_add(actor=request.user, fund=operator.fund, data=form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Поступление внесено.")
+                return redirect("ngo_aid:fund_detail", pk=pk)
+    context = {
+        "operator": operator,
+        "incomes": operator.fund.incomes.order_by("-received_on")[:200],
+        "available": services.fund_available(operator.fund),
+        "form": form,
+        "can_edit": allows(request.user, Perm.NGO_AID_EDIT, operator.fund),
+    }
+    return render(request, "ngo_aid/fund_detail.html", context)
+
+
+def _period(request):
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or None, initial={"date_from": dt.date(today.year, 1, 1), "date_to": today})
+    if form.is_valid():
+        return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    return form, dt.date(today.year, 1, 1), today
+
+
+@login_required
+@require_GET
+def report(request):
+    require_perm(request.user, Perm.NGO_AID_REPORTS)
+    form, date_from, date_to = _period(request)
+    data = selectors.report(actor=request.user, date_from=date_from, date_to=date_to)
+    return render(request, "ngo_aid/report.html", {"form": form, "report": data})
+
+
+@login_required
+@require_GET
+def report_export(request):
+    require_perm(request.user, Perm.NGO_AID_REPORTS)
+    _form, date_from, date_to = _period(request)
+    data = selectors.report(actor=request.user, date_from=date_from, date_to=date_to)
+    audit_entry_create(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        object_repr="Отчёт НКО-операторов",
+        details={"from": str(date_from), "to": str(date_to)},
+    )
+    return xlsx_response(
+        filename=f"ngo-aid-{date_from}-{date_to}.xlsx",
+        sheet_title="Отчёт",
+        header=["Показатель", "Значение", "Заявок"],
+        rows=exports.report_rows(data),
+    )
