@@ -8,6 +8,7 @@ urlpatterns = [
     path("monitoring/", include("vyzov.monitoring.urls")),
     path("consilium/", include("vyzov.consilium.urls")),
     path("aid/", include("vyzov.ngo_aid.urls")),
+    path("support/", include("vyzov.support.urls")),
     path("api/", include("vyzov.api.urls")),
 ]
 

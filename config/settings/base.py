@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "vyzov.monitoring",
     "vyzov.consilium",
     "vyzov.ngo_aid",
+    "vyzov.support",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,7 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "vyzov.monitoring.models.ReportStatus",
         "CaseStatusEnum": "vyzov.cases.models.CaseStatus",
         "AidOutcomeEnum": "vyzov.ngo_aid.models.Outcome",
+        "SupportOutcomeEnum": "vyzov.support.models.CaseOutcome",
         "PlacementOutcomeEnum": "vyzov.cases.models.PlacementOutcome",
     },
 }

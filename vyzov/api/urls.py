@@ -6,6 +6,7 @@ from vyzov.cases import api as cases_api
 from vyzov.consilium import api as consilium_api
 from vyzov.monitoring import api as monitoring_api
 from vyzov.ngo_aid import api as ngo_aid_api
+from vyzov.support import api as support_api
 from vyzov.territories import api as territories_api
 
 router = DefaultRouter()
@@ -21,6 +22,10 @@ router.register("consilium/meetings", consilium_api.MeetingViewSet, basename="me
 router.register("consilium/reviews", consilium_api.ReviewViewSet, basename="review")
 router.register("action-items", consilium_api.ActionItemViewSet, basename="action-item")
 router.register("aid/requests", ngo_aid_api.AidRequestViewSet, basename="aid-request")
+router.register("support/services", support_api.ServiceViewSet, basename="support-service")
+router.register("support/family-cases", support_api.FamilyCaseViewSet, basename="family-case")
+router.register("support/clubs", support_api.ClubViewSet, basename="club")
+router.register("support/supervision", support_api.SupervisionViewSet, basename="supervision")
 router.register("monitoring/figures", monitoring_api.FigureViewSet, basename="figure")
 router.register("monitoring/rollups", monitoring_api.RollUpViewSet, basename="rollup")
 

@@ -17,6 +17,7 @@ from vyzov.cases.models import Child
 from vyzov.consilium import bench as consilium_bench
 from vyzov.core.bench import print_table
 from vyzov.monitoring import bench as monitoring_bench
+from vyzov.support import bench as support_bench
 from vyzov.territories.reference import load_territories
 
 RESULTS = Path(settings.BASE_DIR) / "bench" / "results.json"
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         measurements = cases_bench.run(runs=runs, log=self.stdout.write)
         measurements += monitoring_bench.run(runs=runs, log=self.stdout.write)
         measurements += consilium_bench.run(runs=runs, log=self.stdout.write)
+        measurements += support_bench.run(runs=runs, log=self.stdout.write)
         print_table(measurements, write=self.stdout.write)
         RESULTS.parent.mkdir(exist_ok=True)
         RESULTS.write_text(

@@ -8,6 +8,7 @@ from vyzov.consilium import demo as consilium_demo
 from vyzov.monitoring import demo as monitoring_demo
 from vyzov.monitoring.reference import load_all as load_monitoring_reference
 from vyzov.ngo_aid import demo as ngo_aid_demo
+from vyzov.support import demo as support_demo
 from vyzov.territories import demo as territories_demo
 from vyzov.territories.reference import load_territories
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         monitoring_demo.load()
         consilium_demo.load()
         ngo_aid_demo.load()
+        support_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Демо-данные загружены (новых организаций: {created})."))
         self.stdout.write("")
         self.stdout.write(f"Демо-входы (пароль у всех: {accounts_demo.DEMO_PASSWORD}):")

@@ -1,0 +1,129 @@
+from django import forms
+
+from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
+
+from .models import (
+    Assessment,
+    CaseOutcome,
+    ClubSession,
+    Contact,
+    FamilyCase,
+    PlanStep,
+    Specialist,
+)
+
+NEEDS = [
+    ("material", "материальные"),
+    ("housing", "жильё, быт"),
+    ("health", "здоровье, лечение"),
+    ("addiction", "зависимость"),
+    ("parenting", "родительские навыки"),
+    ("employment", "занятость"),
+    ("legal", "юридические"),
+    ("psychological", "психологические"),
+]
+
+
+class CaseOpenForm(StyledModelForm):
+    family_number = forms.IntegerField(label="Номер семьи в реестре", min_value=1)
+
+    class Meta:
+        model = FamilyCase
+        fields = ["specialist", "referral", "reason", "intake_date", "children_count"]
+        widgets = {"intake_date": DateInput, "reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, service, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialist"].queryset = Specialist.objects.filter(service=service, is_active=True)
+
+
+class AssessmentForm(StyledModelForm):
+    needs = forms.MultipleChoiceField(
+        label="Потребности", choices=NEEDS, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Assessment
+        fields = ["date", "needs", "resources", "risk_level", "notes"]
+        widgets = {
+            "date": DateInput,
+            "resources": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class StepForm(StyledModelForm):
+    class Meta:
+        model = PlanStep
+        fields = ["goal", "action", "responsible", "partner", "due_date"]
+        widgets = {"due_date": DateInput}
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = Specialist.objects.filter(
+            service=case.service_id, is_active=True
+        )
+        self.fields["responsible"].required = False
+        self.fields["partner"].queryset = self.fields["partner"].queryset.filter(
+            subject=case.service.organization.subject_id, is_active=True
+        )
+
+
+class ContactForm(StyledModelForm):
+    class Meta:
+        model = Contact
+        fields = ["date", "kind", "note", "specialist"]
+        widgets = {"date": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialist"].queryset = Specialist.objects.filter(
+            service=case.service_id, is_active=True
+        )
+
+
+class ReviewForm(StyledForm):
+    next_review_date = forms.DateField(label="Следующий пересмотр плана", widget=DateInput)
+
+
+class TransferForm(StyledForm):
+    to_specialist = forms.ModelChoiceField(label="Кому передать", queryset=Specialist.objects.none())
+    reason = forms.CharField(label="Причина", max_length=500)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_specialist"].queryset = (
+            Specialist.objects.filter(
+                is_active=True, service__organization__subject=case.service.organization.subject_id
+            )
+            .exclude(pk=case.specialist_id)
+            .select_related("service__organization")
+        )
+        self.fields["to_specialist"].label_from_instance = lambda s: f"{s.full_name} ({s.service})"
+
+
+class CloseForm(StyledForm):
+    outcome = forms.ChoiceField(label="Итог", choices=CaseOutcome.choices)
+    closed_on = forms.DateField(label="Дата закрытия", widget=DateInput)
+
+
+class ReopenForm(StyledForm):
+    reason = forms.CharField(label="Почему сопровождение возобновлено", max_length=500)
+
+
+class ClubSessionForm(StyledModelForm):
+    class Meta:
+        model = ClubSession
+        fields = ["date", "topic", "facilitator", "families_attended", "children_attended"]
+        widgets = {"date": DateInput}
+
+
+class PeriodForm(StyledForm):
+    date_from = forms.DateField(label="С", widget=DateInput)
+    date_to = forms.DateField(label="По", widget=DateInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
+            self.add_error("date_to", "Дата окончания раньше даты начала.")
+        return cleaned

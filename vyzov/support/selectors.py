@@ -1,0 +1,195 @@
+"""Reads of family support, scoped by the access policy; reports count every closed case once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.utils import timezone
+
+from vyzov.accounts.access import Perm, get_in_scope, scope
+from vyzov.core.text import normalize_for_search
+
+from .models import (
+    CaseOutcome,
+    CaseStatus,
+    Club,
+    FamilyCase,
+    MethodDocument,
+    Service,
+    Specialist,
+    StepStatus,
+    SupervisionSession,
+)
+
+
+def service_list(*, actor) -> QuerySet[Service]:
+    return (
+        scope(
+            actor,
+            Service.objects.select_related("organization__subject", "organization__municipality"),
+            Perm.SUPPORT_VIEW,
+        )
+        .annotate(
+            specialist_count=Count("specialists", filter=Q(specialists__is_active=True), distinct=True),
+            open_cases=Count("cases", filter=Q(cases__status=CaseStatus.OPEN), distinct=True),
+        )
+        .order_by("organization__subject__name", "organization__name")
+    )
+
+
+def service_get(*, actor, pk) -> Service:
+    return get_in_scope(
+        actor, Service.objects.select_related("organization__subject"), Perm.SUPPORT_VIEW, pk=pk
+    )
+
+
+def _with_flags(qs: QuerySet[FamilyCase], today: dt.date) -> QuerySet[FamilyCase]:
+    return qs.annotate(
+        overdue_steps=Count(
+            "steps", filter=Q(steps__status=StepStatus.PLANNED, steps__due_date__lt=today), distinct=True
+        ),
+    )
+
+
+def caseload(*, actor, specialist: Specialist) -> QuerySet[FamilyCase]:
+    """The specialist's open cases with overdue reviews and steps flagged (one query)."""
+    today = timezone.localdate()
+    qs = scope(
+        actor, FamilyCase.objects.filter(specialist=specialist, status=CaseStatus.OPEN), Perm.SUPPORT_VIEW
+    )
+    return _with_flags(qs.select_related("family__municipality"), today).order_by("next_review_date", "id")
+
+
+def specialist_for(*, user) -> Specialist | None:
+    return (
+        Specialist.objects.filter(user=user, is_active=True).select_related("service__organization").first()
+    )
+
+
+def case_list(*, actor, filters: dict | None = None) -> QuerySet[FamilyCase]:
+    filters = filters or {}
+    today = timezone.localdate()
+    qs = scope(
+        actor,
+        FamilyCase.objects.select_related("service__organization", "specialist", "family"),
+        Perm.SUPPORT_VIEW,
+    )
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("overdue"):
+        qs = qs.filter(
+            Q(next_review_date__lt=today) | Q(steps__status=StepStatus.PLANNED, steps__due_date__lt=today),
+            status=CaseStatus.OPEN,
+        ).distinct()
+    return _with_flags(qs, today).order_by("-intake_date", "-id")
+
+
+def case_get(*, actor, pk) -> FamilyCase:
+    return get_in_scope(
+        actor,
+        FamilyCase.objects.select_related(
+            "service__organization__subject", "family__municipality", "specialist"
+        ),
+        Perm.SUPPORT_VIEW,
+        pk=pk,
+    )
+
+
+def club_list(*, actor) -> QuerySet[Club]:
+    return scope(actor, Club.objects.select_related("service__organization"), Perm.SUPPORT_VIEW).annotate(
+        family_count=Count("families", distinct=True), session_count=Count("sessions", distinct=True)
+    )
+
+
+def supervision_hours(*, actor, service: Service) -> list[tuple[Specialist, float]]:
+    totals: dict[int, float] = {}
+    for session in scope(
+        actor, SupervisionSession.objects.filter(service=service), Perm.SUPPORT_VIEW
+    ).prefetch_related("participants"):
+        for participant in session.participants.all():
+            totals[participant.pk] = totals.get(participant.pk, 0) + float(session.hours)
+    specialists = {s.pk: s for s in Specialist.objects.filter(pk__in=totals)}
+    return sorted(((specialists[pk], total) for pk, total in totals.items()), key=lambda row: -row[1])
+
+
+def library(*, actor, query: str = "") -> QuerySet[MethodDocument]:
+    qs = scope(actor, MethodDocument.objects.select_related("subject"), Perm.SUPPORT_VIEW)
+    if query:
+        qs = qs.filter(search_text__contains=normalize_for_search(query))
+    return qs
+
+
+@dataclass
+class RegionRow:
+    subject_name: str
+    services: int
+    specialists: int
+    families: int
+
+
+@dataclass
+class SupportReport:
+    date_from: dt.date
+    date_to: dt.date
+    families_in_work: int
+    children_in_families: int
+    outcomes: dict[str, int]
+    returned_home: int
+    separations_prevented: int
+    caseload: list[tuple[str, str, int]]
+    average_days_to_close: float | None
+    regions: list[RegionRow]
+
+
+def report(*, actor, date_from: dt.date, date_to: dt.date, service: Service | None = None) -> SupportReport:
+    """Families in work during the period, their children, outcomes of cases closed in the period (each
+    closed case once, by its current outcome — a reopened and re-closed case is one case), case-load per
+    specialist, average time to closure, and the per-region table of services/specialists/families."""
+    cases = scope(actor, FamilyCase.objects.all(), Perm.SUPPORT_VIEW)
+    if service is not None:
+        cases = cases.filter(service=service)
+    in_work = cases.filter(intake_date__lte=date_to).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=date_from)
+    )
+    closed = cases.filter(status=CaseStatus.CLOSED, closed_on__range=(date_from, date_to))
+    labels = dict(CaseOutcome.choices)
+    outcomes = {
+        labels[row["outcome"]]: row["n"]
+        for row in closed.values("outcome").annotate(n=Count("id")).order_by("-n")
+    }
+    by_outcome = dict(closed.values_list("outcome").annotate(n=Count("id")).order_by())
+    duration = closed.annotate(
+        days=ExpressionWrapper(F("closed_on") - F("intake_date"), output_field=DurationField())
+    ).aggregate(avg=Avg("days"))["avg"]
+    caseload_rows = [
+        (row["specialist__full_name"], row["service__organization__name"], row["n"])
+        for row in cases.filter(status=CaseStatus.OPEN)
+        .values("specialist__full_name", "service__organization__name")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:200]
+    ]
+    services = scope(actor, Service.objects.all(), Perm.SUPPORT_VIEW)
+    regions = [
+        RegionRow(row["organization__subject__name"], row["services"], row["specialists"], row["families"])
+        for row in services.values("organization__subject__name")
+        .annotate(
+            services=Count("id", distinct=True),
+            specialists=Count("specialists", filter=Q(specialists__is_active=True), distinct=True),
+            families=Count("cases", filter=Q(cases__status=CaseStatus.OPEN), distinct=True),
+        )
+        .order_by("organization__subject__name")
+    ]
+    return SupportReport(
+        date_from=date_from,
+        date_to=date_to,
+        families_in_work=in_work.values("family").distinct().count(),
+        children_in_families=sum(in_work.values_list("children_count", flat=True)),
+        outcomes=outcomes,
+        returned_home=by_outcome.get(CaseOutcome.RETURNED_HOME, 0),
+        separations_prevented=by_outcome.get(CaseOutcome.SEPARATION_PREVENTED, 0),
+        caseload=caseload_rows,
+        average_days_to_close=duration.days if duration is not None else None,
+        regions=regions,
+    )

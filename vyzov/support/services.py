@@ -1,0 +1,330 @@
+"""Every write of family support: checked by the policy, validated, audited; the family's timeline
+records the case's milestones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from vyzov.accounts.access import Perm, require
+from vyzov.cases.models import Family
+from vyzov.cases.services import family_event_add
+from vyzov.core.models import AuditAction
+from vyzov.core.services import audit_entry_create
+from vyzov.core.uploads import check_upload
+
+from .models import (
+    Assessment,
+    CaseStatus,
+    Club,
+    ClubSession,
+    Contact,
+    FamilyCase,
+    MethodDocument,
+    MethodEvent,
+    PlanStep,
+    Service,
+    Specialist,
+    StepStatus,
+    SupervisionSession,
+    Transfer,
+)
+
+LIBRARY_TYPES = {".pdf": b"%PDF", ".docx": b"PK\x03\x04", ".xlsx": b"PK\x03\x04", ".pptx": b"PK\x03\x04"}
+
+
+def _not_future(day: dt.date, field: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: "Дата не может быть в будущем."})
+
+
+def _own_specialist(service: Service, specialist: Specialist, field: str) -> None:
+    if specialist.service_id != service.pk or not specialist.is_active:
+        raise ValidationError({field: "Специалист должен работать в этой службе."})
+
+
+def _audit(actor, action, target, **details):
+    audit_entry_create(actor=actor, action=action, target=target, details=details)
+
+
+@transaction.atomic
+def case_open(
+    *, actor, service: Service, family: Family, specialist: Specialist, data: dict[str, Any]
+) -> FamilyCase:
+    case = FamilyCase(service=service, family=family, specialist=specialist, **data)
+    require(actor, Perm.SUPPORT_MANAGE, case)
+    if family.subject_id != service.organization.subject_id:
+        raise ValidationError({"family": "Семья из другого региона."})
+    _own_specialist(service, specialist, "specialist")
+    if case.intake_date:
+        _not_future(case.intake_date, "intake_date")
+    if FamilyCase.objects.filter(service=service, family=family, status=CaseStatus.OPEN).exists():
+        raise ValidationError("Семья уже на сопровождении этой службы.")
+    case.full_clean()
+    case.created_by = case.updated_by = actor
+    case.save()
+    _audit(actor, AuditAction.CREATE, case)
+    family_event_add(
+        actor=actor,
+        family=family,
+        date=case.intake_date,
+        title=f"Принята на сопровождение: {service} ({case.get_referral_display()})",
+    )
+    return case
+
+
+def _editable(case: FamilyCase) -> None:
+    if case.status != CaseStatus.OPEN:
+        raise ValidationError("Сопровождение закрыто: сначала откройте его снова.")
+
+
+@transaction.atomic
+def assessment_add(*, actor, case: FamilyCase, data: dict[str, Any]) -> Assessment:
+    require(actor, Perm.SUPPORT_MANAGE, case)
+    _editable(case)
+    assessment = Assessment(case=case, **data)
+    if assessment.date and assessment.date < case.intake_date:
+        raise ValidationError({"date": "Оценка раньше даты приёма."})
+    _not_future(assessment.date, "date")
+    assessment.full_clean()
+    assessment.created_by = assessment.updated_by = actor
+    assessment.save()
+    FamilyCase.objects.filter(pk=case.pk).update(risk_level=assessment.risk_level)
+    _audit(actor, AuditAction.CREATE, assessment, risk=assessment.risk_level)
+    return assessment
+
+
+@transaction.atomic
+def step_add(*, actor, case: FamilyCase, data: dict[str, Any]) -> PlanStep:
+    require(actor, Perm.SUPPORT_MANAGE, case)
+    _editable(case)
+    if not data.get("responsible"):
+        raise ValidationError({"responsible": "У шага должен быть ответственный."})
+    _own_specialist(case.service, data["responsible"], "responsible")
+    step = PlanStep(case=case, **data)
+    if step.due_date and step.due_date < case.intake_date:
+        raise ValidationError({"due_date": "Срок шага раньше даты приёма."})
+    step.full_clean()
+    step.created_by = step.updated_by = actor
+    step.save()
+    _audit(actor, AuditAction.CREATE, step)
+    return step
+
+
+@transaction.atomic
+def step_done(*, actor, step: PlanStep, done_on: dt.date) -> PlanStep:
+    require(actor, Perm.SUPPORT_MANAGE, step.case)
+    _not_future(done_on, "done_on")
+    if done_on < step.case.intake_date:
+        raise ValidationError({"done_on": "Дата раньше приёма семьи."})
+    step.status, step.done_on, step.updated_by = StepStatus.DONE, done_on, actor
+    step.save()
+    _audit(actor, AuditAction.STATUS_CHANGE, step, status="done")
+    return step
+
+
+@transaction.atomic
+def contact_add(*, actor, case: FamilyCase, data: dict[str, Any]) -> Contact:
+    require(actor, Perm.SUPPORT_MANAGE, case)
+    _editable(case)
+    contact = Contact(case=case, **data)
+    _own_specialist(case.service, contact.specialist, "specialist")
+    _not_future(contact.date, "date")
+    if contact.date < case.intake_date:
+        raise ValidationError({"date": "Запись раньше даты приёма."})
+    if contact.aid_request_id and contact.aid_request.family_id != case.family_id:
+        raise ValidationError({"aid_request": "Заявка на помощь — другой семьи."})
+    contact.full_clean()
+    contact.created_by = contact.updated_by = actor
+    contact.save()
+    _audit(actor, AuditAction.CREATE, contact)
+    return contact
+
+
+@transaction.atomic
+def review_set(*, actor, case: FamilyCase, next_review_date: dt.date) -> FamilyCase:
+    require(actor, Perm.SUPPORT_MANAGE, case)
+    _editable(case)
+    if next_review_date < case.intake_date:
+        raise ValidationError({"next_review_date": "Дата пересмотра раньше даты приёма."})
+    case.next_review_date, case.updated_by = next_review_date, actor
+    case.save(update_fields=["next_review_date", "updated_by", "updated_at"])
+    _audit(actor, AuditAction.UPDATE, case, next_review_date=str(next_review_date))
+    return case
+
+
+@transaction.atomic
+def case_transfer(*, actor, case: FamilyCase, to_specialist: Specialist, reason: str) -> FamilyCase:
+    """Hand the case to another specialist (possibly of another service of the region). Access goes
+    with the case: the previous service no longer sees it."""
+    require(actor, Perm.SUPPORT_MANAGE, case)
+    _editable(case)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Укажите причину передачи."})
+    if not to_specialist.is_active:
+        raise ValidationError({"to_specialist": "Специалист не работает."})
+    if to_specialist.service.organization.subject_id != case.service.organization.subject_id:
+        raise ValidationError({"to_specialist": "Передать можно только специалисту службы своего региона."})
+    if to_specialist.pk == case.specialist_id:
+        raise ValidationError({"to_specialist": "Сопровождение уже ведёт этот специалист."})
+    Transfer.objects.create(
+        case=case,
+        from_specialist=case.specialist,
+        to_specialist=to_specialist,
+        reason=reason.strip(),
+        transferred_by=actor,
+    )
+    previous = case.specialist
+    case.specialist, case.service, case.updated_by = to_specialist, to_specialist.service, actor
+    case.save()
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        case,
+        transferred_from=previous.pk,
+        transferred_to=to_specialist.pk,
+        reason=reason.strip()[:300],
+    )
+    family_event_add(
+        actor=actor,
+        family=case.family,
+        date=timezone.localdate(),
+        title=f"Сопровождение передано: {to_specialist.service}",
+    )
+    return case
+
+
+@transaction.atomic
+def case_close(*, actor, case: FamilyCase, outcome: str, closed_on: dt.date) -> FamilyCase:
+    require(actor, Perm.SUPPORT_MANAGE, case)
+    _editable(case)
+    _not_future(closed_on, "closed_on")
+    if closed_on < case.intake_date:
+        raise ValidationError({"closed_on": "Дата закрытия раньше даты приёма."})
+    case.status, case.outcome, case.closed_on, case.updated_by = CaseStatus.CLOSED, outcome, closed_on, actor
+    case.full_clean()
+    case.save()
+    _audit(actor, AuditAction.STATUS_CHANGE, case, status="closed", outcome=outcome)
+    family_event_add(
+        actor=actor,
+        family=case.family,
+        date=closed_on,
+        title=f"Сопровождение закрыто: {case.get_outcome_display()}",
+    )
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, actor, case: FamilyCase, reason: str) -> FamilyCase:
+    require(actor, Perm.SUPPORT_MANAGE, case)
+    if case.status != CaseStatus.CLOSED:
+        raise ValidationError("Сопровождение не закрыто.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Укажите причину."})
+    previous = case.outcome
+    case.status, case.outcome, case.closed_on, case.updated_by = CaseStatus.OPEN, "", None, actor
+    case.save()
+    _audit(
+        actor,
+        AuditAction.STATUS_CHANGE,
+        case,
+        status="reopened",
+        previous_outcome=previous,
+        reason=reason.strip()[:300],
+    )
+    family_event_add(
+        actor=actor,
+        family=case.family,
+        date=timezone.localdate(),
+        title=f"Сопровождение возобновлено: {reason.strip()[:200]}",
+    )
+    return case
+
+
+# ---- clubs and supervision -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def club_create(*, actor, service: Service, title: str, families: list[Family]) -> Club:
+    club = Club(service=service, title=title.strip())
+    require(actor, Perm.SUPPORT_MANAGE, club)
+    if any(family.subject_id != service.organization.subject_id for family in families):
+        raise ValidationError({"families": "Семьи — только из региона службы."})
+    club.full_clean()
+    club.created_by = club.updated_by = actor
+    club.save()
+    club.families.set(families)
+    _audit(actor, AuditAction.CREATE, club, families=len(families))
+    return club
+
+
+@transaction.atomic
+def club_session_add(*, actor, club: Club, data: dict[str, Any]) -> ClubSession:
+    require(actor, Perm.SUPPORT_MANAGE, club)
+    session = ClubSession(club=club, **data)
+    _not_future(session.date, "date")
+    members = club.families.count()
+    if session.families_attended > members:
+        raise ValidationError({"families_attended": f"Пришло больше семей, чем в клубе ({members})."})
+    session.full_clean()
+    session.created_by = session.updated_by = actor
+    session.save()
+    _audit(actor, AuditAction.CREATE, session)
+    return session
+
+
+@transaction.atomic
+def supervision_add(
+    *, actor, service: Service, data: dict[str, Any], participants: list[Specialist], cases: list[FamilyCase]
+) -> SupervisionSession:
+    session = SupervisionSession(service=service, **data)
+    require(actor, Perm.SUPPORT_MANAGE, session)
+    _not_future(session.date, "date")
+    if not participants:
+        raise ValidationError({"participants": "Отметьте участников."})
+    if any(specialist.service_id != service.pk for specialist in participants):
+        raise ValidationError({"participants": "Участники — специалисты этой службы."})
+    if any(case.service_id != service.pk for case in cases):
+        raise ValidationError({"cases": "Разбираются только случаи этой службы."})
+    session.hours = Decimal(str(session.hours))
+    session.full_clean()
+    session.created_by = session.updated_by = actor
+    session.save()
+    session.participants.set(participants)
+    session.cases.set(cases)
+    _audit(actor, AuditAction.CREATE, session, participants=len(participants), cases=len(cases))
+    return session
+
+
+# ---- resource-methodical centre ----------------------------------------------------------------
+
+
+@transaction.atomic
+def method_event_add(*, actor, data: dict[str, Any]) -> MethodEvent:
+    event = MethodEvent(**data)
+    require(actor, Perm.SUPPORT_MANAGE, event)
+    if event.organization.kind != "resource_centre":
+        raise ValidationError({"organization": "Мероприятия проводит ресурсно-методический центр."})
+    event.full_clean()
+    event.created_by = event.updated_by = actor
+    event.save()
+    _audit(actor, AuditAction.CREATE, event)
+    return event
+
+
+@transaction.atomic
+def method_document_add(*, actor, subject, title: str, description: str, uploaded) -> MethodDocument:
+    document = MethodDocument(subject=subject, title=title.strip(), description=description.strip())
+    require(actor, Perm.SUPPORT_MANAGE, document)
+    suffix = check_upload(uploaded, allowed=LIBRARY_TYPES, max_bytes=25 * 1024 * 1024)
+    document.file.save(f"document{suffix}", uploaded, save=False)
+    document.full_clean()
+    document.created_by = document.updated_by = actor
+    document.save()
+    _audit(actor, AuditAction.CREATE, document)
+    return document

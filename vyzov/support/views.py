@@ -1,0 +1,375 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vyzov.accounts.access import Perm, allows, get_in_scope, require, require_perm
+from vyzov.cases.models import Family
+from vyzov.cases.services import personal_data_read
+from vyzov.core.models import AuditAction
+from vyzov.core.pagination import paginate
+from vyzov.core.services import audit_entry_create
+from vyzov.core.xlsx import xlsx_response
+
+from . import selectors, services
+from .forms import (
+    AssessmentForm,
+    CaseOpenForm,
+    CloseForm,
+    ClubSessionForm,
+    ContactForm,
+    PeriodForm,
+    ReopenForm,
+    ReviewForm,
+    StepForm,
+    TransferForm,
+)
+from .models import Club, MethodDocument, PlanStep, Specialist
+
+
+@login_required
+@require_GET
+def home(request):
+    """The specialist's case-load, or the list of services for everyone else with access."""
+    require_perm(request.user, Perm.SUPPORT_VIEW)
+    specialist = selectors.specialist_for(user=request.user)
+    context = {
+        "specialist": specialist,
+        "caseload": selectors.caseload(actor=request.user, specialist=specialist) if specialist else None,
+        "services": selectors.service_list(actor=request.user)[:200],
+        "today": timezone.localdate(),
+    }
+    return render(request, "support/home.html", context)
+
+
+@login_required
+@require_GET
+def caseload(request, pk):
+    specialist = get_in_scope(
+        request.user, Specialist.objects.select_related("service__organization"), Perm.SUPPORT_VIEW, pk=pk
+    )
+    cases = selectors.caseload(actor=request.user, specialist=specialist)
+    return render(
+        request,
+        "support/caseload.html",
+        {"specialist": specialist, "page_obj": paginate(request, cases), "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_GET
+def case_list(request):
+    require_perm(request.user, Perm.SUPPORT_VIEW)
+    filters = {
+        "status": request.GET.get("status", "open") if request.GET.get("status") != "all" else "",
+        "overdue": request.GET.get("overdue") == "1",
+    }
+    cases = selectors.case_list(actor=request.user, filters=filters)
+    return render(
+        request,
+        "support/case_list.html",
+        {"page_obj": paginate(request, cases), "filters": filters, "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_open(request, service_pk):
+    service = selectors.service_get(actor=request.user, pk=service_pk)
+    form = CaseOpenForm(request.POST or None, service=service)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        family = Family.objects.filter(
+            pk=data.pop("family_number"), subject=service.organization.subject_id
+        ).first()
+        specialist = data.pop("specialist")
+        if family is None:
+            form.add_error("family_number", "Семья с таким номером не найдена в регионе службы.")
+        else:
+            try:
+                case = services.case_open(
+                    actor=request.user, service=service, family=family, specialist=specialist, data=data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"{case} открыто.")
+                return redirect("support:case_detail", pk=case.pk)
+    return render(request, "support/case_open.html", {"form": form, "service": service})
+
+
+@login_required
+@require_GET
+def case_detail(request, pk):
+    case = selectors.case_get(actor=request.user, pk=pk)
+    can_manage = allows(request.user, Perm.SUPPORT_MANAGE, case)
+    if can_manage:
+        # The caseworker sees the family by name; the read is recorded.
+        personal_data_read(actor=request.user, target=case.family)
+    context = {
+        "case": case,
+        "can_manage": can_manage,
+        "assessments": case.assessments.all()[:20],
+        "steps": case.steps.select_related("responsible", "partner"),
+        "contacts": case.contacts.select_related("specialist")[:100],
+        "transfers": case.transfers.select_related("from_specialist", "to_specialist"),
+        "members": case.family.members.all() if can_manage else [],
+        "today": timezone.localdate(),
+        "forms": {
+            "assessment": AssessmentForm(prefix="assessment"),
+            "step": StepForm(prefix="step", case=case),
+            "contact": ContactForm(prefix="contact", case=case),
+            "review": ReviewForm(prefix="review", initial={"next_review_date": case.next_review_date}),
+            "transfer": TransferForm(prefix="transfer", case=case),
+            "close": CloseForm(prefix="close", initial={"closed_on": timezone.localdate()}),
+            "reopen": ReopenForm(prefix="reopen"),
+        }
+        if can_manage
+        else {},
+    }
+    return render(request, "support/case_detail.html", context)
+
+
+def _case_action(request, pk, form_factory, action, success):
+    case = selectors.case_get(actor=request.user, pk=pk)
+    require(request.user, Perm.SUPPORT_MANAGE, case)
+    form = form_factory(case)
+    if form.is_valid():
+        try:
+            action(case, form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, success)
+    else:
+        messages.error(request, "; ".join(" ".join(errors) for errors in form.errors.values()))
+    return redirect("support:case_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def assessment_add(request, pk):
+    return _case_action(
+        request,
+        pk,
+        lambda case: AssessmentForm(request.POST, prefix="assessment"),
+        lambda case, data: services.assessment_add(actor=request.user, case=case, data=data),
+        "Оценка сохранена.",
+    )
+
+
+@login_required
+@require_POST
+def step_add(request, pk):
+    return _case_action(
+        request,
+        pk,
+        lambda case: StepForm(request.POST, prefix="step", case=case),
+        lambda case, data: services.step_add(actor=request.user, case=case, data=data),
+        "Шаг добавлен в план.",
+    )
+
+
+@login_required
+@require_POST
+def step_done(request, pk):
+    step = get_in_scope(
+        request.user, PlanStep.objects.select_related("case__service"), Perm.SUPPORT_VIEW, pk=pk
+    )
+    try:
+        services.step_done(actor=request.user, step=step, done_on=timezone.localdate())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("support:case_detail", pk=step.case_id)
+
+
+@login_required
+@require_POST
+def contact_add(request, pk):
+    return _case_action(
+        request,
+        pk,
+        lambda case: ContactForm(request.POST, prefix="contact", case=case),
+        lambda case, data: services.contact_add(actor=request.user, case=case, data=data),
+        "Запись добавлена.",
+    )
+
+
+@login_required
+@require_POST
+def review_set(request, pk):
+    return _case_action(
+        request,
+        pk,
+        lambda case: ReviewForm(request.POST, prefix="review"),
+        lambda case, data: services.review_set(actor=request.user, case=case, **data),
+        "Дата пересмотра сохранена.",
+    )
+
+
+@login_required
+@require_POST
+def case_transfer(request, pk):
+    return _case_action(
+        request,
+        pk,
+        lambda case: TransferForm(request.POST, prefix="transfer", case=case),
+        lambda case, data: services.case_transfer(actor=request.user, case=case, **data),
+        "Сопровождение передано.",
+    )
+
+
+@login_required
+@require_POST
+def case_close(request, pk):
+    return _case_action(
+        request,
+        pk,
+        lambda case: CloseForm(request.POST, prefix="close"),
+        lambda case, data: services.case_close(actor=request.user, case=case, **data),
+        "Сопровождение закрыто.",
+    )
+
+
+@login_required
+@require_POST
+def case_reopen(request, pk):
+    return _case_action(
+        request,
+        pk,
+        lambda case: ReopenForm(request.POST, prefix="reopen"),
+        lambda case, data: services.case_reopen(actor=request.user, case=case, **data),
+        "Сопровождение возобновлено.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def club_detail(request, pk):
+    club = get_in_scope(
+        request.user, Club.objects.select_related("service__organization"), Perm.SUPPORT_VIEW, pk=pk
+    )
+    form = ClubSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.club_session_add(actor=request.user, club=club, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Встреча клуба записана.")
+            return redirect("support:club_detail", pk=pk)
+    return render(
+        request,
+        "support/club_detail.html",
+        {
+            "club": club,
+            "sessions": club.sessions.all()[:100],
+            "family_count": club.families.count(),
+            "form": form,
+            "can_manage": allows(request.user, Perm.SUPPORT_MANAGE, club),
+        },
+    )
+
+
+@login_required
+@require_GET
+def clubs(request):
+    require_perm(request.user, Perm.SUPPORT_VIEW)
+    return render(request, "support/clubs.html", {"clubs": selectors.club_list(actor=request.user)[:200]})
+
+
+@login_required
+@require_GET
+def service_detail(request, pk):
+    service = selectors.service_get(actor=request.user, pk=pk)
+    return render(
+        request,
+        "support/service_detail.html",
+        {
+            "service": service,
+            "specialists": service.specialists.filter(is_active=True),
+            "hours": selectors.supervision_hours(actor=request.user, service=service),
+            "sessions": service.supervision_sessions.select_related("format").prefetch_related(
+                "participants"
+            )[:50],
+            "can_manage": allows(request.user, Perm.SUPPORT_MANAGE, service),
+        },
+    )
+
+
+@login_required
+@require_GET
+def library(request):
+    require_perm(request.user, Perm.SUPPORT_VIEW)
+    query = request.GET.get("q", "")[:100]
+    return render(
+        request,
+        "support/library.html",
+        {"page_obj": paginate(request, selectors.library(actor=request.user, query=query)), "q": query},
+    )
+
+
+@login_required
+@require_GET
+def library_download(request, pk):
+    document = get_in_scope(request.user, MethodDocument.objects.all(), Perm.SUPPORT_VIEW, pk=pk)
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
+    )
+
+
+def _period(request):
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or None, initial={"date_from": dt.date(today.year, 1, 1), "date_to": today})
+    if form.is_valid():
+        return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    return form, dt.date(today.year, 1, 1), today
+
+
+@login_required
+@require_GET
+def report(request):
+    require_perm(request.user, Perm.SUPPORT_VIEW)
+    form, date_from, date_to = _period(request)
+    return render(
+        request,
+        "support/report.html",
+        {"form": form, "report": selectors.report(actor=request.user, date_from=date_from, date_to=date_to)},
+    )
+
+
+@login_required
+@require_GET
+def report_export(request):
+    require_perm(request.user, Perm.SUPPORT_VIEW)
+    _form, date_from, date_to = _period(request)
+    data = selectors.report(actor=request.user, date_from=date_from, date_to=date_to)
+    audit_entry_create(
+        actor=request.user, action=AuditAction.EXPORT, object_repr="Отчёт служб «Дети в семье»"
+    )
+    rows = [
+        ["Семей в работе", data.families_in_work],
+        ["Детей в этих семьях", data.children_in_families],
+        ["Возвращены в семью", data.returned_home],
+        ["Разлучение предотвращено", data.separations_prevented],
+        ["Средний срок до закрытия, дней", data.average_days_to_close],
+    ]
+    rows += [[f"Итог: {label}", count] for label, count in data.outcomes.items()]
+    rows += [
+        [
+            f"{row.subject_name}: служб / специалистов / семей",
+            f"{row.services} / {row.specialists} / {row.families}",
+        ]
+        for row in data.regions
+    ]
+    return xlsx_response(
+        filename=f"support-{date_from}-{date_to}.xlsx",
+        sheet_title="Службы",
+        header=["Показатель", "Значение"],
+        rows=rows,
+    )
