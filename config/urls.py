@@ -9,6 +9,7 @@ urlpatterns = [
     path("consilium/", include("vyzov.consilium.urls")),
     path("aid/", include("vyzov.ngo_aid.urls")),
     path("support/", include("vyzov.support.urls")),
+    path("programmes/", include("vyzov.programmes.urls")),
     path("api/", include("vyzov.api.urls")),
 ]
 

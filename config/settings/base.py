@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "vyzov.consilium",
     "vyzov.ngo_aid",
     "vyzov.support",
+    "vyzov.programmes",
 ]
 
 MIDDLEWARE = [

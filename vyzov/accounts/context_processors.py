@@ -39,6 +39,7 @@ NAVIGATION = [
         (
             Link("Территории", "territories:tree", Perm.TERRITORIES_VIEW),
             Link("Организации", "territories:organization_list", Perm.TERRITORIES_VIEW),
+            Link("Региональные программы", "programmes:programme_list", Perm.PROGRAMMES_VIEW),
         ),
     ),
     Group(

@@ -6,6 +6,7 @@ from vyzov.cases import api as cases_api
 from vyzov.consilium import api as consilium_api
 from vyzov.monitoring import api as monitoring_api
 from vyzov.ngo_aid import api as ngo_aid_api
+from vyzov.programmes import api as programmes_api
 from vyzov.support import api as support_api
 from vyzov.territories import api as territories_api
 
@@ -26,6 +27,10 @@ router.register("support/services", support_api.ServiceViewSet, basename="suppor
 router.register("support/family-cases", support_api.FamilyCaseViewSet, basename="family-case")
 router.register("support/clubs", support_api.ClubViewSet, basename="club")
 router.register("support/supervision", support_api.SupervisionViewSet, basename="supervision")
+router.register("programmes/programmes", programmes_api.ProgrammeViewSet, basename="programme")
+router.register("programmes/indicators", programmes_api.IndicatorViewSet, basename="programme-indicator")
+router.register("programmes/measures", programmes_api.MeasureViewSet, basename="programme-measure")
+router.register("programmes/decisions", programmes_api.DecisionViewSet, basename="working-group-decision")
 router.register("monitoring/figures", monitoring_api.FigureViewSet, basename="figure")
 router.register("monitoring/rollups", monitoring_api.RollUpViewSet, basename="rollup")
 

@@ -8,6 +8,7 @@ from vyzov.consilium import demo as consilium_demo
 from vyzov.monitoring import demo as monitoring_demo
 from vyzov.monitoring.reference import load_all as load_monitoring_reference
 from vyzov.ngo_aid import demo as ngo_aid_demo
+from vyzov.programmes import demo as programmes_demo
 from vyzov.support import demo as support_demo
 from vyzov.territories import demo as territories_demo
 from vyzov.territories.reference import load_territories
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         consilium_demo.load()
         ngo_aid_demo.load()
         support_demo.load()
+        programmes_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Демо-данные загружены (новых организаций: {created})."))
         self.stdout.write("")
         self.stdout.write(f"Демо-входы (пароль у всех: {accounts_demo.DEMO_PASSWORD}):")

@@ -1,0 +1,210 @@
+"""Regional programme API: programmes with directions, indicators with progress (and posting an actual
+value), measures, working-group decisions with their action items."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+
+from vyzov.accounts.access import Perm, scope
+from vyzov.api.permissions import CanUseApi
+
+from . import selectors, services
+from .models import Measure, ProgrammeIndicator, RegionalProgramme, WorkingGroupDecision
+
+
+class ProgrammeOutput(serializers.ModelSerializer):
+    subject = serializers.CharField(source="subject.code")
+    directions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RegionalProgramme
+        fields = ["id", "subject", "title", "start_year", "end_year", "approved_document", "directions"]
+
+    def get_directions(self, programme) -> list[dict]:
+        return [{"id": d.pk, "number": d.number, "title": d.title} for d in programme.directions.all()]
+
+
+class IndicatorOutput(serializers.ModelSerializer):
+    programme = serializers.IntegerField(source="direction.programme_id")
+    direction_number = serializers.IntegerField(source="direction.number")
+    targets = serializers.SerializerMethodField()
+    actuals = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProgrammeIndicator
+        fields = [
+            "id",
+            "programme",
+            "direction_number",
+            "name",
+            "unit",
+            "better",
+            "baseline",
+            "targets",
+            "actuals",
+            "progress",
+        ]
+
+    def get_targets(self, indicator) -> dict[str, str]:
+        return {str(target.year): str(target.value) for target in indicator.targets.all()}
+
+    def get_actuals(self, indicator) -> list[dict]:
+        return [{"as_of": actual.as_of, "value": str(actual.value)} for actual in indicator.actuals.all()]
+
+    def get_progress(self, indicator) -> dict:
+        result = self.context["progress"][indicator.pk]
+        return {
+            "status": result.status,
+            "status_label": result.status_label,
+            "share_of_way": result.share_of_way,
+            "forecast": result.forecast,
+        }
+
+
+class ActualInput(serializers.Serializer):
+    as_of = serializers.DateField()
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+
+
+class MeasureOutput(serializers.ModelSerializer):
+    programme = serializers.IntegerField(source="direction.programme_id")
+    direction_number = serializers.IntegerField(source="direction.number")
+    has_evidence = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "programme",
+            "direction_number",
+            "title",
+            "responsible",
+            "deadline",
+            "budget",
+            "status",
+            "has_evidence",
+        ]
+
+    def get_has_evidence(self, measure) -> bool:
+        return bool(measure.evidence)
+
+
+class DecisionOutput(serializers.ModelSerializer):
+    subject = serializers.CharField(source="meeting.group.subject.code")
+    meeting_date = serializers.DateField(source="meeting.date")
+    action_items = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkingGroupDecision
+        fields = ["id", "subject", "meeting_date", "text", "action_items"]
+
+    def get_action_items(self, decision) -> list[dict]:
+        items = self.context["items"].get(decision.pk, [])
+        return [
+            {
+                "id": item.pk,
+                "what": item.what,
+                "organization": item.organization_id,
+                "deadline": item.deadline,
+                "status": item.status,
+                "overdue": item.is_overdue,
+            }
+            for item in items
+        ]
+
+
+def _scoped(viewset, queryset):
+    if getattr(viewset, "swagger_fake_view", False):  # schema generation
+        return queryset.none()
+    return scope(viewset.request.user, queryset, Perm.PROGRAMMES_VIEW).order_by("id")
+
+
+class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [CanUseApi]
+    serializer_class = ProgrammeOutput
+
+    def get_queryset(self):
+        return _scoped(
+            self, RegionalProgramme.objects.select_related("subject").prefetch_related("directions")
+        )
+
+
+class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """`?programme=<id>` narrows the list to one programme."""
+
+    permission_classes = [CanUseApi]
+    serializer_class = IndicatorOutput
+
+    def get_queryset(self):
+        queryset = _scoped(
+            self,
+            ProgrammeIndicator.objects.select_related("direction__programme__subject").prefetch_related(
+                "targets", "actuals"
+            ),
+        )
+        programme = self.request.query_params.get("programme")
+        return (
+            queryset.filter(direction__programme_id=programme)
+            if programme and programme.isdigit()
+            else queryset
+        )
+
+    @extend_schema(request=ActualInput, responses={200: IndicatorOutput})
+    @action(detail=True, methods=["post"])
+    def actuals(self, request, pk=None):
+        indicator = self.get_object()
+        data = ActualInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.actual_add(actor=request.user, indicator=indicator, **data.validated_data)
+        return self.retrieve(request, pk=pk)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self.progress = selectors.indicators_progress(list(page or []))
+        return page
+
+    def get_object(self):
+        indicator = super().get_object()
+        self.progress = selectors.indicators_progress([indicator])
+        return indicator
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "progress": getattr(self, "progress", {})}
+
+
+class MeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [CanUseApi]
+    serializer_class = MeasureOutput
+
+    def get_queryset(self):
+        queryset = _scoped(self, Measure.objects.select_related("direction"))
+        programme = self.request.query_params.get("programme")
+        return (
+            queryset.filter(direction__programme_id=programme)
+            if programme and programme.isdigit()
+            else queryset
+        )
+
+
+class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [CanUseApi]
+    serializer_class = DecisionOutput
+
+    def get_queryset(self):
+        return _scoped(self, WorkingGroupDecision.objects.select_related("meeting__group__subject"))
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self.items = selectors.action_items_by_origin(
+            WorkingGroupDecision, [decision.pk for decision in page or []]
+        )
+        return page
+
+    def get_object(self):
+        decision = super().get_object()
+        self.items = selectors.action_items_by_origin(WorkingGroupDecision, [decision.pk])
+        return decision
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "items": getattr(self, "items", {})}

@@ -1,0 +1,354 @@
+"""Demo of regional governance for the 14 pilot regions: a programme 2025–2026 with the brochure's eight
+directions and three indicators (children in institutions and children returned home linked to
+monitoring, families on support entered by hand), measures, an МРГ with the brochure's composition,
+the curator named in the brochure with the task checklist, the information partner, a strategic
+session (the brochure: all 14 regions held one). Алтайский край, the demo curator's region, also gets
+МРГ meetings with assignments, an inspection and an institution's transformation plan. People other
+than the curators are fictional and marked so."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from vyzov.accounts.models import User
+from vyzov.consilium.models import ActionItem, ActionStatus
+from vyzov.consilium.services import action_item_update
+from vyzov.monitoring.models import Indicator, RollUp, RollUpLevel, Target
+from vyzov.territories.models import Organization, OrganizationKind, Subject
+from vyzov.territories.reference import read_csv
+
+from . import services
+from .models import (
+    CuratorAssignment,
+    InformationPartner,
+    MeasureStatus,
+    RegionalProgramme,
+    StrategicSession,
+    WorkingGroup,
+    WorkingGroupMember,
+)
+from .services import _rows
+
+DEMO_MEASURES = [  # (direction, title, responsible, deadline, budget in roubles)
+    (
+        3,
+        "Открытие служб «Дети в семье» в муниципальных округах",
+        "Министерство социальной защиты",
+        dt.date(2025, 6, 30),
+        12_000_000,
+    ),
+    (
+        4,
+        "Перепрофилирование центра содействия семейному воспитанию в центр поддержки семьи",
+        "Министерство социальной защиты",
+        dt.date(2026, 9, 1),
+        8_500_000,
+    ),
+    (
+        5,
+        "Обучение специалистов системы профилактики семейно-сберегающему подходу",
+        "Ресурсно-методический центр",
+        dt.date(2025, 12, 15),
+        1_200_000,
+    ),
+    (
+        8,
+        "Конкурс субсидий НКО на сопровождение семей",
+        "Министерство экономического развития",
+        dt.date(2026, 3, 31),
+        5_000_000,
+    ),
+]
+FICTIONAL_PEOPLE = [
+    "Громов Павел Ильич (вымышл.)",
+    "Соколова Ирина Андреевна (вымышл.)",
+    "Лебедев Артём Сергеевич (вымышл.)",
+    "Морозова Ольга Викторовна (вымышл.)",
+    "Никитин Роман Олегович (вымышл.)",
+    "Фёдорова Анна Павловна (вымышл.)",
+]
+
+
+def _rollup(subject: Subject, code: str, *, up_to: dt.date) -> list[tuple[dt.date, int]]:
+    return list(
+        RollUp.objects.filter(
+            level=RollUpLevel.SUBJECT, key=subject.code, indicator__code=code, as_of__lte=up_to
+        )
+        .order_by("as_of")
+        .values_list("as_of", "value")
+    )
+
+
+def _programme(admin, subject: Subject, row: dict, approval: str, rng: random.Random) -> None:
+    programme = services.programme_create(
+        actor=admin,
+        subject=subject,
+        start_year=2025,
+        end_year=2026,
+        approved_document=approval,
+        title=f"Региональная программа по профилактике социального сиротства ({subject.name}) на 2025–2026 годы",
+    )
+    directions = {direction.number: direction for direction in programme.directions.all()}
+    start = dt.date(2025, 1, 1)
+    stock = _rollup(subject, "children_in_institutions", up_to=start)
+    target = Target.objects.filter(subject=subject).first()
+    if stock and target:
+        baseline = Decimal(stock[-1][1])
+        final = Decimal(target.target_value).quantize(Decimal(1))
+        services.indicator_add(
+            actor=admin,
+            direction=directions[1],
+            data={
+                "name": "Дети в организациях для детей-сирот",
+                "unit": "чел.",
+                "better": "lower",
+                "baseline": baseline,
+                "monitoring_indicator": Indicator.objects.get(code="children_in_institutions"),
+            },
+            targets={2025: ((baseline + final) / 2).quantize(Decimal(1)), 2026: final},
+        )
+    returned_2024 = sum(
+        value
+        for as_of, value in _rollup(subject, "children_returned_home_quarter", up_to=start)
+        if as_of.year == 2024
+    )
+    if returned_2024:
+        yearly = Decimal(
+            round(
+                returned_2024
+                * 4
+                / max(1, len(_rollup(subject, "children_returned_home_quarter", up_to=start)))
+                * 1.2
+            )
+        )
+        services.indicator_add(
+            actor=admin,
+            direction=directions[7],
+            data={
+                "name": "Дети, возвращённые в родные семьи (нарастающим итогом с начала программы)",
+                "unit": "чел.",
+                "better": "higher",
+                "baseline": Decimal(0),
+                "monitoring_indicator": Indicator.objects.get(code="children_returned_home_quarter"),
+            },
+            targets={2025: yearly, 2026: yearly * 2},
+        )
+    families = int(row["dv_families_on_support"] or 0)
+    if families:
+        indicator = services.indicator_add(
+            actor=admin,
+            direction=directions[3],
+            data={
+                "name": "Семьи на сопровождении служб «Дети в семье»",
+                "unit": "семей",
+                "better": "higher",
+                "baseline": Decimal(round(families * 0.6)),
+            },
+            targets={2026: Decimal(round(families * 1.2))},
+        )
+        for quarter, share in (
+            (dt.date(2025, 4, 1), 0.75),
+            (dt.date(2025, 7, 1), 0.85),
+            (dt.date(2025, 10, 1), 1.0),
+        ):
+            services.actual_add(
+                actor=admin,
+                indicator=indicator,
+                as_of=quarter,
+                value=Decimal(round(families * share * rng.uniform(0.9, 1.05))),
+            )
+    today = timezone.localdate()
+    for number, title, responsible, deadline, budget in DEMO_MEASURES:
+        measure = services.measure_add(
+            actor=admin,
+            direction=directions[number],
+            data={
+                "title": title,
+                "responsible": responsible,
+                "deadline": deadline,
+                "budget": Decimal(budget),
+            },
+        )
+        status = MeasureStatus.DONE if deadline < today and rng.random() < 0.7 else MeasureStatus.IN_PROGRESS
+        services.measure_set_status(actor=admin, measure=measure, status=status)
+
+
+def _working_group(subject: Subject, composition: list[str]) -> WorkingGroup:
+    group = WorkingGroup.objects.create(
+        subject=subject,
+        title=f"Межведомственная рабочая группа по профилактике социального сиротства ({subject.name})",
+    )
+    WorkingGroupMember.objects.bulk_create(
+        WorkingGroupMember(
+            group=group,
+            person=person,
+            agency=agency,
+            role="председатель" if number == 0 else "член рабочей группы",
+        )
+        for number, (person, agency) in enumerate(zip(FICTIONAL_PEOPLE, composition, strict=True))
+    )
+    return group
+
+
+def _altai(admin, group: WorkingGroup) -> None:
+    """Meetings with assignments (one done, one overdue, one open), an inspection, a transformation plan,
+    curator's progress — so that the demo curator's pages and the passport have something to show."""
+    subject = group.subject
+    curator = User.objects.get(username="curator_altai")
+    today = timezone.localdate()
+    ministry = (
+        Organization.objects.filter(subject=subject, kind=OrganizationKind.REGIONAL_AUTHORITY)
+        .order_by("name")
+        .first()
+        or Organization.objects.filter(subject=subject).order_by("name").first()
+    )
+    first = services.meeting_add(
+        actor=admin,
+        group=group,
+        date=today - dt.timedelta(days=90),
+        agenda="1. Ход реализации региональной программы.\n2. Создание служб «Дети в семье».",
+    )
+    decision = services.decision_add(
+        actor=admin,
+        meeting=first,
+        text="Обеспечить открытие служб «Дети в семье» во всех муниципальных округах края.",
+        actions=[
+            {
+                "what": "Представить график открытия служб",
+                "organization": ministry,
+                "executor": curator,
+                "deadline": today + dt.timedelta(days=5),
+            },
+            {
+                "what": "Согласовать штатные расписания служб",
+                "organization": ministry,
+                "executor": None,
+                "deadline": today + dt.timedelta(days=10),
+            },
+        ],
+    )
+    done, overdue = ActionItem.objects.filter(
+        origin_id=decision.pk, origin_type__model="workinggroupdecision"
+    ).order_by("id")
+    action_item_update(
+        actor=curator, item=done, status=ActionStatus.DONE, result="График утверждён на заседании."
+    )
+    # Demo only: an item issued with a future deadline that has since gone overdue.
+    ActionItem.objects.filter(pk=overdue.pk).update(deadline=today - dt.timedelta(days=14))
+    second = services.meeting_add(
+        actor=admin,
+        group=group,
+        date=today - dt.timedelta(days=20),
+        agenda="1. Итоги консилиумов по детям в учреждениях.",
+    )
+    services.decision_add(
+        actor=admin,
+        meeting=second,
+        text="Рассмотреть на консилиумах всех детей, помещённых в учреждения по заявлению родителей.",
+        actions=[
+            {
+                "what": "Включить детей в повестку регионального консилиума",
+                "organization": ministry,
+                "executor": curator,
+                "deadline": today + dt.timedelta(days=30),
+            }
+        ],
+    )
+    homes = list(
+        Organization.objects.filter(subject=subject, kind=OrganizationKind.ORPHAN_INSTITUTION).order_by(
+            "name"
+        )[:2]
+    )
+    services.inspection_add(
+        actor=admin,
+        subject=subject,
+        data={
+            "date_from": dt.date(2025, 4, 14),
+            "date_to": dt.date(2025, 4, 18),
+            "findings": "Демо: в учреждениях нет ставок для работы с кровными семьями; у части детей нет плана "
+            "возвращения в семью.",
+            "recommendations": "Ввести ставки специалистов по работе с кровными семьями; рассмотреть случаи на консилиуме.",
+        },
+        organizations=homes,
+        actions=[
+            {
+                "what": "Ввести ставки специалистов по работе с кровными семьями",
+                "organization": ministry,
+                "executor": None,
+                "deadline": today + dt.timedelta(days=60),
+            }
+        ],
+    )
+    if homes:
+        services.institution_plan_save(
+            actor=admin,
+            organization=homes[0],
+            family_work_positions=2,
+            target_profile="центр поддержки семьи",
+            milestones=[
+                {
+                    "title": "Введены ставки специалистов по работе с кровными семьями",
+                    "due_date": dt.date(2025, 9, 1),
+                    "done_on": dt.date(2025, 8, 20),
+                },
+                {"title": "Открыто отделение дневного пребывания для семей", "due_date": dt.date(2026, 3, 1)},
+                {
+                    "title": "Учреждение перепрофилировано в центр поддержки семьи",
+                    "due_date": dt.date(2026, 12, 1),
+                },
+            ],
+        )
+
+
+@transaction.atomic
+def load(*, seed: int = 2025) -> int:
+    if RegionalProgramme.objects.exists():
+        return 0
+    rng = random.Random(seed)  # noqa: S311 — demo data
+    admin = User.objects.get(username="fed_admin")
+    lists = _rows("vyzov_lists_governance.csv")
+    # Item 1 says who usually signs («в большинстве случаев – должностным лицом…»), not a document.
+    approvals = [
+        r["item_text"] for r in lists if r["list_id"] == "programme_approval" and r["item_no"] != "1"
+    ]
+    composition = [r["item_text"] for r in lists if r["list_id"] == "mrg_composition"]
+    today = timezone.localdate()
+    for number, row in enumerate(read_csv("vyzov_pilot_regions.csv")):
+        subject = Subject.objects.get(code=row["subject_code"])
+        _programme(admin, subject, row, approvals[number % len(approvals)], rng)
+        group = _working_group(subject, composition)
+        services.curator_assign(
+            actor=admin,
+            subject=subject,
+            full_name=row["curator_name"],
+            position=row["curator_position"],
+            since=dt.date(2025, 1, 1),
+            curator=User.objects.get(username="curator_altai") if subject.code == "22" else None,
+        )
+        if row["information_partner"]:
+            InformationPartner.objects.create(subject=subject, name=row["information_partner"])
+        StrategicSession.objects.create(
+            subject=subject,
+            date=dt.date(2025, 2, 1) + dt.timedelta(days=7 * number),
+            participants=rng.randint(40, 120),
+            outcomes="Демо: определены приоритеты региональной программы и состав МРГ.",
+        )
+        if subject.code == "22":
+            _altai(admin, group)
+    altai = CuratorAssignment.objects.get(subject__code="22")
+    for task in list(altai.tasks.all())[:3]:
+        services.curator_task_update(actor=admin, task=task, done=True, evidence="Демо: см. протокол МРГ.")
+    month = today.replace(day=1)
+    services.curator_report_add(
+        actor=admin,
+        assignment=altai,
+        month=(month - dt.timedelta(days=1)).replace(day=1),
+        text="Демо: проведено заседание МРГ, открыты две службы «Дети в семье», "
+        "консилиум рассмотрел 12 случаев.",
+    )
+    return RegionalProgramme.objects.count()

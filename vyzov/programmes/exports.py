@@ -1,0 +1,147 @@
+"""DOCX documents of regional governance: the МРГ meeting minutes and the regional passport. Both are
+generated from recorded data; neither carries children's personal data."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.shared import Pt
+
+from vyzov.core.templatetags.vyzov import money
+
+from .models import WorkingGroupMeeting
+from .selectors import Passport, meetings_with_items
+
+
+def _document(title: str) -> Document:
+    document = Document()
+    document.styles["Normal"].font.name = "Arial"
+    document.styles["Normal"].font.size = Pt(10)
+    document.add_heading(title, level=1)
+    return document
+
+
+def _bytes(document: Document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _table(document: Document, rows: list[tuple[str, str]]) -> None:
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, value
+
+
+def minutes_docx(*, meeting: WorkingGroupMeeting) -> bytes:
+    group = meeting.group
+    document = _document(f"Протокол заседания: {group.title}")
+    document.add_paragraph(f"Дата: {meeting.date:%d.%m.%Y}. Субъект РФ: {group.subject}.")
+    document.add_heading("Состав рабочей группы", level=2)
+    for member in group.members.all():
+        document.add_paragraph(f"{member.person} — {member.agency}, {member.role}", style="List Bullet")
+    document.add_heading("Повестка", level=2)
+    document.add_paragraph(meeting.agenda)
+    document.add_heading("Решения", level=2)
+    # The one selector that attaches action items to decisions, filtered to this meeting.
+    current = next((m for m in meetings_with_items(group=group) if m.pk == meeting.pk), meeting)
+    decisions = list(current.decisions.all())
+    for number, decision in enumerate(decisions, start=1):
+        document.add_paragraph(f"{number}. {decision.text}")
+        for item in getattr(decision, "items", []):
+            executor = f", исполнитель {item.executor}" if item.executor else ""
+            document.add_paragraph(
+                f"Поручение: {item.what} — {item.organization}{executor}, срок {item.deadline:%d.%m.%Y}",
+                style="List Bullet",
+            )
+    if not decisions:
+        document.add_paragraph("Решения не записаны.")
+    return _bytes(document)
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def passport_docx(*, passport: Passport) -> bytes:
+    p = passport
+    document = _document(f"Паспорт региона: {p.subject}")
+    document.add_paragraph(f"Федеральный округ: {p.subject.district}.")
+    document.add_heading("Дети в организациях для детей-сирот: прогресс к цели", level=2)
+    row = p.monitoring
+    result = row.progress if row else None
+    _table(
+        document,
+        [
+            ("Базовое значение", "—" if result is None else f"{result.baseline:.0f}"),
+            ("Цель", "—" if result is None else f"{result.target:.0f}"),
+            (
+                "Последнее значение",
+                "—" if result is None or result.latest is None else f"{result.latest:.0f}",
+            ),
+            ("Пройдено пути к цели", _percent(result.share_of_way if result else None)),
+            ("Состояние", result.status_label if result else "нет данных"),
+        ],
+    )
+    document.add_heading("Региональная программа", level=2)
+    if p.programme:
+        _table(
+            document,
+            [
+                ("Программа", f"{p.programme.title} ({p.programme.start_year}–{p.programme.end_year})"),
+                ("Показателей", str(p.indicators_total)),
+                ("Из них с отставанием", str(p.indicators_lagging)),
+                ("Без данных", str(p.indicators_no_data)),
+                ("Мероприятий выполнено", f"{p.measures_done} из {p.measures_total}"),
+            ],
+        )
+    else:
+        document.add_paragraph("Программа не внесена.")
+    document.add_heading("Межведомственная рабочая группа", level=2)
+    _table(
+        document,
+        [
+            ("Решений", str(p.decisions)),
+            ("Поручений выполнено", str(p.actions_done)),
+            ("Поручений просрочено", str(p.actions_overdue)),
+            ("Поручений в работе", str(p.actions_open)),
+        ],
+    )
+    for item in p.overdue_items:
+        document.add_paragraph(
+            f"Просрочено: {item.what} — {item.organization}, срок {item.deadline:%d.%m.%Y}",
+            style="List Bullet",
+        )
+    document.add_heading("Консилиумы, службы, адресная помощь", level=2)
+    _table(
+        document,
+        [
+            ("Детей в учреждениях (в реестре)", str(p.children_in_institutions)),
+            (
+                "Из них рассмотрены консилиумом за 6 месяцев",
+                f"{p.reviewed_recently} ({_percent(p.consilium_coverage_percent)})",
+            ),
+            ("Служб «Дети в семье»", str(p.services)),
+            ("Специалистов служб", str(p.specialists)),
+            ("Семей на сопровождении", str(p.families_on_support)),
+            ("Семей, получивших адресную помощь", str(p.aid_families)),
+            ("Одобрено адресной помощи, руб.", money(p.aid_approved)),
+        ],
+    )
+    document.add_heading("Управление", level=2)
+    _table(
+        document,
+        [
+            (
+                "Региональный куратор",
+                f"{p.curator.full_name}, {p.curator.position}" if p.curator else "не назначен",
+            ),
+            ("Стратегических сессий", str(p.strategic_sessions)),
+            ("Инспекций", str(p.inspections)),
+            ("Планов трансформации учреждений", str(p.institution_plans)),
+        ],
+    )
+    return _bytes(document)

@@ -1,0 +1,154 @@
+from django import forms
+
+from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
+from vyzov.monitoring.models import Indicator as MonitoringIndicator
+from vyzov.territories.models import Organization, OrganizationKind
+
+from .models import IndicatorDirection, Measure, MeasureStatus, Publication, StrategicSession
+
+
+class ProgrammeForm(StyledForm):
+    title = forms.CharField(label="Название", max_length=300)
+    start_year = forms.IntegerField(label="С года", min_value=2020, max_value=2100, initial=2025)
+    end_year = forms.IntegerField(label="По год", min_value=2020, max_value=2100, initial=2026)
+    approved_document = forms.CharField(label="Утверждена документом", max_length=300, required=False)
+
+
+class IndicatorForm(StyledForm):
+    direction = forms.ModelChoiceField(label="Направление", queryset=None)
+    name = forms.CharField(label="Показатель", max_length=300)
+    unit = forms.CharField(label="Единица", max_length=30, initial="чел.")
+    better = forms.ChoiceField(label="Лучше, когда", choices=IndicatorDirection.choices)
+    baseline = forms.DecimalField(label="Базовое значение", min_value=0, max_digits=14, decimal_places=2)
+    monitoring_indicator = forms.ModelChoiceField(
+        label="Связать с показателем мониторинга",
+        required=False,
+        queryset=MonitoringIndicator.objects.all(),
+        help_text="Тогда факт берётся из квартальных отчётов региона, а не вносится вручную.",
+    )
+    target_year = forms.IntegerField(label="Год цели", min_value=2000, max_value=2100)
+    target_value = forms.DecimalField(label="Цель", min_value=0, max_digits=14, decimal_places=2)
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].queryset = programme.directions.all()
+        self.fields["target_year"].initial = programme.end_year
+
+
+class ActualForm(StyledForm):
+    as_of = forms.DateField(label="На дату", widget=DateInput)
+    value = forms.DecimalField(label="Факт", min_value=0, max_digits=14, decimal_places=2)
+
+
+class MeasureForm(StyledModelForm):
+    class Meta:
+        model = Measure
+        fields = ["direction", "title", "responsible", "deadline", "budget"]
+        widgets = {"deadline": DateInput}
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].queryset = programme.directions.all()
+
+
+class MeasureStatusForm(StyledForm):
+    status = forms.ChoiceField(label="Состояние", choices=MeasureStatus.choices)
+
+
+class MeetingForm(StyledForm):
+    date = forms.DateField(label="Дата заседания", widget=DateInput)
+    agenda = forms.CharField(label="Повестка", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class DecisionForm(StyledForm):
+    text = forms.CharField(label="Решение", widget=forms.Textarea(attrs={"rows": 2}), max_length=3000)
+
+
+class TaskForm(StyledForm):
+    done = forms.BooleanField(label="Выполняется", required=False)
+    evidence = forms.CharField(label="Подтверждение", required=False, max_length=3000)
+
+
+class CuratorReportForm(StyledForm):
+    month = forms.DateField(label="Месяц (первое число)", widget=DateInput)
+    text = forms.CharField(label="Отчёт", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+
+
+class PublicationForm(StyledModelForm):
+    url = forms.URLField(label="Ссылка", required=False, assume_scheme="https", max_length=200)
+
+    class Meta:
+        model = Publication
+        fields = ["date", "title", "url"]
+        widgets = {"date": DateInput}
+
+
+class StrategicSessionForm(StyledModelForm):
+    class Meta:
+        model = StrategicSession
+        fields = ["date", "participants", "outcomes"]
+        widgets = {"date": DateInput, "outcomes": forms.Textarea(attrs={"rows": 3})}
+
+
+class EvidenceForm(StyledForm):
+    file = forms.FileField(label="Подтверждающий документ (PDF, DOCX, XLSX, JPG, PNG)")
+
+
+class MemberForm(StyledForm):
+    person = forms.CharField(label="ФИО", max_length=200)
+    agency = forms.CharField(label="Ведомство", max_length=200)
+    role = forms.CharField(label="Роль в МРГ", max_length=100, initial="член рабочей группы")
+
+
+class CuratorAssignForm(StyledForm):
+    full_name = forms.CharField(label="ФИО куратора", max_length=200)
+    position = forms.CharField(label="Должность", max_length=500, required=False)
+    since = forms.DateField(label="Назначен", widget=DateInput)
+
+
+class InspectionForm(StyledForm):
+    date_from = forms.DateField(label="С", widget=DateInput)
+    date_to = forms.DateField(label="По", widget=DateInput)
+    organizations = forms.ModelMultipleChoiceField(label="Проверенные организации", queryset=None)
+    findings = forms.CharField(label="Выводы", widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+    recommendations = forms.CharField(
+        label="Рекомендации", widget=forms.Textarea(attrs={"rows": 3}), max_length=10000, required=False
+    )
+
+    def __init__(self, *args, subject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizations"].queryset = Organization.objects.filter(subject=subject, is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_to"] < cleaned["date_from"]:
+            self.add_error("date_to", "Дата окончания раньше даты начала.")
+        return cleaned
+
+
+class InstitutionPlanForm(StyledForm):
+    organization = forms.ModelChoiceField(label="Учреждение", queryset=None)
+    family_work_positions = forms.IntegerField(
+        label="Ставок для работы с кровными семьями", min_value=0, max_value=500
+    )
+    target_profile = forms.CharField(
+        label="Перепрофилирование в", max_length=300, required=False, initial="центр поддержки семьи"
+    )
+    milestone_title = forms.CharField(label="Этап", max_length=300, required=False)
+    milestone_due = forms.DateField(label="Срок этапа", widget=DateInput, required=False)
+
+    def __init__(self, *args, subject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(
+            subject=subject, kind=OrganizationKind.ORPHAN_INSTITUTION, is_active=True
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("milestone_title")) != bool(cleaned.get("milestone_due")):
+            raise forms.ValidationError("У этапа должны быть название и срок.")
+        return cleaned
+
+
+class MilestoneDoneForm(StyledForm):
+    done_on = forms.DateField(label="Выполнен", widget=DateInput)

@@ -1,0 +1,444 @@
+"""Regional governance of the «Вызов» model: the regional programme 2025–2026 (directions, indicators,
+measures), the interagency working group (МРГ), curators and their tasks, information partners,
+strategic sessions, inspections, and the transformation of institutions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from vyzov.core.models import BaseModel
+
+SUBJECT_PATHS = {"district": "subject__district", "subject": "subject"}
+
+
+def _through(prefix: str) -> dict[str, str]:
+    return {level: f"{prefix}__{path}" for level, path in SUBJECT_PATHS.items()}
+
+
+class RegionalProgramme(BaseModel):
+    subject = models.ForeignKey(
+        "territories.Subject", verbose_name="субъект РФ", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("название", max_length=300)
+    start_year = models.PositiveSmallIntegerField("с года", validators=[MinValueValidator(2020)])
+    end_year = models.PositiveSmallIntegerField("по год", validators=[MinValueValidator(2020)])
+    approved_document = models.CharField("утверждена документом", max_length=300, blank=True)
+
+    access_paths = SUBJECT_PATHS
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "региональная программа"
+        verbose_name_plural = "региональные программы"
+        ordering = ["subject__name", "-start_year"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": "Год окончания раньше года начала."})
+
+
+class Direction(models.Model):
+    programme = models.ForeignKey(RegionalProgramme, on_delete=models.CASCADE, related_name="directions")
+    number = models.PositiveSmallIntegerField("№")
+    title = models.CharField("направление", max_length=300)
+
+    access_paths = _through("programme")
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "направление программы"
+        verbose_name_plural = "направления программы"
+        ordering = ["programme", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class IndicatorDirection(models.TextChoices):
+    LOWER_IS_BETTER = "lower", "чем меньше, тем лучше"
+    HIGHER_IS_BETTER = "higher", "чем больше, тем лучше"
+
+
+class ProgrammeIndicator(BaseModel):
+    direction = models.ForeignKey(
+        Direction, verbose_name="направление", on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField("показатель", max_length=300)
+    unit = models.CharField("единица", max_length=30, default="чел.")
+    better = models.CharField("лучше, когда", max_length=10, choices=IndicatorDirection.choices)
+    baseline = models.DecimalField(
+        "базовое значение", max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    monitoring_indicator = models.ForeignKey(
+        "monitoring.Indicator",
+        verbose_name="связан с мониторингом",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    access_paths = _through("direction__programme")
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "показатель программы"
+        verbose_name_plural = "показатели программы"
+        ordering = ["direction", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorTarget(models.Model):
+    indicator = models.ForeignKey(ProgrammeIndicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField("год")
+    value = models.DecimalField(
+        "цель", max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+
+    class Meta:
+        verbose_name = "цель на год"
+        verbose_name_plural = "цели по годам"
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                name="one_target_per_year",
+                violation_error_message="Цель на этот год уже задана.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.value}"
+
+
+class IndicatorActual(models.Model):
+    indicator = models.ForeignKey(ProgrammeIndicator, on_delete=models.CASCADE, related_name="actuals")
+    as_of = models.DateField("на дату")
+    value = models.DecimalField(
+        "факт", max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+
+    class Meta:
+        verbose_name = "фактическое значение"
+        verbose_name_plural = "фактические значения"
+        ordering = ["as_of"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "as_of"],
+                name="one_actual_per_date",
+                violation_error_message="Значение на эту дату уже внесено.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.as_of}: {self.value}"
+
+
+class MeasureStatus(models.TextChoices):
+    PLANNED = "planned", "запланировано"
+    IN_PROGRESS = "in_progress", "выполняется"
+    DONE = "done", "выполнено"
+    CANCELLED = "cancelled", "отменено"
+
+
+class Measure(BaseModel):
+    direction = models.ForeignKey(
+        Direction, verbose_name="направление", on_delete=models.CASCADE, related_name="measures"
+    )
+    title = models.CharField("мероприятие", max_length=500)
+    responsible = models.CharField("ответственный", max_length=300)
+    deadline = models.DateField("срок")
+    budget = models.DecimalField(
+        "бюджет, руб.",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    status = models.CharField(
+        "состояние", max_length=12, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED
+    )
+    evidence = models.FileField("подтверждающий документ", upload_to="programmes/evidence/%Y/", blank=True)
+
+    access_paths = _through("direction__programme")
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "мероприятие"
+        verbose_name_plural = "мероприятия"
+        ordering = ["deadline", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WorkingGroup(BaseModel):
+    """The interagency working group (МРГ) of a subject."""
+
+    subject = models.OneToOneField(
+        "territories.Subject",
+        verbose_name="субъект РФ",
+        on_delete=models.PROTECT,
+        related_name="working_group",
+    )
+    title = models.CharField("название", max_length=300)
+
+    access_paths = SUBJECT_PATHS
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "межведомственная рабочая группа"
+        verbose_name_plural = "межведомственные рабочие группы"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WorkingGroupMember(models.Model):
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="members")
+    person = models.CharField("ФИО", max_length=200)
+    agency = models.CharField("ведомство", max_length=200)
+    role = models.CharField("роль в МРГ", max_length=100, default="член рабочей группы")
+
+    class Meta:
+        verbose_name = "член МРГ"
+        verbose_name_plural = "состав МРГ"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.person
+
+
+class WorkingGroupMeeting(BaseModel):
+    group = models.ForeignKey(WorkingGroup, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField("дата")
+    agenda = models.TextField("повестка", max_length=5000)
+
+    access_paths = _through("group")
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "заседание МРГ"
+        verbose_name_plural = "заседания МРГ"
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"Заседание МРГ {self.date:%d.%m.%Y}"
+
+
+class WorkingGroupDecision(BaseModel):
+    meeting = models.ForeignKey(WorkingGroupMeeting, on_delete=models.PROTECT, related_name="decisions")
+    text = models.TextField("решение", max_length=3000)
+
+    access_paths = _through("meeting__group")
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "решение МРГ"
+        verbose_name_plural = "решения МРГ"
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class CuratorAssignment(BaseModel):
+    subject = models.ForeignKey("territories.Subject", on_delete=models.PROTECT, related_name="+")
+    curator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="куратор",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    full_name = models.CharField("ФИО", max_length=200)
+    position = models.CharField("должность", max_length=500, blank=True)
+    since = models.DateField("назначен")
+
+    access_paths = SUBJECT_PATHS
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "назначение куратора"
+        verbose_name_plural = "кураторы"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class CuratorTask(BaseModel):
+    """One of the curator's tasks from the brochure, as a checklist item with evidence."""
+
+    assignment = models.ForeignKey(CuratorAssignment, on_delete=models.CASCADE, related_name="tasks")
+    text = models.CharField("задача", max_length=500)
+    done = models.BooleanField("выполняется", default=False)
+    evidence = models.TextField("подтверждение", max_length=3000, blank=True)
+
+    access_paths = _through("assignment")
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "задача куратора"
+        verbose_name_plural = "задачи куратора"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CuratorReport(BaseModel):
+    assignment = models.ForeignKey(CuratorAssignment, on_delete=models.CASCADE, related_name="reports")
+    month = models.DateField("месяц (первое число)")
+    text = models.TextField("отчёт", max_length=10000)
+
+    access_paths = _through("assignment")
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "ежемесячный отчёт куратора"
+        verbose_name_plural = "ежемесячные отчёты куратора"
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "month"],
+                name="one_curator_report_per_month",
+                violation_error_message="Отчёт за этот месяц уже есть.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Отчёт за {self.month:%m.%Y}"
+
+
+class InformationPartner(BaseModel):
+    subject = models.ForeignKey("territories.Subject", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("информационный партнёр", max_length=300)
+
+    access_paths = SUBJECT_PATHS
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "информационный партнёр"
+        verbose_name_plural = "информационные партнёры"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Publication(BaseModel):
+    partner = models.ForeignKey(InformationPartner, on_delete=models.CASCADE, related_name="publications")
+    date = models.DateField("дата")
+    title = models.CharField("заголовок", max_length=300)
+    url = models.URLField("ссылка", blank=True)
+
+    access_paths = _through("partner")
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "публикация"
+        verbose_name_plural = "публикации"
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StrategicSession(BaseModel):
+    subject = models.ForeignKey("territories.Subject", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField("дата")
+    participants = models.PositiveIntegerField("участников")
+    outcomes = models.TextField("итоги", max_length=5000)
+
+    access_paths = SUBJECT_PATHS
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "стратегическая сессия"
+        verbose_name_plural = "стратегические сессии"
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"Стратегическая сессия {self.date:%d.%m.%Y}"
+
+
+class Inspection(BaseModel):
+    subject = models.ForeignKey("territories.Subject", on_delete=models.PROTECT, related_name="+")
+    date_from = models.DateField("с")
+    date_to = models.DateField("по")
+    organizations = models.ManyToManyField(
+        "territories.Organization", verbose_name="проверенные организации", related_name="+"
+    )
+    findings = models.TextField("выводы", max_length=10000)
+    recommendations = models.TextField("рекомендации", max_length=10000, blank=True)
+
+    access_paths = SUBJECT_PATHS
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "инспекция"
+        verbose_name_plural = "инспекции"
+        ordering = ["-date_from"]
+
+    def __str__(self) -> str:
+        return f"Инспекция {self.date_from:%d.%m.%Y}"
+
+    def clean(self) -> None:
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ValidationError({"date_to": "Дата окончания раньше даты начала."})
+
+
+class InstitutionPlan(BaseModel):
+    """Transformation of an institution: staff for work with birth families and the reprofiling plan."""
+
+    organization = models.OneToOneField(
+        "territories.Organization",
+        verbose_name="учреждение",
+        on_delete=models.PROTECT,
+        related_name="transformation",
+    )
+    subject = models.ForeignKey("territories.Subject", on_delete=models.PROTECT, related_name="+")
+    family_work_positions = models.PositiveSmallIntegerField(
+        "ставок для работы с кровными семьями", default=0
+    )
+    target_profile = models.CharField(
+        "перепрофилирование в", max_length=300, blank=True, help_text="Например: центр поддержки семьи"
+    )
+
+    access_paths = SUBJECT_PATHS
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "план трансформации учреждения"
+        verbose_name_plural = "планы трансформации учреждений"
+
+    def __str__(self) -> str:
+        return f"Трансформация: {self.organization}"
+
+
+class Milestone(models.Model):
+    plan = models.ForeignKey(InstitutionPlan, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField("этап", max_length=300)
+    due_date = models.DateField("срок")
+    done_on = models.DateField("выполнен", null=True, blank=True)
+
+    access_paths = _through("plan")
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "этап"
+        verbose_name_plural = "этапы"
+        ordering = ["due_date"]
+
+    def __str__(self) -> str:
+        return self.title

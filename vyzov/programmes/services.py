@@ -1,0 +1,364 @@
+"""Every write of regional governance: within the subject, validated, audited. Working-group decisions
+and inspection recommendations issue action items through the consilium's one mechanism."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from vyzov.accounts.access import Perm, require
+from vyzov.consilium.services import action_item_create
+from vyzov.core.models import AuditAction
+from vyzov.core.services import audit_entry_create
+from vyzov.core.uploads import check_upload
+
+from .models import (
+    CuratorAssignment,
+    CuratorReport,
+    CuratorTask,
+    Direction,
+    IndicatorActual,
+    IndicatorTarget,
+    InformationPartner,
+    Inspection,
+    InstitutionPlan,
+    Measure,
+    Milestone,
+    ProgrammeIndicator,
+    Publication,
+    RegionalProgramme,
+    StrategicSession,
+    WorkingGroup,
+    WorkingGroupDecision,
+    WorkingGroupMeeting,
+    WorkingGroupMember,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _save(actor, instance, *, perm_target=None):
+    require(actor, Perm.PROGRAMMES_EDIT, perm_target or instance)
+    instance.full_clean()
+    if hasattr(instance, "created_by_id") and instance.pk is None:
+        instance.created_by = actor
+    if hasattr(instance, "updated_by_id"):
+        instance.updated_by = actor
+    instance.save()
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=instance,
+        subject_id=getattr(perm_target or instance, "subject_id", None),
+    )
+    return instance
+
+
+@transaction.atomic
+def programme_create(
+    *, actor, subject, title: str, start_year: int, end_year: int, approved_document: str = ""
+) -> RegionalProgramme:
+    """A programme with the brochure's eight directions as its template."""
+    programme = _save(
+        actor,
+        RegionalProgramme(
+            subject=subject,
+            title=title,
+            start_year=start_year,
+            end_year=end_year,
+            approved_document=approved_document,
+        ),
+    )
+    Direction.objects.bulk_create(
+        Direction(programme=programme, number=int(row["no"]), title=row["direction"])
+        for row in _rows("regional_programme_directions.csv")
+    )
+    return programme
+
+
+def _programme_end(programme: RegionalProgramme) -> dt.date:
+    return dt.date(programme.end_year, 12, 31)
+
+
+@transaction.atomic
+def indicator_add(
+    *, actor, direction: Direction, data: dict[str, Any], targets: dict[int, Decimal]
+) -> ProgrammeIndicator:
+    programme = direction.programme
+    bad = [year for year in targets if not programme.start_year <= year <= programme.end_year]
+    if bad:
+        raise ValidationError(
+            {
+                "targets": f"Год цели вне периода программы ({programme.start_year}–"
+                f"{programme.end_year}): {', '.join(map(str, bad))}."
+            }
+        )
+    if any(value < 0 for value in targets.values()):
+        raise ValidationError({"targets": "Цель не может быть отрицательной."})
+    if not targets:
+        raise ValidationError({"targets": "Укажите цель хотя бы на один год."})
+    indicator = _save(actor, ProgrammeIndicator(direction=direction, **data), perm_target=programme)
+    IndicatorTarget.objects.bulk_create(
+        IndicatorTarget(indicator=indicator, year=year, value=value) for year, value in targets.items()
+    )
+    return indicator
+
+
+@transaction.atomic
+def actual_add(*, actor, indicator: ProgrammeIndicator, as_of: dt.date, value: Decimal) -> IndicatorActual:
+    programme = indicator.direction.programme
+    require(actor, Perm.PROGRAMMES_EDIT, programme)
+    if indicator.monitoring_indicator_id:
+        raise ValidationError(
+            {"value": "Показатель связан с мониторингом: факт берётся из квартальных отчётов."}
+        )
+    if as_of > timezone.localdate():
+        raise ValidationError({"as_of": "Дата не может быть в будущем."})
+    if not dt.date(programme.start_year - 1, 1, 1) <= as_of <= _programme_end(programme):
+        raise ValidationError({"as_of": "Дата вне периода программы."})
+    actual = IndicatorActual(indicator=indicator, as_of=as_of, value=value)
+    actual.full_clean()
+    actual.save()
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=indicator,
+        subject_id=programme.subject_id,
+        details={"actual": str(value), "as_of": str(as_of)},
+    )
+    return actual
+
+
+@transaction.atomic
+def measure_add(*, actor, direction: Direction, data: dict[str, Any]) -> Measure:
+    measure = Measure(direction=direction, **data)
+    if measure.budget is not None and measure.budget < 0:
+        raise ValidationError({"budget": "Бюджет не может быть отрицательным."})
+    if measure.deadline and measure.deadline > _programme_end(direction.programme):
+        raise ValidationError(
+            {"deadline": f"Срок позже окончания программы ({_programme_end(direction.programme):%d.%m.%Y})."}
+        )
+    return _save(actor, measure, perm_target=direction.programme)
+
+
+EVIDENCE_TYPES = {
+    ".pdf": b"%PDF",
+    ".docx": b"PK\x03\x04",
+    ".xlsx": b"PK\x03\x04",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".png": b"\x89PNG",
+}
+
+
+@transaction.atomic
+def measure_evidence_attach(*, actor, measure: Measure, uploaded) -> Measure:
+    require(actor, Perm.PROGRAMMES_EDIT, measure.direction.programme)
+    suffix = check_upload(uploaded, allowed=EVIDENCE_TYPES, max_bytes=20 * 1024 * 1024)
+    measure.evidence.save(f"measure-{measure.pk}{suffix}", uploaded, save=False)
+    measure.updated_by = actor
+    measure.save()
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=measure,
+        subject_id=measure.direction.programme.subject_id,
+        details={"evidence": measure.evidence.name},
+    )
+    return measure
+
+
+@transaction.atomic
+def measure_set_status(*, actor, measure: Measure, status: str) -> Measure:
+    require(actor, Perm.PROGRAMMES_EDIT, measure.direction.programme)
+    measure.status, measure.updated_by = status, actor
+    measure.full_clean()
+    measure.save()
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.STATUS_CHANGE,
+        target=measure,
+        subject_id=measure.direction.programme.subject_id,
+        details={"status": status},
+    )
+    return measure
+
+
+# ---- working group ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_add(*, actor, group: WorkingGroup, person: str, agency: str, role: str) -> WorkingGroupMember:
+    require(actor, Perm.PROGRAMMES_EDIT, group)
+    member = WorkingGroupMember(group=group, person=person.strip(), agency=agency.strip(), role=role.strip())
+    member.full_clean()
+    member.save()
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=group,
+        subject_id=group.subject_id,
+        details={"member": member.person, "agency": member.agency},
+    )
+    return member
+
+
+@transaction.atomic
+def meeting_add(*, actor, group: WorkingGroup, date: dt.date, agenda: str) -> WorkingGroupMeeting:
+    return _save(actor, WorkingGroupMeeting(group=group, date=date, agenda=agenda), perm_target=group)
+
+
+@transaction.atomic
+def decision_add(
+    *, actor, meeting: WorkingGroupMeeting, text: str, actions: list[dict[str, Any]]
+) -> WorkingGroupDecision:
+    """An МРГ decision with its assignments — the same ActionItem as the consilium's."""
+    group = meeting.group
+    if not text.strip():
+        raise ValidationError({"text": "Сформулируйте решение."})
+    decision = _save(actor, WorkingGroupDecision(meeting=meeting, text=text.strip()), perm_target=group)
+    for action in actions:
+        action_item_create(actor=actor, origin=decision, subject=group.subject, **action)
+    return decision
+
+
+# ---- curators, partners, sessions, inspections, institutions -------------------------------------
+
+
+@transaction.atomic
+def curator_assign(
+    *, actor, subject, full_name: str, position: str, since: dt.date, curator=None
+) -> CuratorAssignment:
+    assignment = _save(
+        actor,
+        CuratorAssignment(
+            subject=subject, full_name=full_name, position=position, since=since, curator=curator
+        ),
+    )
+    CuratorTask.objects.bulk_create(
+        CuratorTask(assignment=assignment, text=text) for text in curator_task_texts()
+    )
+    return assignment
+
+
+# Items 1 and 4 of the Krasnoyarsk slide (004) repeat items 1 and 3 of the brochure (002) in other words.
+CURATOR_TASKS_004_REPEATED = {"1", "4"}
+
+
+def curator_task_texts() -> list[str]:
+    """The curator's checklist: the brochure's five tasks, then what the Krasnoyarsk slide adds
+    (resource maps, training the community, chairing the consilium)."""
+    rows = _rows("vyzov_lists_governance.csv")
+    return [row["item_text"] for row in rows if row["list_id"] == "curator_tasks_002"] + [
+        row["item_text"]
+        for row in rows
+        if row["list_id"] == "curator_tasks_004" and row["item_no"] not in CURATOR_TASKS_004_REPEATED
+    ]
+
+
+@transaction.atomic
+def curator_task_update(*, actor, task: CuratorTask, done: bool, evidence: str) -> CuratorTask:
+    require(actor, Perm.PROGRAMMES_EDIT, task.assignment)
+    if done and not evidence.strip():
+        raise ValidationError({"evidence": "Подтвердите выполнение: что сделано."})
+    task.done, task.evidence, task.updated_by = done, evidence.strip(), actor
+    task.save()
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=task,
+        subject_id=task.assignment.subject_id,
+        details={"done": done},
+    )
+    return task
+
+
+@transaction.atomic
+def curator_report_add(*, actor, assignment: CuratorAssignment, month: dt.date, text: str) -> CuratorReport:
+    if month.day != 1:
+        raise ValidationError({"month": "Месяц указывается первым числом."})
+    if month > timezone.localdate():
+        raise ValidationError({"month": "Отчёт за будущий месяц сдать нельзя."})
+    return _save(actor, CuratorReport(assignment=assignment, month=month, text=text), perm_target=assignment)
+
+
+@transaction.atomic
+def publication_add(
+    *, actor, partner: InformationPartner, date: dt.date, title: str, url: str = ""
+) -> Publication:
+    if date > timezone.localdate():
+        raise ValidationError({"date": "Дата публикации не может быть в будущем."})
+    return _save(
+        actor, Publication(partner=partner, date=date, title=title.strip(), url=url), perm_target=partner
+    )
+
+
+@transaction.atomic
+def strategic_session_add(
+    *, actor, subject, date: dt.date, participants: int, outcomes: str
+) -> StrategicSession:
+    if date > timezone.localdate():
+        raise ValidationError({"date": "Итоги вносятся после сессии: дата не может быть в будущем."})
+    return _save(
+        actor, StrategicSession(subject=subject, date=date, participants=participants, outcomes=outcomes)
+    )
+
+
+@transaction.atomic
+def inspection_add(
+    *, actor, subject, data: dict[str, Any], organizations, actions: list[dict[str, Any]]
+) -> Inspection:
+    if any(organization.subject_id != subject.pk for organization in organizations):
+        raise ValidationError({"organizations": "Проверенные организации — из этого субъекта РФ."})
+    inspection = _save(actor, Inspection(subject=subject, **data))
+    inspection.organizations.set(organizations)
+    for action in actions:
+        action_item_create(actor=actor, origin=inspection, subject=subject, **action)
+    return inspection
+
+
+@transaction.atomic
+def institution_plan_save(
+    *, actor, organization, family_work_positions: int, target_profile: str, milestones: list[dict[str, Any]]
+) -> InstitutionPlan:
+    if organization.kind != "orphan_institution":
+        raise ValidationError({"organization": "План трансформации — для организаций для детей-сирот."})
+    plan = InstitutionPlan.objects.filter(organization=organization).first() or InstitutionPlan(
+        organization=organization, subject=organization.subject
+    )
+    plan.family_work_positions, plan.target_profile = family_work_positions, target_profile
+    _save(actor, plan)
+    for data in milestones:
+        milestone = Milestone(plan=plan, **data)
+        milestone.full_clean()
+        milestone.save()
+    return plan
+
+
+@transaction.atomic
+def milestone_done(*, actor, milestone: Milestone, done_on: dt.date) -> Milestone:
+    require(actor, Perm.PROGRAMMES_EDIT, milestone.plan)
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": "Дата не может быть в будущем."})
+    milestone.done_on = done_on
+    milestone.save(update_fields=["done_on"])
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.STATUS_CHANGE,
+        target=milestone.plan,
+        subject_id=milestone.plan.subject_id,
+        details={"milestone": milestone.title, "done_on": str(done_on)},
+    )
+    return milestone

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programmes"
+
+urlpatterns = [
+    path("", views.programme_list, name="programme_list"),
+    path("<int:pk>/", views.programme_detail, name="programme_detail"),
+    path("<int:pk>/indicators/", views.indicator_add, name="indicator_add"),
+    path("<int:pk>/measures/", views.measure_add, name="measure_add"),
+    path("indicators/<int:pk>/actuals/", views.actual_add, name="actual_add"),
+    path("measures/<int:pk>/status/", views.measure_status, name="measure_status"),
+    path("measures/<int:pk>/evidence/", views.measure_evidence, name="measure_evidence"),
+    path(
+        "measures/<int:pk>/evidence/download/",
+        views.measure_evidence_download,
+        name="measure_evidence_download",
+    ),
+    path("regions/<str:code>/working-group/", views.working_group, name="working_group"),
+    path("working-group/meetings/<int:pk>/decisions/", views.decision_add, name="decision_add"),
+    path("working-group/meetings/<int:pk>/minutes.docx", views.meeting_minutes, name="meeting_minutes"),
+    path("regions/<str:code>/curator/", views.curator, name="curator"),
+    path("curator-tasks/<int:pk>/", views.task_update, name="task_update"),
+    path("regions/<str:code>/governance/", views.region_governance, name="region_governance"),
+    path("milestones/<int:pk>/done/", views.milestone_done, name="milestone_done"),
+    path("passport/", views.passport_redirect, name="passport_redirect"),
+    path("regions/<str:code>/passport/", views.passport, name="passport"),
+    path("regions/<str:code>/passport.docx", views.passport_docx, name="passport_docx"),
+]
