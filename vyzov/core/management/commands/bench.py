@@ -17,6 +17,7 @@ from vyzov.cases.models import Child
 from vyzov.consilium import bench as consilium_bench
 from vyzov.core.bench import print_table
 from vyzov.monitoring import bench as monitoring_bench
+from vyzov.programmes import bench as programmes_bench
 from vyzov.support import bench as support_bench
 from vyzov.territories.reference import load_territories
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         measurements += monitoring_bench.run(runs=runs, log=self.stdout.write)
         measurements += consilium_bench.run(runs=runs, log=self.stdout.write)
         measurements += support_bench.run(runs=runs, log=self.stdout.write)
+        measurements += programmes_bench.run(runs=runs, log=self.stdout.write)
         print_table(measurements, write=self.stdout.write)
         RESULTS.parent.mkdir(exist_ok=True)
         RESULTS.write_text(
