@@ -10,6 +10,8 @@ urlpatterns = [
     path("aid/", include("vyzov.ngo_aid.urls")),
     path("support/", include("vyzov.support.urls")),
     path("programmes/", include("vyzov.programmes.urls")),
+    path("contests/", include("vyzov.contests.urls")),
+    path("practices/", include("vyzov.practices.urls")),
     path("api/", include("vyzov.api.urls")),
 ]
 

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "vyzov.ngo_aid",
     "vyzov.support",
     "vyzov.programmes",
+    "vyzov.contests",
+    "vyzov.practices",
 ]
 
 MIDDLEWARE = [

@@ -43,6 +43,17 @@ NAVIGATION = [
         ),
     ),
     Group(
+        "Конкурсы и практики",
+        (
+            Link(
+                "Конкурсы «Город детей – город семей»",
+                "contests:contest_list",
+                (Perm.CONTESTS_MANAGE, Perm.CONTESTS_PARTICIPATE, Perm.CONTESTS_SCORE),
+            ),
+            Link("Библиотека практик", "practices:practice_list", Perm.PRACTICES_VIEW),
+        ),
+    ),
+    Group(
         "Администрирование",
         (
             Link("Пользователи", "accounts:user_list", Perm.USERS_MANAGE),

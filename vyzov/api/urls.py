@@ -4,8 +4,10 @@ from rest_framework.routers import DefaultRouter
 
 from vyzov.cases import api as cases_api
 from vyzov.consilium import api as consilium_api
+from vyzov.contests import api as contests_api
 from vyzov.monitoring import api as monitoring_api
 from vyzov.ngo_aid import api as ngo_aid_api
+from vyzov.practices import api as practices_api
 from vyzov.programmes import api as programmes_api
 from vyzov.support import api as support_api
 from vyzov.territories import api as territories_api
@@ -30,6 +32,10 @@ router.register("support/supervision", support_api.SupervisionViewSet, basename=
 router.register("programmes/programmes", programmes_api.ProgrammeViewSet, basename="programme")
 router.register("programmes/indicators", programmes_api.IndicatorViewSet, basename="programme-indicator")
 router.register("programmes/measures", programmes_api.MeasureViewSet, basename="programme-measure")
+router.register("contests/contests", contests_api.ContestViewSet, basename="contest")
+router.register("contests/applications", contests_api.ApplicationViewSet, basename="contest-application")
+router.register("contests/assignments", contests_api.AssignmentViewSet, basename="contest-assignment")
+router.register("practices", practices_api.PracticeViewSet, basename="practice")
 router.register("programmes/decisions", programmes_api.DecisionViewSet, basename="working-group-decision")
 router.register("monitoring/figures", monitoring_api.FigureViewSet, basename="figure")
 router.register("monitoring/rollups", monitoring_api.RollUpViewSet, basename="rollup")

@@ -46,3 +46,9 @@ def money(value) -> str:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
     return ("−" if amount < 0 else "") + "\u00a0".join(groups) + "," + kopecks
+
+
+@register.filter
+def get_item(mapping, key):
+    """`{{ answers|get_item:task.pk }}` — a dictionary value by a key that is a variable."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from vyzov.accounts import demo as accounts_demo
 from vyzov.cases import generator
 from vyzov.consilium import demo as consilium_demo
+from vyzov.contests import demo as contests_demo
 from vyzov.monitoring import demo as monitoring_demo
 from vyzov.monitoring.reference import load_all as load_monitoring_reference
 from vyzov.ngo_aid import demo as ngo_aid_demo
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         ngo_aid_demo.load()
         support_demo.load()
         programmes_demo.load()
+        contests_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Демо-данные загружены (новых организаций: {created})."))
         self.stdout.write("")
         self.stdout.write(f"Демо-входы (пароль у всех: {accounts_demo.DEMO_PASSWORD}):")

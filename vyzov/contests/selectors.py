@@ -1,0 +1,294 @@
+"""Reads of the contests: who sees which application, the results of a contest (experts' totals
+combined by the contest's rule, jury and bonuses, disagreement flags), the ranking with ties and the
+results report in the structure of the Fund's reports. Each is a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+
+from vyzov.accounts.access import NotInScope, Perm, has_perm, scope_condition
+
+from . import ranking as rules
+from .models import (
+    Application,
+    ApplicationStatus,
+    AssignmentRole,
+    Award,
+    AwardKind,
+    BonusAward,
+    BonusItem,
+    Category,
+    Contest,
+    Criterion,
+    ExpertAssignment,
+    JuryScore,
+    MediaPublication,
+    Score,
+)
+
+
+def application_scope(actor, queryset: QuerySet[Application] | None = None) -> QuerySet[Application]:
+    """The applications an actor may open: the federal team — all; a municipality — its own; an expert —
+    those assigned to them, never one from their own subject (conflict of interest)."""
+    queryset = queryset if queryset is not None else Application.objects.all()
+    condition = None
+    for perm in (Perm.CONTESTS_MANAGE, Perm.CONTESTS_PARTICIPATE):
+        part = scope_condition(actor, Application, perm)
+        if part == Q():  # the whole country: `Q() | x` would narrow it to x
+            return queryset
+        if part is not None:
+            condition = part if condition is None else condition | part
+    if has_perm(actor, Perm.CONTESTS_SCORE):
+        assigned = Q(Exists(ExpertAssignment.objects.filter(application=OuterRef("pk"), expert=actor)))
+        if actor.home_subject_id:
+            assigned &= ~Q(subject_id=actor.home_subject_id)
+        condition = assigned if condition is None else condition | assigned
+    if condition is None:
+        return queryset.none()
+    return queryset.filter(condition)
+
+
+def application_get(*, actor, pk) -> Application:
+    try:
+        return application_scope(
+            actor, Application.objects.select_related("contest", "category", "subject", "municipality")
+        ).get(pk=pk)
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise NotInScope() from None
+
+
+def assignment_get(*, actor, application: Application) -> ExpertAssignment:
+    assignment = ExpertAssignment.objects.filter(application=application, expert=actor).first()
+    if assignment is None:
+        raise NotInScope()
+    return assignment
+
+
+def hides_municipality(actor, contest: Contest) -> bool:
+    """Blind review: experts see neither the municipality nor the subject."""
+    return (
+        contest.blind and not has_perm(actor, Perm.CONTESTS_MANAGE) and has_perm(actor, Perm.CONTESTS_SCORE)
+    )
+
+
+def expert_assignments(*, actor) -> QuerySet[ExpertAssignment]:
+    applications = application_scope(actor)
+    return (
+        ExpertAssignment.objects.filter(expert=actor, application__in=applications)
+        .select_related("application__contest", "application__category", "application__subject")
+        .order_by("submitted_at", "application__contest", "application_id")
+    )
+
+
+# ---- results -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    application: Application
+    expert_totals: dict[int, float] = field(default_factory=dict)
+    experts_assigned: int = 0
+    aggregated: float | None = None
+    jury: float | None = None
+    bonus: Decimal = Decimal(0)
+    disagreement: float = 0.0
+    flagged: bool = False
+
+    @property
+    def final(self) -> Decimal | None:
+        if self.aggregated is None:
+            return None
+        return rules.quantize(self.aggregated + (self.jury or 0) + float(self.bonus))
+
+    @property
+    def complete(self) -> bool:
+        return self.experts_assigned > 0 and len(self.expert_totals) == self.experts_assigned
+
+
+def results(*, contest: Contest) -> dict[int, Result]:
+    """Every accepted application's result — seven queries for the whole contest."""
+    applications = list(
+        contest.applications.filter(status=ApplicationStatus.ACCEPTED).select_related(
+            "category", "subject", "municipality"
+        )
+    )
+    found = {application.pk: Result(application=application) for application in applications}
+    maximum = {
+        row["criteria_set__settlement_type"]: float(row["total"] or 0)
+        for row in Criterion.objects.filter(criteria_set__contest=contest)
+        .values("criteria_set__settlement_type")
+        .annotate(total=Sum("max_points"))
+    }
+    for row in (
+        ExpertAssignment.objects.filter(application__contest=contest, role=AssignmentRole.EXPERT)
+        .values("application_id")
+        .annotate(n=Count("id"))
+    ):
+        if row["application_id"] in found:
+            found[row["application_id"]].experts_assigned = row["n"]
+    by_expert: dict[int, list[float]] = defaultdict(list)
+    totals = (
+        Score.objects.filter(
+            assignment__application__contest=contest,
+            assignment__submitted_at__isnull=False,
+            assignment__role=AssignmentRole.EXPERT,
+        )
+        .values("assignment__application_id", "assignment__expert_id")
+        .annotate(total=Sum("points"))
+    )
+    for row in totals:
+        result = found.get(row["assignment__application_id"])
+        if result is not None:
+            result.expert_totals[row["assignment__expert_id"]] = float(row["total"])
+            by_expert[row["assignment__expert_id"]].append(float(row["total"]))
+    normalisers = rules.expert_normalisers(by_expert)
+    jury_item = BonusItem.objects.filter(contest=contest, scored_by_jury=True).first()
+    jury: dict[int, list[float]] = defaultdict(list)
+    for application_id, points in JuryScore.objects.filter(
+        assignment__application__contest=contest
+    ).values_list("assignment__application_id", "points"):
+        jury[application_id].append(float(points))
+    bonuses = dict(
+        BonusAward.objects.filter(application__contest=contest)
+        .values("application_id")
+        .annotate(total=Sum("points"))
+        .values_list("application_id", "total")
+    )
+    for application_id, result in found.items():
+        if result.expert_totals:
+            result.aggregated = rules.aggregate(
+                result.expert_totals, rule=contest.aggregation, normalisers=normalisers
+            )
+            settlement = result.application.category.settlement_type if result.application.category else None
+            result.disagreement = rules.disagreement(
+                list(result.expert_totals.values()), maximum=maximum.get(settlement, 0)
+            )
+            result.flagged = result.disagreement > contest.discrepancy_threshold
+        if jury.get(application_id):
+            mean = sum(jury[application_id]) / len(jury[application_id])
+            limit = float(jury_item.limit) if jury_item and jury_item.limit is not None else mean
+            result.jury = min(mean, limit)
+        result.bonus = bonuses.get(application_id) or Decimal(0)
+    return found
+
+
+@dataclass
+class RankedRow:
+    application: Application
+    final: Decimal | None
+    place: int | None
+    flagged: bool
+    complete: bool
+    result: Result
+
+
+@dataclass
+class CategoryRanking:
+    category: Category
+    rows: list[RankedRow]
+
+
+def ranking(*, contest: Contest) -> list[CategoryRanking]:
+    """Per category: applications with a score get places by the contest's tie rule; the others
+    follow without a place."""
+    found = results(contest=contest)
+    by_category: dict[int, list[Result]] = defaultdict(list)
+    for result in found.values():
+        if result.application.category_id:
+            by_category[result.application.category_id].append(result)
+    groups = []
+    for category in contest.categories.all():
+        members = by_category.get(category.pk, [])
+        scored = {r.application.pk: r for r in members if r.final is not None}
+        placed = rules.rank(((pk, r.final) for pk, r in scored.items()), rule=contest.tie_rule)
+        rows = [
+            RankedRow(
+                scored[p.key].application,
+                p.score,
+                p.place,
+                scored[p.key].flagged,
+                scored[p.key].complete,
+                scored[p.key],
+            )
+            for p in placed
+        ]
+        rows += [
+            RankedRow(r.application, None, None, r.flagged, False, r)
+            for r in sorted(members, key=lambda r: r.application.settlement_name)
+            if r.final is None
+        ]
+        groups.append(CategoryRanking(category=category, rows=rows))
+    return groups
+
+
+# ---- the results report ------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    contest: Contest
+    participants: int
+    subjects: int
+    reports_received: int
+    by_district: list[tuple[str, int]]
+    by_category: list[tuple[Category, int, int]]
+    by_subject: list[tuple[str, int]]
+    leaders: list[tuple[str, int]]
+    places: list[tuple[Category | None, list[Award]]]
+    special: list[Award]
+    media_total: int
+    media_about_action: int
+    media_subjects: int
+    media_by_subject: list[tuple[str, int]]
+
+
+def _participants(contest: Contest) -> QuerySet[Application]:
+    applications = contest.applications.all()
+    return applications if contest.is_history else applications.exclude(status=ApplicationStatus.DRAFT)
+
+
+def report(*, contest: Contest) -> Report:
+    """The report in the structure of the Fund's 2016/2017 reports, counted from the rows."""
+    rows = list(
+        _participants(contest).values_list(
+            "subject__name", "historical_district", "category_id", "report_received"
+        )
+    )
+    by_subject = Counter(subject for subject, _d, _c, _r in rows)
+    top = max(by_subject.values(), default=0)
+    categories = list(contest.categories.all())
+    participants_by_category = Counter(category for _s, _d, category, _r in rows)
+    reports_by_category = Counter(category for _s, _d, category, received in rows if received)
+    awards = list(Award.objects.filter(contest=contest).select_related("application__subject", "category"))
+    places: dict[int | None, list[Award]] = defaultdict(list)
+    for award in awards:
+        if award.kind == AwardKind.PLACE:
+            places[award.category_id].append(award)
+    media = list(
+        MediaPublication.objects.filter(contest=contest).values_list("subject__name", "about_action")
+    )
+    media_by_subject = Counter(subject for subject, _about in media)
+    return Report(
+        contest=contest,
+        participants=len(rows),
+        subjects=len(by_subject),
+        reports_received=sum(1 for *_rest, received in rows if received),
+        by_district=Counter(district for _s, district, _c, _r in rows).most_common(),
+        by_category=[(c, participants_by_category[c.pk], reports_by_category[c.pk]) for c in categories],
+        by_subject=sorted(by_subject.items(), key=lambda item: (-item[1], item[0])),
+        leaders=sorted((s, n) for s, n in by_subject.items() if n == top and top),
+        places=[
+            (c, sorted(places[c.pk], key=lambda a: (a.place, a.application.settlement_name)))
+            for c in categories
+            if places.get(c.pk)
+        ],
+        special=[award for award in awards if award.kind != AwardKind.PLACE],
+        media_total=len(media),
+        media_about_action=sum(1 for _s, about in media if about),
+        media_subjects=len(media_by_subject),
+        media_by_subject=sorted(media_by_subject.items(), key=lambda item: (-item[1], item[0])),
+    )

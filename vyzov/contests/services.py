@@ -1,0 +1,631 @@
+"""Every write of the contests: set-up by the federal team, applications of municipalities, expert
+assignments (never from the expert's own subject), scores, bonuses, publishing. Each write is
+validated, all-or-nothing, and leaves an audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from vyzov.accounts.access import Perm, has_perm, require, require_perm
+from vyzov.accounts.models import User
+from vyzov.core.models import AuditAction
+from vyzov.core.services import audit_entry_create
+from vyzov.core.uploads import check_upload
+from vyzov.territories.models import Municipality, MunicipalityKind
+
+from .models import (
+    Answer,
+    Application,
+    ApplicationFile,
+    ApplicationPractice,
+    ApplicationStatus,
+    AssignmentRole,
+    Award,
+    AwardKind,
+    BonusAward,
+    BonusItem,
+    Category,
+    Contest,
+    ContestStatus,
+    Criterion,
+    ExpertAssignment,
+    JuryScore,
+    Nomination,
+    Score,
+    SettlementType,
+    Task,
+)
+
+FILE_TYPES = {
+    ".pdf": b"%PDF",
+    ".docx": b"PK\x03\x04",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".png": b"\x89PNG",
+}
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILES = 30
+CITY_KINDS = {MunicipalityKind.URBAN_OKRUG, MunicipalityKind.URBAN_SETTLEMENT}
+NEXT_STATUS = {
+    ContestStatus.DRAFT: ContestStatus.OPEN,
+    ContestStatus.OPEN: ContestStatus.REVIEW,
+    ContestStatus.REVIEW: ContestStatus.PUBLISHED,
+}
+
+
+def _audit(actor, action: str, target, **details) -> None:
+    subject_id = getattr(target, "subject_id", None)
+    audit_entry_create(
+        actor=actor, action=action, target=target, subject_id=subject_id, details=details or None
+    )
+
+
+def _manage(actor) -> None:
+    require_perm(actor, Perm.CONTESTS_MANAGE)
+
+
+def _not_locked(contest: Contest) -> None:
+    if contest.is_locked:
+        raise ValidationError("Итоги конкурса опубликованы: оценки и заявки больше не меняются.")
+
+
+# ---- set-up ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contest_create(*, actor, data: Mapping[str, Any]) -> Contest:
+    _manage(actor)
+    contest = Contest(**data)
+    contest.full_clean()
+    contest.created_by = contest.updated_by = actor
+    contest.save()
+    _audit(actor, AuditAction.CREATE, contest)
+    return contest
+
+
+@transaction.atomic
+def setup_item_add(*, actor, contest: Contest, item) -> Any:
+    """Add a stage, task, category, criterion, bonus item or nomination to a contest being prepared."""
+    _manage(actor)
+    _not_locked(contest)
+    if contest.is_history:
+        raise ValidationError("Конкурс загружен из отчёта и не меняется.")
+    item.full_clean()
+    item.save()
+    _audit(actor, AuditAction.UPDATE, contest, added=type(item)._meta.verbose_name, title=str(item))
+    return item
+
+
+@transaction.atomic
+def contest_copy(*, actor, source: Contest, year: int, title: str) -> Contest:
+    """A new contest with the set-up of a previous one: stages (moved by the years between them),
+    tasks, categories, criteria sets, bonus items and nominations. Applications are not copied."""
+    shift = year - source.year
+    contest = contest_create(
+        actor=actor,
+        data={
+            "year": year,
+            "title": title,
+            "number": "",
+            "aggregation": source.aggregation,
+            "tie_rule": source.tie_rule,
+            "experts_per_application": source.experts_per_application,
+            "places_awarded": source.places_awarded,
+            "discrepancy_threshold": source.discrepancy_threshold,
+            "blind": source.blind,
+            "submission_deadline": _shift(source.submission_deadline, shift),
+        },
+    )
+
+    def copy(objects: Iterable, **changes):
+        for obj in objects:
+            obj.pk = None
+            for name, value in changes.items():
+                setattr(obj, name, value(obj) if callable(value) else value)
+            obj.save()
+
+    copy(
+        source.stages.all(),
+        contest=contest,
+        date_from=lambda s: _shift(s.date_from, shift),
+        date_to=lambda s: _shift(s.date_to, shift),
+    )
+    copy(source.tasks.all(), contest=contest)
+    copy(source.categories.all(), contest=contest)
+    copy(source.bonus_items.all(), contest=contest)
+    copy(source.nominations.all(), contest=contest)
+    for criteria_set in source.criteria_sets.prefetch_related("criteria"):
+        criteria = list(criteria_set.criteria.all())
+        criteria_set.pk = None
+        criteria_set.contest = contest
+        criteria_set.save()
+        copy(criteria, criteria_set=criteria_set)
+    _audit(actor, AuditAction.CREATE, contest, copied_from=source.pk)
+    return contest
+
+
+def _shift(day: dt.date | None, years: int) -> dt.date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def contest_advance(*, actor, contest: Contest) -> Contest:
+    """Preparation → applications → expert review → published. Publishing needs every accepted
+    application fully scored, freezes the ranking into awards and locks the scores."""
+    _manage(actor)
+    contest = Contest.objects.select_for_update().get(pk=contest.pk)
+    if contest.status not in NEXT_STATUS:
+        raise ValidationError("Итоги уже опубликованы.")
+    target = NEXT_STATUS[contest.status]
+    if target == ContestStatus.OPEN:
+        _check_ready(contest)
+    if target == ContestStatus.PUBLISHED:
+        _publish(actor, contest)
+    contest.status, contest.updated_by = target, actor
+    contest.save()
+    _audit(actor, AuditAction.STATUS_CHANGE, contest, status=target)
+    return contest
+
+
+def _check_ready(contest: Contest) -> None:
+    problems = []
+    if not contest.categories.exists():
+        problems.append("нет категорий участников")
+    if not Criterion.objects.filter(criteria_set__contest=contest).exists():
+        problems.append("нет критериев")
+    if Criterion.objects.filter(criteria_set__contest=contest, max_points__isnull=True).exists():
+        problems.append("не у всех критериев задан максимум баллов")
+    if contest.submission_deadline is None:
+        problems.append("не задан срок подачи заявок")
+    if problems:
+        raise ValidationError("Конкурс не готов к приёму заявок: " + "; ".join(problems) + ".")
+
+
+def _publish(actor, contest: Contest) -> None:
+    from .selectors import ranking  # the one ranking rule, also used by the page
+
+    unscored = ExpertAssignment.objects.filter(
+        application__contest=contest, role=AssignmentRole.EXPERT, submitted_at__isnull=True
+    ).count()
+    if unscored:
+        raise ValidationError(f"Не завершены оценки экспертов: {unscored}. Опубликовать итоги нельзя.")
+    awards = []
+    for group in ranking(contest=contest):
+        for row in group.rows:
+            if row.place is not None and row.place <= contest.places_awarded:
+                awards.append(
+                    Award(
+                        contest=contest,
+                        application=row.application,
+                        category=group.category,
+                        kind=AwardKind.PLACE,
+                        place=row.place,
+                        score=row.final,
+                        title=f"{row.place} место в категории «{group.category.title}»",
+                        diploma_code=new_diploma_code(),
+                    )
+                )
+    Award.objects.bulk_create(awards)
+
+
+def new_diploma_code() -> str:
+    return secrets.token_hex(8).upper()
+
+
+@transaction.atomic
+def award_special(
+    *, actor, contest: Contest, application: Application, title: str, nomination: Nomination | None = None
+) -> Award:
+    _manage(actor)
+    if application.contest_id != contest.pk or application.status != ApplicationStatus.ACCEPTED:
+        raise ValidationError("Награждается принятая заявка этого конкурса.")
+    if not title.strip() and nomination is None:
+        raise ValidationError("Укажите награду или номинацию.")
+    award = Award.objects.create(
+        contest=contest,
+        application=application,
+        category=application.category,
+        kind=AwardKind.NOMINATION if nomination else AwardKind.SPECIAL,
+        nomination=nomination,
+        title=title.strip() or f"Номинация «{nomination.title}»",
+        diploma_code=new_diploma_code(),
+    )
+    _audit(actor, AuditAction.CREATE, application, award=award.title)
+    return award
+
+
+# ---- applications ------------------------------------------------------------------------------
+
+
+def category_for(*, municipality: Municipality, categories: Iterable[Category]) -> Category | None:
+    """The category from the municipality's type and population: rural settlements → V; the subject's
+    administrative centre → I; other towns by population with the lower bound included and the upper
+    one not (a town of exactly 100 000 is in «100 тысяч человек и более»). Districts and okrugs, which
+    are not towns, get none: the federal team decides."""
+    categories = sorted(categories, key=lambda c: c.order)
+    if municipality.kind == MunicipalityKind.RURAL_SETTLEMENT:
+        return next((c for c in categories if c.settlement_type == SettlementType.RURAL), None)
+    if municipality.kind not in CITY_KINDS:
+        return None
+    towns = [c for c in categories if c.settlement_type == SettlementType.CITY]
+    centre = next((c for c in towns if c.admin_centre), None)
+    if municipality.is_regional_centre and centre is not None:
+        return centre
+    population = municipality.population
+    if population is None:
+        return None
+    for category in towns:
+        if category.admin_centre:
+            continue
+        if (category.population_min is None or population >= category.population_min) and (
+            category.population_max is None or population < category.population_max
+        ):
+            return category
+    return None
+
+
+@transaction.atomic
+def application_create(*, actor, contest: Contest, municipality: Municipality) -> Application:
+    if contest.status != ContestStatus.OPEN:
+        raise ValidationError("Приём заявок на этот конкурс не идёт.")
+    application = Application(
+        contest=contest,
+        municipality=municipality,
+        subject=municipality.subject,
+        settlement_name=municipality.name,
+        historical_district=municipality.subject.district.name,
+        category=category_for(municipality=municipality, categories=contest.categories.all()),
+    )
+    require(actor, Perm.CONTESTS_PARTICIPATE, application)
+    application.validate_constraints()
+    application.created_by = application.updated_by = actor
+    application.save()
+    _audit(actor, AuditAction.CREATE, application, category=application.category_id)
+    return application
+
+
+def _editable(actor, application: Application) -> None:
+    require(actor, Perm.CONTESTS_PARTICIPATE, application)
+    _not_locked(application.contest)
+    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
+        raise ValidationError("Заявка подана: изменить её можно, только если её вернут на доработку.")
+
+
+@transaction.atomic
+def application_update(
+    *, actor, application: Application, answers: Mapping[int, str], social_page: str = ""
+) -> Application:
+    """Answers to the contest assignments (task id → text) and the social page, saved together."""
+    _editable(actor, application)
+    tasks = {task.pk: task for task in application.contest.tasks.all() if task.is_answered}
+    unknown = set(answers) - set(tasks)
+    if unknown:
+        raise ValidationError("Задание не из этого конкурса.")
+    for task_id, text in answers.items():
+        text = (text or "").strip()
+        if len(text) > 20000:
+            raise ValidationError({"answers": f"Ответ на «{tasks[task_id]}» длиннее 20 000 знаков."})
+        if text:
+            Answer.objects.update_or_create(application=application, task_id=task_id, defaults={"text": text})
+        else:
+            Answer.objects.filter(application=application, task_id=task_id).delete()
+    application.social_page, application.updated_by = social_page, actor
+    application.full_clean()
+    application.save()
+    _audit(actor, AuditAction.UPDATE, application, answers=len(answers))
+    return application
+
+
+@transaction.atomic
+def practice_add(
+    *, actor, application: Application, criterion: Criterion, data: Mapping[str, Any]
+) -> ApplicationPractice:
+    _editable(actor, application)
+    if criterion.criteria_set.contest_id != application.contest_id:
+        raise ValidationError("Тема не из критериев этого конкурса.")
+    practice = ApplicationPractice(application=application, criterion=criterion, **data)
+    practice.full_clean()
+    practice.save()
+    _audit(actor, AuditAction.UPDATE, application, practice=practice.title)
+    return practice
+
+
+@transaction.atomic
+def file_add(*, actor, application: Application, uploaded, task: Task | None = None) -> ApplicationFile:
+    """A file is checked by its content, not only its name, and is always served as a download."""
+    _editable(actor, application)
+    if application.files.count() >= MAX_FILES:
+        raise ValidationError({"file": f"К заявке можно приложить не больше {MAX_FILES} файлов."})
+    suffix = check_upload(uploaded, allowed=FILE_TYPES, max_bytes=MAX_FILE_BYTES)
+    stored = ApplicationFile(
+        application=application, task=task, original_name=(uploaded.name or "")[-200:], size=uploaded.size
+    )
+    stored.file.save(f"application-{application.pk}-{secrets.token_hex(6)}{suffix}", uploaded, save=False)
+    stored.save()
+    _audit(actor, AuditAction.UPDATE, application, file=stored.original_name, size=stored.size)
+    return stored
+
+
+def _deadline(application: Application) -> dt.date | None:
+    return application.deadline_extended_to or application.contest.submission_deadline
+
+
+@transaction.atomic
+def application_submit(*, actor, application: Application) -> Application:
+    _editable(actor, application)
+    deadline = _deadline(application)
+    if application.contest.status != ContestStatus.OPEN or (deadline and timezone.localdate() > deadline):
+        raise ValidationError(
+            f"Срок подачи заявок истёк{f' {deadline:%d.%m.%Y}' if deadline else ''}. "
+            "Продлить срок может федеральная команда."
+        )
+    if not application.answers.exists():
+        raise ValidationError("Ответьте хотя бы на одно конкурсное задание.")
+    if application.category_id is None:
+        raise ValidationError("Категория не определена: обратитесь к федеральной команде.")
+    application.status, application.submitted_at, application.updated_by = (
+        ApplicationStatus.SUBMITTED,
+        timezone.now(),
+        actor,
+    )
+    application.save()
+    _audit(actor, AuditAction.STATUS_CHANGE, application, status=application.status)
+    return application
+
+
+@transaction.atomic
+def deadline_extend(*, actor, application: Application, until: dt.date, reason: str) -> Application:
+    _manage(actor)
+    if until < timezone.localdate():
+        raise ValidationError({"until": "Новый срок уже прошёл."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Укажите основание продления."})
+    application.deadline_extended_to, application.updated_by = until, actor
+    application.save()
+    _audit(actor, AuditAction.UPDATE, application, deadline_extended_to=str(until), reason=reason.strip())
+    return application
+
+
+@transaction.atomic
+def application_review(*, actor, application: Application, accept: bool, reason: str = "") -> Application:
+    """The federal team accepts a submitted application for expert review (its practices go to the
+    library) or returns it with a reason."""
+    _manage(actor)
+    _not_locked(application.contest)
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ValidationError("Рассмотреть можно только поданную заявку.")
+    if not accept and not reason.strip():
+        raise ValidationError({"reason": "Укажите, что доработать."})
+    application.status = ApplicationStatus.ACCEPTED if accept else ApplicationStatus.RETURNED
+    application.return_reason = "" if accept else reason.strip()
+    application.report_received = accept
+    application.updated_by = actor
+    application.save()
+    if accept:
+        from vyzov.practices.services import practices_publish_from_application
+
+        practices_publish_from_application(actor=actor, application=application)
+    _audit(actor, AuditAction.STATUS_CHANGE, application, status=application.status, reason=reason.strip())
+    return application
+
+
+@transaction.atomic
+def category_change(*, actor, application: Application, category: Category, reason: str) -> Application:
+    _manage(actor)
+    _not_locked(application.contest)
+    if category.contest_id != application.contest_id:
+        raise ValidationError({"category": "Категория другого конкурса."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Укажите основание изменения категории."})
+    before = application.category_id
+    application.category, application.category_reason, application.updated_by = (
+        category,
+        reason.strip(),
+        actor,
+    )
+    application.save()
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        application,
+        category_from=before,
+        category_to=category.pk,
+        reason=reason.strip(),
+    )
+    return application
+
+
+# ---- experts -----------------------------------------------------------------------------------
+
+
+def experts() -> Any:
+    """Active users holding the expert role (the children's jury included)."""
+    return User.objects.filter(is_active=True, grants__role="contest_expert").distinct().order_by("full_name")
+
+
+def conflict_of_interest(expert, application: Application) -> bool:
+    return expert.home_subject_id is not None and expert.home_subject_id == application.subject_id
+
+
+@transaction.atomic
+def expert_assign(
+    *, actor, application: Application, expert, role: str = AssignmentRole.EXPERT
+) -> ExpertAssignment:
+    _manage(actor)
+    _not_locked(application.contest)
+    if application.status != ApplicationStatus.ACCEPTED:
+        raise ValidationError("Экспертам передаются только принятые заявки.")
+    if not has_perm(expert, Perm.CONTESTS_SCORE):
+        raise ValidationError({"expert": "Пользователь не эксперт конкурса."})
+    if conflict_of_interest(expert, application):
+        raise ValidationError({"expert": "Конфликт интересов: эксперт из того же субъекта РФ, что и заявка."})
+    if ExpertAssignment.objects.filter(application=application, expert=expert).exists():
+        raise ValidationError({"expert": "Эксперт уже назначен на эту заявку."})
+    assignment = ExpertAssignment.objects.create(application=application, expert=expert, role=role)
+    _audit(actor, AuditAction.CREATE, application, expert=expert.pk, role=role)
+    return assignment
+
+
+@transaction.atomic
+def experts_assign_automatically(*, actor, contest: Contest) -> int:
+    """Give every accepted application up to k experts: the least loaded first, never one from the
+    application's own subject, never twice the same."""
+    _manage(actor)
+    _not_locked(contest)
+    pool = list(
+        experts().annotate(
+            load=Count(
+                "contest_assignments",
+                filter=Q(
+                    contest_assignments__application__contest=contest,
+                    contest_assignments__role=AssignmentRole.EXPERT,
+                ),
+            )
+        )
+    )
+    load = {expert.pk: expert.load for expert in pool}
+    created = []
+    applications = contest.applications.filter(status=ApplicationStatus.ACCEPTED).prefetch_related(
+        "assignments"
+    )
+    for application in applications.order_by("pk"):
+        taken = {a.expert_id for a in application.assignments.all()}
+        have = sum(1 for a in application.assignments.all() if a.role == AssignmentRole.EXPERT)
+        candidates = sorted(
+            (e for e in pool if e.pk not in taken and not conflict_of_interest(e, application)),
+            key=lambda e: (load[e.pk], e.pk),
+        )
+        for expert in candidates[: max(0, contest.experts_per_application - have)]:
+            created.append(
+                ExpertAssignment(application=application, expert=expert, role=AssignmentRole.EXPERT)
+            )
+            load[expert.pk] += 1
+    ExpertAssignment.objects.bulk_create(created)
+    _audit(actor, AuditAction.UPDATE, contest, assigned=len(created))
+    return len(created)
+
+
+def _own_assignment(actor, assignment: ExpertAssignment) -> None:
+    require_perm(actor, Perm.CONTESTS_SCORE)
+    if assignment.expert_id != actor.pk or conflict_of_interest(actor, assignment.application):
+        from vyzov.accounts.access import NotInScope
+
+        raise NotInScope
+    _not_locked(assignment.application.contest)
+
+
+@transaction.atomic
+def scores_save(
+    *, actor, assignment: ExpertAssignment, scores: Mapping[int, tuple[Decimal, str]], submit: bool = False
+) -> ExpertAssignment:
+    """The expert's scores per criterion (criterion id → (points, comment)), all checked before any is
+    written. `submit` finishes the assessment: then every criterion must have a score."""
+    _own_assignment(actor, assignment)
+    if assignment.role != AssignmentRole.EXPERT:
+        raise ValidationError("Детское жюри оценивает акцию, а не критерии.")
+    application = assignment.application
+    criteria = {
+        c.pk: c
+        for c in Criterion.objects.filter(
+            criteria_set__contest=application.contest_id,
+            criteria_set__settlement_type=application.category.settlement_type,
+        )
+    }
+    errors = []
+    for criterion_id, (points, _comment) in scores.items():
+        criterion = criteria.get(criterion_id)
+        if criterion is None:
+            errors.append("Критерий не из набора этой заявки.")
+        elif points < 0:
+            errors.append(f"«{criterion.title[:60]}»: баллы не могут быть отрицательными.")
+        elif points > criterion.max_points:
+            errors.append(f"«{criterion.title[:60]}»: не больше {criterion.max_points} баллов.")
+    if errors:
+        raise ValidationError(errors)
+    for criterion_id, (points, comment) in scores.items():
+        Score.objects.update_or_create(
+            assignment=assignment,
+            criterion_id=criterion_id,
+            defaults={"points": points, "comment": (comment or "").strip()[:2000]},
+        )
+    if submit:
+        missing = set(criteria) - set(assignment.scores.values_list("criterion_id", flat=True))
+        if missing:
+            raise ValidationError(f"Оцените все критерии: не оценено {len(missing)}.")
+        assignment.submitted_at, assignment.rereview_reason = timezone.now(), ""
+        assignment.save(update_fields=["submitted_at", "rereview_reason"])
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=application,
+        subject_id=application.subject_id,
+        details={"scores": len(scores), "submitted": submit},
+    )
+    return assignment
+
+
+@transaction.atomic
+def jury_score_save(*, actor, assignment: ExpertAssignment, points: Decimal, comment: str = "") -> JuryScore:
+    _own_assignment(actor, assignment)
+    if assignment.role != AssignmentRole.JURY:
+        raise ValidationError("Акцию оценивает детское жюри.")
+    item = BonusItem.objects.filter(contest=assignment.application.contest_id, scored_by_jury=True).first()
+    if item is None:
+        raise ValidationError("В конкурсе нет акции для детского жюри.")
+    if points < 0 or (item.limit is not None and points > item.limit):
+        raise ValidationError({"points": f"Баллы за акцию — от 0 до {item.limit}."})
+    score, _ = JuryScore.objects.update_or_create(
+        assignment=assignment, defaults={"item": item, "points": points, "comment": comment.strip()[:2000]}
+    )
+    assignment.submitted_at = timezone.now()
+    assignment.save(update_fields=["submitted_at"])
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=assignment.application,
+        subject_id=assignment.application.subject_id,
+        details={"jury_points": str(points)},
+    )
+    return score
+
+
+@transaction.atomic
+def rereview_request(*, actor, assignment: ExpertAssignment, reason: str) -> ExpertAssignment:
+    """Experts disagree beyond the threshold: the federal team sends an assessment back for re-review."""
+    _manage(actor)
+    _not_locked(assignment.application.contest)
+    if not reason.strip():
+        raise ValidationError({"reason": "Укажите, что пересмотреть."})
+    assignment.submitted_at, assignment.rereview_reason = None, reason.strip()[:500]
+    assignment.save(update_fields=["submitted_at", "rereview_reason"])
+    _audit(actor, AuditAction.STATUS_CHANGE, assignment.application, rereview=assignment.expert_id)
+    return assignment
+
+
+@transaction.atomic
+def bonus_confirm(*, actor, application: Application, item: BonusItem, points: Decimal) -> BonusAward:
+    _manage(actor)
+    _not_locked(application.contest)
+    if item.contest_id != application.contest_id or item.scored_by_jury:
+        raise ValidationError({"item": "Эти баллы подтверждаются не здесь."})
+    if points < 0 or (item.limit is not None and points > item.limit):
+        raise ValidationError({"points": f"Баллы — от 0 до {item.limit}."})
+    award, _ = BonusAward.objects.update_or_create(
+        application=application, item=item, defaults={"points": points, "confirmed_by": actor}
+    )
+    _audit(actor, AuditAction.UPDATE, application, bonus=item.title, points=str(points))
+    return award

@@ -1,0 +1,52 @@
+"""Practice library API: `?q=` full-text search (Russian word forms on PostgreSQL) and filters by theme,
+subject, category and year."""
+
+from rest_framework import mixins, serializers, viewsets
+
+from vyzov.api.permissions import CanUseApi
+
+from . import selectors
+from .models import Practice
+
+
+class PracticeOutput(serializers.ModelSerializer):
+    theme = serializers.CharField(source="theme.title", default=None)
+    subject = serializers.CharField(source="subject.code")
+
+    class Meta:
+        model = Practice
+        fields = [
+            "id",
+            "title",
+            "theme",
+            "subject",
+            "settlement",
+            "organization",
+            "description",
+            "results",
+            "year",
+            "category",
+            "source_note",
+        ]
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+class PracticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [CanUseApi]
+    serializer_class = PracticeOutput
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Practice.objects.none()
+        params = self.request.query_params
+        filters = selectors.Filters(
+            q=params.get("q", ""),
+            theme=_int(params.get("theme")),
+            subject=_int(params.get("subject")),
+            category=params.get("category", ""),
+            year=_int(params.get("year")),
+        )
+        return selectors.search(actor=self.request.user, filters=filters)

@@ -1,0 +1,90 @@
+"""The library of practices: what municipalities and regions do that works, by theme (the 13 themes of
+the contest criteria and the elements of the «Вызов» model), searchable in Russian."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from vyzov.core.models import BaseModel
+
+
+class ThemeSource(models.TextChoices):
+    CONTEST = "contest", "тема конкурса (критерии 2017 г.)"
+    VYZOV = "vyzov", "элемент модели «Вызов»"
+
+
+class Theme(models.Model):
+    source = models.CharField("источник", max_length=10, choices=ThemeSource.choices)
+    number = models.PositiveSmallIntegerField("№")
+    title = models.CharField("тема", max_length=500)
+
+    class Meta:
+        verbose_name = "тема практик"
+        verbose_name_plural = "темы практик"
+        ordering = ["source", "number"]
+        constraints = [models.UniqueConstraint(fields=["source", "number"], name="one_theme_number")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Practice(BaseModel):
+    title = models.CharField("практика", max_length=300)
+    theme = models.ForeignKey(
+        Theme, verbose_name="тема", on_delete=models.PROTECT, null=True, blank=True, related_name="practices"
+    )
+    subject = models.ForeignKey(
+        "territories.Subject", verbose_name="субъект РФ", on_delete=models.PROTECT, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "territories.Municipality",
+        verbose_name="муниципалитет",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    settlement = models.CharField("населённый пункт", max_length=200, blank=True)
+    organization = models.CharField("организация", max_length=300, blank=True)
+    description = models.TextField("описание", max_length=20000)
+    results = models.TextField("результаты", max_length=10000, blank=True)
+    year = models.PositiveSmallIntegerField("год")
+    category = models.CharField("категория участника конкурса", max_length=300, blank=True)
+    source_practice = models.OneToOneField(
+        "contests.ApplicationPractice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="published",
+        editable=False,
+    )
+    source_note = models.CharField("источник", max_length=300, blank=True)
+    search_text = models.TextField(editable=False, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    access_paths = {"district": "subject__district", "subject": "subject", "municipality": "municipality"}
+    view_permission = "practices.view"
+
+    class Meta:
+        verbose_name = "практика"
+        verbose_name_plural = "практики"
+        ordering = ["-year", "title"]
+        indexes = [models.Index(fields=["year", "subject"], name="practice_year_subject")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PracticeFile(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="practices/%Y/")
+    original_name = models.CharField("файл", max_length=200)
+    size = models.PositiveIntegerField("размер, байт")
+
+    class Meta:
+        verbose_name = "файл практики"
+        verbose_name_plural = "файлы практик"
+
+    def __str__(self) -> str:
+        return self.original_name

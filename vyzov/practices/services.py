@@ -1,0 +1,193 @@
+"""Writes of the practice library: entered directly by the federal team and regions, or published from
+an accepted contest application. Each keeps the search columns current."""
+
+from __future__ import annotations
+
+import csv
+import secrets
+from collections import defaultdict
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from vyzov.accounts.access import Perm, require
+from vyzov.core.models import AuditAction
+from vyzov.core.services import audit_entry_create
+from vyzov.core.text import normalize_for_search
+from vyzov.core.uploads import check_upload
+from vyzov.territories.models import Subject
+
+from .models import Practice, PracticeFile, Theme, ThemeSource
+
+DATA = Path(__file__).resolve().parent / "data"
+CONTEST_DATA = Path(__file__).resolve().parents[1] / "contests" / "data"
+FILE_TYPES = {
+    ".pdf": b"%PDF",
+    ".docx": b"PK\x03\x04",
+    ".pptx": b"PK\x03\x04",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".png": b"\x89PNG",
+}
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_themes() -> None:
+    """The 13 themes of the 2017 criteria and the six elements of the «Вызов» regional system."""
+    for row in _csv(CONTEST_DATA / "contest_2017_criteria.csv"):
+        if row["kind"] == "критерий":
+            Theme.objects.update_or_create(
+                source=ThemeSource.CONTEST, number=int(row["no"]), defaults={"title": row["title"]}
+            )
+    for row in _csv(DATA / "vyzov_elements.csv"):
+        Theme.objects.update_or_create(
+            source=ThemeSource.VYZOV, number=int(row["item_no"]), defaults={"title": row["item_text"]}
+        )
+
+
+def refresh_search(practices: list[Practice]) -> None:
+    """The normalised text (SQLite search) and, on PostgreSQL, the weighted `russian` tsvector."""
+    for practice in practices:
+        practice.search_text = normalize_for_search(
+            " ".join(
+                [
+                    practice.title,
+                    practice.description,
+                    practice.results,
+                    practice.organization,
+                    practice.settlement,
+                ]
+            )
+        )
+    Practice.objects.bulk_update(practices, ["search_text"])
+    if connection.vendor == "postgresql":
+        Practice.objects.filter(pk__in=[p.pk for p in practices]).update(
+            search_vector=(
+                SearchVector("title", weight="A", config="russian")
+                + SearchVector("description", "organization", "settlement", weight="B", config="russian")
+                + SearchVector("results", weight="C", config="russian")
+            )
+        )
+
+
+@transaction.atomic
+def practice_create(*, actor, data: Mapping[str, Any], uploaded=None) -> Practice:
+    practice = Practice(**data)
+    require(actor, Perm.PRACTICES_EDIT, practice)
+    if practice.municipality_id and practice.municipality.subject_id != practice.subject_id:
+        raise ValidationError({"municipality": "Муниципалитет из другого субъекта РФ."})
+    if practice.municipality_id and not practice.settlement:
+        practice.settlement = practice.municipality.name
+    practice.full_clean()
+    practice.created_by = practice.updated_by = actor
+    practice.save()
+    if uploaded is not None:
+        file_add(actor=actor, practice=practice, uploaded=uploaded)
+    refresh_search([practice])
+    audit_entry_create(
+        actor=actor, action=AuditAction.CREATE, target=practice, subject_id=practice.subject_id
+    )
+    return practice
+
+
+@transaction.atomic
+def file_add(*, actor, practice: Practice, uploaded) -> PracticeFile:
+    require(actor, Perm.PRACTICES_EDIT, practice)
+    suffix = check_upload(uploaded, allowed=FILE_TYPES, max_bytes=MAX_FILE_BYTES)
+    stored = PracticeFile(practice=practice, original_name=(uploaded.name or "")[-200:], size=uploaded.size)
+    stored.file.save(f"practice-{practice.pk}-{secrets.token_hex(6)}{suffix}", uploaded, save=False)
+    stored.save()
+    return stored
+
+
+def practices_publish_from_application(*, actor, application) -> list[Practice]:
+    """Every practice of an accepted application goes to the library under its criterion's theme
+    (matched by the criterion's title, as contests copy their criteria); once per practice."""
+    themes = {
+        normalize_for_search(theme.title): theme for theme in Theme.objects.filter(source=ThemeSource.CONTEST)
+    }
+    created = []
+    for item in application.practices.select_related("criterion").filter(published__isnull=True):
+        created.append(
+            Practice.objects.create(
+                title=item.title,
+                theme=themes.get(normalize_for_search(item.criterion.title)),
+                subject_id=application.subject_id,
+                municipality_id=application.municipality_id,
+                settlement=application.settlement_name,
+                organization=item.organization,
+                description=item.description,
+                results=item.results,
+                year=application.contest.year,
+                category=application.category.title if application.category else "",
+                source_practice=item,
+                source_note=f"Заявка на конкурс «{application.contest.title}»",
+                created_by=actor,
+                updated_by=actor,
+            )
+        )
+    refresh_search(created)
+    return created
+
+
+# Where a regional «Вызов» material is about one element of the model, this word in it says which.
+ELEMENT_WORDS = {"куратор": 2, "консилиум": 3, "рабочей групп": 1, "нко": 4, "служб": 5, "ресурсно": 6}
+
+
+@transaction.atomic
+def load_reference_practices() -> int:
+    """Practices named in the sources: the cities' figures from the 2016/2017 contest reports (grouped
+    by city and criterion) and the pilot regions' «Вызов» materials from the brochure."""
+    if Practice.objects.filter(source_note__startswith="Отчёт о конкурсе").exists():
+        return 0
+    load_themes()
+    subjects = {s.code: s for s in Subject.objects.all()}
+    contest_themes = {t.number: t for t in Theme.objects.filter(source=ThemeSource.CONTEST)}
+    element_themes = {t.number: t for t in Theme.objects.filter(source=ThemeSource.VYZOV)}
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for row in _csv(CONTEST_DATA / "contest_practice_figures.csv"):
+        if row["settlement"] and row["subject_code"]:
+            groups[(row["year"], row["settlement"], row["subject_code"], row["criterion_no"])].append(row)
+    practices = []
+    for (year, settlement, code, criterion), figures in groups.items():
+        theme = contest_themes.get(int(criterion)) if criterion else None
+        practices.append(
+            Practice(
+                title=f"{settlement}: {theme.title if theme else figures[0]['figure']}"[:300],
+                theme=theme,
+                subject=subjects[code],
+                settlement=settlement,
+                year=int(year),
+                description="; ".join(f"{f['figure']} — {f['value_as_in_seed']}" for f in figures),
+                results=figures[0]["period"],
+                source_note=f"Отчёт о конкурсе {year} г. ({figures[0]['source']})",
+            )
+        )
+    for row in _csv(Path(__file__).resolve().parents[1] / "territories" / "data" / "vyzov_pilot_regions.csv"):
+        for material in filter(None, (m.strip() for m in row["example_materials_002"].split(" | "))):
+            text = material.casefold()
+            found = sorted(
+                (text.find(word), number) for word, number in ELEMENT_WORDS.items() if word in text
+            )
+            practices.append(
+                Practice(
+                    title=material[:300],
+                    theme=element_themes.get(found[0][1]) if found else None,
+                    subject=subjects[row["subject_code"]],
+                    year=2025,
+                    description=material,
+                    source_note="Брошюра «Вызова» (2025), пример материалов региона",
+                )
+            )
+    Practice.objects.bulk_create(practices)
+    refresh_search(list(Practice.objects.filter(search_text="")))
+    return len(practices)
