@@ -103,6 +103,7 @@ def _largest_remainder(total: int, weights: dict) -> dict:
 
 def _setup(year: int) -> Contest:
     title = next(r["contest"] for r in rows("contest_categories.csv") if int(r["year"]) == year)
+    title = title.removeprefix(f"{NUMBERS[year]} ")
     contest = Contest.objects.create(
         year=year,
         number=NUMBERS[year],

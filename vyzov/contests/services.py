@@ -73,6 +73,10 @@ def _manage(actor) -> None:
     require_perm(actor, Perm.CONTESTS_MANAGE)
 
 
+def _points(value: Decimal | None) -> str:
+    return "—" if value is None else format(value.normalize(), "f").replace(".", ",")
+
+
 def _not_locked(contest: Contest) -> None:
     if contest.is_locked:
         raise ValidationError("Итоги конкурса опубликованы: оценки и заявки больше не меняются.")
@@ -553,7 +557,7 @@ def scores_save(
         elif points < 0:
             errors.append(f"«{criterion.title[:60]}»: баллы не могут быть отрицательными.")
         elif points > criterion.max_points:
-            errors.append(f"«{criterion.title[:60]}»: не больше {criterion.max_points} баллов.")
+            errors.append(f"«{criterion.title[:60]}»: не больше {_points(criterion.max_points)} баллов.")
     if errors:
         raise ValidationError(errors)
     for criterion_id, (points, comment) in scores.items():
@@ -587,7 +591,7 @@ def jury_score_save(*, actor, assignment: ExpertAssignment, points: Decimal, com
     if item is None:
         raise ValidationError("В конкурсе нет акции для детского жюри.")
     if points < 0 or (item.limit is not None and points > item.limit):
-        raise ValidationError({"points": f"Баллы за акцию — от 0 до {item.limit}."})
+        raise ValidationError({"points": f"Баллы за акцию — от 0 до {_points(item.limit)}."})
     score, _ = JuryScore.objects.update_or_create(
         assignment=assignment, defaults={"item": item, "points": points, "comment": comment.strip()[:2000]}
     )
@@ -623,7 +627,7 @@ def bonus_confirm(*, actor, application: Application, item: BonusItem, points: D
     if item.contest_id != application.contest_id or item.scored_by_jury:
         raise ValidationError({"item": "Эти баллы подтверждаются не здесь."})
     if points < 0 or (item.limit is not None and points > item.limit):
-        raise ValidationError({"points": f"Баллы — от 0 до {item.limit}."})
+        raise ValidationError({"points": f"Баллы — от 0 до {_points(item.limit)}."})
     award, _ = BonusAward.objects.update_or_create(
         application=application, item=item, defaults={"points": points, "confirmed_by": actor}
     )
