@@ -2,7 +2,7 @@ from django import forms
 
 from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
 
-from .models import BonusItem, Category, Contest, Criterion, Nomination, Stage, Task
+from .models import BonusItem, Category, Contest, Criterion, MediaPublication, Nomination, Stage, Task
 
 
 class ContestForm(StyledModelForm):
@@ -193,3 +193,12 @@ class SpecialAwardForm(StyledForm):
 class JuryForm(StyledForm):
     points = forms.DecimalField(label="Баллы за акцию", max_digits=5, decimal_places=1)
     comment = forms.CharField(label="Комментарий", required=False, max_length=2000)
+
+
+class PublicationForm(StyledModelForm):
+    url = forms.URLField(label="Ссылка", required=False, assume_scheme="https", max_length=200)
+
+    class Meta:
+        model = MediaPublication
+        fields = ["date", "outlet", "title", "url", "about_action"]
+        widgets = {"date": DateInput}

@@ -39,6 +39,7 @@ from .models import (
     Criterion,
     ExpertAssignment,
     JuryScore,
+    MediaPublication,
     Nomination,
     Score,
     SettlementType,
@@ -618,6 +619,23 @@ def rereview_request(*, actor, assignment: ExpertAssignment, reason: str) -> Exp
     assignment.save(update_fields=["submitted_at", "rereview_reason"])
     _audit(actor, AuditAction.STATUS_CHANGE, assignment.application, rereview=assignment.expert_id)
     return assignment
+
+
+@transaction.atomic
+def publication_add(*, actor, application: Application, data: Mapping[str, Any]) -> MediaPublication:
+    """A media publication about a participant, for the registry and the report's media section."""
+    _manage(actor)
+    publication = MediaPublication(
+        contest=application.contest, application=application, subject_id=application.subject_id, **data
+    )
+    if publication.date and publication.date > timezone.localdate():
+        raise ValidationError({"date": "Дата публикации не может быть в будущем."})
+    if not (publication.title or publication.url):
+        raise ValidationError("Укажите заголовок или ссылку.")
+    publication.full_clean()
+    publication.save()
+    _audit(actor, AuditAction.CREATE, application, publication=publication.title or publication.url)
+    return publication
 
 
 @transaction.atomic

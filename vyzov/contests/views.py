@@ -30,6 +30,7 @@ from .forms import (
     FileForm,
     JuryForm,
     PracticeForm,
+    PublicationForm,
     RereviewForm,
     ReviewForm,
     SpecialAwardForm,
@@ -294,6 +295,8 @@ def application_detail(request, pk):
             "assign_form": AssignForm(experts=services.experts()) if manage else None,
             "bonus_form": BonusForm(contest=contest) if manage else None,
             "rereview_form": RereviewForm() if manage else None,
+            "publication_form": PublicationForm() if manage else None,
+            "publications": application.publications.order_by("-date", "-id"),
         },
     )
 
@@ -348,6 +351,7 @@ def _manage_post(request, application) -> None:
         "assign": AssignForm(post, experts=services.experts()),
         "bonus": BonusForm(post, contest=contest),
         "rereview": RereviewForm(post),
+        "publication": PublicationForm(post),
     }
     action = next((name for name in forms if name in post), None)
     if action is None:
@@ -369,6 +373,8 @@ def _manage_post(request, application) -> None:
         services.expert_assign(actor=actor, application=application, **data)
     elif action == "bonus":
         services.bonus_confirm(actor=actor, application=application, **data)
+    elif action == "publication":
+        services.publication_add(actor=actor, application=application, data=data)
     elif action == "rereview":
         assignment = get_object_or_404(ExpertAssignment, pk=data["assignment"], application=application)
         services.rereview_request(actor=actor, assignment=assignment, reason=data["reason"])

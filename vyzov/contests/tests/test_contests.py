@@ -560,3 +560,29 @@ def test_2016_report_keeps_the_seeds_ties_and_districts(reports):
     assert first["1"][:2] == [(1, "Саранск"), (1, "Уфа")] and first["1"][2] == (2, "Тула")
     assert (2, "Красная Яруга") in first["4"] and (2, "Пласт") in first["4"]
     assert len(report.special) == 13
+
+
+def test_publications_registry_feeds_the_report_and_refuses_future_dates(fed_admin, client):
+    contest = make_contest(fed_admin)
+    application = accepted_application(fed_admin, contest, centre("22"))
+    login(client, fed_admin)
+    url = reverse("contests:application_detail", args=[application.pk])
+    future = (TODAY + dt.timedelta(days=2)).isoformat()
+    response = client.post(url, {"publication": "1", "date": future, "title": "Статья"}, follow=True)
+    assert "Дата публикации не может быть в будущем." in response.content.decode()
+    client.post(
+        url,
+        {
+            "publication": "1",
+            "date": TODAY.isoformat(),
+            "outlet": "Алтайская правда",
+            "title": "Двор для всех",
+            "about_action": "on",
+        },
+    )
+    report = selectors.report(contest=contest)
+    assert (report.media_total, report.media_about_action, report.media_by_subject) == (
+        1,
+        1,
+        [("Алтайский край", 1)],
+    )
