@@ -65,7 +65,7 @@ def test_home_of_expert_has_no_territory_figures(client, expert_samara, home_bar
     login(client, expert_samara)
     response = client.get(reverse("core:home"))
     assert "organization_count" not in response.context
-    assert nav_labels(response) == ["Главная"]
+    assert nav_labels(response) == ["Главная", "Конкурсы «Город детей – город семей»", "Библиотека практик"]
 
 
 def test_home_of_federal_admin(client, fed_admin, home_barnaul, home_perm):
