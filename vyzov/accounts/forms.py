@@ -132,8 +132,24 @@ class UserCreateForm(GrantFieldsForm):
         label="Пароль", widget=forms.PasswordInput, strip=False, help_text="Не короче 12 символов."
     )
     password2 = forms.CharField(label="Пароль ещё раз", widget=forms.PasswordInput, strip=False)
+    home_subject = forms.ModelChoiceField(
+        label="Субъект РФ, где работает",
+        queryset=Subject.objects.order_by("name"),
+        required=False,
+        help_text="Для эксперта конкурса обязателен: его заявки на оценку — только из других субъектов.",
+    )
 
-    field_order = ["username", "full_name", "email", "position", "phone", "password1", "password2", "role"]
+    field_order = [
+        "username",
+        "full_name",
+        "email",
+        "position",
+        "phone",
+        "home_subject",
+        "password1",
+        "password2",
+        "role",
+    ]
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -153,6 +169,12 @@ class UserUpdateForm(StyledForm):
     email = forms.EmailField(label="Электронная почта", max_length=254)
     position = forms.CharField(label="Должность", max_length=200, required=False)
     phone = forms.CharField(label="Телефон", max_length=50, required=False)
+    home_subject = forms.ModelChoiceField(
+        label="Субъект РФ, где работает",
+        queryset=Subject.objects.order_by("name"),
+        required=False,
+        help_text="Для эксперта конкурса обязателен: его заявки на оценку — только из других субъектов.",
+    )
 
 
 class SetPasswordForm(StyledForm):

@@ -13,7 +13,7 @@ from vyzov.territories.models import FederalDistrict, Municipality, Organization
 
 from . import access
 from .access import ActionNotAllowed, Perm
-from .models import Grant, ScopeLevel, User
+from .models import Grant, Role, ScopeLevel, User
 
 USER_PROFILE_FIELDS = ["full_name", "email", "position", "phone", "home_subject"]
 
@@ -74,6 +74,7 @@ def user_create(
 ) -> User:
     """Create a user together with their first grant (a user without a grant could see nothing)."""
     _require_can_hand_out(actor, grant)
+    _require_expert_home(role=grant.role, home_subject=home_subject or grant.subject)
     user = User(
         username=username,
         full_name=full_name,
@@ -105,6 +106,14 @@ def _require_can_manage(actor, user: User) -> None:
         )
 
 
+def _require_expert_home(*, role: str, home_subject) -> None:
+    """A contest expert's subject is what keeps them off their own region's applications."""
+    if role == Role.CONTEST_EXPERT and home_subject is None:
+        raise ValidationError(
+            {"home_subject": "Укажите субъект РФ эксперта: без него нельзя исключить конфликт интересов."}
+        )
+
+
 @transaction.atomic
 def user_update(*, actor, user: User, data: dict) -> User:
     _require_can_manage(actor, user)
@@ -112,6 +121,8 @@ def user_update(*, actor, user: User, data: dict) -> User:
     for name in USER_PROFILE_FIELDS:
         if name in data:
             setattr(user, name, data[name])
+    if user.grants.filter(role=Role.CONTEST_EXPERT).exists():
+        _require_expert_home(role=Role.CONTEST_EXPERT, home_subject=user.home_subject)
     user.full_clean()
     user.save()
     audit_entry_create(
@@ -140,6 +151,7 @@ def user_set_active(*, actor, user: User, is_active: bool) -> User:
 def grant_create(*, actor, user: User, grant: Grant) -> Grant:
     _require_can_manage(actor, user)
     _require_can_hand_out(actor, grant)
+    _require_expert_home(role=grant.role, home_subject=user.home_subject)
     if Grant.objects.filter(
         user=user,
         role=grant.role,

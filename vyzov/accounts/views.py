@@ -91,6 +91,7 @@ def user_create(request):
                 phone=data["phone"],
                 password=data["password1"],
                 grant=form.grant,
+                home_subject=data["home_subject"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -120,7 +121,9 @@ def user_detail(request, pk):
 def user_update(request, pk):
     require_perm(request.user, Perm.USERS_MANAGE)
     user = selectors.user_get(actor=request.user, pk=pk)
-    initial = {name: getattr(user, name) for name in ("full_name", "email", "position", "phone")}
+    initial = {
+        name: getattr(user, name) for name in ("full_name", "email", "position", "phone", "home_subject")
+    }
     form = UserUpdateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
@@ -59,6 +61,9 @@ class CategoryForm(StyledModelForm):
 class CriterionForm(StyledModelForm):
     settlement_type = forms.ChoiceField(
         label="Набор", choices=[("city", "города"), ("rural", "сельские поселения")]
+    )
+    max_points = forms.DecimalField(
+        label="Максимум баллов", min_value=Decimal("0.5"), max_digits=5, decimal_places=1
     )
 
     class Meta:

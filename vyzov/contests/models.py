@@ -226,6 +226,10 @@ class BonusItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        if self.points is None and self.cap is None:
+            raise ValidationError({"points": "Укажите, сколько баллов можно дать."})
+
     @property
     def limit(self) -> Decimal | None:
         return self.cap if self.cap is not None else self.points

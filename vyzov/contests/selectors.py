@@ -31,6 +31,12 @@ from .models import (
 )
 
 
+def manages_contests(actor) -> bool:
+    """The federal team for the whole country: sets contests up, sees every application and the
+    ranking before publication. A district-level grant manages only its territory's applications."""
+    return scope_condition(actor, Application, Perm.CONTESTS_MANAGE) == Q()
+
+
 def application_scope(actor, queryset: QuerySet[Application] | None = None) -> QuerySet[Application]:
     """The applications an actor may open: the federal team — all; a municipality — its own; an expert —
     those assigned to them, never one from their own subject (conflict of interest)."""
@@ -42,10 +48,11 @@ def application_scope(actor, queryset: QuerySet[Application] | None = None) -> Q
             return queryset
         if part is not None:
             condition = part if condition is None else condition | part
-    if has_perm(actor, Perm.CONTESTS_SCORE):
+    if (
+        has_perm(actor, Perm.CONTESTS_SCORE) and actor.home_subject_id
+    ):  # no subject, no conflict check: nothing
         assigned = Q(Exists(ExpertAssignment.objects.filter(application=OuterRef("pk"), expert=actor)))
-        if actor.home_subject_id:
-            assigned &= ~Q(subject_id=actor.home_subject_id)
+        assigned &= ~Q(subject_id=actor.home_subject_id)
         condition = assigned if condition is None else condition | assigned
     if condition is None:
         return queryset.none()

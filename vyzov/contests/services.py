@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from vyzov.accounts.access import Perm, has_perm, require, require_perm
+from vyzov.accounts.access import ActionNotAllowed, NotInScope, Perm, has_perm, require, require_perm
 from vyzov.accounts.models import User
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
@@ -43,8 +44,10 @@ from .models import (
     Nomination,
     Score,
     SettlementType,
+    Stage,
     Task,
 )
+from .selectors import manages_contests
 
 FILE_TYPES = {
     ".pdf": b"%PDF",
@@ -70,17 +73,27 @@ def _audit(actor, action: str, target, **details) -> None:
     )
 
 
-def _manage(actor) -> None:
+def _manage(actor, application: Application | None = None) -> None:
+    """Contest-wide actions belong to the federal team for the whole country; an action on one
+    application to whoever manages contests in its territory."""
     require_perm(actor, Perm.CONTESTS_MANAGE)
+    if application is not None:
+        require(actor, Perm.CONTESTS_MANAGE, application)
+    elif not manages_contests(actor):
+        raise ActionNotAllowed("Конкурс в целом настраивает федеральная команда.")
 
 
 def _points(value: Decimal | None) -> str:
     return "—" if value is None else format(value.normalize(), "f").replace(".", ",")
 
 
-def _not_locked(contest: Contest) -> None:
+def _not_locked(contest: Contest) -> Contest:
+    """Checked on the contest row locked for this transaction, so that no score slips in while the
+    results are being published."""
+    contest = Contest.objects.select_for_update().get(pk=contest.pk)
     if contest.is_locked:
         raise ValidationError("Итоги конкурса опубликованы: оценки и заявки больше не меняются.")
+    return contest
 
 
 # ---- set-up ------------------------------------------------------------------------------------
@@ -101,9 +114,12 @@ def contest_create(*, actor, data: Mapping[str, Any]) -> Contest:
 def setup_item_add(*, actor, contest: Contest, item) -> Any:
     """Add a stage, task, category, criterion, bonus item or nomination to a contest being prepared."""
     _manage(actor)
-    _not_locked(contest)
+    contest = _not_locked(contest)
     if contest.is_history:
         raise ValidationError("Конкурс загружен из отчёта и не меняется.")
+    if contest.status != ContestStatus.DRAFT and not isinstance(item, Stage | Nomination):
+        # Applications and scores already rest on the categories, criteria, tasks and bonuses.
+        raise ValidationError("После открытия приёма заявок меняются только этапы и номинации.")
     item.full_clean()
     item.save()
     _audit(actor, AuditAction.UPDATE, contest, added=type(item)._meta.verbose_name, title=str(item))
@@ -196,6 +212,8 @@ def _check_ready(contest: Contest) -> None:
         problems.append("не у всех критериев задан максимум баллов")
     if contest.submission_deadline is None:
         problems.append("не задан срок подачи заявок")
+    if contest.bonus_items.filter(points__isnull=True, cap__isnull=True).exists():
+        problems.append("не у всех дополнительных баллов задано, сколько их можно дать")
     if problems:
         raise ValidationError("Конкурс не готов к приёму заявок: " + "; ".join(problems) + ".")
 
@@ -207,7 +225,15 @@ def _publish(actor, contest: Contest) -> None:
         application__contest=contest, role=AssignmentRole.EXPERT, submitted_at__isnull=True
     ).count()
     if unscored:
-        raise ValidationError(f"Не завершены оценки экспертов: {unscored}. Опубликовать итоги нельзя.")
+        raise ValidationError(
+            f"Не завершены оценки экспертов: {unscored}. Опубликовать итоги нельзя: "
+            "дождитесь оценок или снимите назначение с эксперта, который не может оценить."
+        )
+    if contest.blind:  # blind review kept the practices out of the library until now
+        from vyzov.practices.services import practices_publish_from_application
+
+        for application in contest.applications.filter(status=ApplicationStatus.ACCEPTED):
+            practices_publish_from_application(actor=actor, application=application)
     awards = []
     for group in ranking(contest=contest):
         for row in group.rows:
@@ -394,7 +420,7 @@ def application_submit(*, actor, application: Application) -> Application:
 
 @transaction.atomic
 def deadline_extend(*, actor, application: Application, until: dt.date, reason: str) -> Application:
-    _manage(actor)
+    _manage(actor, application)
     if until < timezone.localdate():
         raise ValidationError({"until": "Новый срок уже прошёл."})
     if not reason.strip():
@@ -408,8 +434,8 @@ def deadline_extend(*, actor, application: Application, until: dt.date, reason: 
 @transaction.atomic
 def application_review(*, actor, application: Application, accept: bool, reason: str = "") -> Application:
     """The federal team accepts a submitted application for expert review (its practices go to the
-    library) or returns it with a reason."""
-    _manage(actor)
+    library, unless the review is blind) or returns it with a reason."""
+    _manage(actor, application)
     _not_locked(application.contest)
     if application.status != ApplicationStatus.SUBMITTED:
         raise ValidationError("Рассмотреть можно только поданную заявку.")
@@ -420,7 +446,7 @@ def application_review(*, actor, application: Application, accept: bool, reason:
     application.report_received = accept
     application.updated_by = actor
     application.save()
-    if accept:
+    if accept and not application.contest.blind:
         from vyzov.practices.services import practices_publish_from_application
 
         practices_publish_from_application(actor=actor, application=application)
@@ -430,7 +456,7 @@ def application_review(*, actor, application: Application, accept: bool, reason:
 
 @transaction.atomic
 def category_change(*, actor, application: Application, category: Category, reason: str) -> Application:
-    _manage(actor)
+    _manage(actor, application)
     _not_locked(application.contest)
     if category.contest_id != application.contest_id:
         raise ValidationError({"category": "Категория другого конкурса."})
@@ -463,19 +489,28 @@ def experts() -> Any:
 
 
 def conflict_of_interest(expert, application: Application) -> bool:
-    return expert.home_subject_id is not None and expert.home_subject_id == application.subject_id
+    """An expert from the application's subject — or one whose subject is unknown (fail closed)."""
+    return expert.home_subject_id is None or expert.home_subject_id == application.subject_id
+
+
+def _can_score(expert, application: Application) -> bool:
+    return expert.is_active and not conflict_of_interest(expert, application)
 
 
 @transaction.atomic
 def expert_assign(
     *, actor, application: Application, expert, role: str = AssignmentRole.EXPERT
 ) -> ExpertAssignment:
-    _manage(actor)
+    _manage(actor, application)
     _not_locked(application.contest)
     if application.status != ApplicationStatus.ACCEPTED:
         raise ValidationError("Экспертам передаются только принятые заявки.")
-    if not has_perm(expert, Perm.CONTESTS_SCORE):
+    if not has_perm(expert, Perm.CONTESTS_SCORE) or not expert.is_active:
         raise ValidationError({"expert": "Пользователь не эксперт конкурса."})
+    if expert.home_subject_id is None:
+        raise ValidationError(
+            {"expert": "У эксперта не указан субъект РФ: нельзя проверить конфликт интересов."}
+        )
     if conflict_of_interest(expert, application):
         raise ValidationError({"expert": "Конфликт интересов: эксперт из того же субъекта РФ, что и заявка."})
     if ExpertAssignment.objects.filter(application=application, expert=expert).exists():
@@ -503,15 +538,20 @@ def experts_assign_automatically(*, actor, contest: Contest) -> int:
         )
     )
     load = {expert.pk: expert.load for expert in pool}
+    experts_by_id = defaultdict(lambda: User(is_active=False), {expert.pk: expert for expert in pool})
     created = []
     applications = contest.applications.filter(status=ApplicationStatus.ACCEPTED).prefetch_related(
         "assignments"
     )
     for application in applications.order_by("pk"):
         taken = {a.expert_id for a in application.assignments.all()}
-        have = sum(1 for a in application.assignments.all() if a.role == AssignmentRole.EXPERT)
+        have = sum(
+            1
+            for a in application.assignments.all()
+            if a.role == AssignmentRole.EXPERT and _can_score(experts_by_id[a.expert_id], application)
+        )
         candidates = sorted(
-            (e for e in pool if e.pk not in taken and not conflict_of_interest(e, application)),
+            (e for e in pool if e.pk not in taken and _can_score(e, application)),
             key=lambda e: (load[e.pk], e.pk),
         )
         for expert in candidates[: max(0, contest.experts_per_application - have)]:
@@ -527,10 +567,22 @@ def experts_assign_automatically(*, actor, contest: Contest) -> int:
 def _own_assignment(actor, assignment: ExpertAssignment) -> None:
     require_perm(actor, Perm.CONTESTS_SCORE)
     if assignment.expert_id != actor.pk or conflict_of_interest(actor, assignment.application):
-        from vyzov.accounts.access import NotInScope
-
-        raise NotInScope
+        raise NotInScope()
     _not_locked(assignment.application.contest)
+    if assignment.submitted_at is not None:
+        raise ValidationError(
+            "Оценка завершена. Изменить её можно, если федеральная команда вернёт её на пересмотр."
+        )
+
+
+@transaction.atomic
+def expert_unassign(*, actor, assignment: ExpertAssignment) -> None:
+    """Take an application away from an expert (left, fell ill, found a conflict); their scores go too."""
+    application = assignment.application
+    _manage(actor, application)
+    _not_locked(application.contest)
+    assignment.delete()
+    _audit(actor, AuditAction.DELETE, application, expert=assignment.expert_id, role=assignment.role)
 
 
 @transaction.atomic
@@ -553,7 +605,7 @@ def scores_save(
     errors = []
     for criterion_id, (points, _comment) in scores.items():
         criterion = criteria.get(criterion_id)
-        if criterion is None:
+        if criterion is None or criterion.max_points is None:
             errors.append("Критерий не из набора этой заявки.")
         elif points < 0:
             errors.append(f"«{criterion.title[:60]}»: баллы не могут быть отрицательными.")
@@ -591,7 +643,7 @@ def jury_score_save(*, actor, assignment: ExpertAssignment, points: Decimal, com
     item = BonusItem.objects.filter(contest=assignment.application.contest_id, scored_by_jury=True).first()
     if item is None:
         raise ValidationError("В конкурсе нет акции для детского жюри.")
-    if points < 0 or (item.limit is not None and points > item.limit):
+    if item.limit is None or points < 0 or points > item.limit:
         raise ValidationError({"points": f"Баллы за акцию — от 0 до {_points(item.limit)}."})
     score, _ = JuryScore.objects.update_or_create(
         assignment=assignment, defaults={"item": item, "points": points, "comment": comment.strip()[:2000]}
@@ -611,7 +663,7 @@ def jury_score_save(*, actor, assignment: ExpertAssignment, points: Decimal, com
 @transaction.atomic
 def rereview_request(*, actor, assignment: ExpertAssignment, reason: str) -> ExpertAssignment:
     """Experts disagree beyond the threshold: the federal team sends an assessment back for re-review."""
-    _manage(actor)
+    _manage(actor, assignment.application)
     _not_locked(assignment.application.contest)
     if not reason.strip():
         raise ValidationError({"reason": "Укажите, что пересмотреть."})
@@ -624,7 +676,7 @@ def rereview_request(*, actor, assignment: ExpertAssignment, reason: str) -> Exp
 @transaction.atomic
 def publication_add(*, actor, application: Application, data: Mapping[str, Any]) -> MediaPublication:
     """A media publication about a participant, for the registry and the report's media section."""
-    _manage(actor)
+    _manage(actor, application)
     publication = MediaPublication(
         contest=application.contest, application=application, subject_id=application.subject_id, **data
     )
@@ -640,11 +692,11 @@ def publication_add(*, actor, application: Application, data: Mapping[str, Any])
 
 @transaction.atomic
 def bonus_confirm(*, actor, application: Application, item: BonusItem, points: Decimal) -> BonusAward:
-    _manage(actor)
+    _manage(actor, application)
     _not_locked(application.contest)
     if item.contest_id != application.contest_id or item.scored_by_jury:
         raise ValidationError({"item": "Эти баллы подтверждаются не здесь."})
-    if points < 0 or (item.limit is not None and points > item.limit):
+    if item.limit is None or points < 0 or points > item.limit:
         raise ValidationError({"points": f"Баллы — от 0 до {_points(item.limit)}."})
     award, _ = BonusAward.objects.update_or_create(
         application=application, item=item, defaults={"points": points, "confirmed_by": actor}

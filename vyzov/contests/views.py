@@ -10,7 +10,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vyzov.accounts.access import NotInScope, Perm, has_perm, require_perm
+from vyzov.accounts.access import NotInScope, Perm, allows, has_perm, require_perm
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
 from vyzov.core.services import audit_entry_create
@@ -72,7 +72,7 @@ def _contest(pk) -> Contest:
 @require_http_methods(["GET", "POST"])
 def contest_list(request):
     _any_contest_perm(request.user)
-    manage = has_perm(request.user, Perm.CONTESTS_MANAGE)
+    manage = selectors.manages_contests(request.user)
     form = ContestForm(request.POST or None) if manage else None
     if request.method == "POST":
         require_perm(request.user, Perm.CONTESTS_MANAGE)
@@ -118,7 +118,7 @@ def _municipality_of(user) -> Municipality | None:
 def contest_detail(request, pk):
     _any_contest_perm(request.user)
     contest = _contest(pk)
-    manage = has_perm(request.user, Perm.CONTESTS_MANAGE)
+    manage = selectors.manages_contests(request.user)
     if contest.status == ContestStatus.DRAFT and not manage:
         raise NotInScope()
     editable = manage and not contest.is_history and not contest.is_locked
@@ -243,7 +243,7 @@ def application_list(request, pk):
 def application_detail(request, pk):
     application = selectors.application_get(actor=request.user, pk=pk)
     contest = application.contest
-    manage = has_perm(request.user, Perm.CONTESTS_MANAGE)
+    manage = allows(request.user, Perm.CONTESTS_MANAGE, application)
     own = application.municipality_id is not None and application.municipality_id == getattr(
         _municipality_of(request.user), "pk", None
     )
@@ -296,7 +296,7 @@ def application_detail(request, pk):
             "bonus_form": BonusForm(contest=contest) if manage else None,
             "rereview_form": RereviewForm() if manage else None,
             "publication_form": PublicationForm() if manage else None,
-            "publications": application.publications.order_by("-date", "-id"),
+            "publications": application.publications.order_by("-date", "-id") if manage or own else [],
         },
     )
 
@@ -351,6 +351,7 @@ def _manage_post(request, application) -> None:
         "assign": AssignForm(post, experts=services.experts()),
         "bonus": BonusForm(post, contest=contest),
         "rereview": RereviewForm(post),
+        "unassign": RereviewForm({"assignment": post.get("assignment"), "reason": "-"}),
         "publication": PublicationForm(post),
     }
     action = next((name for name in forms if name in post), None)
@@ -373,6 +374,9 @@ def _manage_post(request, application) -> None:
         services.expert_assign(actor=actor, application=application, **data)
     elif action == "bonus":
         services.bonus_confirm(actor=actor, application=application, **data)
+    elif action == "unassign":
+        assignment = get_object_or_404(ExpertAssignment, pk=data["assignment"], application=application)
+        services.expert_unassign(actor=actor, assignment=assignment)
     elif action == "publication":
         services.publication_add(actor=actor, application=application, data=data)
     elif action == "rereview":
@@ -468,9 +472,15 @@ def _posted_scores(request, criteria) -> dict[int, tuple[Decimal, str]]:
 @require_GET
 def file_download(request, pk):
     stored = get_object_or_404(ApplicationFile, pk=pk)
-    selectors.application_get(actor=request.user, pk=stored.application_id)  # 404 outside scope
-    # Always a download, never inline: uploaded files are not trusted content.
-    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name)
+    application = selectors.application_get(actor=request.user, pk=stored.application_id)  # 404 outside scope
+    # Always a download, never inline: uploaded files are not trusted content. In blind review the
+    # participant's own file name (often the town's) is replaced.
+    name = stored.original_name
+    if selectors.hides_municipality(request.user, application.contest):
+        name = (
+            f"application-{application.pk}-file-{stored.pk}{stored.file.name[stored.file.name.rfind('.') :]}"
+        )
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=name)
 
 
 @login_required
@@ -478,7 +488,7 @@ def file_download(request, pk):
 def ranking(request, pk):
     _any_contest_perm(request.user)
     contest = _contest(pk)
-    manage = has_perm(request.user, Perm.CONTESTS_MANAGE)
+    manage = selectors.manages_contests(request.user)
     if not manage and contest.status != ContestStatus.PUBLISHED:
         raise NotInScope()
     form = SpecialAwardForm(request.POST or None, contest=contest) if manage else None
@@ -527,7 +537,7 @@ def ranking(request, pk):
 def report(request, pk):
     _any_contest_perm(request.user)
     contest = _contest(pk)
-    if contest.status != ContestStatus.PUBLISHED and not has_perm(request.user, Perm.CONTESTS_MANAGE):
+    if contest.status != ContestStatus.PUBLISHED and not selectors.manages_contests(request.user):
         raise NotInScope()
     data = selectors.report(contest=contest)
     if request.GET.get("format") == "xlsx":

@@ -586,3 +586,155 @@ def test_publications_registry_feeds_the_report_and_refuses_future_dates(fed_adm
         1,
         [("Алтайский край", 1)],
     )
+
+
+# ---- found in review: fail closed ------------------------------------------------------------------
+
+
+def test_expert_without_a_subject_gets_nothing(fed_admin, client):
+    contest = make_contest(fed_admin, experts_per_application=1)
+    application = accepted_application(fed_admin, contest, centre("74"))
+    nowhere = make_user("expert_nowhere", Role.CONTEST_EXPERT, level=ScopeLevel.COUNTRY)
+    assert services.experts_assign_automatically(actor=fed_admin, contest=contest) == 0
+    with pytest.raises(ValidationError, match="не указан субъект"):
+        services.expert_assign(actor=fed_admin, application=application, expert=nowhere)
+    ExpertAssignment.objects.create(application=application, expert=nowhere)
+    login(client, nowhere)
+    assert client.get(reverse("contests:score", args=[application.pk])).status_code == 404
+
+
+def test_creating_an_expert_needs_their_subject(fed_admin, client):
+    login(client, fed_admin)
+    data = {
+        "username": "new_expert",
+        "full_name": "Новый эксперт",
+        "email": "e@example.test",
+        "password1": "correct-horse-battery-staple",
+        "password2": "correct-horse-battery-staple",
+        "role": Role.CONTEST_EXPERT,
+    }
+    response = client.post(reverse("accounts:user_create"), data)
+    assert "Укажите субъект РФ эксперта" in response.content.decode()
+    client.post(reverse("accounts:user_create"), {**data, "home_subject": subject("74").pk})
+    from vyzov.accounts.models import User
+
+    assert User.objects.get(username="new_expert").home_subject.code == "74"
+
+
+def test_blind_review_hides_files_links_publications_and_library_entries(fed_admin, client):
+    from vyzov.practices.models import Practice
+
+    contest = make_contest(fed_admin, blind=True, experts_per_application=1)
+    participant = participant_of(centre("22"))
+    application = services.application_create(actor=participant, contest=contest, municipality=centre("22"))
+    criterion = Criterion.objects.filter(criteria_set__contest=contest).first()
+    services.practice_add(
+        actor=participant,
+        application=application,
+        criterion=criterion,
+        data={"title": "Уникальная практика", "description": "Описание"},
+    )
+    services.file_add(
+        actor=participant,
+        application=application,
+        uploaded=SimpleUploadedFile("Отчёт Барнаула.pdf", b"%PDF-1.4"),
+    )
+    services.application_update(
+        actor=participant,
+        application=application,
+        social_page="https://vk.com/barnaul",
+        answers={contest.tasks.get().pk: "Ответ"},
+    )
+    services.application_submit(actor=participant, application=application)
+    services.application_review(actor=fed_admin, application=application, accept=True)
+    services.publication_add(
+        actor=fed_admin, application=application, data={"title": "Барнаул — город детей"}
+    )
+    assert not Practice.objects.exists()  # not while the review is blind
+    expert = expert_from("63", "expert_from_samara")
+    services.expert_assign(actor=fed_admin, application=application, expert=expert)
+    login(client, expert)
+    for url in (
+        reverse("contests:application_detail", args=[application.pk]),
+        reverse("contests:score", args=[application.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert "Барнаул" not in page and "vk.com" not in page
+    download = client.get(reverse("contests:file_download", args=[application.files.get().pk]))
+    assert "%D0%91%D0%B0%D1%80" not in download["Content-Disposition"]  # «Бар…»
+    score_all(expert, application, 3)
+    contest = services.contest_advance(actor=fed_admin, contest=contest)
+    services.contest_advance(actor=fed_admin, contest=contest)
+    assert Practice.objects.get().title == "Уникальная практика"
+
+
+def test_bonus_without_a_limit_and_late_criteria_are_refused(fed_admin):
+    contest = make_contest(fed_admin)
+    with pytest.raises(ValidationError, match="меняются только этапы и номинации"):
+        services.setup_item_add(
+            actor=fed_admin,
+            contest=contest,
+            item=Criterion(
+                criteria_set=contest.criteria_sets.get(settlement_type="city"),
+                number=9,
+                title="Новый",
+                max_points=5,
+            ),
+        )
+    draft = services.contest_create(actor=fed_admin, data={"year": 2027, "title": "Черновик"})
+    with pytest.raises(ValidationError, match="сколько баллов можно дать"):
+        services.setup_item_add(
+            actor=fed_admin, contest=draft, item=BonusItem(contest=draft, number=1, title="Бонус")
+        )
+
+
+def test_a_finished_assessment_changes_only_after_re_review(fed_admin):
+    contest = make_contest(fed_admin)
+    application = accepted_application(fed_admin, contest, centre("22"))
+    expert = expert_from("63", "expert_from_samara")
+    services.expert_assign(actor=fed_admin, application=application, expert=expert)
+    score_all(expert, application, 5)
+    with pytest.raises(ValidationError, match="Оценка завершена"):
+        score_all(expert, application, 0, submit=False)
+    assert set(Score.objects.values_list("points", flat=True)) == {Decimal(5)}
+    services.rereview_request(actor=fed_admin, assignment=ExpertAssignment.objects.get(), reason="Проверьте")
+    score_all(expert, application, 4)
+    assert set(Score.objects.values_list("points", flat=True)) == {Decimal(4)}
+
+
+def test_unassigning_an_expert_who_cannot_score_unblocks_publishing(fed_admin):
+    contest = make_contest(fed_admin, experts_per_application=1)
+    application = accepted_application(fed_admin, contest, centre("22"))
+    expert = expert_from("63", "expert_from_samara")
+    services.experts_assign_automatically(actor=fed_admin, contest=contest)
+    expert.is_active = False
+    expert.save()
+    substitute = expert_from("16", "expert_from_kazan")
+    assert services.experts_assign_automatically(actor=fed_admin, contest=contest) == 1
+    services.expert_unassign(actor=fed_admin, assignment=ExpertAssignment.objects.get(expert=expert))
+    score_all(substitute, application, 3)
+    contest = services.contest_advance(actor=fed_admin, contest=contest)
+    assert services.contest_advance(actor=fed_admin, contest=contest).status == ContestStatus.PUBLISHED
+
+
+def test_a_district_analyst_manages_only_their_districts_applications(fed_admin, analyst_sfo, client):
+    from vyzov.accounts.access import ActionNotAllowed
+    from vyzov.territories.models import FederalDistrict
+
+    sfo_manager = make_user(
+        "sfo_manager",
+        Role.FEDERAL_ANALYST,
+        level=ScopeLevel.DISTRICT,
+        district=FederalDistrict.objects.get(code="СФО"),
+    )
+    contest = make_contest(fed_admin)
+    barnaul = accepted_application(fed_admin, contest, centre("22"))
+    chelyabinsk = accepted_application(fed_admin, contest, centre("74"))
+    services.publication_add(actor=sfo_manager, application=barnaul, data={"title": "Статья"})
+    with pytest.raises(NotInScope):
+        services.publication_add(actor=sfo_manager, application=chelyabinsk, data={"title": "Статья"})
+    with pytest.raises(ActionNotAllowed):
+        services.experts_assign_automatically(actor=sfo_manager, contest=contest)
+    login(client, sfo_manager)
+    assert client.get(reverse("contests:ranking", args=[contest.pk])).status_code == 404
+    assert client.get(reverse("contests:application_detail", args=[chelyabinsk.pk])).status_code == 404

@@ -15,6 +15,7 @@ from django.utils import timezone
 from vyzov.cases import bench as cases_bench
 from vyzov.cases.models import Child
 from vyzov.consilium import bench as consilium_bench
+from vyzov.contests import bench as contests_bench
 from vyzov.core.bench import print_table
 from vyzov.monitoring import bench as monitoring_bench
 from vyzov.programmes import bench as programmes_bench
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         measurements += consilium_bench.run(runs=runs, log=self.stdout.write)
         measurements += support_bench.run(runs=runs, log=self.stdout.write)
         measurements += programmes_bench.run(runs=runs, log=self.stdout.write)
+        measurements += contests_bench.run(runs=runs, log=self.stdout.write)
         print_table(measurements, write=self.stdout.write)
         RESULTS.parent.mkdir(exist_ok=True)
         RESULTS.write_text(
