@@ -28,12 +28,19 @@ from .models import (
 APPLICATIONS = 600
 EXPERTS = 12
 TARGET_MS = 500
+EXPERT_HOME = "77"
 
 
 def ensure_contest() -> tuple[Contest, list]:
     experts = [
         bench_user(f"bench_expert_{n}", Role.CONTEST_EXPERT, level=ScopeLevel.COUNTRY) for n in range(EXPERTS)
     ]
+    # Experts need a home subject (conflict of interest); no application comes from it.
+    home = Subject.objects.get(code=EXPERT_HOME)
+    for expert in experts:
+        if expert.home_subject_id != home.pk:
+            expert.home_subject = home
+            expert.save(update_fields=["home_subject"])
     contest = Contest.objects.filter(title="Конкурс для замеров").first()
     if contest:
         return contest, experts
@@ -54,7 +61,9 @@ def ensure_contest() -> tuple[Contest, list]:
         Criterion(criteria_set=criteria_set, number=n, title=f"Критерий {n}", max_points=5)
         for n in range(1, 14)
     )
-    municipalities = list(Municipality.objects.order_by("pk")[:APPLICATIONS])
+    municipalities = list(
+        Municipality.objects.exclude(subject__code=EXPERT_HOME).order_by("pk")[:APPLICATIONS]
+    )
     subjects = {s.pk: s for s in Subject.objects.select_related("district")}
     applications = Application.objects.bulk_create(
         Application(
