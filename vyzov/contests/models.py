@@ -34,7 +34,7 @@ class Aggregation(models.TextChoices):
 
 
 class TieRule(models.TextChoices):
-    DENSE = "dense", "общее место; следующее место — следующее по номеру (1, 1, 2), как в итогах 2016 г."
+    DENSE = "dense", "общее место; следующее место — следующее по номеру (1, 1, 2), как в итогах 2016 года"
     COMPETITION = "competition", "общее место; следующие места пропускаются (1, 1, 3)"
 
 
