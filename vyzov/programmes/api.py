@@ -130,7 +130,32 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
 
 
-class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PageContextMixin:
+    """Serializer context computed once for the objects being shown (one page, or the one object)
+    rather than per row: `context_for(objects)` fills `context[context_key]`."""
+
+    context_key: str
+
+    def context_for(self, objects) -> dict:
+        raise NotImplementedError
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self.page_context = self.context_for(list(page or []))
+        return page
+
+    def get_object(self):
+        obj = super().get_object()
+        self.page_context = self.context_for([obj])
+        return obj
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), self.context_key: getattr(self, "page_context", {})}
+
+
+class IndicatorViewSet(
+    PageContextMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """`?programme=<id>` narrows the list to one programme."""
 
     permission_classes = [CanUseApi]
@@ -159,18 +184,10 @@ class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         services.actual_add(actor=request.user, indicator=indicator, **data.validated_data)
         return self.retrieve(request, pk=pk)
 
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        self.progress = selectors.indicators_progress(list(page or []))
-        return page
+    context_key = "progress"
 
-    def get_object(self):
-        indicator = super().get_object()
-        self.progress = selectors.indicators_progress([indicator])
-        return indicator
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "progress": getattr(self, "progress", {})}
+    def context_for(self, indicators) -> dict:
+        return selectors.indicators_progress(indicators)
 
 
 class MeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -187,24 +204,16 @@ class MeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
 
 
-class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DecisionViewSet(
+    PageContextMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     permission_classes = [CanUseApi]
     serializer_class = DecisionOutput
 
     def get_queryset(self):
         return _scoped(self, WorkingGroupDecision.objects.select_related("meeting__group__subject"))
 
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        self.items = selectors.action_items_by_origin(
-            WorkingGroupDecision, [decision.pk for decision in page or []]
-        )
-        return page
+    context_key = "items"
 
-    def get_object(self):
-        decision = super().get_object()
-        self.items = selectors.action_items_by_origin(WorkingGroupDecision, [decision.pk])
-        return decision
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "items": getattr(self, "items", {})}
+    def context_for(self, decisions) -> dict:
+        return selectors.action_items_by_origin(WorkingGroupDecision, [decision.pk for decision in decisions])
