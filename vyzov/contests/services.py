@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from vyzov.accounts.access import ActionNotAllowed, NotInScope, Perm, has_perm, require, require_perm
-from vyzov.accounts.models import User
+from vyzov.accounts.models import Role, User
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import check_upload
@@ -485,7 +485,9 @@ def category_change(*, actor, application: Application, category: Category, reas
 
 def experts() -> Any:
     """Active users holding the expert role (the children's jury included)."""
-    return User.objects.filter(is_active=True, grants__role="contest_expert").distinct().order_by("full_name")
+    return (
+        User.objects.filter(is_active=True, grants__role=Role.CONTEST_EXPERT).distinct().order_by("full_name")
+    )
 
 
 def conflict_of_interest(expert, application: Application) -> bool:
@@ -611,6 +613,8 @@ def scores_save(
             errors.append(f"«{criterion.title[:60]}»: баллы не могут быть отрицательными.")
         elif points > criterion.max_points:
             errors.append(f"«{criterion.title[:60]}»: не больше {_points(criterion.max_points)} баллов.")
+        elif points != points.quantize(Decimal("0.1")):
+            errors.append(f"«{criterion.title[:60]}»: баллы — с точностью до десятых.")
     if errors:
         raise ValidationError(errors)
     for criterion_id, (points, comment) in scores.items():

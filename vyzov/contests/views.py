@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vyzov.accounts.access import NotInScope, Perm, allows, has_perm, require_perm
+from vyzov.accounts.models import Role
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
 from vyzov.core.services import audit_entry_create
@@ -108,7 +109,7 @@ def contest_list(request):
 
 def _municipality_of(user) -> Municipality | None:
     grant = next(
-        (g for g in user.grants.all() if g.role == "contest_participant" and g.municipality_id), None
+        (g for g in user.grants.all() if g.role == Role.CONTEST_PARTICIPANT and g.municipality_id), None
     )
     return grant.municipality if grant else None
 

@@ -275,6 +275,8 @@ def test_score_above_the_maximum_is_refused_and_nothing_saved(fed_admin, client)
     assert "баллы — число" in response.content.decode()
     with pytest.raises(ValidationError, match="отрицательными"):
         score_all(expert, application, -1)
+    with pytest.raises(ValidationError, match="с точностью до десятых"):
+        score_all(expert, application, "2.25")
     with pytest.raises(ValidationError, match="Оцените все критерии"):
         services.scores_save(
             actor=expert,
