@@ -6,7 +6,7 @@ PY := $(BIN)/python
 STAMP_DEPS := $(VENV)/.deps-installed
 STAMP_ASSETS := vyzov/core/static/vendor/.built
 
-.PHONY: run test lint bench install assets migrate demo clean
+.PHONY: run test screenshots lint bench install assets migrate demo clean
 
 $(STAMP_DEPS): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ run: install assets demo
 
 test: install assets
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Browser walk-throughs that also refresh docs/screenshots/ (a plain `make test` writes no tracked file).
+screenshots: install assets
+	SCREENSHOTS=1 $(BIN)/pytest -q -p no:cacheprovider tests/browser
 
 lint: install
 	$(BIN)/ruff check .

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Screenshots for docs/ are written only by `make screenshots` (SCREENSHOTS=1): a test run never
+# rewrites tracked files.
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+WRITE_SCREENSHOTS = os.environ.get("SCREENSHOTS") == "1"
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in fixtures are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -62,5 +65,7 @@ def demo(transactional_db):
 
 
 def screenshot(page, name: str) -> None:
+    if not WRITE_SCREENSHOTS:
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
