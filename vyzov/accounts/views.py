@@ -282,6 +282,8 @@ def two_factor_setup(request):
 def two_factor_verify(request):
     """The second step of the login: a code from the app or a recovery code."""
     next_url = _next_url(request)
+    if two_factor.session_state(request) == two_factor.VERIFY and not two_factor.is_verified(request):
+        two_factor.remember_state(request, request.user)  # the device may have been reset meanwhile
     if not two_factor.needs_second_step(request):
         return redirect(next_url)
     if two_factor.session_state(request) == two_factor.ENROL:

@@ -340,3 +340,14 @@ def test_api_token_works_when_two_factor_is_not_enforced(client, curator_altai):
     token = Token.objects.create(user=curator_altai)
     response = client.get(CHILDREN_API, HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
+
+
+def test_session_whose_device_was_reset_meanwhile_is_sent_to_enrolment(required, client, curator_altai):
+    enrol(curator_altai)
+    sign_in(client, curator_altai)
+    TOTPDevice.objects.filter(user=curator_altai).delete()
+    StaticDevice.objects.filter(user=curator_altai).delete()
+    response = client.get(HOME)
+    assert response.url.startswith(VERIFY)
+    response = client.get(response.url)
+    assert response.status_code == 302 and response.url.startswith(SETUP)
