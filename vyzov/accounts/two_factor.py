@@ -260,3 +260,18 @@ def two_factor_reset(*, actor, user: User) -> None:
     audit_entry_create(
         actor=actor, action=AuditAction.STATUS_CHANGE, target=user, details={"two_factor": "сброшена"}
     )
+
+
+@transaction.atomic
+def two_factor_reset_by_operator(*, user: User, operator: str) -> None:
+    """The same reset from the server's command line (`manage.py two_factor_reset`), for the case when
+    no federal admin can sign in (the only one lost the phone). Audited under the operator's name."""
+    _devices_delete(user)
+    Token.objects.filter(user=user).delete()
+    audit_entry_create(
+        actor=None,
+        action=AuditAction.STATUS_CHANGE,
+        target=user,
+        actor_username=operator,
+        details={"two_factor": "сброшена", "via": "manage.py two_factor_reset"},
+    )

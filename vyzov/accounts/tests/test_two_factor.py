@@ -351,3 +351,15 @@ def test_session_whose_device_was_reset_meanwhile_is_sent_to_enrolment(required,
     assert response.url.startswith(VERIFY)
     response = client.get(response.url)
     assert response.status_code == 302 and response.url.startswith(SETUP)
+
+
+def test_operator_resets_from_the_command_line_and_it_is_audited(curator_altai):
+    from django.core.management import CommandError, call_command
+
+    enrol(curator_altai)
+    call_command("two_factor_reset", "curator_altai")
+    assert not TOTPDevice.objects.filter(user=curator_altai).exists()
+    row = AuditEntry.objects.get(action=AuditAction.STATUS_CHANGE, details__two_factor="сброшена")
+    assert row.actor is None and row.actor_username.startswith("manage.py")
+    with pytest.raises(CommandError):
+        call_command("two_factor_reset", "nobody")
