@@ -46,6 +46,8 @@ class TwoFactorMiddleware(OTPMiddleware):
     session that still owes its second step reaches only the two-factor pages and logout. Pages redirect
     there; the API answers 403 with a Russian message."""
 
+    async_capable = False
+
     def __call__(self, request):
         self._install_lazy_accessors(request)
         return self._refusal(request) or self.get_response(request)
