@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("DEBUG", "true")
+# The demo (`make run`): two-factor login optional, enrolment available in the profile (README).
+os.environ.setdefault("TWO_FACTOR_REQUIRED", "false")
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR

@@ -15,3 +15,5 @@ MEDIA_ROOT = VAR_DIR / "test-media" / str(os.getpid())
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests force_login freely; the two-factor tests switch it on with override_settings.
+TWO_FACTOR_REQUIRED = False

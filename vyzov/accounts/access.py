@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -233,6 +234,16 @@ LEVELS: tuple[str, ...] = (
 assert set(ROLE_PERMISSIONS) == set(Role.values) == set(ROLE_LEVELS) == set(ROLE_RANK)
 assert all(perms <= ALL_PERMISSIONS for perms in ROLE_PERMISSIONS.values())
 
+# Two-factor login (ФСТЭК order 21, ИАФ) is required of every role that reads personal data
+# (any *.view_personal; family case management shows the family's surname) or manages users.
+TWO_FACTOR_PERMISSIONS: frozenset[str] = frozenset(
+    {perm for perm in ALL_PERMISSIONS if perm.endswith(".view_personal")}
+    | {Perm.USERS_MANAGE, Perm.SUPPORT_MANAGE}
+)
+TWO_FACTOR_ROLES: frozenset[str] = frozenset(
+    role for role, perms in ROLE_PERMISSIONS.items() if perms & TWO_FACTOR_PERMISSIONS
+)
+
 
 class NotInScope(Http404):
     """The object lies outside the actor's scope: answered with 404, as if it did not exist."""
@@ -412,3 +423,11 @@ def require_perm(actor, perm: str) -> None:
     The rows shown still go through `scope`, and the object created through `require`."""
     if not has_perm(actor, perm):
         raise ActionNotAllowed()
+
+
+def requires_two_factor(actor) -> bool:
+    """Whether the actor must sign in with a second factor: some grant's role reads personal data or
+    manages users (TWO_FACTOR_ROLES), and the installation enforces it (settings.TWO_FACTOR_REQUIRED)."""
+    if not settings.TWO_FACTOR_REQUIRED:
+        return False
+    return any(grant.role in TWO_FACTOR_ROLES for grant in grants_of(actor))

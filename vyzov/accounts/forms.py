@@ -1,5 +1,6 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
+from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
@@ -188,3 +189,24 @@ class SetPasswordForm(StyledForm):
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", "Пароли не совпадают.")
         return cleaned
+
+
+class TwoFactorCodeForm(StyledForm):
+    code = forms.CharField(
+        label="Код подтверждения",
+        max_length=32,
+        help_text="Шесть цифр из приложения-аутентификатора или один из кодов восстановления.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
+
+
+class StyledPasswordResetForm(StyledFormMixin, PasswordResetForm):
+    email = forms.EmailField(
+        label="Электронная почта", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class StyledSetPasswordForm(StyledFormMixin, DjangoSetPasswordForm):
+    pass

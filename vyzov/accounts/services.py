@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_otp import user_has_device
 from rest_framework.authtoken.models import Token
 
 from vyzov.core.models import AuditAction
@@ -196,11 +201,35 @@ def password_change(*, actor, user: User, new_password: str) -> None:
 
 
 @transaction.atomic
-def api_token_issue(*, actor) -> Token:
-    """Replace the actor's API token with a new one (the old one stops working)."""
+def api_token_issue(*, actor, otp_verified: bool = False) -> Token:
+    """Replace the actor's API token with a new one (the old one stops working). A user who must use
+    two-factor login, or has enrolled, gets a token only in a session verified with a code."""
     if not access.has_perm(actor, Perm.API_USE):
         raise ActionNotAllowed("Вам не разрешено использовать API.")
+    if not otp_verified and (access.requires_two_factor(actor) or user_has_device(actor, confirmed=True)):
+        raise ActionNotAllowed("API-токен выдаётся только после входа с кодом подтверждения.")
     Token.objects.filter(user=actor).delete()
     token = Token.objects.create(user=actor)
     audit_entry_create(actor=actor, action=AuditAction.TOKEN_CREATE, target=actor)
     return token
+
+
+PASSWORD_RESET_WINDOW = 30 * 60
+
+
+def password_reset_attempt_allowed(*, ip_address: str, email: str) -> bool:
+    """Count one password reset request against its client address and against the address asked for;
+    refuse past settings.VYZOV_PASSWORD_RESET_LIMIT in 30 minutes (the login lockout's numbers). The
+    count is the same whether an account with that address exists or not."""
+    limit = settings.VYZOV_PASSWORD_RESET_LIMIT
+    allowed = True
+    email_hash = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    for key in (f"vyzov:pwreset:ip:{ip_address}", f"vyzov:pwreset:email:{email_hash}"):
+        cache.add(key, 0, PASSWORD_RESET_WINDOW)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, PASSWORD_RESET_WINDOW)
+            count = 1
+        allowed = allowed and count <= limit
+    return allowed

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 
+from . import two_factor
 from .middleware import remember_timezone
 
 
@@ -14,6 +15,7 @@ def audit_login(sender, request, user, **kwargs):
     audit_entry_create(actor=user, action=AuditAction.LOGIN, target=user)
     if request is not None and hasattr(request, "session"):
         remember_timezone(request, user)
+        two_factor.remember_state(request, user)
 
 
 @receiver(user_login_failed)

@@ -1,20 +1,32 @@
+from urllib.parse import urlencode
+
+from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.core.pagination import paginate
 
-from . import access, selectors, services
+from . import access, selectors, services, two_factor
 from .access import Perm, require_perm
 from .forms import (
     GrantFieldsForm,
     LoginForm,
     SetPasswordForm,
     StyledPasswordChangeForm,
+    StyledPasswordResetForm,
+    StyledSetPasswordForm,
+    TwoFactorCodeForm,
     UserCreateForm,
     UserFilterForm,
     UserUpdateForm,
@@ -48,19 +60,27 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"grants": selectors.user_grants(user=request.user), "token": None},
+        {
+            "grants": selectors.user_grants(user=request.user),
+            "token": None,
+            "two_factor": two_factor.status_of(request.user),
+        },
     )
 
 
 @login_required
 @require_POST
 def api_token_issue(request):
-    token = services.api_token_issue(actor=request.user)
+    token = services.api_token_issue(actor=request.user, otp_verified=two_factor.is_verified(request))
     messages.warning(request, "Сохраните токен сейчас: он показывается один раз.")
     return render(
         request,
         "accounts/profile.html",
-        {"grants": selectors.user_grants(user=request.user), "token": token.key},
+        {
+            "grants": selectors.user_grants(user=request.user),
+            "token": token.key,
+            "two_factor": two_factor.status_of(request.user),
+        },
     )
 
 
@@ -112,6 +132,8 @@ def user_detail(request, pk):
         "grants": grants,
         "can_manage": access.can_manage_user(request.user, user, grants),
         "grant_form": GrantFieldsForm(actor=request.user),
+        "two_factor": two_factor.status_of(user),
+        "can_reset_two_factor": access.Role.FEDERAL_ADMIN in access.roles_of(request.user),
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -210,3 +232,157 @@ def territory_options(request):
     """Municipality and organisation choices for the chosen subject (htmx fragment of the grant form)."""
     form = GrantFieldsForm(request.GET, actor=request.user)
     return render(request, "accounts/_territory_options.html", {"form": form})
+
+
+# ---- two-factor login ----------------------------------------------------------------------------------
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    """Enrolment: the QR code and the key of a new authenticator, confirmed with its first code."""
+    if two_factor.session_state(request) == two_factor.VERIFY and not two_factor.is_verified(request):
+        # Whoever has only the password may not replace the device: the code comes first.
+        return redirect(f"{reverse('accounts:two_factor_verify')}?{urlencode({'next': _next_url(request)})}")
+    device = two_factor.enrolment_device(user=request.user)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.enrolment_confirm(request=request, device=device, code=form.cleaned_data["code"])
+        if codes is not None:
+            messages.success(request, "Двухфакторная аутентификация подключена.")
+            return render(
+                request, "accounts/two_factor_codes.html", {"codes": codes, "next": _next_url(request)}
+            )
+        form.add_error(
+            "code",
+            "Код не подошёл. Проверьте время на телефоне и введите новый код (после ошибки — пауза).",
+        )
+    context = {
+        "form": form,
+        # Only path geometry and our own title: the data is drawn, never embedded as text.
+        "qr_svg": mark_safe(two_factor.qr_svg(device)),  # noqa: S308
+        "secret": two_factor.secret_of(device),
+        "status": two_factor.status_of(request.user),
+        "next": _next_url(request),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """The second step of the login: a code from the app or a recovery code."""
+    next_url = _next_url(request)
+    if two_factor.session_state(request) == two_factor.VERIFY and not two_factor.is_verified(request):
+        two_factor.remember_state(request, request.user)  # the device may have been reset meanwhile
+    if not two_factor.needs_second_step(request):
+        return redirect(next_url)
+    if two_factor.session_state(request) == two_factor.ENROL:
+        return redirect(f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': next_url})}")
+    form = TwoFactorCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        check = two_factor.code_verify(request=request, code=form.cleaned_data["code"])
+        if check.ok:
+            return redirect(next_url)
+        if getattr(request, "axes_locked_out", False):
+            # Too many wrong codes: the session ends and axes answers with its lockout page.
+            auth_logout(request)
+            return render(request, "accounts/locked_out.html", status=429)
+        message = "Неверный код."
+        if check.wait_seconds:
+            message += f" Слишком много попыток: подождите {check.wait_seconds} с и попробуйте снова."
+        form.add_error("code", message)
+        status = 400
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url}, status=status)
+
+
+@login_required
+@require_POST
+def two_factor_recovery_codes(request):
+    codes = two_factor.recovery_codes_issue(request=request)
+    messages.warning(request, "Прежние коды восстановления больше не действуют.")
+    return render(
+        request,
+        "accounts/two_factor_codes.html",
+        {"codes": codes, "next": resolve_url("accounts:profile")},
+    )
+
+
+@login_required
+@require_POST
+def two_factor_disable(request):
+    two_factor.two_factor_disable(request=request)
+    messages.success(request, "Двухфакторная аутентификация отключена.")
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def user_two_factor_reset(request, pk):
+    require_perm(request.user, Perm.USERS_MANAGE)
+    user = selectors.user_get(actor=request.user, pk=pk)
+    two_factor.two_factor_reset(actor=request.user, user=user)
+    messages.success(
+        request,
+        "Двухфакторная аутентификация сброшена: при следующем входе пользователь подключит её заново.",
+    )
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+# ---- password reset by e-mail --------------------------------------------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The same answer whether the address is known or not; limited per client and per address."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    form_class = StyledPasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        allowed = services.password_reset_attempt_allowed(
+            ip_address=get_client_ip_address(self.request) or "", email=form.cleaned_data["email"]
+        )
+        if not allowed:
+            form.add_error(
+                None, "Слишком много запросов на восстановление пароля. Попробуйте через 30 минут."
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = StyledSetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        # Through the service: validators, API tokens revoked, an audit row. No login follows:
+        # the user signs in with the new password (and the second factor).
+        services.password_change(
+            actor=form.user, user=form.user, new_password=form.cleaned_data["new_password1"]
+        )
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
