@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, require, scope
 from vyzov.api.permissions import CanUseApi
+from vyzov.core.middleware import mark_personal_response
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
 from vyzov.territories.models import Municipality, Organization, Subject
 
@@ -180,6 +181,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                 },
                 status=status.HTTP_409_CONFLICT,
             )
+        mark_personal_response()  # the answer repeats the personal data just written (audited as the write)
         return Response(ChildOutput(selectors.child_get(actor=request.user, pk=child.pk)).data, status=201)
 
     @extend_schema(request=ChildInput, responses={200: ChildOutput})
@@ -196,6 +198,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         if "municipality" in data:
             data["subject"] = data["municipality"].subject
         services.child_update(actor=request.user, child=child, data=data, expected_version=version)
+        mark_personal_response()  # audited as the update
         return Response(ChildOutput(selectors.child_get(actor=request.user, pk=pk)).data)
 
     @extend_schema(responses={200: serializers.ListSerializer(child=serializers.DictField())})
@@ -298,6 +301,7 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         serializer = FamilyInput(data=request.data, actor=request.user)
         serializer.is_valid(raise_exception=True)
         family = services.family_create(actor=request.user, data=serializer.validated_data)
+        mark_personal_response()  # audited as the creation
         return Response(FamilyOutput(family, context={"request": request}).data, status=201)
 
 

@@ -49,7 +49,7 @@ def child_list(request):
         actor=request.user,
         kind="children_list",
         records=[child for child in page if child.personal],
-        filters=filters,
+        filters={**filters, "page": page.number if page.number > 1 else None},
         subject_id=filters["subject"].pk if filters.get("subject") else None,
     )
     context = {
@@ -303,7 +303,10 @@ def family_list(request):
     can_see_names = has_perm(request.user, Perm.CASES_VIEW_PERSONAL)
     if can_see_names:
         services.personal_data_list_read(
-            actor=request.user, kind="families_list", records=list(page), filters=filters
+            actor=request.user,
+            kind="families_list",
+            records=list(page),
+            filters={**filters, "page": page.number if page.number > 1 else None},
         )
     context = {
         "page_obj": page,

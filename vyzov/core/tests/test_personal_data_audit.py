@@ -251,7 +251,8 @@ def test_regional_curator_sees_these_rows_on_the_audit_page(
     client.get(f"/api/v1/children/{world['child'].pk}/")
     login(client, curator_altai)
     page = client.get(reverse("core:audit_list")).content.decode()
-    assert "Список детей реестра: 4 записи" in page
+    assert "Список детей реестра: 4 записи" in page and "Фильтры: субъект РФ: 22" in page
+    assert "API: ребёнок: Ребёнок №" in page
     login(client, curator_perm)
     page = client.get(reverse("core:audit_list")).content.decode()
     assert "Список детей реестра" not in page
@@ -286,3 +287,14 @@ def test_permissions_policy_on_every_response(client, curator_altai):
     assert "geolocation=()" in response.headers["Permissions-Policy"]
     assert response.headers.get("Cache-Control") != "no-store"
     assert client.get("/static/does-not-exist.css").headers["Permissions-Policy"]
+
+
+def test_api_answers_that_repeat_written_personal_data_are_not_cached(curator_altai, world):
+    api = APIClient()
+    api.force_authenticate(curator_altai)
+    child = world["child"]
+    response = api.patch(
+        f"/api/v1/children/{child.pk}/", {"first_name": "Иван", "version": child.version}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["last_name"] == "Аудитов"
+    assert_private(response)
