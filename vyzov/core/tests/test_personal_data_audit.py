@@ -12,7 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from conftest import centre, login, make_org, make_user, subject, town
+from conftest import centre, login, make_org, make_user, queries_for, subject, town
 from vyzov.accounts.models import Role, ScopeLevel
 from vyzov.cases.tests.factories import make_child, make_family, place
 from vyzov.consilium import services as consilium_services
@@ -298,3 +298,17 @@ def test_api_answers_that_repeat_written_personal_data_are_not_cached(curator_al
     )
     assert response.status_code == 200 and response.json()["last_name"] == "Аудитов"
     assert_private(response)
+
+
+def test_one_insert_per_response_whatever_the_number_of_records(client, curator_altai, world):
+    login(client, curator_altai)
+    urls = [reverse("cases:child_list"), reverse("cases:family_list"), "/api/v1/children/"]
+    few = [queries_for(client, url) for url in urls]
+    for n in range(6):
+        make_child(centre("22"), last_name=f"Многов{n}")
+        make_family(centre("22"), title=f"Семья Многовых {n}")
+    assert [queries_for(client, url) for url in urls] == few
+    rows = AuditEntry.objects.filter(
+        details__kind__in=["children_list", "families_list", "api_children_list"]
+    )
+    assert sorted(row.details["count"] for row in rows) == [1, 4, 4, 7, 10, 10]
