@@ -312,3 +312,21 @@ def test_one_insert_per_response_whatever_the_number_of_records(client, curator_
         details__kind__in=["children_list", "families_list", "api_children_list"]
     )
     assert sorted(row.details["count"] for row in rows) == [1, 4, 4, 7, 10, 10]
+
+
+def test_support_lists_name_families_by_number_only_and_leave_no_row(client, curator_altai, world):
+    """Case lists show «Семья № N» and the municipality, never the family's name: no personal data."""
+    pages = [
+        (curator_altai, reverse("support:case_list")),
+        (world["specialist"], reverse("support:case_list")),
+        (world["specialist"], reverse("support:home")),  # the specialist's own case-load
+    ]
+    for user, url in pages:
+        login(client, user)
+        before = AuditEntry.objects.count()
+        response = client.get(url)
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert f"Семья № {world['family'].pk}" in text and "Аудитовых" not in text
+        assert AuditEntry.objects.count() == before
+        assert response.headers.get("Cache-Control") != "no-store"
