@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, require, scope
 from vyzov.api.permissions import CanUseApi
+from vyzov.core.middleware import mark_personal_response
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
 from vyzov.territories.models import Municipality, Organization, Subject
 
@@ -139,16 +140,26 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self):
         query = ChildQuery(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        return selectors.child_list(actor=self.request.user, filters=query.to_filters(self.request.user))
+        self.filters = query.to_filters(self.request.user)
+        return selectors.child_list(actor=self.request.user, filters=self.filters)
 
     @extend_schema(parameters=[ChildQuery])
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(self.get_queryset())
+        subject = self.filters.get("subject")
+        services.personal_data_list_read(
+            actor=request.user,
+            kind="api_children_list",
+            records=[child for child in page if child.personal],
+            filters=self.filters,
+            subject_id=subject.pk if subject else None,
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
         child = selectors.child_get(actor=request.user, pk=pk)
         if child.personal:
-            services.personal_data_read(actor=request.user, target=child)
+            services.personal_data_read(actor=request.user, target=child, kind="api_child")
         return Response(ChildOutput(child).data)
 
     @extend_schema(request=ChildInput, responses={201: ChildOutput})
@@ -170,6 +181,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                 },
                 status=status.HTTP_409_CONFLICT,
             )
+        mark_personal_response()  # the answer repeats the personal data just written (audited as the write)
         return Response(ChildOutput(selectors.child_get(actor=request.user, pk=child.pk)).data, status=201)
 
     @extend_schema(request=ChildInput, responses={200: ChildOutput})
@@ -186,6 +198,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         if "municipality" in data:
             data["subject"] = data["municipality"].subject
         services.child_update(actor=request.user, child=child, data=data, expected_version=version)
+        mark_personal_response()  # audited as the update
         return Response(ChildOutput(selectors.child_get(actor=request.user, pk=pk)).data)
 
     @extend_schema(responses={200: serializers.ListSerializer(child=serializers.DictField())})
@@ -268,10 +281,19 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self):
         return selectors.family_list(actor=self.request.user)
 
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        services.personal_data_list_read(
+            actor=request.user,
+            kind="api_families_list",
+            records=[family for family in page if allows(request.user, Perm.CASES_VIEW_PERSONAL, family)],
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     def retrieve(self, request, pk=None):
         family = selectors.family_get(actor=request.user, pk=pk)
         if allows(request.user, Perm.CASES_VIEW_PERSONAL, family):
-            services.personal_data_read(actor=request.user, target=family)
+            services.personal_data_read(actor=request.user, target=family, kind="api_family")
         return Response(FamilyOutput(family, context={"request": request}).data)
 
     @extend_schema(request=FamilyInput, responses={201: FamilyOutput})
@@ -279,6 +301,7 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         serializer = FamilyInput(data=request.data, actor=request.user)
         serializer.is_valid(raise_exception=True)
         family = services.family_create(actor=request.user, data=serializer.validated_data)
+        mark_personal_response()  # audited as the creation
         return Response(FamilyOutput(family, context={"request": request}).data, status=201)
 
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from vyzov.accounts.access import Perm, require
 from vyzov.core.models import AuditAction
 from vyzov.core.services import (
-    audit_entries_create,
     audit_entry_create,
+    audit_personal_read,
     changed_fields,
     field_values,
     save_with_version,
@@ -476,13 +476,44 @@ def child_merge(*, actor, keep: Child, duplicate: Child) -> Child:
     return keep
 
 
-def personal_data_read(*, actor, target) -> None:
-    """Record that the actor has seen a child's or family's personal data (page, API or export)."""
-    audit_entry_create(actor=actor, action=AuditAction.VIEW_PERSONAL, target=target)
+def personal_data_read(*, actor, target, kind: str = "") -> None:
+    """Record that the actor has seen a child's or family's personal data (page, API or export).
+
+    One card is one response: one row (see core.services.audit_personal_read).
+    """
+    if not kind:
+        kind = "family_card" if isinstance(target, Family) else "child_card"
+    audit_personal_read(actor=actor, kind=kind, records_count=1, target=target)
 
 
-def personal_data_read_many(*, actor, targets) -> None:
-    audit_entries_create(actor=actor, action=AuditAction.VIEW_PERSONAL, targets=list(targets))
+def personal_data_list_read(
+    *,
+    actor,
+    kind: str,
+    records,
+    filters: dict | None = None,
+    subject_id: int | None = None,
+    action: str = AuditAction.VIEW_PERSONAL,
+) -> None:
+    """One row for a response that shows the personal data of several children or families.
+
+    `records` are the children/families whose personal data the response carries (already loaded).
+    The row names how many and which, the filters, and the subject: the filter's, else the one
+    subject all the records belong to (a curator's list), else none (a national list).
+    """
+    records = list(records)
+    if subject_id is None:
+        subjects = {record.subject_id for record in records}
+        subject_id = subjects.pop() if len(subjects) == 1 else None
+    audit_personal_read(
+        actor=actor,
+        kind=kind,
+        records_count=len(records),
+        subject_id=subject_id,
+        filters=filters,
+        record_ids=[record.pk for record in records],
+        action=action,
+    )
 
 
 # ---- import jobs --------------------------------------------------------------------------------

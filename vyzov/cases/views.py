@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require, require_perm
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
-from vyzov.core.services import audit_entry_create
+from vyzov.core.services import audit_entry_create, audit_personal_read
 from vyzov.core.xlsx import XLSX_CONTENT_TYPE, xlsx_response
 from vyzov.territories.models import Subject
 
@@ -44,9 +44,17 @@ def child_list(request):
     require_perm(request.user, Perm.CASES_VIEW)
     form, filters = _child_filters(request)
     children = selectors.child_list(actor=request.user, filters=filters)
+    page = paginate(request, children)
+    services.personal_data_list_read(
+        actor=request.user,
+        kind="children_list",
+        records=[child for child in page if child.personal],
+        filters={**filters, "page": page.number if page.number > 1 else None},
+        subject_id=filters["subject"].pk if filters.get("subject") else None,
+    )
     context = {
         "form": form,
-        "page_obj": paginate(request, children),
+        "page_obj": page,
         "can_edit": has_perm(request.user, Perm.CASES_EDIT),
         "can_export": has_perm(request.user, Perm.CASES_EXPORT),
         "can_import": has_perm(request.user, Perm.CASES_IMPORT),
@@ -64,15 +72,36 @@ def child_export(request):
     _form, filters = _child_filters(request)
     children = selectors.child_list(actor=request.user, filters=filters)[: exports.EXPORT_LIMIT]
     personal = has_perm(request.user, Perm.CASES_VIEW_PERSONAL)
-    audit_entry_create(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        object_repr="Реестр детей" + (" (с персональными данными)" if personal else ""),
-        details={
-            "filters": {key: str(value) for key, value in filters.items() if value not in (None, "")},
-            "personal": personal,
-        },
+    subject_id = filters["subject"].pk if filters.get("subject") else None
+    personal_count = (
+        min(
+            selectors.child_list(actor=request.user, filters=filters).filter(personal=True).count(),
+            exports.EXPORT_LIMIT,
+        )
+        if personal
+        else 0
     )
+    if personal_count:
+        # One row for the file: how many children's personal data left the system, and where from.
+        audit_personal_read(
+            actor=request.user,
+            kind="children_export",
+            action=AuditAction.EXPORT,
+            records_count=personal_count,
+            subject_id=subject_id,
+            scope_perm=Perm.CASES_VIEW_PERSONAL,
+            filters=filters,
+        )
+    else:
+        audit_entry_create(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            subject_id=subject_id,
+            object_repr="Реестр детей",
+            details={
+                "filters": {key: str(value) for key, value in filters.items() if value not in (None, "")}
+            },
+        )
     return xlsx_response(
         filename=f"children-{timezone.localdate():%Y-%m-%d}.xlsx",
         sheet_title="Дети",
@@ -148,6 +177,8 @@ def child_update(request, pk):
         else:
             messages.success(request, "Изменения сохранены.")
             return redirect("cases:child_detail", pk=pk)
+    if child.personal:  # the form shows the child's personal data (again, after a refused change)
+        services.personal_data_read(actor=request.user, target=child, kind="child_form")
     return render(request, "cases/child_form.html", {"form": form, "child": child, "duplicates": []})
 
 
@@ -235,6 +266,8 @@ def route_change(request, pk):
 def duplicate_list(request):
     require_perm(request.user, Perm.CASES_MERGE)
     groups = selectors.duplicate_groups(actor=request.user)
+    shown = {child.pk: child for group in groups for child in group.children}
+    services.personal_data_list_read(actor=request.user, kind="children_duplicates", records=shown.values())
     return render(request, "cases/duplicate_list.html", {"groups": groups})
 
 
@@ -266,11 +299,20 @@ def family_list(request):
     require_perm(request.user, Perm.CASES_VIEW)
     filters = {"q": request.GET.get("q", "")[:100]}
     families = selectors.family_list(actor=request.user, filters=filters)
+    page = paginate(request, families)
+    can_see_names = has_perm(request.user, Perm.CASES_VIEW_PERSONAL)
+    if can_see_names:
+        services.personal_data_list_read(
+            actor=request.user,
+            kind="families_list",
+            records=list(page),
+            filters={**filters, "page": page.number if page.number > 1 else None},
+        )
     context = {
-        "page_obj": paginate(request, families),
+        "page_obj": page,
         "q": filters["q"],
         "can_edit": has_perm(request.user, Perm.CASES_EDIT),
-        "can_see_names": has_perm(request.user, Perm.CASES_VIEW_PERSONAL),
+        "can_see_names": can_see_names,
     }
     return render(request, "cases/family_list.html", context)
 
@@ -334,6 +376,8 @@ def family_update(request, pk):
         else:
             messages.success(request, "Изменения сохранены.")
             return redirect("cases:family_detail", pk=pk)
+    if allows(request.user, Perm.CASES_VIEW_PERSONAL, family):  # the form shows the family's data
+        services.personal_data_read(actor=request.user, target=family, kind="family_form")
     return render(request, "cases/family_form.html", {"form": form, "family": family})
 
 

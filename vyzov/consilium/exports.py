@@ -23,6 +23,12 @@ def _child_label(actor, child) -> str:
     return f"Ребёнок № {child.pk} в реестре, {age} лет"
 
 
+def protocol_named_children(*, actor, meeting: Meeting) -> list:
+    """The children the protocol names with their personal data for this actor (see `_child_label`)."""
+    reviews = Review.objects.filter(meeting=meeting).select_related("child")
+    return [review.child for review in reviews if allows(actor, Perm.CASES_VIEW_PERSONAL, review.child)]
+
+
 def protocol_docx(*, actor, meeting: Meeting) -> bytes:
     consilium = meeting.consilium
     reviews = list(

@@ -119,9 +119,16 @@ def meeting_create(request, pk):
 @require_GET
 def meeting_detail(request, pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
+    agenda = selectors.meeting_agenda(actor=request.user, meeting=meeting)
+    case_services.personal_data_list_read(
+        actor=request.user,
+        kind="consilium_meeting",
+        records=[item.child for item in agenda if item.child.personal],
+        subject_id=meeting.consilium.subject_id,
+    )
     context = {
         "meeting": meeting,
-        "agenda": selectors.meeting_agenda(actor=request.user, meeting=meeting),
+        "agenda": agenda,
         "can_manage": allows(request.user, Perm.CONSILIUM_MANAGE, meeting),
         "can_decide": allows(request.user, Perm.CONSILIUM_DECIDE, meeting),
         "add_form": AgendaAddForm(),
@@ -212,12 +219,24 @@ def meeting_close(request, pk):
 def meeting_protocol(request, pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
     data = exports.protocol_docx(actor=request.user, meeting=meeting)
-    audit_entry_create(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        target=meeting,
-        object_repr=f"Протокол: {meeting.consilium}, {meeting.date:%d.%m.%Y}",
-    )
+    named = exports.protocol_named_children(actor=request.user, meeting=meeting)
+    if named:
+        # One row for the file: which children are named in it.
+        case_services.personal_data_list_read(
+            actor=request.user,
+            kind="consilium_protocol",
+            action=AuditAction.EXPORT,
+            records=named,
+            filters={"meeting": meeting.pk},
+            subject_id=meeting.consilium.subject_id,
+        )
+    else:
+        audit_entry_create(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            target=meeting,
+            object_repr=f"Протокол: {meeting.consilium}, {meeting.date:%d.%m.%Y}",
+        )
     response = HttpResponse(data, content_type=exports.DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="protocol-{meeting.pk}.docx"'
     return response
@@ -260,7 +279,7 @@ def review(request, pk, child_pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
     child, current = selectors.review_get(actor=request.user, meeting=meeting, child_pk=child_pk)
     if child.personal:
-        case_services.personal_data_read(actor=request.user, target=child)
+        case_services.personal_data_read(actor=request.user, target=child, kind="consilium_review")
     can_decide = allows(request.user, Perm.CONSILIUM_DECIDE, meeting)
     decided = current is not None and hasattr(current, "decision")
     subject = meeting.consilium.subject
@@ -329,9 +348,11 @@ def review(request, pk, child_pk):
 def my_items(request):
     items = selectors.my_action_items(actor=request.user, open_only=request.GET.get("all") != "1")
     page = paginate(request, items)
-    # The assignment gives the executor the child's name; the reads are recorded.
-    case_services.personal_data_read_many(
-        actor=request.user, targets=[item.child for item in page if item.child_id]
+    # The assignment gives the executor the child's name; the read is recorded (one row for the page).
+    case_services.personal_data_list_read(
+        actor=request.user,
+        kind="consilium_my_items",
+        records={item.child_id: item.child for item in page if item.child_id}.values(),
     )
     return render(
         request,

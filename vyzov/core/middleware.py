@@ -28,3 +28,46 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+# ---- privacy headers ------------------------------------------------------------------------------
+
+# Set per request by PrivacyHeadersMiddleware: a mutable box, so that a mark made anywhere inside the
+# view (a service, a serializer, a worker thread of an async wrapper) reaches the middleware.
+_personal_box: ContextVar[dict | None] = ContextVar("personal_box", default=None)
+
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), usb=()"
+)
+
+
+def mark_personal_response() -> None:
+    """The response being built carries personal data: it must never be stored by a cache."""
+    box = _personal_box.get()
+    if box is not None:
+        box["personal"] = True
+
+
+class PrivacyHeadersMiddleware:
+    """`Permissions-Policy` on every response; `Cache-Control: no-store` on those with personal data.
+
+    A view marks its response through the audit service (`audit_personal_read`, a `view_personal` row):
+    the same call that records the read keeps the page out of browser and proxy caches.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        box: dict = {}
+        token = _personal_box.set(box)
+        try:
+            response = self.get_response(request)
+        finally:
+            _personal_box.reset(token)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if box.get("personal"):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
+        return response

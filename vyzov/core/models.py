@@ -61,6 +61,26 @@ class AuditAction(models.TextChoices):
     STATUS_CHANGE = "status_change", "Смена статуса"
 
 
+# Filters of a personal-data read (details["filters"]) in the words of the audit page.
+AUDIT_FILTER_LABELS = {
+    "q": "поиск",
+    "subject": "субъект РФ",
+    "municipality": "муниципалитет",
+    "organization": "организация",
+    "placed": "в организации",
+    "age_min": "возраст от",
+    "age_max": "возраст до",
+    "legal_status": "правовой статус",
+    "has_living_parents": "есть живые родители",
+    "months_in_institution": "месяцев в организации не меньше",
+    "goal": "цель маршрута",
+    "overdue_review": "пересмотр просрочен",
+    "sort": "сортировка",
+    "meeting": "заседание",
+    "page": "страница",
+}
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("Журнал аудита только дополняется: изменение записей запрещено.")
@@ -130,3 +150,11 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Журнал аудита только дополняется: удаление записей запрещено.")
+
+    @property
+    def filters_display(self) -> str:
+        """The filters of a list read, e.g. «субъект РФ: 22; поиск: Иванов»."""
+        filters = self.details.get("filters") if isinstance(self.details, dict) else None
+        if not isinstance(filters, dict):
+            return ""
+        return "; ".join(f"{AUDIT_FILTER_LABELS.get(key, key)}: {value}" for key, value in filters.items())

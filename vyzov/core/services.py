@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .middleware import current_ip
+from .middleware import current_ip, mark_personal_response
 from .models import AuditAction, AuditEntry
 
 
@@ -53,6 +53,8 @@ def audit_entry_create(
     object_repr: str = "",
 ) -> AuditEntry:
     """Write one audit row. Every write, login and personal-data read goes through here."""
+    if action == AuditAction.VIEW_PERSONAL:
+        mark_personal_response()
     entry = _entry(
         actor=actor,
         action=action,
@@ -68,6 +70,8 @@ def audit_entry_create(
 
 def audit_entries_create(*, actor, action: str, targets: list[models.Model]) -> None:
     """The same rows for many objects in one INSERT (a page that shows several people)."""
+    if action == AuditAction.VIEW_PERSONAL and targets:
+        mark_personal_response()
     AuditEntry.objects.bulk_create(
         _entry(
             actor=actor,
@@ -79,6 +83,113 @@ def audit_entries_create(*, actor, action: str, targets: list[models.Model]) -> 
             object_repr="",
         )
         for target in targets
+    )
+
+
+# ---- reads of personal data: one row per response ------------------------------------------------
+
+# What a response that carries personal data is, in the words of the audit page.
+PERSONAL_READ_KINDS: dict[str, str] = {
+    "child_card": "Карточка ребёнка",
+    "children_list": "Список детей реестра",
+    "children_export": "Выгрузка реестра детей (XLSX)",
+    "children_duplicates": "Возможные дубли в реестре",
+    "child_form": "Форма изменения данных ребёнка",
+    "family_card": "Карточка семьи",
+    "families_list": "Список семей",
+    "family_form": "Форма изменения данных семьи",
+    "api_children_list": "API: список детей",
+    "api_child": "API: ребёнок",
+    "api_families_list": "API: список семей",
+    "api_family": "API: семья",
+    "consilium_meeting": "Повестка заседания консилиума",
+    "consilium_review": "Рассмотрение случая на консилиуме",
+    "consilium_protocol": "Протокол заседания консилиума (DOCX)",
+    "consilium_my_items": "Мои поручения консилиума",
+    "support_case": "Сопровождение семьи",
+}
+
+
+def _records_word(count: int) -> str:
+    if count % 10 == 1 and count % 100 != 11:
+        return "запись"
+    if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
+        return "записи"
+    return "записей"
+
+
+def _json_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    """Filters as the audit row keeps them: only those given, objects by their text (codes, names)."""
+    return {
+        key: _json_value(getattr(value, "code", None) or value)
+        for key, value in filters.items()
+        if value not in (None, "", False, [], ())
+    }
+
+
+def personal_scope_subject_id(actor, perm: str) -> int | None:
+    """The one subject of the Federation that all the actor's grants with `perm` lie in, else None.
+
+    Read from the grants already loaded for the request: no query.
+    """
+    from vyzov.accounts.access import grants_with  # the policy sits above core
+
+    subjects: set[int | None] = set()
+    for grant in grants_with(actor, perm):
+        if grant.subject_id:
+            subjects.add(grant.subject_id)
+        elif grant.municipality_id:
+            subjects.add(grant.municipality.subject_id)
+        elif grant.organization_id:
+            subjects.add(grant.organization.subject_id)
+        else:  # the country or a federal district: no single subject
+            subjects.add(None)
+    return subjects.pop() if len(subjects) == 1 else None
+
+
+def audit_personal_read(
+    *,
+    actor,
+    kind: str,
+    records_count: int,
+    subject_id: int | None = None,
+    filters: dict[str, Any] | None = None,
+    target: models.Model | None = None,
+    record_ids: list[int] | None = None,
+    action: str = AuditAction.VIEW_PERSONAL,
+    scope_perm: str | None = None,
+) -> AuditEntry | None:
+    """Record that one response (a page, an API answer, a file) shows personal data: exactly one row.
+
+    `records_count` is the number of people or families whose personal data the response carries; none
+    means no personal data and no row. The row is attributed to `subject_id`, else to the target's
+    subject, else to the single subject of the actor's scope for `scope_perm` (a curator's own region),
+    so that the regional curator sees it on the audit page; national reads stay without a subject and
+    keep their filters. The response is marked so that it is never cached (see PrivacyHeadersMiddleware).
+    """
+    if kind not in PERSONAL_READ_KINDS:
+        raise ValueError(f"Unknown personal-data read: {kind}")
+    if records_count <= 0:
+        return None
+    if subject_id is None and target is not None:
+        subject_id = _subject_id_of(target)
+    if subject_id is None and scope_perm is not None:
+        subject_id = personal_scope_subject_id(actor, scope_perm)
+    details: dict[str, Any] = {"kind": kind, "count": records_count}
+    if filters:
+        details["filters"] = _json_filters(filters)
+    if record_ids is not None:
+        details["ids"] = list(record_ids)
+    label = PERSONAL_READ_KINDS[kind]
+    text = str(target) if target is not None else f"{records_count} {_records_word(records_count)}"
+    mark_personal_response()
+    return audit_entry_create(
+        actor=actor,
+        action=action,
+        target=target,
+        subject_id=subject_id,
+        details=details,
+        object_repr=f"{label}: {text}",
     )
 
 

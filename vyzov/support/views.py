@@ -110,7 +110,7 @@ def case_detail(request, pk):
     can_manage = allows(request.user, Perm.SUPPORT_MANAGE, case)
     if can_manage:
         # The caseworker sees the family by name; the read is recorded.
-        personal_data_read(actor=request.user, target=case.family)
+        personal_data_read(actor=request.user, target=case.family, kind="support_case")
     context = {
         "case": case,
         "can_manage": can_manage,

@@ -323,7 +323,9 @@ def test_export_is_scoped_filtered_audited_and_neutralises_formulas(client, cura
     assert "Пермяков" not in surnames and "Барнаулов" in surnames
     assert '\'=HYPERLINK("http://x")' in surnames
     assert "'@SUM" in {row[1] for row in body}
-    assert AuditEntry.objects.filter(action=AuditAction.EXPORT, actor=curator_altai).get().details["personal"]
+    row = AuditEntry.objects.filter(action=AuditAction.EXPORT, actor=curator_altai).get()
+    assert row.details["kind"] == "children_export" and row.details["count"] == len(body) == 3
+    assert row.subject_id == centre("22").subject_id
     rows = exported_rows(client.get(reverse("cases:child_export"), {"municipality": town("22", "Бийск").pk}))
     assert [row[0] for row in rows[1:]] == ["Бийсков"]
     assert malicious.pk

@@ -280,7 +280,8 @@ def test_executor_sees_only_their_own_items_and_the_child(
     page = client.get(reverse("consilium:my_items"))
     assert list(page.context["page_obj"]) == [mine]
     assert "Поручений" in page.content.decode()
-    assert AuditEntry.objects.filter(action=AuditAction.VIEW_PERSONAL, object_id=str(child.pk)).exists()
+    read = AuditEntry.objects.get(action=AuditAction.VIEW_PERSONAL, actor=municipal_barnaul)
+    assert read.details["ids"] == [child.pk] and read.details["kind"] == "consilium_my_items"
     assert client.get(reverse("consilium:action_item", args=[theirs.pk])).status_code == 404
     response = client.post(reverse("consilium:action_item", args=[mine.pk]), {"status": "done", "result": ""})
     assert "Опишите результат" in str(response.context["form"].errors)
