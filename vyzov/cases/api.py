@@ -161,12 +161,12 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         try:
             child = services.child_create(actor=request.user, data=data, confirm_not_duplicate=confirm)
         except services.DuplicateSuspected as suspected:
-            visible = [c.pk for c in suspected.candidates if allows(request.user, Perm.CASES_VIEW, c)]
+            found = services.duplicates_found(actor=request.user, suspected=suspected)
             return Response(
                 {
                     "detail": suspected.messages[0],
-                    "duplicates": visible,
-                    "duplicates_elsewhere": len(suspected.candidates) - len(visible),
+                    "duplicates": [child.pk for child in found.visible],
+                    "notices": found.notices,
                 },
                 status=status.HTTP_409_CONFLICT,
             )
