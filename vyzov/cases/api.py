@@ -9,7 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, require, scope
+from vyzov.accounts.privacy import date_for, text_for
 from vyzov.api.permissions import CanUseApi
+from vyzov.api.privacy import PersonalFieldsMixin
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
 from vyzov.territories.models import Municipality, Organization, Subject
 
@@ -30,13 +32,19 @@ from .models import (
 PERSONAL_CHILD_FIELDS = ("last_name", "first_name", "middle_name", "birth_date", "snils", "birth_certificate")
 
 
-class CaseOutput(serializers.ModelSerializer):
+class CaseOutput(PersonalFieldsMixin, serializers.ModelSerializer):
+    personal_dates = ("last_review_date",)
+
+    def personal_object(self, case):
+        return case.child  # cached by the child's select_related("case"); it carries `personal`
+
     class Meta:
         model = Case
         fields = ["id", "goal", "status", "responsible", "next_review_date", "last_review_date", "version"]
 
 
-class ChildOutput(serializers.ModelSerializer):
+class ChildOutput(PersonalFieldsMixin, serializers.ModelSerializer):
+    personal_dates = ("placed_since",)
     subject = serializers.CharField(source="subject.code")
     age = serializers.SerializerMethodField()
     case = CaseOutput(read_only=True)
@@ -149,7 +157,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         child = selectors.child_get(actor=request.user, pk=pk)
         if child.personal:
             services.personal_data_read(actor=request.user, target=child)
-        return Response(ChildOutput(child).data)
+        return Response(ChildOutput(child, context={"request": request}).data)
 
     @extend_schema(request=ChildInput, responses={201: ChildOutput})
     def create(self, request):
@@ -170,7 +178,12 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                 },
                 status=status.HTTP_409_CONFLICT,
             )
-        return Response(ChildOutput(selectors.child_get(actor=request.user, pk=child.pk)).data, status=201)
+        return Response(
+            ChildOutput(
+                selectors.child_get(actor=request.user, pk=child.pk), context={"request": request}
+            ).data,
+            status=201,
+        )
 
     @extend_schema(request=ChildInput, responses={200: ChildOutput})
     def partial_update(self, request, pk=None):
@@ -186,15 +199,22 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         if "municipality" in data:
             data["subject"] = data["municipality"].subject
         services.child_update(actor=request.user, child=child, data=data, expected_version=version)
-        return Response(ChildOutput(selectors.child_get(actor=request.user, pk=pk)).data)
+        return Response(
+            ChildOutput(selectors.child_get(actor=request.user, pk=pk), context={"request": request}).data
+        )
 
     @extend_schema(responses={200: serializers.ListSerializer(child=serializers.DictField())})
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
         child = selectors.child_get(actor=request.user, pk=pk)
+        actor = request.user
         return Response(
             [
-                {"date": e.date, "kind": e.kind, "title": e.title}
+                {
+                    "date": date_for(actor, e.date, child, iso=True),
+                    "kind": e.kind,
+                    "title": text_for(actor, e.title, child),
+                }
                 for e in selectors.child_timeline(child=child)
             ]
         )
@@ -230,7 +250,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             next_review_date=data.get("next_review_date"),
             expected_version=data["version"],
         )
-        return Response(CaseOutput(case).data)
+        return Response(CaseOutput(case, context={"request": request}).data)
 
 
 class FamilyOutput(serializers.ModelSerializer):
@@ -282,7 +302,10 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(FamilyOutput(family, context={"request": request}).data, status=201)
 
 
-class PlacementOutput(serializers.ModelSerializer):
+class PlacementOutput(PersonalFieldsMixin, serializers.ModelSerializer):
+    personal_dates = ("start_date", "planned_end_date", "end_date")
+    personal_texts = ("basis", "outcome_note")
+
     class Meta:
         model = Placement
         fields = [
@@ -341,7 +364,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         data = dict(serializer.validated_data)
         child = data.pop("child")
         placement = services.placement_open(actor=request.user, child=child, data=data)
-        return Response(PlacementOutput(placement).data, status=201)
+        return Response(PlacementOutput(placement, context={"request": request}).data, status=201)
 
     @extend_schema(request=PlacementCloseInput, responses={200: PlacementOutput})
     @action(detail=True, methods=["post"])
@@ -359,4 +382,4 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             outcome=data["outcome"],
             note=data.get("outcome_note", ""),
         )
-        return Response(PlacementOutput(placement).data)
+        return Response(PlacementOutput(placement, context={"request": request}).data)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from vyzov.accounts.access import Perm, has_perm
 from vyzov.api.permissions import CanUseApi
+from vyzov.api.privacy import PersonalFieldsMixin
 
 from . import selectors, services
 from .models import AidForm, AidRequest, Operator, Payment
@@ -22,7 +23,9 @@ class LineOutput(serializers.Serializer):
     in_kind = serializers.CharField()
 
 
-class AidRequestOutput(serializers.ModelSerializer):
+class AidRequestOutput(PersonalFieldsMixin, serializers.ModelSerializer):
+    personal_texts = ("decision_note",)
+
     lines = LineOutput(many=True, read_only=True)
     requested = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
 
@@ -105,7 +108,10 @@ class AidRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             actor=request.user, operator=operator, family=family, data=data, lines=lines
         )
         return Response(
-            AidRequestOutput(selectors.request_get(actor=request.user, pk=aid.pk)).data, status=201
+            AidRequestOutput(
+                selectors.request_get(actor=request.user, pk=aid.pk), context={"request": request}
+            ).data,
+            status=201,
         )
 
     @extend_schema(request=PaymentInput, responses={201: PaymentOutput})
