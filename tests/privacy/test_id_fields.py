@@ -2,6 +2,7 @@
 is resolved through the access policy; an id outside the actor's scope answers exactly like a missing
 one and writes nothing."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -211,3 +212,63 @@ def test_register_id_fields_answer_out_of_scope_like_missing(curator_altai, home
     assert message(out, "organization", home_perm.pk) == message(missing, "organization", MISSING)
     assert (Child.objects.count(), Placement.objects.count()) == before
     assert not Family.objects.filter(children__last_name="Проверкин").exists()
+
+
+# ---- page forms that take a family or a child number ---------------------------------------------
+
+
+def test_aid_request_page_answers_a_family_of_another_region_like_a_missing_one(
+    operator_altai, curator_altai, client
+):
+    perm_family = make_family(centre("59"), title="Семья Савиных")
+    own_family = make_family(centre("22"))
+    login(client, curator_altai)
+
+    def post(number):
+        return client.post(
+            reverse("ngo_aid:request_create"),
+            {
+                "family": number,
+                "children_count": 1,
+                "channel": "curator",
+                "justification": "Долги",
+                "line0-form": "",
+            },
+        )
+
+    missing, theirs = post(MISSING), post(perm_family.pk)
+    assert missing.status_code == theirs.status_code == 200
+    normalise = lambda response, number: _normalised(response, number).replace(  # noqa: E731
+        f'name="family" value="{number}"', 'name="family" value="N"'
+    )
+    assert normalise(theirs, perm_family.pk) == normalise(missing, MISSING)
+    assert "Савиных" not in theirs.content.decode()
+    assert not AidRequest.objects.exists()
+    allowed = post(own_family.pk)  # the own region's family passes the family check
+    assert "не найдена" not in allowed.content.decode()
+
+
+def test_consilium_agenda_answers_a_child_of_another_region_like_a_missing_one(
+    fed_admin, curator_altai, client
+):
+    from vyzov.consilium import services as consilium
+    from vyzov.consilium.models import AgendaItem, Level
+
+    regional = consilium.consilium_create(
+        actor=fed_admin, data={"title": "Консилиум", "level": Level.REGIONAL, "subject": subject("22")}
+    )
+    meeting = consilium.meeting_create(
+        actor=fed_admin, consilium=regional, date=dt.date.today() + dt.timedelta(days=5)
+    )
+    perm_child, own_child = make_child(centre("59")), make_child(centre("22"))
+    login(client, curator_altai)
+    url = reverse("consilium:agenda_add", args=[meeting.pk])
+    before = AgendaItem.objects.count()
+    answers = []
+    for number in (MISSING, perm_child.pk):
+        response = client.post(url, {"child": number, "reason": "Проверка"}, follow=True)
+        answers.append([str(m) for m in response.context["messages"]])
+    assert answers[0] == answers[1] and "не найден" in answers[0][0]
+    assert AgendaItem.objects.count() == before
+    client.post(url, {"child": own_child.pk, "reason": "Проверка"})
+    assert AgendaItem.objects.filter(child=own_child).exists()

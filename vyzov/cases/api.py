@@ -232,7 +232,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     serializer_class = CaseOutput
 
     def get_queryset(self):
-        return scope(self.request.user, Case.objects.all(), Perm.CASES_VIEW).order_by("id")
+        # The child (with its subject) decides what of the case is personal: loaded with the case.
+        cases = Case.objects.select_related("child__subject")
+        return scope(self.request.user, cases, Perm.CASES_VIEW).order_by("id")
 
     @extend_schema(request=RouteInput, responses={200: CaseOutput})
     @action(detail=True, methods=["post"])
@@ -353,7 +355,8 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     serializer_class = PlacementOutput
 
     def get_queryset(self):
-        qs = scope(self.request.user, Placement.objects.all(), Perm.CASES_VIEW).order_by("-start_date", "-id")
+        placements = Placement.objects.select_related("child__subject")  # for the personal-data rule
+        qs = scope(self.request.user, placements, Perm.CASES_VIEW).order_by("-start_date", "-id")
         child = self.request.query_params.get("child")
         return qs.filter(child_id=child) if child and child.isdigit() else qs
 
