@@ -9,7 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, require, scope
+from vyzov.accounts.privacy import date_for, text_for
 from vyzov.api.permissions import CanUseApi
+from vyzov.api.privacy import PersonalFieldsMixin
 from vyzov.core.middleware import mark_personal_response
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
 from vyzov.territories.models import Municipality, Organization, Subject
@@ -31,13 +33,19 @@ from .models import (
 PERSONAL_CHILD_FIELDS = ("last_name", "first_name", "middle_name", "birth_date", "snils", "birth_certificate")
 
 
-class CaseOutput(serializers.ModelSerializer):
+class CaseOutput(PersonalFieldsMixin, serializers.ModelSerializer):
+    personal_dates = ("last_review_date",)
+
+    def personal_object(self, case):
+        return case.child  # cached by the child's select_related("case"); it carries `personal`
+
     class Meta:
         model = Case
         fields = ["id", "goal", "status", "responsible", "next_review_date", "last_review_date", "version"]
 
 
-class ChildOutput(serializers.ModelSerializer):
+class ChildOutput(PersonalFieldsMixin, serializers.ModelSerializer):
+    personal_dates = ("placed_since",)
     subject = serializers.CharField(source="subject.code")
     age = serializers.SerializerMethodField()
     case = CaseOutput(read_only=True)
@@ -160,7 +168,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         child = selectors.child_get(actor=request.user, pk=pk)
         if child.personal:
             services.personal_data_read(actor=request.user, target=child, kind="api_child")
-        return Response(ChildOutput(child).data)
+        return Response(ChildOutput(child, context={"request": request}).data)
 
     @extend_schema(request=ChildInput, responses={201: ChildOutput})
     def create(self, request):
@@ -172,17 +180,22 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         try:
             child = services.child_create(actor=request.user, data=data, confirm_not_duplicate=confirm)
         except services.DuplicateSuspected as suspected:
-            visible = [c.pk for c in suspected.candidates if allows(request.user, Perm.CASES_VIEW, c)]
+            found = services.duplicates_found(actor=request.user, suspected=suspected)
             return Response(
                 {
                     "detail": suspected.messages[0],
-                    "duplicates": visible,
-                    "duplicates_elsewhere": len(suspected.candidates) - len(visible),
+                    "duplicates": [child.pk for child in found.visible],
+                    "notices": found.notices,
                 },
                 status=status.HTTP_409_CONFLICT,
             )
         mark_personal_response()  # the answer repeats the personal data just written (audited as the write)
-        return Response(ChildOutput(selectors.child_get(actor=request.user, pk=child.pk)).data, status=201)
+        return Response(
+            ChildOutput(
+                selectors.child_get(actor=request.user, pk=child.pk), context={"request": request}
+            ).data,
+            status=201,
+        )
 
     @extend_schema(request=ChildInput, responses={200: ChildOutput})
     def partial_update(self, request, pk=None):
@@ -199,15 +212,22 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             data["subject"] = data["municipality"].subject
         services.child_update(actor=request.user, child=child, data=data, expected_version=version)
         mark_personal_response()  # audited as the update
-        return Response(ChildOutput(selectors.child_get(actor=request.user, pk=pk)).data)
+        return Response(
+            ChildOutput(selectors.child_get(actor=request.user, pk=pk), context={"request": request}).data
+        )
 
     @extend_schema(responses={200: serializers.ListSerializer(child=serializers.DictField())})
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
         child = selectors.child_get(actor=request.user, pk=pk)
+        actor = request.user
         return Response(
             [
-                {"date": e.date, "kind": e.kind, "title": e.title}
+                {
+                    "date": date_for(actor, e.date, child, iso=True),
+                    "kind": e.kind,
+                    "title": text_for(actor, e.title, child),
+                }
                 for e in selectors.child_timeline(child=child)
             ]
         )
@@ -225,7 +245,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     serializer_class = CaseOutput
 
     def get_queryset(self):
-        return scope(self.request.user, Case.objects.all(), Perm.CASES_VIEW).order_by("id")
+        # The child (with its subject) decides what of the case is personal: loaded with the case.
+        cases = Case.objects.select_related("child__subject")
+        return scope(self.request.user, cases, Perm.CASES_VIEW).order_by("id")
 
     @extend_schema(request=RouteInput, responses={200: CaseOutput})
     @action(detail=True, methods=["post"])
@@ -243,7 +265,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             next_review_date=data.get("next_review_date"),
             expected_version=data["version"],
         )
-        return Response(CaseOutput(case).data)
+        return Response(CaseOutput(case, context={"request": request}).data)
 
 
 class FamilyOutput(serializers.ModelSerializer):
@@ -305,7 +327,10 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(FamilyOutput(family, context={"request": request}).data, status=201)
 
 
-class PlacementOutput(serializers.ModelSerializer):
+class PlacementOutput(PersonalFieldsMixin, serializers.ModelSerializer):
+    personal_dates = ("start_date", "planned_end_date", "end_date")
+    personal_texts = ("basis", "outcome_note")
+
     class Meta:
         model = Placement
         fields = [
@@ -353,7 +378,8 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     serializer_class = PlacementOutput
 
     def get_queryset(self):
-        qs = scope(self.request.user, Placement.objects.all(), Perm.CASES_VIEW).order_by("-start_date", "-id")
+        placements = Placement.objects.select_related("child__subject")  # for the personal-data rule
+        qs = scope(self.request.user, placements, Perm.CASES_VIEW).order_by("-start_date", "-id")
         child = self.request.query_params.get("child")
         return qs.filter(child_id=child) if child and child.isdigit() else qs
 
@@ -364,7 +390,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         data = dict(serializer.validated_data)
         child = data.pop("child")
         placement = services.placement_open(actor=request.user, child=child, data=data)
-        return Response(PlacementOutput(placement).data, status=201)
+        return Response(PlacementOutput(placement, context={"request": request}).data, status=201)
 
     @extend_schema(request=PlacementCloseInput, responses={200: PlacementOutput})
     @action(detail=True, methods=["post"])
@@ -382,4 +408,4 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             outcome=data["outcome"],
             note=data.get("outcome_note", ""),
         )
-        return Response(PlacementOutput(placement).data)
+        return Response(PlacementOutput(placement, context={"request": request}).data)

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
+from vyzov.accounts.privacy import coarse_date
+
 from .models import LegalStatus, RouteGoal
 
 EXPORT_LIMIT = 300_000
@@ -70,7 +72,7 @@ def rows(queryset, *, personal: bool) -> Iterator[list]:
             "да" if values["has_living_parents"] else "нет",
             "да" if values["disability"] else "нет",
             values["current_organization__name"] or "",
-            values["placed_since"],
+            values["placed_since"] if values["personal"] else coarse_date(values["placed_since"]),
             goals.get(values["case__goal"], ""),
             values["case__next_review_date"],
         ]

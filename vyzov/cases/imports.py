@@ -42,7 +42,7 @@ from .models import (
     RouteGoal,
     Sex,
 )
-from .selectors import DUPLICATE_RULES, duplicate_keys
+from .selectors import CROSS_REGION_DUPLICATE, DUPLICATE_RULES, duplicate_keys
 
 MAX_FILE_BYTES = getattr(settings, "VYZOV_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 MAX_ROWS = getattr(settings, "VYZOV_IMPORT_MAX_ROWS", 20_000)
@@ -97,6 +97,8 @@ class ValidationResult:
     total_rows: int = 0
     rows: list[ParsedRow] = field(default_factory=list)
     errors: list[tuple[int, str, str]] = field(default_factory=list)
+    # Likely duplicates in another region: (row, child pk, what matches) — for the federal team only.
+    cross_region: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 # ---- reading the file ---------------------------------------------------------------------------
@@ -328,8 +330,11 @@ def _keys(child: Child) -> list[tuple[str, dict]]:
     )
 
 
-def _duplicate_errors(rows: list[ParsedRow]) -> list[tuple[int, str, str]]:
-    """Rows that repeat each other or a child already in the register (the register's one rule)."""
+def _duplicate_errors(
+    rows: list[ParsedRow], *, subject: Subject | None = None, cross_region: list | None = None
+) -> list[tuple[int, str, str]]:
+    """Rows that repeat each other or a child already in the register (the register's one rule).
+    A match in another region is reported without its number and collected in `cross_region`."""
     errors = []
     seen: dict[tuple, int] = {}
     for row in rows:
@@ -357,23 +362,23 @@ def _duplicate_errors(rows: list[ParsedRow]) -> list[tuple[int, str, str]]:
         for name, values in firsts.items():
             if values:
                 condition |= Q(**{f"{name}__in": values})
-        existing: dict[tuple, int] = {}
+        existing: dict[tuple, tuple[int, int]] = {}
         for child in Child.objects.filter(condition, merged_into__isnull=True).only(
-            "pk", "snils", "birth_certificate", "search_name", "birth_date"
+            "pk", "subject_id", "snils", "birth_certificate", "search_name", "birth_date"
         ):
             for reason, lookup in _keys(child):
-                existing[(reason, tuple(lookup.values()))] = child.pk
+                existing[(reason, tuple(lookup.values()))] = (child.pk, child.subject_id)
         for row in chunk:
             for reason, lookup in _keys(row.child):
-                pk = existing.get((reason, tuple(lookup.values())))
+                pk, other_subject = existing.get((reason, tuple(lookup.values())), (None, None))
+                if pk and subject is not None and other_subject != subject.pk:
+                    message = f"{CROSS_REGION_DUPLICATE} (совпадает {reason})"
+                    if cross_region is not None:
+                        cross_region.append((row.row_number, pk, reason))
+                elif pk:
+                    message = f"Возможный дубль: ребёнок № {pk} уже в реестре (совпадает {reason})."
                 if pk:
-                    errors.append(
-                        (
-                            row.row_number,
-                            COLUMN_TITLES[RULE_COLUMNS[reason]],
-                            f"Возможный дубль: ребёнок № {pk} уже в реестре (совпадает {reason}).",
-                        )
-                    )
+                    errors.append((row.row_number, COLUMN_TITLES[RULE_COLUMNS[reason]], message))
                     break
     return errors
 
@@ -401,7 +406,7 @@ def validate_file(data: bytes, *, subject: Subject, progress=None) -> Validation
         result.errors.extend(errors)
         if progress and (offset + 1) % PROGRESS_EVERY == 0:
             progress(offset + 1, len(body))
-    duplicate_errors = _duplicate_errors(result.rows)
+    duplicate_errors = _duplicate_errors(result.rows, subject=subject, cross_region=result.cross_region)
     if duplicate_errors:
         bad_rows = {row for row, _column, _message in duplicate_errors}
         result.rows = [row for row in result.rows if row.row_number not in bad_rows]
@@ -482,6 +487,7 @@ def run_import_job(job: ImportJob) -> ImportJob:
     job.valid_rows = len(result.rows)
     job.error_count = len(result.errors)
     job.errors = [list(error) for error in result.errors[:MAX_STORED_ERRORS]]
+    _record_cross_region(job, result.cross_region)
     if result.errors and not job.accept_valid_rows:
         job.status, job.finished_at = ImportStatus.NEEDS_DECISION, timezone.now()
         job.save()
@@ -503,6 +509,20 @@ def run_import_job(job: ImportJob) -> ImportJob:
         },
     )
     return job
+
+
+def _record_cross_region(job: ImportJob, found: list[tuple[int, int, str]]) -> None:
+    from .services import cross_region_duplicates_record  # services import this module
+
+    others = Child.objects.in_bulk({pk for _row, pk, _reason in found})
+    for row_number, pk, reason in found:
+        cross_region_duplicates_record(
+            actor=job.created_by,
+            others=[others[pk]],
+            import_job=job,
+            row_number=row_number,
+            reasons={pk: reason},
+        )
 
 
 # ---- template and report ------------------------------------------------------------------------

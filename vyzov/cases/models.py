@@ -601,3 +601,66 @@ class FamilyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d.%m.%Y} {self.title}"
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", "не разобран"
+    RESOLVED = "resolved", "разобран"
+
+
+class CrossRegionDuplicate(models.Model):
+    """A likely duplicate across regions. The user who met it was told only that a match exists in another
+    region (never its number); the federal team sees both records here and resolves the case."""
+
+    subject = models.ForeignKey(
+        "territories.Subject", verbose_name="где обнаружен", on_delete=models.PROTECT, related_name="+"
+    )
+    child = models.ForeignKey(
+        Child, verbose_name="новая запись", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    import_job = models.ForeignKey(
+        ImportJob, verbose_name="загрузка", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    row_number = models.PositiveIntegerField("строка файла", null=True, blank=True)
+    other_child = models.ForeignKey(
+        Child, verbose_name="запись другого региона", on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField("что совпадает", max_length=100)
+    detected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто обнаружил",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    detected_at = models.DateTimeField("обнаружен", auto_now_add=True)
+    status = models.CharField(
+        "состояние", max_length=20, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто разобрал",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField("разобран", null=True, blank=True)
+    resolution = models.CharField("решение", max_length=1000, blank=True)
+
+    # The federal team only: no path for any territory below the country (fail closed).
+    access_paths: dict[str, str] = {}
+    view_permission = "cases.merge"
+
+    class Meta:
+        verbose_name = "возможный дубль в другом регионе"
+        verbose_name_plural = "возможные дубли в других регионах"
+        ordering = ["-detected_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Возможный дубль № {self.pk}"
+
+    @property
+    def audit_subject_id(self) -> int:
+        return self.subject_id

@@ -8,9 +8,19 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Value
 from django.utils import timezone
 
-from vyzov.accounts.access import Perm, get_in_scope, has_perm, scope, scope_condition
+from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, scope, scope_condition
 
-from .models import Case, CaseStatus, Child, Event, Family, ImportJob, Placement, name_key
+from .models import (
+    Case,
+    CaseStatus,
+    Child,
+    CrossRegionDuplicate,
+    Event,
+    Family,
+    ImportJob,
+    Placement,
+    name_key,
+)
 
 SORTS = {
     "name": ("last_name", "first_name", "id"),
@@ -208,6 +218,49 @@ def duplicate_candidates(
     return qs.select_related("subject", "current_organization")
 
 
+CROSS_REGION_DUPLICATE = "Возможный дубль в другом регионе — обратитесь к федеральной команде."
+HIDDEN_DUPLICATE = "Возможный дубль вне вашей зоны доступа — уточните у регионального куратора."
+
+
+def duplicate_reason(child: Child, other: Child) -> str:
+    """Which rule of DUPLICATE_RULES makes `other` a likely duplicate of `child` (the first that does)."""
+    child.compute_derived()
+    for reason, lookup in duplicate_keys(
+        snils=child.snils,
+        birth_certificate=child.birth_certificate,
+        search_name=child.search_name,
+        birth_date=child.birth_date,
+    ):
+        if all(getattr(other, name) == value for name, value in lookup.items()):
+            return reason
+    return DUPLICATE_RULES[-1][0]
+
+
+@dataclass
+class DuplicateSplit:
+    """What the actor may be told about likely duplicates: the ones they may see are listed; of the others
+    only the fact that some exist is said (never a number or a count), and those in another region are
+    recorded for the federal team."""
+
+    visible: list[Child]
+    hidden_in_region: bool
+    other_region: list[Child]
+
+    @property
+    def notices(self) -> list[str]:
+        return [HIDDEN_DUPLICATE] * self.hidden_in_region + [CROSS_REGION_DUPLICATE] * bool(self.other_region)
+
+
+def duplicates_split(*, actor, subject_id: int | None, candidates: list[Child]) -> DuplicateSplit:
+    visible = [other for other in candidates if allows(actor, Perm.CASES_VIEW, other)]
+    hidden = [other for other in candidates if other not in visible]
+    return DuplicateSplit(
+        visible=visible,
+        hidden_in_region=any(other.subject_id == subject_id for other in hidden),
+        other_region=[other for other in hidden if other.subject_id != subject_id],
+    )
+
+
 @dataclass
 class DuplicateGroup:
     reason: str
@@ -243,6 +296,32 @@ def duplicate_groups(*, actor, limit: int = 100) -> list[DuplicateGroup]:
 
 def case_of(*, child: Child) -> Case | None:
     return getattr(child, "case", None)
+
+
+def cross_region_duplicate_list(*, actor, status: str = "open") -> QuerySet[CrossRegionDuplicate]:
+    """The federal team's list of likely duplicates across regions (nobody below the country sees it)."""
+    qs = scope(
+        actor,
+        CrossRegionDuplicate.objects.select_related(
+            "subject",
+            "child__subject",
+            "other_child__subject",
+            "import_job",
+            "detected_by",
+            "resolved_by",
+        ),
+        Perm.CASES_MERGE,
+    )
+    return qs.filter(status=status) if status else qs
+
+
+def sees_cross_region_duplicates(actor) -> bool:
+    """Only the federal team (a country-wide cases.merge grant) sees the duplicates across regions."""
+    return scope_condition(actor, CrossRegionDuplicate, Perm.CASES_MERGE) is not None
+
+
+def cross_region_duplicate_get(*, actor, pk) -> CrossRegionDuplicate:
+    return get_in_scope(actor, cross_region_duplicate_list(actor=actor, status=""), Perm.CASES_MERGE, pk=pk)
 
 
 def import_job_list(*, actor) -> QuerySet[ImportJob]:

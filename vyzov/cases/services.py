@@ -29,6 +29,8 @@ from .models import (
     Case,
     CaseStatus,
     Child,
+    CrossRegionDuplicate,
+    DuplicateStatus,
     Event,
     EventKind,
     Family,
@@ -41,7 +43,7 @@ from .models import (
     PlacementOutcome,
     RouteGoal,
 )
-from .selectors import duplicate_candidates
+from .selectors import DuplicateSplit, duplicate_candidates, duplicate_reason, duplicates_split
 from .tasks import run_import
 
 CHILD_FIELDS = [
@@ -76,8 +78,9 @@ MEMBER_FIELDS = [
 class DuplicateSuspected(ValidationError):
     """The child looks like one already in the register; the user must confirm or merge."""
 
-    def __init__(self, candidates: list[Child]):
+    def __init__(self, candidates: list[Child], child: Child | None = None):
         self.candidates = candidates
+        self.child = child
         super().__init__(
             "Похоже, этот ребёнок уже есть в реестре (совпадает СНИЛС, свидетельство о рождении или ФИО с датой "
             "рождения). Проверьте найденные записи; если это другой ребёнок, подтвердите сохранение.",
@@ -113,6 +116,90 @@ def event_add(
     )
 
 
+# ---- cross-region duplicates --------------------------------------------------------------------
+
+
+def cross_region_duplicates_record(
+    *,
+    actor,
+    others: list[Child],
+    child: Child | None = None,
+    subject_id: int | None = None,
+    import_job: ImportJob | None = None,
+    row_number: int | None = None,
+    reasons: dict[int, str] | None = None,
+) -> list[CrossRegionDuplicate]:
+    """Record likely duplicates in another region for the federal team (once per open pair). The user
+    is told only that such a match exists; the record is what lets the federal team act on it."""
+    subject_id = subject_id or (child.subject_id if child else None) or (import_job and import_job.subject_id)
+    others = [other for other in others if other.subject_id != subject_id]
+    if not others:
+        return []
+    open_pairs = set(
+        CrossRegionDuplicate.objects.filter(
+            status=DuplicateStatus.OPEN,
+            subject=subject_id,
+            child=child.pk if child and child.pk else None,
+            import_job=import_job,
+            row_number=row_number,
+            other_child__in=others,
+        ).values_list("other_child_id", flat=True)
+    )
+    created = CrossRegionDuplicate.objects.bulk_create(
+        CrossRegionDuplicate(
+            subject_id=subject_id,
+            child=child if child and child.pk else None,
+            import_job=import_job,
+            row_number=row_number,
+            other_child=other,
+            reason=(reasons or {}).get(other.pk) or (duplicate_reason(child, other) if child else ""),
+            detected_by=actor,
+        )
+        for other in others
+        if other.pk not in open_pairs
+    )
+    if created:
+        audit_entry_create(
+            actor=actor,
+            action=AuditAction.CREATE,
+            subject_id=subject_id,
+            object_repr="Возможный дубль в другом регионе",
+            details={"recorded": len(created)},
+        )
+    return created
+
+
+def duplicates_found(*, actor, suspected: DuplicateSuspected) -> DuplicateSplit:
+    """What a user who met likely duplicates is shown; matches in another region are recorded."""
+    child = suspected.child
+    split = duplicates_split(
+        actor=actor, subject_id=child.subject_id if child else None, candidates=suspected.candidates
+    )
+    if child is not None and split.other_region:
+        cross_region_duplicates_record(actor=actor, child=child, others=split.other_region)
+    return split
+
+
+def cross_region_duplicate_resolve(*, actor, duplicate: CrossRegionDuplicate, resolution: str) -> None:
+    require(actor, Perm.CASES_MERGE, duplicate)
+    if duplicate.status == DuplicateStatus.RESOLVED:
+        raise ValidationError("Этот дубль уже разобран.")
+    resolution = resolution.strip()
+    if not resolution:
+        raise ValidationError({"resolution": "Опишите, как разобран дубль."})
+    duplicate.status = DuplicateStatus.RESOLVED
+    duplicate.resolved_by = actor
+    duplicate.resolved_at = timezone.now()
+    duplicate.resolution = resolution[:1000]
+    duplicate.save(update_fields=["status", "resolved_by", "resolved_at", "resolution"])
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.STATUS_CHANGE,
+        target=duplicate,
+        details={"status": DuplicateStatus.RESOLVED},
+    )
+
+
 # ---- children -----------------------------------------------------------------------------------
 
 
@@ -136,9 +223,21 @@ def child_create(*, actor, data: dict[str, Any], confirm_not_duplicate: bool = F
             )[:20]
         )
         if candidates:
-            raise DuplicateSuspected(candidates)
+            raise DuplicateSuspected(candidates, child=child)
     child.created_by = child.updated_by = actor
     child.save()
+    if confirm_not_duplicate:
+        # Confirmed as another child: a match in another region is still recorded for the federal team.
+        others = duplicate_candidates(
+            snils=child.snils,
+            birth_certificate=child.birth_certificate,
+            last_name=child.last_name,
+            first_name=child.first_name,
+            middle_name=child.middle_name,
+            birth_date=child.birth_date,
+            exclude_pk=child.pk,
+        ).exclude(subject=child.subject_id)[:20]
+        cross_region_duplicates_record(actor=actor, child=child, others=list(others))
     today = timezone.localdate()
     Case.objects.create(child=child, opened_on=today, created_by=actor, updated_by=actor)
     event_add(actor=actor, child=child, kind=EventKind.REGISTERED, date=today, title="Внесён в реестр")

@@ -10,6 +10,16 @@ urlpatterns = [
     path("children/new/", views.child_create, name="child_create"),
     path("children/duplicates/", views.duplicate_list, name="duplicate_list"),
     path("children/merge/", views.child_merge, name="child_merge"),
+    path(
+        "children/cross-region-duplicates/",
+        views.cross_region_duplicate_list,
+        name="cross_region_duplicate_list",
+    ),
+    path(
+        "children/cross-region-duplicates/<int:pk>/resolve/",
+        views.cross_region_duplicate_resolve,
+        name="cross_region_duplicate_resolve",
+    ),
     path("children/<int:pk>/", views.child_detail, name="child_detail"),
     path("children/<int:pk>/edit/", views.child_update, name="child_update"),
     path("children/<int:pk>/placements/new/", views.placement_create, name="placement_create"),

@@ -6,7 +6,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require, require_perm
+from vyzov.accounts.access import (
+    ActionNotAllowed,
+    Perm,
+    allows,
+    get_in_scope,
+    has_perm,
+    require,
+    require_perm,
+)
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
 from vyzov.core.services import audit_entry_create, audit_personal_read
@@ -28,7 +36,7 @@ from .forms import (
     StatusCloseForm,
 )
 from .imports import COLUMNS, template_workbook
-from .models import FamilyMember, FamilySocialStatus, ImportJob, Placement
+from .models import DuplicateStatus, FamilyMember, FamilySocialStatus, ImportJob, Placement
 
 # ---- children -----------------------------------------------------------------------------------
 
@@ -122,7 +130,7 @@ def child_create(request):
         try:
             child = services.child_create(actor=request.user, data=data, confirm_not_duplicate=confirm)
         except services.DuplicateSuspected as suspected:
-            duplicates = _visible_duplicates(request.user, suspected.candidates)
+            duplicates = services.duplicates_found(actor=request.user, suspected=suspected)
             form.add_error(None, suspected)
         except ValidationError as error:
             form.add_error(None, error)
@@ -130,13 +138,6 @@ def child_create(request):
             messages.success(request, f"{child} внесён в реестр.")
             return redirect("cases:child_detail", pk=child.pk)
     return render(request, "cases/child_form.html", {"form": form, "child": None, "duplicates": duplicates})
-
-
-def _visible_duplicates(actor, candidates):
-    """Duplicates the actor may see are listed; others are only counted (they are in another scope)."""
-    visible = [child for child in candidates if allows(actor, Perm.CASES_VIEW, child)]
-    hidden = len(candidates) - len(visible)
-    return {"visible": visible, "hidden": hidden}
 
 
 @login_required
@@ -268,7 +269,42 @@ def duplicate_list(request):
     groups = selectors.duplicate_groups(actor=request.user)
     shown = {child.pk: child for group in groups for child in group.children}
     services.personal_data_list_read(actor=request.user, kind="children_duplicates", records=shown.values())
-    return render(request, "cases/duplicate_list.html", {"groups": groups})
+    return render(
+        request,
+        "cases/duplicate_list.html",
+        {"groups": groups, "cross_region": selectors.sees_cross_region_duplicates(request.user)},
+    )
+
+
+@login_required
+@require_GET
+def cross_region_duplicate_list(request):
+    """The federal team's queue of likely duplicates across regions, each with both records."""
+    if not selectors.sees_cross_region_duplicates(request.user):
+        raise ActionNotAllowed()
+    status = request.GET.get("status", "open")
+    status = status if status in DuplicateStatus.values else ""
+    duplicates = selectors.cross_region_duplicate_list(actor=request.user, status=status)
+    return render(
+        request,
+        "cases/cross_region_duplicates.html",
+        {"page_obj": paginate(request, duplicates), "status": status, "statuses": DuplicateStatus.choices},
+    )
+
+
+@login_required
+@require_POST
+def cross_region_duplicate_resolve(request, pk):
+    duplicate = selectors.cross_region_duplicate_get(actor=request.user, pk=pk)
+    try:
+        services.cross_region_duplicate_resolve(
+            actor=request.user, duplicate=duplicate, resolution=request.POST.get("resolution", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{duplicate} разобран.")
+    return redirect("cases:cross_region_duplicate_list")
 
 
 @login_required

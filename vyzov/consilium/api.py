@@ -6,7 +6,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, scope
+from vyzov.accounts.privacy import text_for
 from vyzov.api.permissions import CanUseApi
+from vyzov.api.privacy import PersonalFieldsMixin
 
 from . import selectors, services
 from .models import ActionItem, ActionStatus, AgendaItem, Consilium, Decision, Meeting, Review
@@ -40,7 +42,9 @@ class ConsiliumViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         ).order_by("id")
 
 
-class AgendaOutput(serializers.ModelSerializer):
+class AgendaOutput(PersonalFieldsMixin, serializers.ModelSerializer):
+    personal_texts = ("note",)
+
     class Meta:
         model = AgendaItem
         fields = ["child", "reasons", "note", "removed"]
@@ -88,7 +92,7 @@ class ReviewOutput(serializers.ModelSerializer):
             return None
         return {
             "route_goal": decision.route_goal,
-            "reasons": decision.reasons,
+            "reasons": text_for(getattr(self.context.get("request"), "user", None), decision.reasons, review),
             "next_review_date": decision.next_review_date,
             "escalate": decision.escalate,
         }
@@ -102,7 +106,9 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return scope(self.request.user, Review.objects.all(), Perm.CONSILIUM_VIEW).order_by("-id")
 
 
-class ActionItemOutput(serializers.ModelSerializer):
+class ActionItemOutput(PersonalFieldsMixin, serializers.ModelSerializer):
+    personal_texts = ("what", "result")
+
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
 
     class Meta:
@@ -152,4 +158,4 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         serializer = ActionItemUpdate(data=request.data)
         serializer.is_valid(raise_exception=True)
         item = services.action_item_update(actor=request.user, item=item, **serializer.validated_data)
-        return Response(ActionItemOutput(item).data)
+        return Response(ActionItemOutput(item, context={"request": request}).data)

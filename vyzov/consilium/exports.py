@@ -10,6 +10,7 @@ from docx import Document
 from docx.shared import Pt
 
 from vyzov.accounts.access import Perm, allows
+from vyzov.accounts.privacy import text_for
 
 from .models import ActionItem, Decision, Meeting, Review, ServiceNeed
 
@@ -65,17 +66,29 @@ def protocol_docx(*, actor, meeting: Meeting) -> bytes:
     document.add_heading("Рассмотренные случаи", level=2)
     for number, review in enumerate(reviews, start=1):
         document.add_heading(f"{number}. {_child_label(actor, review.child)}", level=3)
+
+        def text(value, child=review.child):
+            return text_for(actor, value, child)
+
         lines = [
-            ("Обоснованность помещения", review.get_placement_justified_display(), review.placement_comment),
-            ("Перспективы возвращения", review.get_return_prospect_display(), review.return_measures),
+            (
+                "Обоснованность помещения",
+                review.get_placement_justified_display(),
+                text(review.placement_comment),
+            ),
+            ("Перспективы возвращения", review.get_return_prospect_display(), text(review.return_measures)),
             ("Замещающая семья", review.get_substitute_family_display(), ""),
-            ("Родительские права", review.get_parental_rights_display(), review.parental_rights_comment),
+            (
+                "Родительские права",
+                review.get_parental_rights_display(),
+                text(review.parental_rights_comment),
+            ),
             (
                 "Необходимая помощь",
                 ", ".join(services.get(code, code) for code in review.services_needed),
                 "",
             ),
-            ("Оценка мер поддержки", "", review.support_assessment),
+            ("Оценка мер поддержки", "", text(review.support_assessment)),
         ]
         for title, choice, comment in lines:
             if choice or comment:
@@ -85,7 +98,7 @@ def protocol_docx(*, actor, meeting: Meeting) -> bytes:
             document.add_paragraph("Решение не принято.")
             continue
         document.add_paragraph(
-            f"РЕШЕНИЕ: цель маршрута — {decision.get_route_goal_display()}. Обоснование: {decision.reasons}. "
+            f"РЕШЕНИЕ: цель маршрута — {decision.get_route_goal_display()}. Обоснование: {text(decision.reasons)}. "
             f"Следующее рассмотрение: {decision.next_review_date:%d.%m.%Y}."
             + (" Случай передаётся на вышестоящий уровень." if decision.escalate else "")
         )
@@ -98,7 +111,7 @@ def protocol_docx(*, actor, meeting: Meeting) -> bytes:
                 cell.text = title
             for item in items[decision.pk]:
                 cells = table.add_row().cells
-                cells[0].text = item.what
+                cells[0].text = text(item.what)
                 cells[1].text = str(item.organization)
                 cells[2].text = str(item.executor) if item.executor else "—"
                 cells[3].text = f"{item.deadline:%d.%m.%Y}"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require, require_perm
+from vyzov.accounts.privacy import mask_form_text
 from vyzov.cases import services as case_services
 from vyzov.cases.models import Child
 from vyzov.core.models import AuditAction
@@ -286,6 +287,7 @@ def review(request, pk, child_pk):
     review_form = ReviewForm(
         request.POST if "save_review" in request.POST else None, instance=current, prefix="review"
     )
+    mask_form_text(request.user, review_form, child)
     decision_form = DecisionForm(
         request.POST if "decide" in request.POST else None,
         prefix="decision",

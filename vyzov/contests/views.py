@@ -19,6 +19,7 @@ from vyzov.core.xlsx import xlsx_response
 from vyzov.territories.models import Municipality
 
 from . import exports, selectors, services
+from .blind import NOTICE, masked_application_texts
 from .forms import (
     SETUP_FORMS,
     ApplicationForm,
@@ -268,10 +269,12 @@ def application_detail(request, pk):
     assignment = ExpertAssignment.objects.filter(application=application, expert=request.user).first()
     blind = selectors.hides_municipality(request.user, contest)
     result = selectors.results(contest=contest).get(application.pk) if manage else None
+    shown_answers, practices, files = _texts_for_reader(request.user, application, answers)
     return render(
         request,
         "contests/application_detail.html",
         {
+            "blind_notice": blind and NOTICE,
             "application": application,
             "contest": contest,
             "manage": manage,
@@ -280,10 +283,10 @@ def application_detail(request, pk):
             "blind": blind,
             "form": form,
             "tasks": tasks,
-            "answers": answers,
+            "answers": shown_answers,
             "assignment": assignment,
-            "files": application.files.all(),
-            "practices": application.practices.select_related("criterion"),
+            "files": files,
+            "practices": practices,
             "assignments": application.assignments.select_related("expert") if manage else [],
             "bonuses": application.bonuses.select_related("item") if manage else [],
             "result": result,
@@ -421,6 +424,9 @@ def score(request, pk):
                 request, "Оценка завершена." if "submit" in request.POST or jury_form else "Оценки сохранены."
             )
             return redirect("contests:score", pk=pk)
+    shown_answers, practices, files = _texts_for_reader(
+        request.user, application, {a.task_id: a.text for a in application.answers.all()}
+    )
     rows = [
         (
             criterion,
@@ -443,14 +449,24 @@ def score(request, pk):
             "rows": rows,
             "errors": errors,
             "blind": selectors.hides_municipality(request.user, contest),
+            "blind_notice": selectors.hides_municipality(request.user, contest) and NOTICE,
             "jury_form": jury_form,
             "tasks": [t for t in contest.tasks.all() if t.is_answered],
-            "answers": {a.task_id: a.text for a in application.answers.all()},
-            "files": application.files.all(),
-            "practices": application.practices.select_related("criterion"),
+            "answers": shown_answers,
+            "files": files,
+            "practices": practices,
             "locked": contest.is_locked,
         },
     )
+
+
+def _texts_for_reader(actor, application, answers: dict):
+    """Answers, practices and files as the reader may see them: masked by territory in blind review."""
+    practices = list(application.practices.select_related("criterion"))
+    files = list(application.files.all())
+    if not selectors.hides_municipality(actor, application.contest):
+        return answers, practices, files
+    return masked_application_texts(application, answers=answers, practices=practices, files=files)
 
 
 def _posted_scores(request, criteria) -> dict[int, tuple[Decimal, str]]:

@@ -5,13 +5,13 @@ import datetime as dt
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vyzov.accounts.access import Perm, has_perm
 from vyzov.api.permissions import CanUseApi
-from vyzov.cases.models import Family
+from vyzov.api.privacy import PersonalFieldsMixin
 
 from . import selectors, services
 from .models import AidForm, AidRequest, Operator, Payment
@@ -23,7 +23,9 @@ class LineOutput(serializers.Serializer):
     in_kind = serializers.CharField()
 
 
-class AidRequestOutput(serializers.ModelSerializer):
+class AidRequestOutput(PersonalFieldsMixin, serializers.ModelSerializer):
+    personal_texts = ("decision_note",)
+
     lines = LineOutput(many=True, read_only=True)
     requested = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
 
@@ -84,11 +86,15 @@ class AidRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=AidRequestInput, responses={201: AidRequestOutput})
     def create(self, request):
+        # The permission first, then the family through the policy: no answer tells a user who may not
+        # create requests, or a family outside their scope, anything about the register.
+        if not selectors.request_creator(actor=request.user):
+            raise PermissionDenied("Вам не разрешено создавать заявки.")
         serializer = AidRequestInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         operators = selectors.operator_list(actor=request.user)
-        family = Family.objects.filter(pk=data.pop("family")).first()
+        family = selectors.family_for_request(actor=request.user, pk=data.pop("family"))
         if family is None:
             raise NotFound("Семья не найдена.")
         operator = (
@@ -96,13 +102,16 @@ class AidRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             or Operator.objects.filter(subject=family.subject_id, is_active=True).first()
         )
         if operator is None:
-            raise NotFound("В регионе семьи нет НКО-оператора.")
+            raise ValidationError({"family": "В регионе семьи нет НКО-оператора."})
         lines = [dict(line) for line in data.pop("lines")]
         aid = services.aid_request_create(
             actor=request.user, operator=operator, family=family, data=data, lines=lines
         )
         return Response(
-            AidRequestOutput(selectors.request_get(actor=request.user, pk=aid.pk)).data, status=201
+            AidRequestOutput(
+                selectors.request_get(actor=request.user, pk=aid.pk), context={"request": request}
+            ).data,
+            status=201,
         )
 
     @extend_schema(request=PaymentInput, responses={201: PaymentOutput})

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
-from vyzov.accounts.access import NotInScope, Perm, ScopeLevel, grants_with, scope
+from vyzov.accounts.access import NotInScope, Perm, ScopeLevel, allows, grants_with, has_perm, scope
+from vyzov.cases.models import Family
 
 from .models import (
     AidForm,
@@ -57,6 +58,30 @@ def request_get(*, actor, pk) -> AidRequest:
 
 def operator_list(*, actor) -> QuerySet[Operator]:
     return scope(actor, Operator.objects.select_related("organization", "subject", "fund"), Perm.NGO_AID_VIEW)
+
+
+def request_creator(*, actor) -> bool:
+    """Whether the actor may create a request at all (operator staff) or refer a family."""
+    return has_perm(actor, Perm.NGO_AID_EDIT) or has_perm(actor, Perm.NGO_AID_REFER)
+
+
+def family_for_request(*, actor, pk) -> Family | None:
+    """The family a request is made for, resolved through the policy: a family the actor refers
+    (ngo_aid.refer over the register), or any family of the region of an operator the actor works for.
+    A family outside both is answered exactly like a missing one (None)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    family = scope(actor, Family.objects.all(), Perm.NGO_AID_REFER).filter(pk=pk).first()
+    if family is not None:
+        return family
+    for operator in operator_list(actor=actor):
+        if allows(actor, Perm.NGO_AID_EDIT, operator):
+            family = Family.objects.filter(pk=pk, subject=operator.subject_id).first()
+            if family is not None:
+                return family
+    return None
 
 
 @dataclass

@@ -3,13 +3,11 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require, require_perm
-from vyzov.cases.models import Family
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
 from vyzov.core.services import audit_entry_create
@@ -74,15 +72,7 @@ def request_create(request):
     lines = [LineForm(request.POST or None, prefix=f"line{n}") for n in range(LINE_FORMS)]
     if request.method == "POST" and form.is_valid() and all(line.is_valid() for line in lines):
         data = form.cleaned_data
-        try:
-            family = get_in_scope(
-                request.user,
-                Family.objects.all(),
-                Perm.NGO_AID_REFER if not has_perm(request.user, Perm.NGO_AID_EDIT) else Perm.NGO_AID_EDIT,
-                pk=data["family"],
-            )
-        except Http404:
-            family = _family_for_operator(request.user, data["family"])
+        family = selectors.family_for_request(actor=request.user, pk=data["family"])
         if family is None:
             form.add_error("family", "Семья с таким номером не найдена в вашем регионе.")
         else:
@@ -108,15 +98,6 @@ def request_create(request):
                 messages.success(request, f"{aid} создана.")
                 return redirect("ngo_aid:request_detail", pk=aid.pk)
     return render(request, "ngo_aid/request_form.html", {"form": form, "lines": lines})
-
-
-def _family_for_operator(actor, pk):
-    """Operator staff may pick any family of their region (they are not register users)."""
-    for operator in selectors.operator_list(actor=actor):
-        family = Family.objects.filter(pk=pk, subject=operator.subject_id).first()
-        if family is not None and allows(actor, Perm.NGO_AID_EDIT, operator):
-            return family
-    return None
 
 
 @login_required

@@ -4,6 +4,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from vyzov.accounts.access import Perm, scope
 from vyzov.api.permissions import CanUseApi
+from vyzov.api.privacy import PersonalFieldsMixin
 
 from .models import Club, FamilyCase, Service, SupervisionSession
 
@@ -17,7 +18,9 @@ class ServiceOutput(serializers.ModelSerializer):
         fields = ["id", "name", "subject", "capacity"]
 
 
-class FamilyCaseOutput(serializers.ModelSerializer):
+class FamilyCaseOutput(PersonalFieldsMixin, serializers.ModelSerializer):
+    personal_dates = ("intake_date", "closed_on")
+
     class Meta:
         model = FamilyCase
         fields = [

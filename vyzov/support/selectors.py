@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, get_in_scope, scope
+from vyzov.cases.models import Family
 from vyzov.core.text import normalize_for_search
 
 from .models import (
@@ -43,6 +44,30 @@ def service_get(*, actor, pk) -> Service:
     return get_in_scope(
         actor, Service.objects.select_related("organization__subject"), Perm.SUPPORT_VIEW, pk=pk
     )
+
+
+def service_families(*, service: Service) -> QuerySet[Family]:
+    """The families a service may take on: those of the municipalities it serves (or of its
+    organisation's municipality; a regional service without either — its whole region)."""
+    families = Family.objects.filter(subject=service.organization.subject_id)
+    served = list(service.municipalities.values_list("pk", flat=True))
+    if served:
+        return families.filter(municipality__in=served)
+    if service.organization.municipality_id:
+        return families.filter(municipality=service.organization.municipality_id)
+    return families
+
+
+def family_for_case_open(*, actor, service: Service, number) -> Family | None:
+    """The family named by its register number on the intake form, resolved through the policy: the actor
+    must manage cases of this service and the family must lie in the service's territory. A family outside
+    it is answered exactly like a missing one (None)."""
+    if not scope(actor, Service.objects.filter(pk=service.pk), Perm.SUPPORT_MANAGE).exists():
+        return None
+    try:
+        return service_families(service=service).get(pk=number)
+    except (Family.DoesNotExist, ValueError, TypeError):
+        return None
 
 
 def _with_flags(qs: QuerySet[FamilyCase], today: dt.date) -> QuerySet[FamilyCase]:

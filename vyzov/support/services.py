@@ -18,6 +18,7 @@ from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import check_upload
 
+from . import selectors
 from .models import (
     Assessment,
     CaseStatus,
@@ -58,8 +59,8 @@ def case_open(
 ) -> FamilyCase:
     case = FamilyCase(service=service, family=family, specialist=specialist, **data)
     require(actor, Perm.SUPPORT_MANAGE, case)
-    if family.subject_id != service.organization.subject_id:
-        raise ValidationError({"family": "Семья из другого региона."})
+    if not selectors.service_families(service=service).filter(pk=family.pk).exists():
+        raise ValidationError({"family": "Семья с таким номером не найдена на территории службы."})
     _own_specialist(service, specialist, "specialist")
     if case.intake_date:
         _not_future(case.intake_date, "intake_date")

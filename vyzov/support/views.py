@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, require, require_perm
-from vyzov.cases.models import Family
 from vyzov.cases.services import personal_data_read
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
@@ -84,12 +83,12 @@ def case_open(request, service_pk):
     form = CaseOpenForm(request.POST or None, service=service)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        family = Family.objects.filter(
-            pk=data.pop("family_number"), subject=service.organization.subject_id
-        ).first()
+        family = selectors.family_for_case_open(
+            actor=request.user, service=service, number=data.pop("family_number")
+        )
         specialist = data.pop("specialist")
         if family is None:
-            form.add_error("family_number", "Семья с таким номером не найдена в регионе службы.")
+            form.add_error("family_number", "Семья с таким номером не найдена на территории службы.")
         else:
             try:
                 case = services.case_open(
