@@ -361,7 +361,7 @@ def figure_import(request):
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            count = import_figures(actor=request.user, data=form.cleaned_data["file"].read())
+            count = import_figures(actor=request.user, data=form.cleaned_data["file"])
         except FigureImportError as error:
             errors = error.errors
             form.add_error(None, f"Файл не загружен: ошибок {len(errors)}. Ничего не записано.")
