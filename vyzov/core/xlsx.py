@@ -115,7 +115,7 @@ class XlsxFileError(Exception):
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An XML part of a real table compresses 5–20 times; a bomb compresses hundreds of times.
 MAX_COMPRESSION_RATIO = 100
-MAX_PART_BYTES = 100 * 1024 * 1024  # no part of an accepted workbook unpacks to more than this
+MAX_PART_BYTES = 60 * 1024 * 1024  # no part of an accepted workbook unpacks to more than this
 FORMULA_MESSAGE = "Формулы не допускаются, вставьте значение."
 
 
@@ -168,6 +168,15 @@ def _require_defusedxml() -> None:
 def _xml_error(error: Exception) -> XlsxFileError:
     if isinstance(error, XlsxFileError):
         return error
+    # openpyxl wraps what went wrong in a ValueError: the cause tells an entity bomb from broken XML.
+    chain, cause = [], error
+    while cause is not None and len(chain) < 10:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    error = next(
+        (e for e in chain if isinstance(e, DefusedXmlException | ElementTree.ParseError | etree.LxmlError)),
+        error,
+    )
     if isinstance(error, DefusedXmlException):
         return XlsxFileError(
             "Файл не принят: в нём есть XML-сущности (DTD), какие не создаёт Excel. "
