@@ -24,7 +24,7 @@ from vyzov.consilium.models import Level
 from vyzov.core.xlsx import TableColumn, XlsxFileError, XlsxTable
 from vyzov.monitoring import imports as figure_imports
 from vyzov.monitoring import reference
-from vyzov.monitoring.models import Figure
+from vyzov.monitoring.models import Figure, FigureImportJob
 from vyzov.programmes import services as programme_services
 from vyzov.programmes.models import Measure
 from vyzov.support.models import MethodDocument
@@ -286,13 +286,56 @@ def test_monitoring_import_refuses_every_hostile_file(client, catalogue, special
     for name, data in _figure_files():
         started = time.monotonic()
         response = client.post(
-            reverse("monitoring:figure_import"), {"file": SimpleUploadedFile("figures.xlsx", data)}
+            reverse("monitoring:figure_import"),
+            {"file": SimpleUploadedFile("figures.xlsx", data)},
+            follow=True,
         )
         assert time.monotonic() - started < 15, name
         assert_refused(response)
         if data:
             assert "Ничего не записано" in response.content.decode(), name
         assert not Figure.objects.exists(), name
+    assert not [job for job in FigureImportJob.objects.all() if job.is_running]
+    assert not FigureImportJob.objects.filter(status=ImportStatus.DONE).exists()
+
+
+def test_monitoring_import_runs_as_a_job_seen_by_its_author_only(
+    client, catalogue, specialist_perm, curator_perm
+):
+    login(client, specialist_perm)
+    data = build.table(FIGURES_HEADER, [figure_row(), figure_row(Муниципалитет="Пермь", Значение=700)])
+    response = client.post(reverse("monitoring:figure_import"), {"file": SimpleUploadedFile("f.xlsx", data)})
+    job = FigureImportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse(
+        "monitoring:figure_import_detail", args=[job.pk]
+    )
+    assert job.status == ImportStatus.DONE and job.imported_rows == 2
+    assert Figure.objects.count() == 2
+    page = client.get(response.url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Загружено строк: 2" in page and "hx-trigger" not in page
+    bad = build.table(FIGURES_HEADER, [figure_row(Значение="1e3")])
+    client.post(reverse("monitoring:figure_import"), {"file": SimpleUploadedFile("f.xlsx", bad)})
+    failed = FigureImportJob.objects.latest("pk")
+    assert failed.status == ImportStatus.FAILED and failed.errors[0][1] == "Значение"
+    report = client.get(reverse("monitoring:figure_import_report", args=[failed.pk]))
+    assert report.status_code == 200
+    login(client, curator_perm)
+    assert client.get(reverse("monitoring:figure_import_detail", args=[job.pk])).status_code == 404
+    assert client.get(reverse("monitoring:figure_import_report", args=[failed.pk])).status_code == 404
+
+
+def test_stale_figure_jobs_are_failed(catalogue, specialist_perm, settings):
+    settings.IMPORT_JOB_TIME_LIMIT = 60
+    job = FigureImportJob.objects.create(
+        original_name="x.xlsx",
+        status=ImportStatus.VALIDATING,
+        created_by=specialist_perm,
+        updated_by=specialist_perm,
+    )
+    FigureImportJob.objects.filter(pk=job.pk).update(updated_at=job.updated_at - dt.timedelta(minutes=5))
+    assert figure_imports.fail_stale_figure_jobs() == 1
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and "не завершилась вовремя" in job.failure
 
 
 @pytest.mark.parametrize(

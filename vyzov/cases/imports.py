@@ -561,6 +561,12 @@ def _run_import_job(job: ImportJob) -> ImportJob:
     return job
 
 
+STALE_JOB_MESSAGE = (
+    "Загрузка не завершилась вовремя (обработчик был остановлен или перегружен). "
+    "Ничего не записано. Загрузите файл ещё раз."
+)
+
+
 def fail_stale_jobs(*, now=None) -> int:
     """Mark as failed every job in flight for longer than the time limit (e.g. its worker was restarted)."""
     now = now or timezone.now()
@@ -571,10 +577,7 @@ def fail_stale_jobs(*, now=None) -> int:
     )
     return stale.update(
         status=ImportStatus.FAILED,
-        failure=(
-            "Загрузка не завершилась вовремя (обработчик был остановлен или перегружен). "
-            "Ничего не записано. Загрузите файл ещё раз."
-        ),
+        failure=STALE_JOB_MESSAGE,
         finished_at=now,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import posixpath
 import tempfile
 import time
 import zipfile
@@ -13,6 +14,7 @@ from decimal import Decimal
 from xml.etree import ElementTree
 
 from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as defused_fromstring
 from defusedxml.ElementTree import iterparse as defused_iterparse
 from django.core.exceptions import ImproperlyConfigured
 from django.http import FileResponse
@@ -240,9 +242,28 @@ def check_xlsx(data: bytes, *, max_bytes: int) -> None:
     check_xlsx_upload(data, max_bytes=max_bytes)
 
 
-_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ROW_TAG = f"{_SHEET_NS}row"
-_VALUE_TAGS = (f"{_SHEET_NS}v", f"{_SHEET_NS}is", f"{_SHEET_NS}f")
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_VALUE_NAMES = ("v", "is", "f")
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def first_sheet_path(archive: zipfile.ZipFile) -> str | None:
+    """The part name of the workbook's first sheet, read with defusedxml (None if it cannot be told)."""
+    workbook = defused_fromstring(archive.read("xl/workbook.xml"))
+    sheet = next((element for element in workbook.iter() if _local(element.tag) == "sheet"), None)
+    if sheet is None:
+        return None
+    relation_id = sheet.get(_REL_ID)
+    relations = defused_fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for relation in relations:
+        if relation.get("Id") == relation_id and relation.get("Target"):
+            target = relation.get("Target")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            return path if path in archive.namelist() else None
+    return None
 
 
 def count_rows(archive: zipfile.ZipFile, path: str, *, max_rows: int, max_blank_rows: int) -> int:
@@ -251,9 +272,9 @@ def count_rows(archive: zipfile.ZipFile, path: str, *, max_rows: int, max_blank_
     data_rows = blank_rows = 0
     with archive.open(path) as part:
         for _event, element in defused_iterparse(part):
-            if element.tag != _ROW_TAG:
+            if _local(element.tag) != "row":
                 continue
-            if any(child.tag in _VALUE_TAGS for cell in element for child in cell):
+            if any(_local(child.tag) in _VALUE_NAMES for cell in element for child in cell):
                 data_rows += 1
                 if data_rows > max_rows:
                     return data_rows
@@ -281,18 +302,25 @@ class XlsxTable:
         self.columns = list(columns)
         self._workbook = None
         stream = _stream(source)
+        limits = {"max_rows": max_rows + 1, "max_blank_rows": 2 * max_rows + 1000}
         try:
+            # Count first, before openpyxl looks at the sheet (it parses a sheet without a stored
+            # dimension to its end just to open it): a row bomb stops here, at the limit.
+            with zipfile.ZipFile(stream) as archive:
+                path = first_sheet_path(archive)
+                rows_with_header = count_rows(archive, path, **limits) if path else None
+            stream.seek(0)
+            if rows_with_header is not None and rows_with_header - 1 > max_rows:
+                raise XlsxFileError(
+                    f"Строк с данными больше допустимого: можно не больше {max_rows}. Разделите файл на части."
+                )
             self._workbook = load_workbook(stream, read_only=True, data_only=False)
             if not self._workbook.worksheets:
                 raise XlsxFileError("В файле нет листов.")
             self._sheet = self._workbook.worksheets[0]
             self._sheet.reset_dimensions()  # the stored dimension may lie; read what is there
-            rows_with_header = count_rows(
-                self._workbook._archive,
-                self._sheet._worksheet_path,
-                max_rows=max_rows + 1,
-                max_blank_rows=2 * max_rows + 1000,
-            )
+            if rows_with_header is None or path != self._sheet._worksheet_path.lstrip("/"):
+                rows_with_header = count_rows(self._workbook._archive, self._sheet._worksheet_path, **limits)
             header = next(self._sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
         except XlsxFileError:
             self.close()

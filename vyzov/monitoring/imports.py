@@ -7,14 +7,20 @@ Every row is checked first; then each report's rows go through the same rules as
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from openpyxl.styles import Font
 
-from vyzov.accounts.access import Perm, allows
+from vyzov.accounts.access import Perm, allows, require_perm
+from vyzov.cases.imports import STALE_JOB_MESSAGE, job_time_limit
+from vyzov.cases.models import ImportStatus
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.text import normalize_for_search
@@ -23,14 +29,16 @@ from vyzov.core.xlsx import (
     TableColumn,
     XlsxFileError,
     XlsxTable,
+    check_xlsx_upload,
     new_workbook,
     workbook_bytes,
 )
 from vyzov.territories.models import Municipality, Subject
 
 from . import services
-from .models import Figure, FigureSource, Indicator, QuarterReport, validate_quarter_date
+from .models import Figure, FigureImportJob, FigureSource, Indicator, QuarterReport, validate_quarter_date
 
+logger = logging.getLogger(__name__)
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
 COLUMNS = ["Код субъекта", "Отчётная дата", "Код показателя", "Муниципалитет", "Значение", "Комментарий"]
@@ -89,7 +97,7 @@ def _value(raw) -> int:
     return _VALUE_FIELD.clean(text)
 
 
-def import_figures(*, actor, data) -> int:
+def import_figures(*, actor, data, progress=None, deadline: float | None = None) -> int:
     """Validate the whole file, then save it report by report in one transaction. Returns rows saved.
 
     `data` is bytes or the upload object (its size is checked before it is read)."""
@@ -103,12 +111,12 @@ def import_figures(*, actor, data) -> int:
                 [(1, column.title, "Нет обязательного столбца.") for column in table.missing_columns]
             )
         try:
-            return _import_rows(actor=actor, table=table)
+            return _import_rows(actor=actor, table=table, progress=progress, deadline=deadline)
         except XlsxFileError as error:
             raise FigureImportError([(0, "файл", str(error))]) from None
 
 
-def _import_rows(*, actor, table: XlsxTable) -> int:
+def _import_rows(*, actor, table: XlsxTable, progress=None, deadline: float | None = None) -> int:
     subjects = {subject.code: subject for subject in Subject.objects.all()}
     indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
     municipalities: dict[tuple[int, str], Municipality] = {
@@ -118,9 +126,11 @@ def _import_rows(*, actor, table: XlsxTable) -> int:
     grouped: dict[tuple[str, dt.date], list[tuple[int, services.FigureInput]]] = {}
     seen: dict[tuple, int] = {}
     count = 0
-    for row in table.rows():
+    for row in table.rows(deadline=deadline):
         number = row.number
         count += 1
+        if progress and count % 500 == 0:
+            progress(count, table.total_rows)
         if row.formulas:
             errors.extend((number, title, FORMULA_MESSAGE) for title in row.formulas)
             continue
@@ -235,3 +245,97 @@ def template_bytes() -> bytes:
     for indicator in Indicator.objects.select_related("part_of").order_by("order"):
         codes.append([indicator.code, indicator.name, indicator.part_of.code if indicator.part_of else ""])
     return workbook_bytes(workbook)
+
+
+# ---- the background job -------------------------------------------------------------------------
+
+MAX_STORED_ERRORS = 5_000
+JOB_FAILED_MESSAGE = (
+    "Загрузка прервана из-за внутренней ошибки: ничего не записано. "
+    "Попробуйте ещё раз; если ошибка повторится, сообщите администратору номер загрузки."
+)
+
+
+def check_upload(uploaded) -> None:
+    """Refuse at once what is not a readable XLSX (from the upload object, before it is stored)."""
+    try:
+        check_xlsx_upload(uploaded, max_bytes=MAX_BYTES)
+    except XlsxFileError as error:
+        raise ValidationError({"file": str(error)}) from None
+
+
+def _job_fail(job: FigureImportJob, message: str, errors=()) -> FigureImportJob:
+    errors = list(errors)
+    job.status, job.failure, job.finished_at = ImportStatus.FAILED, message[:500], timezone.now()
+    job.error_count, job.errors = len(errors), [list(error) for error in errors[:MAX_STORED_ERRORS]]
+    FigureImportJob.objects.filter(pk=job.pk).update(
+        status=job.status,
+        failure=job.failure,
+        finished_at=job.finished_at,
+        error_count=job.error_count,
+        errors=job.errors,
+    )
+    return job
+
+
+def run_figure_import_job(job: FigureImportJob) -> FigureImportJob:
+    """Run a job to its end — done or failed, never left running (any exception fails it)."""
+    claimed = FigureImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.VALIDATING, processed_rows=0
+    )
+    if not claimed:
+        job.refresh_from_db()
+        return job
+
+    def progress(processed: int, total: int) -> None:
+        FigureImportJob.objects.filter(pk=job.pk).update(processed_rows=processed, total_rows=total)
+
+    deadline = time.monotonic() + job_time_limit()
+    try:
+        with job.file.open("rb") as handle:
+            count = import_figures(actor=job.created_by, data=handle, progress=progress, deadline=deadline)
+    except FigureImportError as error:
+        files = [text for row, column, text in error.errors if row == 0 and column == "файл"]
+        message = (
+            f"{files[0]} Ничего не записано."
+            if files
+            else f"Файл не загружен: ошибок {len(error.errors)}. Ничего не записано."
+        )
+        return _job_fail(job, message, error.errors)
+    except Exception:
+        logger.exception("Figure import job %s failed", job.pk)
+        return _job_fail(job, JOB_FAILED_MESSAGE)
+    job.status, job.finished_at = ImportStatus.DONE, timezone.now()
+    job.total_rows = job.processed_rows = job.imported_rows = count
+    FigureImportJob.objects.filter(pk=job.pk).update(
+        status=job.status,
+        finished_at=job.finished_at,
+        total_rows=count,
+        processed_rows=count,
+        imported_rows=count,
+    )
+    return job
+
+
+def fail_stale_figure_jobs(*, now=None) -> int:
+    """Mark as failed every figures job in flight for longer than the time limit."""
+    now = now or timezone.now()
+    return FigureImportJob.objects.filter(
+        status__in=[ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.IMPORTING],
+        updated_at__lt=now - dt.timedelta(seconds=job_time_limit()),
+    ).update(status=ImportStatus.FAILED, failure=STALE_JOB_MESSAGE, finished_at=now)
+
+
+def figure_import_job_create(*, actor, uploaded_file) -> FigureImportJob:
+    """Store an uploaded file of figures and queue its check; an unreadable file is refused at once."""
+    from .tasks import run_figure_import  # the task module imports this one
+
+    require_perm(actor, Perm.MONITORING_EDIT)
+    check_upload(uploaded_file)  # from the upload object: its size first, then only the zip directory
+    uploaded_file.seek(0)
+    job = FigureImportJob(original_name=(uploaded_file.name or "figures.xlsx")[:255])
+    job.file.save(f"{uuid.uuid4().hex}.xlsx", File(uploaded_file), save=False)
+    job.created_by = job.updated_by = actor
+    job.save()
+    run_figure_import.enqueue(job.pk)
+    return job
