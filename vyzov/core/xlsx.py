@@ -59,7 +59,7 @@ def xlsx_response(
     bold = Font(bold=True)
     header_cells = []
     for title in header:
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = WriteOnlyCell(sheet, value=safe_cell_value(title))
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
