@@ -1,4 +1,5 @@
-"""Safe XLSX output: streaming (constant memory) and neutralised formulas."""
+"""XLSX in and out: the one writer (streaming, neutralised formulas) and the one reader of uploads
+(size before reading, bomb checks, defusedxml, row limits while streaming, formula cells named)."""
 
 from __future__ import annotations
 
@@ -181,7 +182,7 @@ def _xml_error(error: Exception) -> XlsxFileError:
     )
     if isinstance(error, DefusedXmlException):
         return XlsxFileError(
-            "Файл не принят: в нём есть XML-сущности (DTD), какие не создаёт Excel. "
+            "Файл не принят: в нём есть XML-сущности (DTD), которых Excel не создаёт. "
             "Сохраните таблицу заново как XLSX."
         )
     if isinstance(error, ElementTree.ParseError | etree.LxmlError):
