@@ -32,7 +32,8 @@ demo: migrate
 # The background worker (imports of large files) runs beside the web server and stops with it.
 run: install assets demo
 	@echo "Открывайте http://127.0.0.1:8000 — демо-входы перечислены выше."
-	@$(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	@$(PY) manage.py fail_stale_jobs -v 0; \
+	$(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 

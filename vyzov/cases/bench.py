@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import itertools
 import time
 
 from django.db import transaction
 from django.db.models import Count
 from django.test import Client
-from openpyxl import Workbook
 
 from vyzov.accounts.models import Grant, Role, ScopeLevel, User
 from vyzov.accounts.services import grant_build
 from vyzov.core.bench import Measurement, PeakMemory, measure_page
 from vyzov.core.validators import snils_checksum
-from vyzov.core.xlsx import xlsx_response
+from vyzov.core.xlsx import new_workbook, safe_append, workbook_bytes, xlsx_response
 from vyzov.territories.models import Organization, Subject
 
 from . import exports, imports, selectors
@@ -138,15 +136,16 @@ def _import_file(subject: Subject, rows: int) -> bytes:
             subject=subject, kind__in=["orphan_institution"], is_active=True
         ).select_related("municipality")[:50]
     )
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook(write_only=True)
     sheet = workbook.create_sheet("Дети")
-    sheet.append([column.title for column in imports.COLUMNS])
+    safe_append(sheet, [column.title for column in imports.COLUMNS])
     base = 900_000_000 - rows
     for n in range(rows):
         home = homes[n % len(homes)]
         municipality = municipality_names.setdefault(home.pk, home.municipality.name)
         digits = f"{base + n:09d}"
-        sheet.append(
+        safe_append(
+            sheet,
             [
                 f"Бенчмарков{n}",
                 "Тест",
@@ -165,11 +164,9 @@ def _import_file(subject: Subject, rows: int) -> bytes:
                 "Заявление",
                 None,
                 None,
-            ]
+            ],
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _import(*, subject: Subject, actor: User, rows: int, log) -> Measurement:

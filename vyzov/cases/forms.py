@@ -6,6 +6,7 @@ from django.utils.text import format_lazy
 from vyzov.accounts.access import Perm, scope
 from vyzov.accounts.models import User
 from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
+from vyzov.core.uploads import UploadField
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
 from vyzov.territories.models import Municipality, Organization, Subject
 
@@ -295,7 +296,7 @@ class MergeForm(StyledForm):
 
 
 class ImportUploadForm(StyledForm):
-    file = forms.FileField(label="Файл XLSX", help_text="Заполненный шаблон. Не больше 10 МБ и 20 000 строк.")
+    file = UploadField(label="Файл XLSX", help_text="Заполненный шаблон. Не больше 10 МБ и 20 000 строк.")
     subject = forms.ModelChoiceField(label="Субъект РФ", queryset=Subject.objects.none())
 
     def __init__(self, *args, actor, **kwargs):

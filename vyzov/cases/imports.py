@@ -8,8 +8,8 @@ as (row, column, message) in Russian.
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections.abc import Iterator
+import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,14 +18,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.text import normalize_for_search
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
-from vyzov.core.xlsx import XlsxFileError, check_xlsx, read_rows
+from vyzov.core.xlsx import (
+    FORMULA_MESSAGE,
+    TableColumn,
+    XlsxFileError,
+    XlsxTable,
+    XlsxTimeLimitError,
+    check_xlsx_upload,
+    new_workbook,
+    workbook_bytes,
+)
 from vyzov.territories.models import Municipality, Organization, Subject
 
 from .models import (
@@ -47,6 +55,7 @@ from .selectors import CROSS_REGION_DUPLICATE, DUPLICATE_RULES, duplicate_keys
 MAX_FILE_BYTES = getattr(settings, "VYZOV_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 MAX_ROWS = getattr(settings, "VYZOV_IMPORT_MAX_ROWS", 20_000)
 MAX_STORED_ERRORS = 5_000
+logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 250
 
 
@@ -104,38 +113,30 @@ class ValidationResult:
 # ---- reading the file ---------------------------------------------------------------------------
 
 
-def check_upload(data: bytes) -> None:
-    """Refuse what is not a readable XLSX before anything is stored."""
+def check_upload(source) -> None:
+    """Refuse what is not a readable XLSX before anything is stored (bytes or the upload object)."""
     try:
-        check_xlsx(data, max_bytes=MAX_FILE_BYTES)
+        check_xlsx_upload(source, max_bytes=MAX_FILE_BYTES)
     except XlsxFileError as error:
         raise ImportFileError(str(error)) from None
 
 
-def _open_rows(data: bytes) -> Iterator[tuple]:
+TABLE_COLUMNS = [TableColumn(column.key, column.title, column.required) for column in COLUMNS]
+ROW_POSITIONS = {column.key: index for index, column in enumerate(COLUMNS)}
+
+
+def _open_table(source) -> XlsxTable:
     try:
-        yield from read_rows(data)
+        table = XlsxTable(source, columns=TABLE_COLUMNS, max_bytes=MAX_FILE_BYTES, max_rows=MAX_ROWS)
     except XlsxFileError as error:
         raise ImportFileError(str(error)) from None
-
-
-def _header_map(header: tuple) -> dict[str, int]:
-    by_title = {
-        normalize_for_search(str(value)): index for index, value in enumerate(header) if value is not None
-    }
-    positions, missing = {}, []
-    for column in COLUMNS:
-        index = by_title.get(normalize_for_search(column.title))
-        if index is None:
-            if column.required:
-                missing.append(f"«{column.title}»")
-        else:
-            positions[column.key] = index
-    if missing:
+    if table.missing_columns:
+        table.close()
+        missing = ", ".join(f"«{column.title}»" for column in table.missing_columns)
         raise ImportFileError(
-            f"Нет обязательных столбцов: {', '.join(missing)}. Первая строка должна быть заголовком из шаблона."
+            f"Нет обязательных столбцов: {missing}. Первая строка должна быть заголовком из шаблона."
         )
-    return positions
+    return table
 
 
 # ---- values -------------------------------------------------------------------------------------
@@ -383,29 +384,38 @@ def _duplicate_errors(
     return errors
 
 
-def validate_file(data: bytes, *, subject: Subject, progress=None) -> ValidationResult:
-    """Read and check every row; `progress(processed, total)` is called as rows are checked."""
-    check_upload(data)
-    rows = _open_rows(data)
-    try:
-        header = next(rows)
-    except StopIteration:
-        raise ImportFileError("В файле нет ни одной строки.") from None
-    positions = _header_map(header)
-    body = [values for values in rows if any(_text(value) for value in values)]
-    if not body:
-        raise ImportFileError("В файле нет строк с данными: заполните шаблон, начиная со второй строки.")
-    if len(body) > MAX_ROWS:
-        raise ImportFileError(f"В файле {len(body)} строк, а можно не больше {MAX_ROWS}. Разделите список.")
-    directory = _Directory(subject)
-    result = ValidationResult(total_rows=len(body))
-    for offset, values in enumerate(body):
-        parsed, errors = _parse_row(values, positions, directory, subject, row_number=offset + 2)
-        if parsed:
-            result.rows.append(parsed)
-        result.errors.extend(errors)
-        if progress and (offset + 1) % PROGRESS_EVERY == 0:
-            progress(offset + 1, len(body))
+def validate_file(
+    source, *, subject: Subject, progress=None, deadline: float | None = None
+) -> ValidationResult:
+    """Read and check every row as it streams; `progress(processed, total)` is called as rows are checked.
+
+    `source` is bytes or a file object (the upload or the stored file); the row count is known before
+    the first row is checked (a file over the limit is refused at once), and past `deadline`
+    (a `time.monotonic()` value) the check stops with ImportFileError.
+    """
+    with _open_table(source) as table:
+        if not table.total_rows:
+            raise ImportFileError("В файле нет строк с данными: заполните шаблон, начиная со второй строки.")
+        directory = _Directory(subject)
+        result = ValidationResult(total_rows=table.total_rows)
+        try:
+            for offset, row in enumerate(table.rows(deadline=deadline)):
+                if row.formulas:
+                    result.errors.extend(
+                        (row.number, COLUMN_TITLES[key], FORMULA_MESSAGE) for key in row.formulas
+                    )
+                else:
+                    values = tuple(row.values.get(column.key) for column in COLUMNS)
+                    parsed, errors = _parse_row(
+                        values, ROW_POSITIONS, directory, subject, row_number=row.number
+                    )
+                    if parsed:
+                        result.rows.append(parsed)
+                    result.errors.extend(errors)
+                if progress and (offset + 1) % PROGRESS_EVERY == 0:
+                    progress(offset + 1, table.total_rows)
+        except XlsxFileError as error:
+            raise ImportFileError(str(error)) from None
     duplicate_errors = _duplicate_errors(result.rows, subject=subject, cross_region=result.cross_region)
     if duplicate_errors:
         bad_rows = {row for row, _column, _message in duplicate_errors}
@@ -467,22 +477,66 @@ def write_rows(*, actor, rows: list[ParsedRow], batch_size: int = 2000) -> int:
     return len(rows)
 
 
+JOB_FAILED_MESSAGE = (
+    "Загрузка прервана из-за внутренней ошибки: ничего не записано. "
+    "Попробуйте ещё раз; если ошибка повторится, сообщите администратору номер загрузки."
+)
+
+
+def job_time_limit() -> int:
+    """Seconds an import job may run (checked inside the row loop and by `fail_stale_jobs`)."""
+    return int(getattr(settings, "IMPORT_JOB_TIME_LIMIT", 600))
+
+
+def time_limit_message() -> str:
+    minutes = max(1, job_time_limit() // 60)
+    return (
+        f"Загрузка остановлена: она шла дольше {minutes} мин. Ничего не записано. "
+        "Разделите файл на части и загрузите их по очереди."
+    )
+
+
+def import_job_fail(job: ImportJob, message: str) -> ImportJob:
+    """End a job as failed with a Russian message (whatever state it was in)."""
+    job.status, job.failure, job.finished_at = ImportStatus.FAILED, message[:500], timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=job.status, failure=job.failure, finished_at=job.finished_at
+    )
+    return job
+
+
 def run_import_job(job: ImportJob) -> ImportJob:
+    """Run a job to its end: done, waiting for the user's decision, or failed — never left running."""
+    try:
+        return _run_import_job(job)
+    except Exception:
+        logger.exception("Import job %s failed", job.pk)
+        return import_job_fail(job, JOB_FAILED_MESSAGE)
+
+
+def _run_import_job(job: ImportJob) -> ImportJob:
     """Validate the job's file and write it (all rows, or the valid ones if the user asked)."""
 
     def progress(processed: int, total: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed, total_rows=total)
 
     actor = job.created_by
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.VALIDATING, processed_rows=0)
-    with job.file.open("rb") as handle:
-        data = handle.read()
-    try:
-        result = validate_file(data, subject=job.subject, progress=progress)
-    except ImportFileError as error:
-        job.status, job.failure, job.finished_at = ImportStatus.FAILED, str(error), timezone.now()
-        job.save(update_fields=["status", "failure", "finished_at"])
+    deadline = time.monotonic() + job_time_limit()
+    # Claim the job: one that was failed meanwhile (by `fail_stale_jobs`) or run already stays as it is.
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.VALIDATING, processed_rows=0
+    )
+    if not claimed:
+        job.refresh_from_db()
         return job
+    job.status = ImportStatus.VALIDATING
+    try:
+        with job.file.open("rb") as handle:
+            result = validate_file(handle, subject=job.subject, progress=progress, deadline=deadline)
+    except XlsxTimeLimitError:
+        return import_job_fail(job, time_limit_message())
+    except ImportFileError as error:
+        return import_job_fail(job, str(error))
     job.total_rows = job.processed_rows = result.total_rows
     job.valid_rows = len(result.rows)
     job.error_count = len(result.errors)
@@ -492,6 +546,8 @@ def run_import_job(job: ImportJob) -> ImportJob:
         job.status, job.finished_at = ImportStatus.NEEDS_DECISION, timezone.now()
         job.save()
         return job
+    if time.monotonic() > deadline:
+        return import_job_fail(job, time_limit_message())
     job.status = ImportStatus.IMPORTING
     job.save()
     job.imported_rows = write_rows(actor=actor, rows=result.rows)
@@ -525,12 +581,33 @@ def _record_cross_region(job: ImportJob, found: list[tuple[int, int, str]]) -> N
         )
 
 
+STALE_JOB_MESSAGE = (
+    "Загрузка не завершилась вовремя (обработчик был остановлен или перегружен). "
+    "Ничего не записано. Загрузите файл ещё раз."
+)
+
+
+def fail_stale_jobs(*, now=None) -> int:
+    """Mark as failed every job in flight for longer than the time limit (e.g. its worker was restarted)."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=job_time_limit())
+    stale = ImportJob.objects.filter(
+        status__in=[ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.IMPORTING],
+        updated_at__lt=cutoff,
+    )
+    return stale.update(
+        status=ImportStatus.FAILED,
+        failure=STALE_JOB_MESSAGE,
+        finished_at=now,
+    )
+
+
 # ---- template and report ------------------------------------------------------------------------
 
 
 def template_workbook(*, subject: Subject) -> bytes:
     """The import template: the header, one example row, and the allowed values of the subject."""
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = "Дети"
     sheet.append([column.title for column in COLUMNS])
@@ -568,6 +645,4 @@ def template_workbook(*, subject: Subject) -> bytes:
     ]
     for index in range(max(len(values) for values in columns)):
         lists.append([values[index] if index < len(values) else None for values in columns])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -627,12 +627,12 @@ def import_job_create(*, actor, subject, uploaded_file) -> ImportJob:
         raise ValidationError(
             {"file": f"Файл больше {MAX_FILE_BYTES // (1024 * 1024)} МБ. Разделите список на части."}
         )
-    data = uploaded_file.read()
     try:
-        check_upload(data)
+        check_upload(uploaded_file)  # reads the zip directory from the upload, not the whole file
     except ImportFileError as error:
         raise ValidationError({"file": str(error)}) from None
-    job.file.save(f"{uuid.uuid4().hex}.xlsx", ContentFile(data), save=False)
+    uploaded_file.seek(0)
+    job.file.save(f"{uuid.uuid4().hex}.xlsx", File(uploaded_file), save=False)
     job.created_by = job.updated_by = actor
     job.save()
     # The database task backend stores the task in this same transaction: a worker sees it only

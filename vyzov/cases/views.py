@@ -35,7 +35,7 @@ from .forms import (
     RouteForm,
     StatusCloseForm,
 )
-from .imports import COLUMNS, template_workbook
+from .imports import COLUMNS, fail_stale_jobs, template_workbook
 from .models import DuplicateStatus, FamilyMember, FamilySocialStatus, ImportJob, Placement
 
 # ---- children -----------------------------------------------------------------------------------
@@ -527,6 +527,8 @@ def import_template(request):
 @login_required
 @require_GET
 def import_detail(request, pk):
+    # The watchdog: a job in flight past its time limit is failed, so the page stops polling.
+    fail_stale_jobs()
     job = get_in_scope(
         request.user, ImportJob.objects.select_related("subject", "created_by"), Perm.CASES_IMPORT, pk=pk
     )

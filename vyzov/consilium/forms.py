@@ -5,6 +5,7 @@ from vyzov.accounts.access import Perm, scope
 from vyzov.accounts.models import User
 from vyzov.cases.models import RouteGoal
 from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
+from vyzov.core.uploads import UploadField
 from vyzov.territories.models import Municipality, Organization, Subject
 
 from .models import ActionStatus, Consilium, Member, Review, ServiceNeed
@@ -146,7 +147,7 @@ class ActionUpdateForm(StyledForm):
 
 
 class ProtocolUploadForm(StyledForm):
-    file = forms.FileField(label="Подписанный протокол (PDF, JPG, PNG)")
+    file = UploadField(label="Подписанный протокол (PDF, JPG, PNG)")
 
 
 class ReportPeriodForm(StyledForm):

@@ -16,6 +16,7 @@ from vyzov.cases import services as case_services
 from vyzov.cases.models import Child, EventKind
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create, changed_fields, field_values, save_with_version
+from vyzov.core.uploads import EMPTY_FILE_MESSAGE, replace_stored_file
 
 from .agenda import agenda_candidates
 from .models import (
@@ -191,13 +192,15 @@ def protocol_attach(*, actor, meeting: Meeting, uploaded) -> Meeting:
     suffix = name[name.rfind(".") :] if "." in name else ""
     if suffix not in ALLOWED_PROTOCOL_TYPES:
         raise ValidationError({"file": "Протокол — PDF, JPG или PNG."})
+    if not uploaded.size:
+        raise ValidationError({"file": EMPTY_FILE_MESSAGE})
     if uploaded.size > MAX_PROTOCOL_BYTES:
         raise ValidationError({"file": "Файл больше 15 МБ."})
     head = uploaded.read(8)
     uploaded.seek(0)
     if not head.startswith(ALLOWED_PROTOCOL_TYPES[suffix]):
         raise ValidationError({"file": "Содержимое файла не соответствует его расширению."})
-    meeting.signed_protocol.save(f"meeting-{meeting.pk}{suffix}", uploaded, save=False)
+    replace_stored_file(meeting, "signed_protocol", f"meeting-{meeting.pk}{suffix}", uploaded)
     meeting.updated_by = actor
     meeting.save()
     audit_entry_create(

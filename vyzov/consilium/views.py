@@ -15,6 +15,7 @@ from vyzov.cases.models import Child
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
 from vyzov.core.services import audit_entry_create
+from vyzov.core.uploads import upload_form_error
 from vyzov.territories.models import Subject
 
 from . import exports, selectors, services
@@ -256,7 +257,7 @@ def protocol_upload(request, pk):
         else:
             messages.success(request, "Подписанный протокол прикреплён.")
     else:
-        messages.error(request, "Выберите файл протокола.")
+        messages.error(request, upload_form_error(form))
     return _back(meeting)
 
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
+from vyzov.core.uploads import UploadField
 
 from .models import BonusItem, Category, Contest, Criterion, MediaPublication, Nomination, Stage, Task
 
@@ -138,7 +139,7 @@ class PracticeForm(StyledForm):
 
 
 class FileForm(StyledForm):
-    file = forms.FileField(label="Файл (PDF, DOCX, JPG, PNG, до 20 МБ)")
+    file = UploadField(label="Файл (PDF, DOCX, JPG, PNG, до 20 МБ)")
 
 
 class ReviewForm(StyledForm):

@@ -15,6 +15,7 @@ from vyzov.accounts.models import Role
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
 from vyzov.core.services import audit_entry_create
+from vyzov.core.uploads import upload_form_error
 from vyzov.core.xlsx import xlsx_response
 from vyzov.territories.models import Municipality
 
@@ -335,7 +336,7 @@ def _application_post(request, application, form):
         elif "upload" in post:
             file_form = FileForm(post, request.FILES)
             if not file_form.is_valid():
-                raise ValidationError("Выберите файл.")
+                raise ValidationError(upload_form_error(file_form))
             services.file_add(actor=actor, application=application, uploaded=file_form.cleaned_data["file"])
             messages.success(request, "Файл приложен.")
         else:

@@ -71,3 +71,27 @@ class PrivacyHeadersMiddleware:
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body larger than MAX_REQUEST_BODY_BYTES before a byte of it is read (413).
+
+    Django itself limits only the non-file fields (DATA_UPLOAD_MAX_MEMORY_SIZE); files are streamed to
+    disk whatever their size. The declared length is checked here, first in the chain, so that a 200 MB
+    upload is refused before the CSRF check or the view parse it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = getattr(settings, "MAX_REQUEST_BODY_BYTES", None)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit and length > limit:
+            from .views import request_too_big
+
+            return request_too_big(request)
+        return self.get_response(request)

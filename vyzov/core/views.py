@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
@@ -113,7 +115,15 @@ def health(request):
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        return request_too_big(request)
     return render(request, "400.html", status=400)
+
+
+def request_too_big(request):
+    """413 with a Russian page; rendered without the session or the user (the body was not read)."""
+    limit = getattr(settings, "MAX_REQUEST_BODY_BYTES", 0) // (1024 * 1024)
+    return HttpResponse(loader.get_template("413.html").render({"limit_mb": limit}), status=413)
 
 
 def permission_denied(request, exception=None):

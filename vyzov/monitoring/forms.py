@@ -1,6 +1,7 @@
 from django import forms
 
 from vyzov.core.forms import StyledForm
+from vyzov.core.uploads import UploadField
 
 from .models import Indicator, ReportStatus
 
@@ -67,7 +68,7 @@ class PriorityForm(StyledForm):
 
 
 class FigureImportForm(StyledForm):
-    file = forms.FileField(
+    file = UploadField(
         label="Файл XLSX",
         help_text="Столбцы: код субъекта, отчётная дата, код показателя, "
         "муниципалитет (необязательно), значение, комментарий. Не больше 5 МБ.",

@@ -7,27 +7,46 @@ Every row is checked first; then each report's rows go through the same rules as
 from __future__ import annotations
 
 import datetime as dt
-import io
+import logging
+import time
+import uuid
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
-from openpyxl import Workbook
+from django.utils import timezone
 from openpyxl.styles import Font
 
-from vyzov.accounts.access import Perm, allows
+from vyzov.accounts.access import Perm, allows, require_perm
+from vyzov.cases.imports import STALE_JOB_MESSAGE, job_time_limit
+from vyzov.cases.models import ImportStatus
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.text import normalize_for_search
-from vyzov.core.xlsx import XlsxFileError, check_xlsx, read_rows
+from vyzov.core.xlsx import (
+    FORMULA_MESSAGE,
+    TableColumn,
+    XlsxFileError,
+    XlsxTable,
+    check_xlsx_upload,
+    new_workbook,
+    workbook_bytes,
+)
 from vyzov.territories.models import Municipality, Subject
 
 from . import services
-from .models import FigureSource, Indicator, QuarterReport, validate_quarter_date
+from .models import Figure, FigureImportJob, FigureSource, Indicator, QuarterReport, validate_quarter_date
 
+logger = logging.getLogger(__name__)
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
 COLUMNS = ["Код субъекта", "Отчётная дата", "Код показателя", "Муниципалитет", "Значение", "Комментарий"]
 REQUIRED = {"Код субъекта", "Отчётная дата", "Код показателя", "Значение"}
+TABLE_COLUMNS = [TableColumn(title, title, title in REQUIRED) for title in COLUMNS]
+COMMENT_MAX_LENGTH = Figure._meta.get_field("comment").max_length
+# Reporting dates of the programme's monitoring: quarters from 2015 to the next year.
+FIRST_REPORT_YEAR = 2015
 
 
 class FigureImportError(Exception):
@@ -50,35 +69,54 @@ def _date(value) -> dt.date:
     raise ValidationError("Дата записывается как ДД.ММ.ГГГГ.")
 
 
+def validate_report_year(value: dt.date) -> None:
+    """A reporting date within the plausible range of the monitoring (2015 … next year)."""
+    last = timezone.localdate().year + 1
+    if not FIRST_REPORT_YEAR <= value.year <= last:
+        raise ValidationError(f"Отчётная дата должна быть в {FIRST_REPORT_YEAR}–{last} годах.")
+
+
+# The form's own field parses typed values: «1e3», «1,5» and «1.0» are refused here exactly as there.
+_VALUE_FIELD = forms.IntegerField(min_value=0, required=True)
+
+
 def _value(raw) -> int:
     if isinstance(raw, bool) or raw is None or str(raw).strip() == "":
         raise ValidationError("Введите целое число.")
-    try:
-        number = float(str(raw).replace(" ", "").replace(",", "."))
-    except ValueError:
-        raise ValidationError("Введите целое число.") from None
-    if not number.is_integer():
-        raise ValidationError("Значение — целое число людей или семей.")
-    if number < 0:
+    if isinstance(raw, float):
+        if not raw.is_integer():
+            raise ValidationError("Значение — целое число людей или семей.")
+        raw = int(raw)
+    if isinstance(raw, int):
+        if raw < 0:
+            raise ValidationError("Значение не может быть отрицательным.")
+        return raw
+    text = "".join(str(raw).split())  # «1 500» with ordinary or non-breaking spaces
+    if text.startswith("-") and text[1:].isdigit():
         raise ValidationError("Значение не может быть отрицательным.")
-    return int(number)
+    return _VALUE_FIELD.clean(text)
 
 
-def import_figures(*, actor, data: bytes) -> int:
-    """Validate the whole file, then save it report by report in one transaction. Returns rows saved."""
+def import_figures(*, actor, data, progress=None, deadline: float | None = None) -> int:
+    """Validate the whole file, then save it report by report in one transaction. Returns rows saved.
+
+    `data` is bytes or the upload object (its size is checked before it is read)."""
     try:
-        check_xlsx(data, max_bytes=MAX_BYTES)
-        rows = read_rows(data)
-        header = next(rows, None)
+        table = XlsxTable(data, columns=TABLE_COLUMNS, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
     except XlsxFileError as error:
         raise FigureImportError([(0, "файл", str(error))]) from None
-    if header is None:
-        raise FigureImportError([(0, "файл", "В файле нет ни одной строки.")])
-    positions = {str(title).strip(): index for index, title in enumerate(header) if title}
-    missing = [title for title in COLUMNS if title in REQUIRED and title not in positions]
-    if missing:
-        raise FigureImportError([(1, title, "Нет обязательного столбца.") for title in missing])
+    with table:
+        if table.missing_columns:
+            raise FigureImportError(
+                [(1, column.title, "Нет обязательного столбца.") for column in table.missing_columns]
+            )
+        try:
+            return _import_rows(actor=actor, table=table, progress=progress, deadline=deadline)
+        except XlsxFileError as error:
+            raise FigureImportError([(0, "файл", str(error))]) from None
 
+
+def _import_rows(*, actor, table: XlsxTable, progress=None, deadline: float | None = None) -> int:
     subjects = {subject.code: subject for subject in Subject.objects.all()}
     indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
     municipalities: dict[tuple[int, str], Municipality] = {
@@ -86,17 +124,19 @@ def import_figures(*, actor, data: bytes) -> int:
     }
     errors: list[tuple[int, str, str]] = []
     grouped: dict[tuple[str, dt.date], list[tuple[int, services.FigureInput]]] = {}
+    seen: dict[tuple, int] = {}
     count = 0
-    for number, values in enumerate(rows, start=2):
-        if not any(value not in (None, "") for value in values):
-            continue
+    for row in table.rows(deadline=deadline):
+        number = row.number
         count += 1
-        if count > MAX_ROWS:
-            raise FigureImportError([(number, "файл", f"Больше {MAX_ROWS} строк: разделите файл.")])
+        if progress and count % 500 == 0:
+            progress(count, table.total_rows)
+        if row.formulas:
+            errors.extend((number, title, FORMULA_MESSAGE) for title in row.formulas)
+            continue
 
-        def cell(title, values=values):
-            index = positions.get(title)
-            return values[index] if index is not None and index < len(values) else None
+        def cell(title, values=row.values):
+            return values.get(title)
 
         row_errors = []
         code = str(cell("Код субъекта") or "").strip().zfill(2)
@@ -107,6 +147,7 @@ def import_figures(*, actor, data: bytes) -> int:
             row_errors.append((number, "Код субъекта", "Вы не можете вводить данные этого субъекта РФ."))
         try:
             as_of = _date(cell("Отчётная дата"))
+            validate_report_year(as_of)
             validate_quarter_date(as_of)
         except ValidationError as error:
             as_of = None
@@ -127,10 +168,25 @@ def import_figures(*, actor, data: bytes) -> int:
             municipality = municipalities.get((subject.pk, normalize_for_search(name)))
             if municipality is None:
                 row_errors.append((number, "Муниципалитет", "Нет такого муниципалитета в этом субъекте РФ."))
+        comment = str(cell("Комментарий") or "").strip()
+        if len(comment) > COMMENT_MAX_LENGTH:
+            row_errors.append(
+                (number, "Комментарий", f"Не длиннее {COMMENT_MAX_LENGTH} символов (сейчас {len(comment)}).")
+            )
         if row_errors:
             errors.extend(row_errors)
             continue
-        comment = str(cell("Комментарий") or "").strip()[:500]
+        key = (subject.code, as_of, indicator.code, municipality.pk if municipality else None)
+        if key in seen:
+            errors.append(
+                (
+                    number,
+                    "Код показателя",
+                    f"Повторяет строку {seen[key]}: тот же показатель, территория и дата.",
+                )
+            )
+            continue
+        seen[key] = number
         grouped.setdefault((subject.code, as_of), []).append(
             (number, services.FigureInput(indicator, value, comment, municipality))
         )
@@ -147,12 +203,12 @@ def import_figures(*, actor, data: bytes) -> int:
             services.validate_figures(report, [item for _number, item in items])
         except ValidationError as error:
             first_row = items[0][0]
-            messages = error.message_dict if hasattr(error, "error_dict") else {"отчёт": error.messages}
+            rows_by_key = {services.figure_error_key(item): n for n, item in items}
+            messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
             for key, texts in messages.items():
-                rows_of_key = [n for n, item in items if item.indicator.code == key.split("@")[0]] or [
-                    first_row
-                ]
-                errors.extend((rows_of_key[0], key, text) for text in texts)
+                row_number = rows_by_key.get(key, first_row)
+                column = "Значение" if key in rows_by_key else "отчёт"
+                errors.extend((row_number, column, text) for text in texts)
     if errors:
         raise FigureImportError(sorted(errors))
 
@@ -177,7 +233,7 @@ def import_figures(*, actor, data: bytes) -> int:
 
 
 def template_bytes() -> bytes:
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = "Показатели"
     sheet.append(COLUMNS)
@@ -188,6 +244,98 @@ def template_bytes() -> bytes:
     codes.append(["Код показателя", "Показатель", "Часть показателя"])
     for indicator in Indicator.objects.select_related("part_of").order_by("order"):
         codes.append([indicator.code, indicator.name, indicator.part_of.code if indicator.part_of else ""])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
+
+
+# ---- the background job -------------------------------------------------------------------------
+
+MAX_STORED_ERRORS = 5_000
+JOB_FAILED_MESSAGE = (
+    "Загрузка прервана из-за внутренней ошибки: ничего не записано. "
+    "Попробуйте ещё раз; если ошибка повторится, сообщите администратору номер загрузки."
+)
+
+
+def check_upload(uploaded) -> None:
+    """Refuse at once what is not a readable XLSX (from the upload object, before it is stored)."""
+    try:
+        check_xlsx_upload(uploaded, max_bytes=MAX_BYTES)
+    except XlsxFileError as error:
+        raise ValidationError({"file": str(error)}) from None
+
+
+def _job_fail(job: FigureImportJob, message: str, errors=()) -> FigureImportJob:
+    errors = list(errors)
+    job.status, job.failure, job.finished_at = ImportStatus.FAILED, message[:500], timezone.now()
+    job.error_count, job.errors = len(errors), [list(error) for error in errors[:MAX_STORED_ERRORS]]
+    FigureImportJob.objects.filter(pk=job.pk).update(
+        status=job.status,
+        failure=job.failure,
+        finished_at=job.finished_at,
+        error_count=job.error_count,
+        errors=job.errors,
+    )
+    return job
+
+
+def run_figure_import_job(job: FigureImportJob) -> FigureImportJob:
+    """Run a job to its end — done or failed, never left running (any exception fails it)."""
+    claimed = FigureImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.VALIDATING, processed_rows=0
+    )
+    if not claimed:
+        job.refresh_from_db()
+        return job
+
+    def progress(processed: int, total: int) -> None:
+        FigureImportJob.objects.filter(pk=job.pk).update(processed_rows=processed, total_rows=total)
+
+    deadline = time.monotonic() + job_time_limit()
+    try:
+        with job.file.open("rb") as handle:
+            count = import_figures(actor=job.created_by, data=handle, progress=progress, deadline=deadline)
+    except FigureImportError as error:
+        files = [text for row, column, text in error.errors if row == 0 and column == "файл"]
+        message = (
+            f"{files[0]} Ничего не записано."
+            if files
+            else f"Файл не загружен: ошибок {len(error.errors)}. Ничего не записано."
+        )
+        return _job_fail(job, message, error.errors)
+    except Exception:
+        logger.exception("Figure import job %s failed", job.pk)
+        return _job_fail(job, JOB_FAILED_MESSAGE)
+    job.status, job.finished_at = ImportStatus.DONE, timezone.now()
+    job.total_rows = job.processed_rows = job.imported_rows = count
+    FigureImportJob.objects.filter(pk=job.pk).update(
+        status=job.status,
+        finished_at=job.finished_at,
+        total_rows=count,
+        processed_rows=count,
+        imported_rows=count,
+    )
+    return job
+
+
+def fail_stale_figure_jobs(*, now=None) -> int:
+    """Mark as failed every figures job in flight for longer than the time limit."""
+    now = now or timezone.now()
+    return FigureImportJob.objects.filter(
+        status__in=[ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.IMPORTING],
+        updated_at__lt=now - dt.timedelta(seconds=job_time_limit()),
+    ).update(status=ImportStatus.FAILED, failure=STALE_JOB_MESSAGE, finished_at=now)
+
+
+def figure_import_job_create(*, actor, uploaded_file) -> FigureImportJob:
+    """Store an uploaded file of figures and queue its check; an unreadable file is refused at once."""
+    from .tasks import run_figure_import  # the task module imports this one
+
+    require_perm(actor, Perm.MONITORING_EDIT)
+    check_upload(uploaded_file)  # from the upload object: its size first, then only the zip directory
+    uploaded_file.seek(0)
+    job = FigureImportJob(original_name=(uploaded_file.name or "figures.xlsx")[:255])
+    job.file.save(f"{uuid.uuid4().hex}.xlsx", File(uploaded_file), save=False)
+    job.created_by = job.updated_by = actor
+    job.save()
+    run_figure_import.enqueue(job.pk)
+    return job

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from vyzov.cases.models import ImportStatus
 from vyzov.core.models import BaseModel
 
 QUARTER_MONTHS = (1, 4, 7, 10)
@@ -314,3 +315,42 @@ class RollUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} {self.key} {self.as_of}: {self.value}"
+
+
+class FigureImportJob(BaseModel):
+    """One upload of quarterly figures, checked and written by a background task (all or nothing).
+
+    The states are the register import's (`ImportStatus`); a job is seen by the person who uploaded it.
+    """
+
+    file = models.FileField("файл", upload_to="imports/monitoring/%Y/%m/")
+    original_name = models.CharField("имя файла", max_length=255)
+    status = models.CharField(
+        "состояние", max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField("строк в файле", default=0)
+    processed_rows = models.PositiveIntegerField("проверено строк", default=0)
+    imported_rows = models.PositiveIntegerField("загружено строк", default=0)
+    error_count = models.PositiveIntegerField("ошибок", default=0)
+    # [[row, column, message], …] — the first ones only; error_count has the total.
+    errors = models.JSONField("ошибки", default=list, blank=True)
+    failure = models.CharField("почему файл не принят", max_length=500, blank=True)
+    finished_at = models.DateTimeField("завершено", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "загрузка показателей"
+        verbose_name_plural = "загрузки показателей"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Загрузка показателей № {self.pk} ({self.original_name})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.IMPORTING)
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))

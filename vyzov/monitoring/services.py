@@ -62,13 +62,17 @@ def _previous_values(report: QuarterReport) -> dict[tuple[int, int | None], int]
     }
 
 
+def figure_error_key(item: FigureInput) -> str:
+    """The key under which `validate_figures` reports an input's errors (the form's field, the import's row)."""
+    return item.indicator.code + (f"@{item.municipality.pk}" if item.municipality else "")
+
+
 def validate_figures(report: QuarterReport, inputs: list[FigureInput]) -> None:
     """Every rule at once; raises a ValidationError keyed by indicator code (and municipality id)."""
     errors: dict[str, list[str]] = {}
 
     def error(item: FigureInput, message: str) -> None:
-        key = item.indicator.code + (f"@{item.municipality.pk}" if item.municipality else "")
-        errors.setdefault(key, []).append(message)
+        errors.setdefault(figure_error_key(item), []).append(message)
 
     if not report.is_editable:
         raise ValidationError(f"Отчёт {report.get_status_display()}: изменить значения нельзя.")

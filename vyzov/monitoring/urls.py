@@ -19,5 +19,7 @@ urlpatterns = [
     path("reports/<int:pk>/from-register/", views.report_from_register, name="report_from_register"),
     path("reports/<int:pk>/history/", views.report_history, name="report_history"),
     path("import/", views.figure_import, name="figure_import"),
+    path("import/<int:pk>/", views.figure_import_detail, name="figure_import_detail"),
+    path("import/<int:pk>/errors.xlsx", views.figure_import_report, name="figure_import_report"),
     path("import/template.xlsx", views.figure_import_template, name="figure_import_template"),
 ]

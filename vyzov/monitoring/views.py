@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,8 +18,8 @@ from vyzov.territories.models import Subject
 
 from . import exports, selectors, services, tilemap
 from .forms import FigureImportForm, PriorityForm, QuarterForm, ReportFilterForm, ReturnForm
-from .imports import FigureImportError, import_figures, template_bytes
-from .models import previous_quarter, quarter_label, validate_quarter_date
+from .imports import fail_stale_figure_jobs, figure_import_job_create, template_bytes
+from .models import FigureImportJob, previous_quarter, quarter_label, validate_quarter_date
 from .priority import PriorityInput, rank_regions
 from .reference import BASELINE_DATE
 
@@ -358,17 +358,40 @@ def report_history(request, pk):
 def figure_import(request):
     require_perm(request.user, Perm.MONITORING_EDIT)
     form = FigureImportForm(request.POST or None, request.FILES or None)
-    errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            count = import_figures(actor=request.user, data=form.cleaned_data["file"].read())
-        except FigureImportError as error:
-            errors = error.errors
-            form.add_error(None, f"Файл не загружен: ошибок {len(errors)}. Ничего не записано.")
+            job = figure_import_job_create(actor=request.user, uploaded_file=form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            form.add_error(None, "Файл не загружен. Ничего не записано.")
         else:
-            messages.success(request, f"Загружено строк: {count}.")
-            return redirect("monitoring:report_list")
-    return render(request, "monitoring/import.html", {"form": form, "errors": errors[:1000]})
+            return redirect("monitoring:figure_import_detail", pk=job.pk)
+    jobs = FigureImportJob.objects.filter(created_by=request.user)[:10]
+    return render(request, "monitoring/import.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+@require_GET
+def figure_import_detail(request, pk):
+    require_perm(request.user, Perm.MONITORING_EDIT)
+    # The watchdog: a job in flight past its time limit is failed, so the page stops polling.
+    fail_stale_figure_jobs()
+    job = get_object_or_404(FigureImportJob.objects.filter(created_by=request.user), pk=pk)
+    template = "monitoring/import_detail.html#progress" if request.htmx else "monitoring/import_detail.html"
+    return render(request, template, {"job": job, "errors": job.errors[:1000]})
+
+
+@login_required
+@require_GET
+def figure_import_report(request, pk):
+    require_perm(request.user, Perm.MONITORING_EDIT)
+    job = get_object_or_404(FigureImportJob.objects.filter(created_by=request.user), pk=pk)
+    return xlsx_response(
+        filename=f"figures-import-{job.pk}-errors.xlsx",
+        sheet_title="Ошибки",
+        header=["Строка", "Столбец", "Ошибка"],
+        rows=job.errors,
+    )
 
 
 @login_required

@@ -1,6 +1,7 @@
 from django import forms
 
 from vyzov.core.forms import StyledForm, StyledModelForm
+from vyzov.core.uploads import UploadField
 from vyzov.territories.models import Municipality, Subject
 
 from .models import Practice, Theme
@@ -21,7 +22,7 @@ class SearchForm(StyledForm):
 
 
 class PracticeForm(StyledModelForm):
-    file = forms.FileField(label="Файл (PDF, DOCX, PPTX, JPG, PNG, до 20 МБ)", required=False)
+    file = UploadField(label="Файл (PDF, DOCX, PPTX, JPG, PNG, до 20 МБ)", required=False)
 
     class Meta:
         model = Practice

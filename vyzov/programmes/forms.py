@@ -1,6 +1,7 @@
 from django import forms
 
 from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
+from vyzov.core.uploads import UploadField
 from vyzov.monitoring.models import Indicator as MonitoringIndicator
 from vyzov.territories.models import Organization, OrganizationKind
 
@@ -91,7 +92,7 @@ class StrategicSessionForm(StyledModelForm):
 
 
 class EvidenceForm(StyledForm):
-    file = forms.FileField(label="Подтверждающий документ (PDF, DOCX, XLSX, JPG, PNG)")
+    file = UploadField(label="Подтверждающий документ (PDF, DOCX, XLSX, JPG, PNG)")
 
 
 class MemberForm(StyledForm):

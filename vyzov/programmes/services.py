@@ -17,7 +17,7 @@ from vyzov.accounts.access import Perm, require
 from vyzov.consilium.services import action_item_create
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
-from vyzov.core.uploads import check_upload
+from vyzov.core.uploads import check_upload, replace_stored_file
 
 from .models import (
     CuratorAssignment,
@@ -167,7 +167,7 @@ EVIDENCE_TYPES = {
 def measure_evidence_attach(*, actor, measure: Measure, uploaded) -> Measure:
     require(actor, Perm.PROGRAMMES_EDIT, measure.direction.programme)
     suffix = check_upload(uploaded, allowed=EVIDENCE_TYPES, max_bytes=20 * 1024 * 1024)
-    measure.evidence.save(f"measure-{measure.pk}{suffix}", uploaded, save=False)
+    replace_stored_file(measure, "evidence", f"measure-{measure.pk}{suffix}", uploaded)
     measure.updated_by = actor
     measure.save()
     audit_entry_create(

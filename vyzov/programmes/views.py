@@ -9,6 +9,7 @@ from vyzov.accounts.access import Perm, allows, get_in_scope, require, require_p
 from vyzov.consilium.forms import ActionForm
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
+from vyzov.core.uploads import upload_form_error
 from vyzov.territories.models import Subject
 
 from . import exports, selectors, services
@@ -197,7 +198,7 @@ def measure_evidence(request, pk):
     form = EvidenceForm(request.POST, request.FILES)
     try:
         if not form.is_valid():
-            raise ValidationError("Выберите файл.")
+            raise ValidationError(upload_form_error(form))
         services.measure_evidence_attach(
             actor=request.user, measure=measure, uploaded=form.cleaned_data["file"]
         )

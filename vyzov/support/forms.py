@@ -1,6 +1,9 @@
 from django import forms
 
+from vyzov.accounts.access import Perm, scope
 from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
+from vyzov.core.uploads import UploadField
+from vyzov.territories.models import Subject
 
 from .models import (
     Assessment,
@@ -127,3 +130,21 @@ class PeriodForm(StyledForm):
         if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
             self.add_error("date_to", "Дата окончания раньше даты начала.")
         return cleaned
+
+
+class MethodDocumentForm(StyledForm):
+    """A document for the methodical library: the same file checks as every other upload."""
+
+    title = forms.CharField(label="Название", max_length=300)
+    description = forms.CharField(
+        label="Аннотация", max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    subject = forms.ModelChoiceField(label="Регион-автор", queryset=Subject.objects.none())
+    file = UploadField(label="Файл (PDF, DOCX, PPTX, XLSX, до 25 МБ)")
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        subjects = scope(actor, Subject.objects.all(), Perm.SUPPORT_MANAGE)
+        self.fields["subject"].queryset = subjects
+        if subjects.count() == 1:
+            self.initial["subject"] = subjects.get().pk

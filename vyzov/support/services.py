@@ -323,6 +323,7 @@ def method_document_add(*, actor, subject, title: str, description: str, uploade
     document = MethodDocument(subject=subject, title=title.strip(), description=description.strip())
     require(actor, Perm.SUPPORT_MANAGE, document)
     suffix = check_upload(uploaded, allowed=LIBRARY_TYPES, max_bytes=25 * 1024 * 1024)
+    document.full_clean(exclude=["file"])  # every other field first: a refused document stores no file
     document.file.save(f"document{suffix}", uploaded, save=False)
     document.full_clean()
     document.created_by = document.updated_by = actor

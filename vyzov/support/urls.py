@@ -22,6 +22,7 @@ urlpatterns = [
     path("clubs/", views.clubs, name="clubs"),
     path("clubs/<int:pk>/", views.club_detail, name="club_detail"),
     path("library/", views.library, name="library"),
+    path("library/upload/", views.library_upload, name="library_upload"),
     path("library/<int:pk>/download/", views.library_download, name="library_download"),
     path("report/", views.report, name="report"),
     path("report.xlsx", views.report_export, name="report_export"),

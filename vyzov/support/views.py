@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vyzov.accounts.access import Perm, allows, get_in_scope, require, require_perm
+from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require, require_perm
+from vyzov.cases.models import Family
 from vyzov.cases.services import personal_data_read
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
@@ -22,6 +23,7 @@ from .forms import (
     CloseForm,
     ClubSessionForm,
     ContactForm,
+    MethodDocumentForm,
     PeriodForm,
     ReopenForm,
     ReviewForm,
@@ -309,8 +311,35 @@ def library(request):
     return render(
         request,
         "support/library.html",
-        {"page_obj": paginate(request, selectors.library(actor=request.user, query=query)), "q": query},
+        {
+            "page_obj": paginate(request, selectors.library(actor=request.user, query=query)),
+            "q": query,
+            "can_upload": has_perm(request.user, Perm.SUPPORT_MANAGE),
+        },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def library_upload(request):
+    require_perm(request.user, Perm.SUPPORT_MANAGE)
+    form = MethodDocumentForm(request.POST or None, request.FILES or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.method_document_add(
+                actor=request.user,
+                subject=data["subject"],
+                title=data["title"],
+                description=data["description"],
+                uploaded=data["file"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Документ добавлен в библиотеку.")
+            return redirect("support:library")
+    return render(request, "support/library_upload.html", {"form": form})
 
 
 @login_required
