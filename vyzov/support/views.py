@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require, require_perm
-from vyzov.cases.models import Family
 from vyzov.cases.services import personal_data_read
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
