@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, scope
 from vyzov.api.permissions import CanUseApi
+from vyzov.core import serializers as core_fields
 
 from . import selectors, services
 from .models import ActionItem, ActionStatus, AgendaItem, Consilium, Decision, Meeting, Review
@@ -123,7 +124,7 @@ class ActionItemOutput(serializers.ModelSerializer):
 
 class ActionItemUpdate(serializers.Serializer):
     status = serializers.ChoiceField(choices=ActionStatus.choices)
-    result = serializers.CharField(max_length=3000, required=False, allow_blank=True, default="")
+    result = core_fields.FreeTextField(max_length=3000, required=False, allow_blank=True, default="")
 
 
 class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

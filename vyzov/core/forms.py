@@ -149,37 +149,42 @@ _NUMBER_FIELDS = {forms.DecimalField: DecimalField, forms.IntegerField: IntegerF
 
 
 def _adopt_core_fields(form) -> None:
-    """Every number field of every form parses the Russian way and renders as a text box; every
-    text field whose model field carries a core text validator gets the normaliser and validator."""
-    model = getattr(getattr(form, "_meta", None), "model", None)
     for name, field in form.fields.items():
-        core_class = _NUMBER_FIELDS.get(type(field))
-        if core_class is not None:
-            field.__class__ = core_class
-            field.localize = True
-            if type(field.widget) in (forms.NumberInput, forms.TextInput):
-                field.widget = NumberInput(
-                    attrs={k: v for k, v in field.widget.attrs.items() if k not in ("min", "max", "step")}
-                )
-            field.widget.is_localized = True
-            continue
-        if type(field) is not forms.CharField or isinstance(
-            field.widget, forms.PasswordInput | forms.HiddenInput
-        ):
-            continue
-        # Any other text box is at least free text: no control, format, zero-width or bidi characters.
-        field.__class__, field.multiline = FreeTextField, isinstance(field.widget, forms.Textarea)
-        try:
-            model_field = model._meta.get_field(name) if model is not None else None
-        except FieldDoesNotExist:  # a form-only field
-            model_field = None
-        for validator in getattr(model_field, "validators", ()):
-            if validator is text_validators.validate_person_name:
-                field.__class__ = PersonNameField
-                break
-        validator = _text_validator(field)
-        if validator not in field.validators:
-            field.validators.append(validator)
+        _adopt_core_field(form, name, field)
+
+
+def _adopt_core_field(form, name: str, field: forms.Field) -> None:
+    """Every number field of every form parses the Russian way and renders as a text box; every
+    text box gets the normaliser and the free-text validator, or the name validator where the model
+    field carries it. Idempotent: fields added after __init__ are adopted when cleaned or rendered."""
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    core_class = _NUMBER_FIELDS.get(type(field))
+    if core_class is not None:
+        field.__class__ = core_class
+        field.localize = True
+        if type(field.widget) in (forms.NumberInput, forms.TextInput):
+            field.widget = NumberInput(
+                attrs={k: v for k, v in field.widget.attrs.items() if k not in ("min", "max", "step")}
+            )
+        field.widget.is_localized = True
+        return
+    if type(field) is not forms.CharField or isinstance(
+        field.widget, forms.PasswordInput | forms.HiddenInput
+    ):
+        return
+    # Any other text box is at least free text: no control, format, zero-width or bidi characters.
+    field.__class__, field.multiline = FreeTextField, isinstance(field.widget, forms.Textarea)
+    try:
+        model_field = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:  # a form-only field
+        model_field = None
+    for validator in getattr(model_field, "validators", ()):
+        if validator is text_validators.validate_person_name:
+            field.__class__ = PersonNameField
+            break
+    validator = _text_validator(field)
+    if validator not in field.validators:
+        field.validators.append(validator)
 
 
 def _text_validator(field):
@@ -202,7 +207,13 @@ class StyledFormMixin:
             css = field.widget.attrs.get("class", "")
             field.widget.attrs["class"] = f"{css} {_widget_class(field.widget)}".strip()
 
+    def __getitem__(self, name):
+        if name in self.fields:
+            _adopt_core_field(self, name, self.fields[name])
+        return super().__getitem__(name)
+
     def full_clean(self):
+        _adopt_core_fields(self)
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
