@@ -75,9 +75,19 @@ def parse_int(text, *, label: str | None = None, allow_negative: bool = True) ->
     if isinstance(text, int) and not isinstance(text, bool):
         value = text
     else:
-        number = parse_decimal(text, label=label, allow_negative=True)
+        raw = "" if text is None else str(text).strip()[:30]
+        try:
+            number = parse_decimal(text, label=label, allow_negative=True)
+        except ValidationError as error:
+            if error.code != "invalid_number":
+                raise
+            raise ValidationError(
+                _message(label, f"«{raw}» — не число. Введите целое число."), code="invalid_number"
+            ) from None
         if number != number.to_integral_value():
-            raise ValidationError(_message(label, "введите целое число."), code="not_integer")
+            raise ValidationError(
+                _message(label, f"«{raw}» — не целое число. Введите целое число."), code="not_integer"
+            )
         value = int(number)
     if not allow_negative and value < 0:
         raise ValidationError(_message(label, "число не может быть отрицательным."), code="negative")
