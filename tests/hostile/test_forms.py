@@ -55,6 +55,10 @@ def _field_errors(response, field: str) -> list[str]:
     return messages
 
 
+def _messages(response) -> str:
+    return " ".join(str(message) for message in get_messages(response.wsgi_request))
+
+
 # ---- the register: child, family, member, placement -------------------------------------------
 
 
@@ -438,3 +442,123 @@ def test_monitoring_quarters_outside_the_range_are_refused(client, api, curator_
     assert response.status_code == 400, response.content
     assert "as_of" in response.json() and CYRILLIC.search(" ".join(response.json()["as_of"]))
     assert Figure.objects.count() == 0
+
+
+# ---- practices, programme measures ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_TEXTS))
+def test_practice_form_refuses_hostile_titles(client, curator_altai, case):
+    from vyzov.practices.models import Practice
+
+    login(client, curator_altai)
+    data = {
+        "title": HOSTILE_TEXTS[case],
+        "subject": subject("22").pk,
+        "year": 2025,
+        "description": "Описание",
+    }
+    _field_errors(client.post(reverse("practices:practice_create"), data), "title")
+    assert not Practice.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "\u200b"),
+        ("title", "Мероприятие\u202e"),
+        ("title", "М" * 10_000),
+        ("responsible", "\x00"),
+        ("budget", "1e3"),
+        ("budget", "-5"),
+        ("budget", "Infinity"),
+        ("deadline", "1800-01-01"),
+        ("deadline", "2100-01-01"),
+    ],
+)
+def test_programme_measure_form_refuses_hostile_values(client, curator_altai, field, value):
+    from vyzov.programmes.models import Measure
+    from vyzov.programmes.tests.test_programmes import direction, programme_for
+
+    programme = programme_for(curator_altai, "22", start=TODAY.year - 1, end=TODAY.year + 2)
+    login(client, curator_altai)
+    data = {
+        "direction": direction(programme).pk,
+        "title": "Школа приёмных родителей",
+        "responsible": "Министерство",
+        "deadline": (TODAY + dt.timedelta(days=100)).isoformat(),
+        "budget": "15 000,50",
+        field: value,
+    }
+    response = client.post(reverse("programmes:measure_add", args=[programme.pk]), data)
+    assert response.status_code == 302
+    text = _messages(response)
+    assert CYRILLIC.search(text) and "добавлено" not in text, text
+    assert Measure.objects.count() == 0
+
+
+def test_programme_measure_budget_typed_with_a_comma(client, curator_altai):
+    from vyzov.programmes.models import Measure
+    from vyzov.programmes.tests.test_programmes import direction, programme_for
+
+    programme = programme_for(curator_altai, "22", start=TODAY.year - 1, end=TODAY.year + 2)
+    login(client, curator_altai)
+    data = {
+        "direction": direction(programme).pk,
+        "title": "Школа приёмных родителей",
+        "responsible": "Министерство",
+        "deadline": (TODAY + dt.timedelta(days=100)).strftime("%d.%m.%Y"),
+        "budget": "15 000,50",
+    }
+    response = client.post(reverse("programmes:measure_add", args=[programme.pk]), data)
+    assert "Мероприятие добавлено." in _messages(response)
+    assert Measure.objects.get().budget == Decimal("15000.50")
+
+
+# ---- the class: every name and free-text field of every model carries the one validator ----------
+
+
+def _text_fields():
+    from django.apps import apps
+    from django.db import models
+
+    from vyzov.core import validators
+
+    for model in apps.get_models():
+        if not model.__module__.startswith("vyzov."):
+            continue
+        for field in model._meta.get_fields():
+            if isinstance(field, models.CharField | models.TextField):
+                kinds = {
+                    validators.validate_person_name: "name",
+                    validators.validate_free_text: "text",
+                    validators.validate_single_line_text: "text",
+                }
+                found = {kind for v in field.validators for key, kind in kinds.items() if v is key}
+                if found:
+                    yield model, field, found.pop()
+
+
+def test_every_person_name_field_of_the_models_refuses_hostile_names():
+    from django.core.exceptions import ValidationError
+    from django.db import models
+
+    names = {f"{model.__name__}.{field.name}" for model, field, kind in _text_fields() if kind == "name"}
+    assert {
+        "Child.last_name",
+        "Child.first_name",
+        "Child.middle_name",
+        "FamilyMember.last_name",
+        "User.full_name",
+        "Specialist.full_name",
+        "Member.full_name",
+        "CuratorAssignment.full_name",
+        "WorkingGroupMember.person",
+    } <= names, names
+    for model, field, kind in _text_fields():
+        hostile = HOSTILE_NAMES if kind == "name" else HOSTILE_TEXTS
+        for case, value in hostile.items():
+            if case == "too_long" and not isinstance(field, models.CharField):  # forms check TextField length
+                continue
+            with pytest.raises(ValidationError):
+                field.clean(value, model())
