@@ -562,3 +562,75 @@ def test_every_person_name_field_of_the_models_refuses_hostile_names():
                 continue
             with pytest.raises(ValidationError):
                 field.clean(value, model())
+
+
+# ---- the aid API: amounts as strings the Russian way, hostile justification ----------------------
+
+
+def _aid_payload(setup, **overrides):
+    payload = {
+        "family": setup["family"].pk,
+        "children_count": 2,
+        "channel": "consilium",
+        "justification": "Долг за коммунальные услуги",
+        "lines": [{"form": setup["form"].code, "amount": "15 000,50"}],
+    }
+    payload.update(overrides)
+    return payload
+
+
+def test_aid_api_reads_a_comma_amount_as_rubles_and_kopecks(api, curator_altai, aid_setup):
+    from vyzov.ngo_aid.models import AidRequestLine
+
+    api.force_authenticate(curator_altai)
+    response = api.post("/api/v1/aid/requests/", _aid_payload(aid_setup), format="json")
+    assert response.status_code == 201, response.content
+    assert AidRequestLine.objects.get().amount == Decimal("15000.50")
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"justification": "\u200b\u200b"},
+        {"justification": "Долг\u202e"},
+        {"justification": "Д" * 10_000},
+        {"justification": "Долг\x07"},
+        {"lines": [{"form": "utilities", "amount": "1e3"}]},
+        {"lines": [{"form": "utilities", "amount": "NaN"}]},
+        {"lines": [{"form": "utilities", "amount": "1.000,50"}]},
+    ],
+)
+def test_aid_api_refuses_hostile_values(api, curator_altai, aid_setup, overrides):
+    from vyzov.ngo_aid.models import AidRequest
+
+    api.force_authenticate(curator_altai)
+    response = api.post("/api/v1/aid/requests/", _aid_payload(aid_setup, **overrides), format="json")
+    assert response.status_code == 400, response.content
+    assert CYRILLIC.search(response.content.decode("unicode_escape", errors="ignore")) or CYRILLIC.search(
+        str(response.json())
+    )
+    assert AidRequest.objects.count() == 0
+
+
+# ---- contest application answers (fields added to the form after __init__) ----------------------
+
+
+@pytest.mark.parametrize("answer", ["\u200b", "Ответ\x00", "Ответ\u202e", "О" * 30_000])
+def test_contest_application_answers_refuse_hostile_text(client, fed_admin, answer):
+    from vyzov.contests import services as contest_services
+    from vyzov.contests.models import Answer
+    from vyzov.contests.tests.test_contests import make_contest, participant_of
+
+    contest = make_contest(fed_admin)
+    participant = participant_of(centre("22"))
+    application = contest_services.application_create(
+        actor=participant, contest=contest, municipality=centre("22")
+    )
+    task = contest.tasks.get()
+    login(client, participant)
+    response = client.post(
+        reverse("contests:application_detail", args=[application.pk]),
+        {f"task_{task.pk}": answer, "save": "1"},
+    )
+    _field_errors(response, f"task_{task.pk}")
+    assert not Answer.objects.exclude(text="").exists()
