@@ -6,120 +6,213 @@ import vyzov.core.validators
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contests', '0002_tie_rule_label'),
+        ("contests", "0002_tie_rule_label"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='answer',
-            name='text',
-            field=models.TextField(max_length=20000, validators=[vyzov.core.validators.validate_free_text], verbose_name='ответ'),
+            model_name="answer",
+            name="text",
+            field=models.TextField(
+                max_length=20000, validators=[vyzov.core.validators.validate_free_text], verbose_name="ответ"
+            ),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='category_reason',
-            field=models.CharField(blank=True, max_length=500, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='основание изменения категории'),
+            model_name="application",
+            name="category_reason",
+            field=models.CharField(
+                blank=True,
+                max_length=500,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="основание изменения категории",
+            ),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='return_reason',
-            field=models.CharField(blank=True, max_length=1000, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='причина возврата'),
+            model_name="application",
+            name="return_reason",
+            field=models.CharField(
+                blank=True,
+                max_length=1000,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="причина возврата",
+            ),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='settlement_name',
-            field=models.CharField(max_length=200, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='участник'),
+            model_name="application",
+            name="settlement_name",
+            field=models.CharField(
+                max_length=200,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="участник",
+            ),
         ),
         migrations.AlterField(
-            model_name='applicationpractice',
-            name='description',
-            field=models.TextField(max_length=20000, validators=[vyzov.core.validators.validate_free_text], verbose_name='описание'),
+            model_name="applicationpractice",
+            name="description",
+            field=models.TextField(
+                max_length=20000,
+                validators=[vyzov.core.validators.validate_free_text],
+                verbose_name="описание",
+            ),
         ),
         migrations.AlterField(
-            model_name='applicationpractice',
-            name='organization',
-            field=models.CharField(blank=True, max_length=300, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='организация'),
+            model_name="applicationpractice",
+            name="organization",
+            field=models.CharField(
+                blank=True,
+                max_length=300,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="организация",
+            ),
         ),
         migrations.AlterField(
-            model_name='applicationpractice',
-            name='results',
-            field=models.TextField(blank=True, max_length=10000, validators=[vyzov.core.validators.validate_free_text], verbose_name='результаты'),
+            model_name="applicationpractice",
+            name="results",
+            field=models.TextField(
+                blank=True,
+                max_length=10000,
+                validators=[vyzov.core.validators.validate_free_text],
+                verbose_name="результаты",
+            ),
         ),
         migrations.AlterField(
-            model_name='applicationpractice',
-            name='title',
-            field=models.CharField(max_length=300, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='практика'),
+            model_name="applicationpractice",
+            name="title",
+            field=models.CharField(
+                max_length=300,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="практика",
+            ),
         ),
         migrations.AlterField(
-            model_name='award',
-            name='title',
-            field=models.CharField(max_length=500, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='награда'),
+            model_name="award",
+            name="title",
+            field=models.CharField(
+                max_length=500,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="награда",
+            ),
         ),
         migrations.AlterField(
-            model_name='bonusitem',
-            name='title',
-            field=models.CharField(max_length=500, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='за что'),
+            model_name="bonusitem",
+            name="title",
+            field=models.CharField(
+                max_length=500,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="за что",
+            ),
         ),
         migrations.AlterField(
-            model_name='category',
-            name='title',
-            field=models.CharField(max_length=300, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='категория'),
+            model_name="category",
+            name="title",
+            field=models.CharField(
+                max_length=300,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="категория",
+            ),
         ),
         migrations.AlterField(
-            model_name='contest',
-            name='title',
-            field=models.CharField(max_length=300, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='название'),
+            model_name="contest",
+            name="title",
+            field=models.CharField(
+                max_length=300,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="название",
+            ),
         ),
         migrations.AlterField(
-            model_name='criterion',
-            name='title',
-            field=models.CharField(max_length=500, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='критерий'),
+            model_name="criterion",
+            name="title",
+            field=models.CharField(
+                max_length=500,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="критерий",
+            ),
         ),
         migrations.AlterField(
-            model_name='expertassignment',
-            name='rereview_reason',
-            field=models.CharField(blank=True, max_length=500, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='повторное рассмотрение: почему'),
+            model_name="expertassignment",
+            name="rereview_reason",
+            field=models.CharField(
+                blank=True,
+                max_length=500,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="повторное рассмотрение: почему",
+            ),
         ),
         migrations.AlterField(
-            model_name='juryscore',
-            name='comment',
-            field=models.CharField(blank=True, max_length=2000, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='комментарий'),
+            model_name="juryscore",
+            name="comment",
+            field=models.CharField(
+                blank=True,
+                max_length=2000,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="комментарий",
+            ),
         ),
         migrations.AlterField(
-            model_name='mediapublication',
-            name='outlet',
-            field=models.CharField(blank=True, max_length=300, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='СМИ'),
+            model_name="mediapublication",
+            name="outlet",
+            field=models.CharField(
+                blank=True,
+                max_length=300,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="СМИ",
+            ),
         ),
         migrations.AlterField(
-            model_name='mediapublication',
-            name='title',
-            field=models.CharField(blank=True, max_length=500, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='заголовок'),
+            model_name="mediapublication",
+            name="title",
+            field=models.CharField(
+                blank=True,
+                max_length=500,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="заголовок",
+            ),
         ),
         migrations.AlterField(
-            model_name='nomination',
-            name='title',
-            field=models.CharField(max_length=300, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='номинация'),
+            model_name="nomination",
+            name="title",
+            field=models.CharField(
+                max_length=300,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="номинация",
+            ),
         ),
         migrations.AlterField(
-            model_name='score',
-            name='comment',
-            field=models.CharField(blank=True, max_length=2000, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='комментарий'),
+            model_name="score",
+            name="comment",
+            field=models.CharField(
+                blank=True,
+                max_length=2000,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="комментарий",
+            ),
         ),
         migrations.AlterField(
-            model_name='stage',
-            name='title',
-            field=models.CharField(max_length=200, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='этап'),
+            model_name="stage",
+            name="title",
+            field=models.CharField(
+                max_length=200,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="этап",
+            ),
         ),
         migrations.AlterField(
-            model_name='task',
-            name='required_materials',
-            field=models.CharField(blank=True, max_length=500, validators=[vyzov.core.validators.validate_single_line_text], verbose_name='что приложить'),
+            model_name="task",
+            name="required_materials",
+            field=models.CharField(
+                blank=True,
+                max_length=500,
+                validators=[vyzov.core.validators.validate_single_line_text],
+                verbose_name="что приложить",
+            ),
         ),
         migrations.AlterField(
-            model_name='task',
-            name='text',
-            field=models.TextField(max_length=3000, validators=[vyzov.core.validators.validate_free_text], verbose_name='текст'),
+            model_name="task",
+            name="text",
+            field=models.TextField(
+                max_length=3000, validators=[vyzov.core.validators.validate_free_text], verbose_name="текст"
+            ),
         ),
     ]
