@@ -18,6 +18,7 @@ from vyzov.core.models import BaseModel
 from vyzov.core.text import normalize_for_search
 from vyzov.core.validators import (
     validate_birth_certificate,
+    validate_child_birth_date,
     validate_deadline,
     validate_free_text,
     validate_not_future,
@@ -224,7 +225,7 @@ class Child(BaseModel):
     last_name = models.CharField("фамилия", max_length=100, validators=[validate_person_name])
     first_name = models.CharField("имя", max_length=100, validators=[validate_person_name])
     middle_name = models.CharField("отчество", max_length=100, blank=True, validators=[validate_person_name])
-    birth_date = models.DateField("дата рождения", validators=[validate_not_future, validate_not_too_old])
+    birth_date = models.DateField("дата рождения", validators=[validate_child_birth_date])
     sex = models.CharField("пол", max_length=1, choices=Sex.choices)
     snils = models.CharField(
         "СНИЛС", max_length=14, blank=True, validators=[validate_snils], help_text="XXX-XXX-XXX YY"

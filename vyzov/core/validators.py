@@ -210,7 +210,6 @@ REGISTER_EARLIEST = dt.date(1990, 1, 1)  # placements, statuses and events of th
 WORK_EARLIEST = dt.date(2015, 1, 1)  # programme, monitoring, aid, support, contests
 DATE_RANGES: dict[str, tuple[dt.date, int | None, str]] = {
     # kind: (earliest, days after today allowed (0 = not in the future), what it is — for the message)
-    "child_birth": (dt.date(1900, 1, 1), 0, "дата рождения"),
     "register_past": (REGISTER_EARLIEST, 0, "дата"),
     "planned_end": (REGISTER_EARLIEST, 366, "планируемая дата окончания"),
     "work_past": (WORK_EARLIEST, 0, "дата"),
@@ -240,6 +239,27 @@ def _check_range(value: dt.date | None, kind: str) -> None:
 def validate_date_range(value: dt.date | None, *, kind: str) -> None:
     """For services and imports: the range of DATE_RANGES[kind]."""
     _check_range(value, kind)
+
+
+CHILD_MAX_AGE_YEARS = 25  # the register follows children and care leavers up to 23; a margin beyond
+
+
+def validate_child_birth_date(value: dt.date) -> None:
+    """A child's birth date in the register: not in the future and not more than 25 years ago."""
+    if not value:
+        return
+    validate_not_future(value)
+    today = timezone.localdate()
+    try:
+        earliest = today.replace(year=today.year - CHILD_MAX_AGE_YEARS)
+    except ValueError:  # 29 February
+        earliest = today.replace(year=today.year - CHILD_MAX_AGE_YEARS, day=28)
+    if value < earliest:
+        raise ValidationError(
+            f"Дата рождения ребёнка — не раньше {earliest:%d.%m.%Y} (не старше {CHILD_MAX_AGE_YEARS} лет). "
+            "Проверьте год.",
+            code="child_too_old",
+        )
 
 
 def validate_register_date(value: dt.date) -> None:
