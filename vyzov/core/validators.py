@@ -204,24 +204,25 @@ def check_free_text(
 # --- Plausible date ranges -----------------------------------------------------------------------
 # Each kind of date has one range, stated here once and attached to the model fields
 # (validators=[...]) so that forms, API and services (full_clean) refuse the same dates.
-# (earliest date, latest: days after today or None = today is the latest)
+# Child birth dates: validate_child_birth_date (not in the future, at most 25 years ago).
+# Monitoring quarters: vyzov.monitoring.models.validate_quarter_date (2015 … next year).
 
 REGISTER_EARLIEST = dt.date(1990, 1, 1)  # placements, statuses and events of the register
-WORK_EARLIEST = dt.date(2015, 1, 1)  # programme, monitoring, aid, support, contests
-DATE_RANGES: dict[str, tuple[dt.date, int | None, str]] = {
-    # kind: (earliest, days after today allowed (0 = not in the future), what it is — for the message)
-    "register_past": (REGISTER_EARLIEST, 0, "дата"),
-    "planned_end": (REGISTER_EARLIEST, 366, "планируемая дата окончания"),
-    "work_past": (WORK_EARLIEST, 0, "дата"),
-    "work_plan": (WORK_EARLIEST, 366 * 3, "дата"),
-    "deadline": (WORK_EARLIEST, 366 * 10, "срок"),
+WORK_EARLIEST = dt.date(2015, 1, 1)  # programme, aid, support, consilium
+DATE_RANGES: dict[str, tuple[dt.date, int]] = {
+    # kind: (earliest, days after today allowed; 0 = not in the future)
+    "register_past": (REGISTER_EARLIEST, 0),  # placement start/end, status start, case opened/closed
+    "planned_end": (REGISTER_EARLIEST, 366),  # a temporary placement's planned end, a status's end
+    "work_past": (WORK_EARLIEST, 0),  # payments, receipts, visits, assessments, done-on dates
+    "work_plan": (WORK_EARLIEST, 366 * 3),  # meetings, sessions, inspections (may be planned)
+    "deadline": (WORK_EARLIEST, 366 * 10),  # deadlines and next review dates
 }
 
 
 def _check_range(value: dt.date | None, kind: str) -> None:
     if not value:
         return
-    earliest, days_ahead, _what = DATE_RANGES[kind]
+    earliest, days_ahead = DATE_RANGES[kind]
     if value < earliest:
         raise ValidationError(
             f"Слишком ранняя дата: не раньше {earliest:%d.%m.%Y}. Проверьте год.", code="date_too_early"
