@@ -1,6 +1,8 @@
 """Contests in the browser: an expert scores an application end to end; the federal team's ranking;
 the 2017 results report; the practice library search."""
 
+from decimal import Decimal
+
 import pytest
 
 from vyzov.accounts.models import User
@@ -60,3 +62,28 @@ def test_results_report_and_practice_library(page, live_server, demo):
     page.goto(f"{live_server.url}/practices/?q=примирения")
     assert page.get_by_role("link", name="Архангельск").first.is_visible()
     screenshot(page, "practices-search")
+
+
+def test_a_score_typed_with_a_comma_is_shown_after_save_and_reload(page, live_server, demo):
+    """Issue 15: scores looked erased — the browser could not show «4,0» in a number input."""
+    admin, expert = User.objects.get(username="fed_admin"), User.objects.get(username="expert_samara")
+    contest = make_contest(admin, criteria=2)
+    barnaul = Municipality.objects.get(subject__code="22", is_regional_centre=True)
+    application = accepted_application(admin, contest, barnaul)
+    services.expert_assign(actor=admin, application=application, expert=expert)
+    criteria = list(
+        Criterion.objects.filter(criteria_set__contest=contest, criteria_set__settlement_type="city")
+    )
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    sign_in(page, live_server, "expert_samara")
+    page.goto(f"{live_server.url}/contests/applications/{application.pk}/score/")
+    page.locator(f"#points_{criteria[0].pk}").fill("4,5")
+    page.locator(f"#points_{criteria[1].pk}").fill("4")
+    page.get_by_role("button", name="Сохранить", exact=True).click()
+    assert page.get_by_text("Оценки сохранены.").is_visible()
+    page.reload()
+    assert page.locator(f"#points_{criteria[0].pk}").input_value() == "4,5"
+    assert page.locator(f"#points_{criteria[1].pk}").input_value() in ("4", "4,0")
+    assert {s.points for s in Score.objects.all()} == {4, Decimal("4.5")}
+    assert not [text for text in messages if "cannot be parsed" in text]

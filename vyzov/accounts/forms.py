@@ -4,7 +4,7 @@ from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
-from vyzov.core.forms import StyledForm, StyledFormMixin
+from vyzov.core.forms import PersonNameField, StyledForm, StyledFormMixin
 from vyzov.territories.models import FederalDistrict, Municipality, Organization, Subject
 
 from .access import ROLE_RANK, Perm, grants_with, scope
@@ -125,7 +125,7 @@ class UserCreateForm(GrantFieldsForm):
             "invalid": "Имя входа — строчные латинские буквы, цифры, точка, дефис, подчёркивание."
         },
     )
-    full_name = forms.CharField(label="ФИО", max_length=200)
+    full_name = PersonNameField(label="ФИО", max_length=200)
     email = forms.EmailField(label="Электронная почта", max_length=254)
     position = forms.CharField(label="Должность", max_length=200, required=False)
     phone = forms.CharField(label="Телефон", max_length=50, required=False)
@@ -166,7 +166,7 @@ class UserCreateForm(GrantFieldsForm):
 
 
 class UserUpdateForm(StyledForm):
-    full_name = forms.CharField(label="ФИО", max_length=200)
+    full_name = PersonNameField(label="ФИО", max_length=200)
     email = forms.EmailField(label="Электронная почта", max_length=254)
     position = forms.CharField(label="Должность", max_length=200, required=False)
     phone = forms.CharField(label="Телефон", max_length=50, required=False)

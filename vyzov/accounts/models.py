@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from vyzov.core.text import normalize_for_search
+from vyzov.core.validators import validate_person_name, validate_single_line_text
 
 
 class Role(models.TextChoices):
@@ -30,8 +31,10 @@ class ScopeLevel(models.TextChoices):
 
 
 class User(AbstractUser):
-    full_name = models.CharField("ФИО", max_length=200)
-    position = models.CharField("должность", max_length=200, blank=True)
+    full_name = models.CharField("ФИО", max_length=200, validators=[validate_person_name])
+    position = models.CharField(
+        "должность", max_length=200, blank=True, validators=[validate_single_line_text]
+    )
     phone = models.CharField("телефон", max_length=50, blank=True)
     home_subject = models.ForeignKey(
         "territories.Subject",

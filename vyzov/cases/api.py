@@ -12,6 +12,7 @@ from vyzov.accounts.access import Perm, allows, get_in_scope, require, scope
 from vyzov.accounts.privacy import date_for, text_for
 from vyzov.api.permissions import CanUseApi
 from vyzov.api.privacy import PersonalFieldsMixin
+from vyzov.core import serializers as core_fields
 from vyzov.core.middleware import mark_personal_response
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
 from vyzov.territories.models import Municipality, Organization, Subject
@@ -109,9 +110,9 @@ class ChildQuery(serializers.Serializer):
 
 
 class ChildInput(serializers.Serializer):
-    last_name = serializers.CharField(max_length=100)
-    first_name = serializers.CharField(max_length=100)
-    middle_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    last_name = core_fields.PersonNameField(max_length=100)
+    first_name = core_fields.PersonNameField(max_length=100)
+    middle_name = core_fields.PersonNameField(max_length=100, required=False, allow_blank=True)
     birth_date = serializers.DateField()
     sex = serializers.ChoiceField(choices=Sex.choices)
     snils = serializers.CharField(max_length=20, required=False, allow_blank=True)
@@ -235,7 +236,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 class RouteInput(serializers.Serializer):
     goal = serializers.ChoiceField(choices=RouteGoal.choices)
-    reason = serializers.CharField(max_length=1000)
+    reason = core_fields.FreeTextField(max_length=1000)
     next_review_date = serializers.DateField(required=False, allow_null=True)
     version = serializers.IntegerField()
 
@@ -284,10 +285,10 @@ class FamilyOutput(serializers.ModelSerializer):
 
 
 class FamilyInput(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = core_fields.FreeTextField(multiline=False, max_length=200)
     municipality = serializers.PrimaryKeyRelatedField(queryset=Municipality.objects.none())
-    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    address = core_fields.FreeTextField(multiline=False, max_length=300, required=False, allow_blank=True)
+    notes = core_fields.FreeTextField(max_length=5000, required=False, allow_blank=True)
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -352,7 +353,7 @@ class PlacementInput(serializers.Serializer):
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.none())
     kind = serializers.ChoiceField(choices=PlacementKind.choices)
     start_date = serializers.DateField()
-    basis = serializers.CharField(max_length=300)
+    basis = core_fields.FreeTextField(multiline=False, max_length=300)
     planned_end_date = serializers.DateField(required=False, allow_null=True)
 
     def __init__(self, *args, actor=None, **kwargs):
@@ -370,7 +371,9 @@ class PlacementInput(serializers.Serializer):
 class PlacementCloseInput(serializers.Serializer):
     end_date = serializers.DateField()
     outcome = serializers.ChoiceField(choices=PlacementOutcome.choices)
-    outcome_note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    outcome_note = core_fields.FreeTextField(
+        multiline=False, max_length=300, required=False, allow_blank=True
+    )
 
 
 class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -18,8 +18,15 @@ from vyzov.core.models import BaseModel
 from vyzov.core.text import normalize_for_search
 from vyzov.core.validators import (
     validate_birth_certificate,
+    validate_child_birth_date,
+    validate_deadline,
+    validate_free_text,
     validate_not_future,
     validate_not_too_old,
+    validate_person_name,
+    validate_planned_end_date,
+    validate_register_date,
+    validate_single_line_text,
     validate_snils,
 )
 
@@ -76,9 +83,16 @@ class Family(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    title = models.CharField("семья", max_length=200, help_text="Например: «Семья Ивановых»")
-    address = models.CharField("адрес проживания", max_length=300, blank=True)
-    notes = models.TextField("примечания", blank=True, max_length=5000)
+    title = models.CharField(
+        "семья",
+        max_length=200,
+        help_text="Например: «Семья Ивановых»",
+        validators=[validate_single_line_text],
+    )
+    address = models.CharField(
+        "адрес проживания", max_length=300, blank=True, validators=[validate_single_line_text]
+    )
+    notes = models.TextField("примечания", blank=True, max_length=5000, validators=[validate_free_text])
     search_name = models.CharField(max_length=220, editable=False, db_index=True)
 
     access_paths = {"district": "subject__district", "subject": "subject", "municipality": "municipality"}
@@ -125,9 +139,9 @@ class ParentalRights(models.TextChoices):
 
 class FamilyMember(BaseModel):
     family = models.ForeignKey(Family, verbose_name="семья", on_delete=models.CASCADE, related_name="members")
-    last_name = models.CharField("фамилия", max_length=100)
-    first_name = models.CharField("имя", max_length=100)
-    middle_name = models.CharField("отчество", max_length=100, blank=True)
+    last_name = models.CharField("фамилия", max_length=100, validators=[validate_person_name])
+    first_name = models.CharField("имя", max_length=100, validators=[validate_person_name])
+    middle_name = models.CharField("отчество", max_length=100, blank=True, validators=[validate_person_name])
     birth_date = models.DateField(
         "дата рождения", null=True, blank=True, validators=[validate_not_future, validate_not_too_old]
     )
@@ -168,10 +182,13 @@ class FamilySocialStatus(BaseModel):
         Family, verbose_name="семья", on_delete=models.CASCADE, related_name="statuses"
     )
     kind = models.CharField("статус", max_length=8, choices=SocialStatusKind.choices)
-    start_date = models.DateField("с", validators=[validate_not_future, validate_not_too_old])
-    end_date = models.DateField("по", null=True, blank=True, validators=[validate_not_too_old])
+    start_date = models.DateField("с", validators=[validate_register_date])
+    end_date = models.DateField("по", null=True, blank=True, validators=[validate_planned_end_date])
     basis = models.CharField(
-        "основание", max_length=300, help_text="Например: постановление КДНиЗП № 15 от 01.03.2025"
+        "основание",
+        max_length=300,
+        help_text="Например: постановление КДНиЗП № 15 от 01.03.2025",
+        validators=[validate_single_line_text],
     )
 
     access_paths = _through("family", Family.access_paths)
@@ -205,10 +222,10 @@ class FamilySocialStatus(BaseModel):
 
 
 class Child(BaseModel):
-    last_name = models.CharField("фамилия", max_length=100)
-    first_name = models.CharField("имя", max_length=100)
-    middle_name = models.CharField("отчество", max_length=100, blank=True)
-    birth_date = models.DateField("дата рождения", validators=[validate_not_future, validate_not_too_old])
+    last_name = models.CharField("фамилия", max_length=100, validators=[validate_person_name])
+    first_name = models.CharField("имя", max_length=100, validators=[validate_person_name])
+    middle_name = models.CharField("отчество", max_length=100, blank=True, validators=[validate_person_name])
+    birth_date = models.DateField("дата рождения", validators=[validate_child_birth_date])
     sex = models.CharField("пол", max_length=1, choices=Sex.choices)
     snils = models.CharField(
         "СНИЛС", max_length=14, blank=True, validators=[validate_snils], help_text="XXX-XXX-XXX YY"
@@ -349,17 +366,25 @@ class Placement(BaseModel):
         "territories.Organization", verbose_name="организация", on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField("вид устройства", max_length=20, choices=PlacementKind.choices)
-    start_date = models.DateField("дата помещения", validators=[validate_not_future, validate_not_too_old])
-    basis = models.CharField("основание", max_length=300, help_text="Документ: заявление, акт, приказ…")
+    start_date = models.DateField("дата помещения", validators=[validate_register_date])
+    basis = models.CharField(
+        "основание",
+        max_length=300,
+        help_text="Документ: заявление, акт, приказ…",
+        validators=[validate_single_line_text],
+    )
     planned_end_date = models.DateField(
         "срок временного помещения до",
         null=True,
         blank=True,
         help_text="Для временного помещения по заявлению родителей.",
+        validators=[validate_planned_end_date],
     )
-    end_date = models.DateField("дата выбытия", null=True, blank=True, validators=[validate_not_future])
+    end_date = models.DateField("дата выбытия", null=True, blank=True, validators=[validate_register_date])
     outcome = models.CharField("итог", max_length=20, choices=PlacementOutcome.choices, blank=True)
-    outcome_note = models.CharField("пояснение к итогу", max_length=300, blank=True)
+    outcome_note = models.CharField(
+        "пояснение к итогу", max_length=300, blank=True, validators=[validate_single_line_text]
+    )
 
     access_paths = {
         "district": "child__subject__district",
@@ -456,9 +481,11 @@ class Case(BaseModel):
         related_name="+",
     )
     status = models.CharField("состояние", max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
-    opened_on = models.DateField("открыт", validators=[validate_not_future])
-    closed_on = models.DateField("закрыт", null=True, blank=True)
-    next_review_date = models.DateField("следующий пересмотр", null=True, blank=True, db_index=True)
+    opened_on = models.DateField("открыт", validators=[validate_register_date])
+    closed_on = models.DateField("закрыт", null=True, blank=True, validators=[validate_register_date])
+    next_review_date = models.DateField(
+        "следующий пересмотр", null=True, blank=True, db_index=True, validators=[validate_deadline]
+    )
     last_review_date = models.DateField("последний пересмотр", null=True, blank=True)
 
     access_paths = _through("child", CHILD_PATHS)

@@ -9,6 +9,7 @@ from vyzov.accounts.access import Perm, scope
 from vyzov.accounts.privacy import text_for
 from vyzov.api.permissions import CanUseApi
 from vyzov.api.privacy import PersonalFieldsMixin
+from vyzov.core import serializers as core_fields
 
 from . import selectors, services
 from .models import ActionItem, ActionStatus, AgendaItem, Consilium, Decision, Meeting, Review
@@ -129,7 +130,7 @@ class ActionItemOutput(PersonalFieldsMixin, serializers.ModelSerializer):
 
 class ActionItemUpdate(serializers.Serializer):
     status = serializers.ChoiceField(choices=ActionStatus.choices)
-    result = serializers.CharField(max_length=3000, required=False, allow_blank=True, default="")
+    result = core_fields.FreeTextField(max_length=3000, required=False, allow_blank=True, default="")
 
 
 class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -16,6 +16,14 @@ from django.utils import timezone
 
 from vyzov.cases.models import RouteGoal
 from vyzov.core.models import BaseModel
+from vyzov.core.validators import (
+    validate_deadline,
+    validate_free_text,
+    validate_person_name,
+    validate_single_line_text,
+    validate_work_date,
+    validate_work_plan_date,
+)
 
 TERRITORY_PATHS = {
     "district": "subject__district",
@@ -45,7 +53,7 @@ class RegionModel(models.IntegerChoices):
 
 
 class Consilium(BaseModel):
-    title = models.CharField("название", max_length=300)
+    title = models.CharField("название", max_length=300, validators=[validate_single_line_text])
     level = models.CharField("уровень", max_length=12, choices=Level.choices)
     region_model = models.PositiveSmallIntegerField(
         "модель в регионе", choices=RegionModel.choices, default=RegionModel.THREE
@@ -70,7 +78,11 @@ class Consilium(BaseModel):
         related_name="+",
     )
     schedule = models.CharField(
-        "график заседаний", max_length=200, blank=True, help_text="Например: ежемесячно, второй вторник"
+        "график заседаний",
+        max_length=200,
+        blank=True,
+        help_text="Например: ежемесячно, второй вторник",
+        validators=[validate_single_line_text],
     )
     is_active = models.BooleanField("действует", default=True)
 
@@ -119,8 +131,10 @@ class Member(BaseModel):
         blank=True,
         related_name="+",
     )
-    full_name = models.CharField("ФИО (если не пользователь системы)", max_length=200, blank=True)
-    agency = models.CharField("ведомство", max_length=200)
+    full_name = models.CharField(
+        "ФИО (если не пользователь системы)", max_length=200, blank=True, validators=[validate_person_name]
+    )
+    agency = models.CharField("ведомство", max_length=200, validators=[validate_single_line_text])
     role = models.CharField("роль", max_length=12, choices=MemberRole.choices, default=MemberRole.MEMBER)
     is_active = models.BooleanField("входит в состав", default=True)
 
@@ -154,8 +168,8 @@ class Meeting(BaseModel):
     consilium = models.ForeignKey(
         Consilium, verbose_name="консилиум", on_delete=models.PROTECT, related_name="meetings"
     )
-    date = models.DateField("дата")
-    place = models.CharField("место", max_length=200, blank=True)
+    date = models.DateField("дата", validators=[validate_work_plan_date])
+    place = models.CharField("место", max_length=200, blank=True, validators=[validate_single_line_text])
     status = models.CharField(
         "состояние", max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
@@ -195,7 +209,9 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
     child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="+")
     reasons = models.JSONField("основания", default=list)
-    note = models.CharField("пояснение секретаря", max_length=500, blank=True)
+    note = models.CharField(
+        "пояснение секретаря", max_length=500, blank=True, validators=[validate_single_line_text]
+    )
     removed = models.BooleanField("исключён из повестки", default=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -271,22 +287,32 @@ class Review(BaseModel):
         blank=True,
     )
     placement_comment = models.TextField(
-        "пояснение, в т.ч. о нахождении больше 6 месяцев", blank=True, max_length=3000
+        "пояснение, в т.ч. о нахождении больше 6 месяцев",
+        blank=True,
+        max_length=3000,
+        validators=[validate_free_text],
     )
     return_prospect = models.CharField(
         "перспективы возвращения в родную семью", max_length=16, choices=ReturnProspect.choices, blank=True
     )
-    return_measures = models.TextField("необходимые меры и сроки возвращения", blank=True, max_length=3000)
+    return_measures = models.TextField(
+        "необходимые меры и сроки возвращения", blank=True, max_length=3000, validators=[validate_free_text]
+    )
     substitute_family = models.CharField(
         "замещающая семья", max_length=16, choices=SubstituteFamily.choices, blank=True
     )
     parental_rights = models.CharField(
         "родительские права", max_length=20, choices=ParentalRightsQuestion.choices, blank=True
     )
-    parental_rights_comment = models.TextField("пояснение о родительских правах", blank=True, max_length=3000)
+    parental_rights_comment = models.TextField(
+        "пояснение о родительских правах", blank=True, max_length=3000, validators=[validate_free_text]
+    )
     services_needed = models.JSONField("необходимая помощь семье", default=list, blank=True)
     support_assessment = models.TextField(
-        "оценка эффективности принятых мер поддержки", blank=True, max_length=3000
+        "оценка эффективности принятых мер поддержки",
+        blank=True,
+        max_length=3000,
+        validators=[validate_free_text],
     )
 
     access_paths = _through("meeting__consilium")
@@ -316,8 +342,8 @@ class Decision(BaseModel):
         Review, verbose_name="рассмотрение", on_delete=models.PROTECT, related_name="decision"
     )
     route_goal = models.CharField("цель маршрута", max_length=20, choices=RouteGoal.choices)
-    reasons = models.TextField("обоснование решения", max_length=5000)
-    next_review_date = models.DateField("следующее рассмотрение")
+    reasons = models.TextField("обоснование решения", max_length=5000, validators=[validate_free_text])
+    next_review_date = models.DateField("следующее рассмотрение", validators=[validate_deadline])
     escalate = models.BooleanField("передать на вышестоящий уровень", default=False)
 
     access_paths = _through("review__meeting__consilium")
@@ -364,7 +390,7 @@ class ActionItem(BaseModel):
         blank=True,
         related_name="+",
     )
-    what = models.TextField("что сделать", max_length=2000)
+    what = models.TextField("что сделать", max_length=2000, validators=[validate_free_text])
     organization = models.ForeignKey(
         "territories.Organization",
         verbose_name="ответственная организация",
@@ -379,12 +405,12 @@ class ActionItem(BaseModel):
         blank=True,
         related_name="action_items",
     )
-    deadline = models.DateField("срок")
+    deadline = models.DateField("срок", validators=[validate_deadline])
     status = models.CharField(
         "состояние", max_length=12, choices=ActionStatus.choices, default=ActionStatus.ASSIGNED
     )
-    result = models.TextField("результат", blank=True, max_length=3000)
-    done_on = models.DateField("выполнено", null=True, blank=True)
+    result = models.TextField("результат", blank=True, max_length=3000, validators=[validate_free_text])
+    done_on = models.DateField("выполнено", null=True, blank=True, validators=[validate_work_date])
     reminded_at = models.DateTimeField("напоминание отправлено", null=True, blank=True)
 
     access_paths = TERRITORY_PATHS

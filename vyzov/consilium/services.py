@@ -265,6 +265,10 @@ def decision_make(
     require(actor, Perm.CONSILIUM_DECIDE, review.meeting)
     if hasattr(review, "decision"):
         raise ValidationError("Решение по этому рассмотрению уже принято.")
+    if review.meeting.date > timezone.localdate():  # a decision is dated by its meeting: never in the future
+        raise ValidationError(
+            f"Заседание назначено на {review.meeting.date:%d.%m.%Y}: решение принимается в день заседания или позже."
+        )
     if not (reasons or "").strip():
         raise ValidationError({"reasons": "Решение принимается с обоснованием."})
     if next_review_date <= review.meeting.date:

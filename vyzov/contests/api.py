@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, has_perm
 from vyzov.api.permissions import CanUseApi
+from vyzov.core import serializers as core_fields
 
 from . import selectors, services
 from .models import Application, Contest, ContestStatus, ExpertAssignment
@@ -97,8 +98,8 @@ class AssignmentOutput(serializers.ModelSerializer):
 
 class ScoreInput(serializers.Serializer):
     criterion = serializers.IntegerField()
-    points = serializers.DecimalField(max_digits=5, decimal_places=1)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    points = core_fields.DecimalField(max_digits=5, decimal_places=1)
+    comment = core_fields.FreeTextField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class ScoresInput(serializers.Serializer):

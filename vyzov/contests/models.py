@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from vyzov.core.models import BaseModel
+from vyzov.core.validators import validate_free_text, validate_single_line_text
 
 APPLICATION_PATHS = {"district": "subject__district", "subject": "subject", "municipality": "municipality"}
 
@@ -48,7 +49,7 @@ class Contest(BaseModel):
         "год", validators=[MinValueValidator(2010), MaxValueValidator(2100)]
     )
     number = models.CharField("номер конкурса", max_length=10, blank=True, help_text="Например: VIII")
-    title = models.CharField("название", max_length=300)
+    title = models.CharField("название", max_length=300, validators=[validate_single_line_text])
     status = models.CharField(
         "состояние", max_length=10, choices=ContestStatus.choices, default=ContestStatus.DRAFT
     )
@@ -87,7 +88,7 @@ class Contest(BaseModel):
 
 class Stage(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="stages")
-    title = models.CharField("этап", max_length=200)
+    title = models.CharField("этап", max_length=200, validators=[validate_single_line_text])
     date_from = models.DateField("с")
     date_to = models.DateField("по")
 
@@ -115,8 +116,10 @@ class Task(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="tasks")
     kind = models.CharField("вид", max_length=30, choices=TaskKind.choices)
     number = models.PositiveSmallIntegerField("№")
-    text = models.TextField("текст", max_length=3000)
-    required_materials = models.CharField("что приложить", max_length=500, blank=True)
+    text = models.TextField("текст", max_length=3000, validators=[validate_free_text])
+    required_materials = models.CharField(
+        "что приложить", max_length=500, blank=True, validators=[validate_single_line_text]
+    )
     formats = models.CharField("форматы файлов", max_length=100, blank=True, default="PDF, DOCX, JPG, PNG")
 
     class Meta:
@@ -137,7 +140,7 @@ class Category(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="categories")
     code = models.CharField("код", max_length=5)
     order = models.PositiveSmallIntegerField("порядок")
-    title = models.CharField("категория", max_length=300)
+    title = models.CharField("категория", max_length=300, validators=[validate_single_line_text])
     settlement_type = models.CharField("тип поселения", max_length=10, choices=SettlementType.choices)
     admin_centre = models.BooleanField("административные центры субъектов", default=False)
     population_min = models.PositiveIntegerField("население от (включительно)", null=True, blank=True)
@@ -177,7 +180,7 @@ class CriteriaSet(models.Model):
 class Criterion(models.Model):
     criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
     number = models.PositiveSmallIntegerField("№")
-    title = models.CharField("критерий", max_length=500)
+    title = models.CharField("критерий", max_length=500, validators=[validate_single_line_text])
     max_points = models.DecimalField(
         "максимум баллов",
         max_digits=5,
@@ -199,7 +202,7 @@ class Criterion(models.Model):
 class BonusItem(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="bonus_items")
     number = models.PositiveSmallIntegerField("№")
-    title = models.CharField("за что", max_length=500)
+    title = models.CharField("за что", max_length=500, validators=[validate_single_line_text])
     points = models.DecimalField(
         "баллов",
         max_digits=5,
@@ -237,7 +240,7 @@ class BonusItem(models.Model):
 
 class Nomination(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="nominations")
-    title = models.CharField("номинация", max_length=300)
+    title = models.CharField("номинация", max_length=300, validators=[validate_single_line_text])
 
     class Meta:
         verbose_name = "номинация"
@@ -269,7 +272,7 @@ class Application(BaseModel):
     subject = models.ForeignKey(
         "territories.Subject", verbose_name="субъект РФ", on_delete=models.PROTECT, related_name="+"
     )
-    settlement_name = models.CharField("участник", max_length=200)
+    settlement_name = models.CharField("участник", max_length=200, validators=[validate_single_line_text])
     historical_district = models.CharField("федеральный округ (на год конкурса)", max_length=100)
     category = models.ForeignKey(
         Category,
@@ -279,13 +282,17 @@ class Application(BaseModel):
         blank=True,
         related_name="applications",
     )
-    category_reason = models.CharField("основание изменения категории", max_length=500, blank=True)
+    category_reason = models.CharField(
+        "основание изменения категории", max_length=500, blank=True, validators=[validate_single_line_text]
+    )
     status = models.CharField(
         "состояние", max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
     )
     submitted_at = models.DateTimeField("подана", null=True, blank=True)
     deadline_extended_to = models.DateField("срок подачи продлён до", null=True, blank=True)
-    return_reason = models.CharField("причина возврата", max_length=1000, blank=True)
+    return_reason = models.CharField(
+        "причина возврата", max_length=1000, blank=True, validators=[validate_single_line_text]
+    )
     social_page = models.URLField("страница в социальной сети", blank=True)
     report_received = models.BooleanField("отчётные материалы получены", default=False)
     is_history = models.BooleanField(default=False, editable=False)
@@ -313,7 +320,7 @@ class Application(BaseModel):
 class Answer(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answers")
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField("ответ", max_length=20000)
+    text = models.TextField("ответ", max_length=20000, validators=[validate_free_text])
 
     class Meta:
         verbose_name = "ответ на задание"
@@ -332,10 +339,12 @@ class ApplicationPractice(models.Model):
     criterion = models.ForeignKey(
         Criterion, verbose_name="тема (критерий)", on_delete=models.PROTECT, related_name="+"
     )
-    title = models.CharField("практика", max_length=300)
-    organization = models.CharField("организация", max_length=300, blank=True)
-    description = models.TextField("описание", max_length=20000)
-    results = models.TextField("результаты", max_length=10000, blank=True)
+    title = models.CharField("практика", max_length=300, validators=[validate_single_line_text])
+    organization = models.CharField(
+        "организация", max_length=300, blank=True, validators=[validate_single_line_text]
+    )
+    description = models.TextField("описание", max_length=20000, validators=[validate_free_text])
+    results = models.TextField("результаты", max_length=10000, blank=True, validators=[validate_free_text])
 
     class Meta:
         verbose_name = "практика заявки"
@@ -381,7 +390,9 @@ class ExpertAssignment(models.Model):
     )
     assigned_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField("оценка завершена", null=True, blank=True)
-    rereview_reason = models.CharField("повторное рассмотрение: почему", max_length=500, blank=True)
+    rereview_reason = models.CharField(
+        "повторное рассмотрение: почему", max_length=500, blank=True, validators=[validate_single_line_text]
+    )
 
     class Meta:
         verbose_name = "назначение эксперта"
@@ -401,7 +412,9 @@ class Score(models.Model):
     points = models.DecimalField(
         "баллы", max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal(0))]
     )
-    comment = models.CharField("комментарий", max_length=2000, blank=True)
+    comment = models.CharField(
+        "комментарий", max_length=2000, blank=True, validators=[validate_single_line_text]
+    )
 
     class Meta:
         verbose_name = "оценка"
@@ -422,7 +435,9 @@ class JuryScore(models.Model):
     points = models.DecimalField(
         "баллы", max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal(0))]
     )
-    comment = models.CharField("комментарий", max_length=2000, blank=True)
+    comment = models.CharField(
+        "комментарий", max_length=2000, blank=True, validators=[validate_single_line_text]
+    )
 
     class Meta:
         verbose_name = "оценка детского жюри"
@@ -465,7 +480,7 @@ class Award(models.Model):
     nomination = models.ForeignKey(
         Nomination, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    title = models.CharField("награда", max_length=500)
+    title = models.CharField("награда", max_length=500, validators=[validate_single_line_text])
     score = models.DecimalField("итоговый балл", max_digits=7, decimal_places=2, null=True, blank=True)
     diploma_code = models.CharField("код проверки диплома", max_length=32, unique=True)
 
@@ -485,8 +500,8 @@ class MediaPublication(models.Model):
         Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="publications"
     )
     date = models.DateField("дата", null=True, blank=True)
-    outlet = models.CharField("СМИ", max_length=300, blank=True)
-    title = models.CharField("заголовок", max_length=500, blank=True)
+    outlet = models.CharField("СМИ", max_length=300, blank=True, validators=[validate_single_line_text])
+    title = models.CharField("заголовок", max_length=500, blank=True, validators=[validate_single_line_text])
     url = models.URLField("ссылка", blank=True)
     about_action = models.BooleanField("об акции «А у нас во дворе»", default=False)
 

@@ -21,6 +21,7 @@ from vyzov.accounts.models import Role, User
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import check_upload
+from vyzov.core.validators import check_free_text
 from vyzov.territories.models import Municipality, MunicipalityKind
 
 from .models import (
@@ -58,6 +59,7 @@ FILE_TYPES = {
 }
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 30
+SCORE_COMMENT_MAX = 2000  # a longer comment is refused with a message, never cut
 CITY_KINDS = {MunicipalityKind.URBAN_OKRUG, MunicipalityKind.URBAN_SETTLEMENT}
 NEXT_STATUS = {
     ContestStatus.DRAFT: ContestStatus.OPEN,
@@ -605,8 +607,16 @@ def scores_save(
         )
     }
     errors = []
-    for criterion_id, (points, _comment) in scores.items():
+    cleaned_comments = {}
+    for criterion_id, (points, comment) in scores.items():
         criterion = criteria.get(criterion_id)
+        if criterion is not None:
+            try:
+                cleaned_comments[criterion_id] = check_free_text(
+                    comment, label=f"«{criterion.title[:60]}», комментарий", max_length=SCORE_COMMENT_MAX
+                )
+            except ValidationError as error:
+                errors.extend(error.messages)
         if criterion is None or criterion.max_points is None:
             errors.append("Критерий не из набора этой заявки.")
         elif points < 0:
@@ -617,11 +627,11 @@ def scores_save(
             errors.append(f"«{criterion.title[:60]}»: баллы — с точностью до десятых.")
     if errors:
         raise ValidationError(errors)
-    for criterion_id, (points, comment) in scores.items():
+    for criterion_id, (points, _comment) in scores.items():
         Score.objects.update_or_create(
             assignment=assignment,
             criterion_id=criterion_id,
-            defaults={"points": points, "comment": (comment or "").strip()[:2000]},
+            defaults={"points": points, "comment": cleaned_comments[criterion_id]},
         )
     if submit:
         missing = set(criteria) - set(assignment.scores.values_list("criterion_id", flat=True))
@@ -649,8 +659,12 @@ def jury_score_save(*, actor, assignment: ExpertAssignment, points: Decimal, com
         raise ValidationError("В конкурсе нет акции для детского жюри.")
     if item.limit is None or points < 0 or points > item.limit:
         raise ValidationError({"points": f"Баллы за акцию — от 0 до {_points(item.limit)}."})
+    try:
+        comment = check_free_text(comment, label="Комментарий", max_length=SCORE_COMMENT_MAX)
+    except ValidationError as error:
+        raise ValidationError({"comment": error.messages}) from None
     score, _ = JuryScore.objects.update_or_create(
-        assignment=assignment, defaults={"item": item, "points": points, "comment": comment.strip()[:2000]}
+        assignment=assignment, defaults={"item": item, "points": points, "comment": comment}
     )
     assignment.submitted_at = timezone.now()
     assignment.save(update_fields=["submitted_at"])
@@ -671,7 +685,8 @@ def rereview_request(*, actor, assignment: ExpertAssignment, reason: str) -> Exp
     _not_locked(assignment.application.contest)
     if not reason.strip():
         raise ValidationError({"reason": "Укажите, что пересмотреть."})
-    assignment.submitted_at, assignment.rereview_reason = None, reason.strip()[:500]
+    reason = check_free_text(reason, label="Причина пересмотра", max_length=500)
+    assignment.submitted_at, assignment.rereview_reason = None, reason
     assignment.save(update_fields=["submitted_at", "rereview_reason"])
     _audit(actor, AuditAction.STATUS_CHANGE, assignment.application, rereview=assignment.expert_id)
     return assignment

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vyzov.accounts.access import NotInScope, Perm, allows, has_perm, require_perm
 from vyzov.accounts.models import Role
 from vyzov.core.models import AuditAction
+from vyzov.core.numbers import parse_decimal
 from vyzov.core.pagination import paginate
 from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import upload_form_error
@@ -471,18 +472,20 @@ def _texts_for_reader(actor, application, answers: dict):
 
 
 def _posted_scores(request, criteria) -> dict[int, tuple[Decimal, str]]:
-    scores = {}
+    """Points as typed («4,5» or «4.5») through the one number parser; every bad value is named."""
+    scores, errors = {}, []
     for criterion in criteria:
-        raw = (request.POST.get(f"points_{criterion.pk}") or "").strip().replace(",", ".")
+        raw = (request.POST.get(f"points_{criterion.pk}") or "").strip()
         if not raw:
             continue
         try:
-            points = Decimal(raw)
-        except InvalidOperation:
-            raise ValidationError(f"«{criterion.title[:60]}»: баллы — число.") from None
-        if not points.is_finite():
-            raise ValidationError(f"«{criterion.title[:60]}»: баллы — число.")
+            points = parse_decimal(raw, label=f"«{criterion.title[:60]}», баллы")
+        except ValidationError as error:
+            errors.extend(error.messages)
+            continue
         scores[criterion.pk] = (points, request.POST.get(f"comment_{criterion.pk}", ""))
+    if errors:
+        raise ValidationError(errors)
     return scores
 
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.utils.html import format_html
@@ -10,7 +11,10 @@ from django.utils.safestring import mark_safe
 from vyzov.accounts.access import Perm, scope
 from vyzov.territories.models import Subject
 
+from . import validators as text_validators
 from .models import AuditAction
+from .numbers import parse_decimal, parse_int
+from .text import normalize_text
 
 
 class BootstrapFormRenderer(TemplatesSetting):
@@ -54,18 +58,162 @@ class FastSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe("".join(parts)))  # noqa: S308
 
 
+class NumberInput(forms.TextInput):
+    """Every number input of the system: a text box with the decimal keyboard on phones.
+
+    `<input type="number">` cannot show the Russian «4,0» (browsers leave it empty) and refuses a
+    comma typed on a Russian keyboard; a text input shows the localized value as it is and the
+    comma-aware parser (vyzov.core.numbers) reads it back.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+class DecimalField(forms.DecimalField):
+    """A decimal typed the Russian way: «15 000,50», «1,5»; no exponents, NaN or Infinity."""
+
+    widget = NumberInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        # No min/max/step attributes: they belong to type="number" and would only confuse a text box.
+        return forms.Field.widget_attrs(self, widget)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+        return parse_decimal(value)
+
+
+class IntegerField(forms.IntegerField):
+    """An integer typed the Russian way: «1 500»; «1,5», «1e3» refused."""
+
+    widget = NumberInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return forms.Field.widget_attrs(self, widget)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+        return parse_int(value)
+
+
+class PersonNameField(forms.CharField):
+    """A human name (ФИО or a part of it): normalised, then the one name validator of core."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if text_validators.validate_person_name not in self.validators:
+            self.validators.append(text_validators.validate_person_name)
+
+    def to_python(self, value):
+        return normalize_text(super().to_python(value))
+
+
+class FreeTextField(forms.CharField):
+    """Free text (titles, comments, notes): normalised, then the one free-text validator of core."""
+
+    def __init__(self, *, multiline: bool | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.multiline = isinstance(self.widget, forms.Textarea) if multiline is None else multiline
+        validator = (
+            text_validators.validate_free_text
+            if self.multiline
+            else text_validators.validate_single_line_text
+        )
+        if validator not in self.validators:
+            self.validators.append(validator)
+
+    def to_python(self, value):
+        return normalize_text(super().to_python(value), multiline=self.multiline)
+
+
+_NUMBER_FIELDS = {forms.DecimalField: DecimalField, forms.IntegerField: IntegerField}
+
+
+def _adopt_core_fields(form) -> None:
+    for name, field in form.fields.items():
+        _adopt_core_field(form, name, field)
+
+
+def _adopt_core_field(form, name: str, field: forms.Field) -> None:
+    """Every number field of every form parses the Russian way and renders as a text box; every
+    text box gets the normaliser and the free-text validator, or the name validator where the model
+    field carries it. Idempotent: fields added after __init__ are adopted when cleaned or rendered."""
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    core_class = _NUMBER_FIELDS.get(type(field))
+    if core_class is not None:
+        field.__class__ = core_class
+        field.localize = True
+        if type(field.widget) in (forms.NumberInput, forms.TextInput):
+            field.widget = NumberInput(
+                attrs={k: v for k, v in field.widget.attrs.items() if k not in ("min", "max", "step")}
+            )
+        field.widget.is_localized = True
+        return
+    if type(field) is not forms.CharField or isinstance(
+        field.widget, forms.PasswordInput | forms.HiddenInput
+    ):
+        return
+    # Any other text box is at least free text: no control, format, zero-width or bidi characters.
+    field.__class__, field.multiline = FreeTextField, isinstance(field.widget, forms.Textarea)
+    try:
+        model_field = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:  # a form-only field
+        model_field = None
+    for validator in getattr(model_field, "validators", ()):
+        if validator is text_validators.validate_person_name:
+            field.__class__ = PersonNameField
+            break
+    validator = _text_validator(field)
+    if validator not in field.validators:
+        field.validators.append(validator)
+
+
+def _text_validator(field):
+    if isinstance(field, PersonNameField):
+        return text_validators.validate_person_name
+    if field.multiline:
+        return text_validators.validate_free_text
+    return text_validators.validate_single_line_text
+
+
 class StyledFormMixin:
     """Adds Bootstrap classes to widgets and marks invalid fields for assistive technology."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _adopt_core_fields(self)
         for field in self.fields.values():
             if type(field.widget) is forms.Select:
                 field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
             css = field.widget.attrs.get("class", "")
             field.widget.attrs["class"] = f"{css} {_widget_class(field.widget)}".strip()
 
+    def __getitem__(self, name):
+        if name in self.fields:
+            _adopt_core_field(self, name, self.fields[name])
+        return super().__getitem__(name)
+
     def full_clean(self):
+        _adopt_core_fields(self)
         super().full_clean()
         for name in self.errors:
             if name in self.fields:

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from vyzov.accounts.access import Perm, has_perm, scope
 from vyzov.api.permissions import CanUseApi
+from vyzov.core import serializers as core_fields
 from vyzov.territories.models import Municipality, Subject
 
 from . import selectors, services
@@ -62,8 +63,10 @@ class FigureInput(serializers.Serializer):
     municipality = serializers.PrimaryKeyRelatedField(
         queryset=Municipality.objects.none(), required=False, allow_null=True
     )
-    value = serializers.IntegerField(min_value=0, max_value=10_000_000)
-    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    value = core_fields.IntegerField(min_value=0, max_value=10_000_000)
+    comment = core_fields.FreeTextField(
+        multiline=False, max_length=500, required=False, allow_blank=True, default=""
+    )
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)

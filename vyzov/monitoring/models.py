@@ -10,11 +10,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from vyzov.cases.models import ImportStatus
 from vyzov.core.models import BaseModel
+from vyzov.core.validators import validate_free_text, validate_single_line_text
 
 QUARTER_MONTHS = (1, 4, 7, 10)
+
+
+FIRST_QUARTER_YEAR = 2015
 
 
 def validate_quarter_date(value: dt.date) -> None:
@@ -22,6 +27,13 @@ def validate_quarter_date(value: dt.date) -> None:
     if value.day != 1 or value.month not in QUARTER_MONTHS:
         raise ValidationError(
             "Отчётная дата — первое число квартала: 01.01, 01.04, 01.07 или 01.10.", code="wrong_quarter"
+        )
+    # The plausible range, stated once: monitoring of the programme runs from 2015 to next year.
+    next_year = timezone.localdate().year + 1
+    if not FIRST_QUARTER_YEAR <= value.year <= next_year:
+        raise ValidationError(
+            f"Отчётная дата вне допустимого диапазона: с 01.01.{FIRST_QUARTER_YEAR} по 01.10.{next_year}.",
+            code="quarter_out_of_range",
         )
 
 
@@ -95,7 +107,9 @@ class QuarterReport(BaseModel):
     status = models.CharField(
         "состояние", max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
-    review_comment = models.TextField("комментарий проверяющего", blank=True, max_length=2000)
+    review_comment = models.TextField(
+        "комментарий проверяющего", blank=True, max_length=2000, validators=[validate_free_text]
+    )
     submitted_at = models.DateTimeField("направлен", null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -165,7 +179,9 @@ class Figure(models.Model):
     as_of = models.DateField("отчётная дата", validators=[validate_quarter_date])
     value = models.PositiveIntegerField("значение", validators=[MaxValueValidator(10_000_000)])
     source = models.CharField("источник", max_length=10, choices=FigureSource.choices)
-    comment = models.CharField("комментарий", max_length=500, blank=True)
+    comment = models.CharField(
+        "комментарий", max_length=500, blank=True, validators=[validate_single_line_text]
+    )
     updated_at = models.DateTimeField("изменено", auto_now=True)
 
     access_paths = {"district": "subject__district", "subject": "subject", "municipality": "municipality"}
@@ -203,7 +219,9 @@ class FigureRevision(models.Model):
     figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="revisions")
     old_value = models.PositiveIntegerField("было", null=True)
     new_value = models.PositiveIntegerField("стало")
-    comment = models.CharField("комментарий", max_length=500, blank=True)
+    comment = models.CharField(
+        "комментарий", max_length=500, blank=True, validators=[validate_single_line_text]
+    )
     changed_at = models.DateTimeField("когда", auto_now_add=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

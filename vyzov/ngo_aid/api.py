@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from vyzov.accounts.access import Perm, has_perm
 from vyzov.api.permissions import CanUseApi
 from vyzov.api.privacy import PersonalFieldsMixin
+from vyzov.core import serializers as core_fields
 
 from . import selectors, services
 from .models import AidForm, AidRequest, Operator, Payment
@@ -50,23 +51,25 @@ class AidRequestOutput(PersonalFieldsMixin, serializers.ModelSerializer):
 
 class LineInput(serializers.Serializer):
     form = serializers.SlugRelatedField(slug_field="code", queryset=AidForm.objects.filter(is_active=True))
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
-    in_kind = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    amount = core_fields.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    in_kind = core_fields.FreeTextField(
+        multiline=False, max_length=300, required=False, allow_blank=True, default=""
+    )
 
 
 class AidRequestInput(serializers.Serializer):
     family = serializers.IntegerField(min_value=1)
     children_count = serializers.IntegerField(min_value=1, max_value=30)
     channel = serializers.ChoiceField(choices=AidRequest._meta.get_field("channel").choices)
-    justification = serializers.CharField(max_length=5000)
+    justification = core_fields.FreeTextField(max_length=5000)
     lines = LineInput(many=True)
 
 
 class PaymentInput(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    amount = core_fields.DecimalField(max_digits=14, decimal_places=2)
     paid_on = serializers.DateField()
-    payee = serializers.CharField(max_length=300)
-    document = serializers.CharField(max_length=200)
+    payee = core_fields.FreeTextField(multiline=False, max_length=300)
+    document = core_fields.FreeTextField(multiline=False, max_length=200)
 
 
 class PaymentOutput(serializers.ModelSerializer):

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from vyzov.core.models import BaseModel
+from vyzov.core.validators import validate_free_text, validate_single_line_text, validate_work_date
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 MIN_AMOUNT = Decimal("0.01")
@@ -46,7 +47,9 @@ class Fund(BaseModel):
     operator = models.OneToOneField(
         Operator, verbose_name="оператор", on_delete=models.PROTECT, related_name="fund"
     )
-    title = models.CharField("название", max_length=200, default="Фонд адресной помощи")
+    title = models.CharField(
+        "название", max_length=200, default="Фонд адресной помощи", validators=[validate_single_line_text]
+    )
 
     access_paths = {
         "district": "operator__subject__district",
@@ -82,9 +85,12 @@ class FundIncome(BaseModel):
         **MONEY,
         validators=[MinValueValidator(MIN_AMOUNT), MaxValueValidator(Decimal("1000000000"))],
     )
-    received_on = models.DateField("дата поступления")
+    received_on = models.DateField("дата поступления", validators=[validate_work_date])
     document = models.CharField(
-        "документ", max_length=200, help_text="Договор, соглашение, платёжное поручение…"
+        "документ",
+        max_length=200,
+        help_text="Договор, соглашение, платёжное поручение…",
+        validators=[validate_single_line_text],
     )
 
     access_paths = Fund.access_paths | {k: f"fund__{v}" for k, v in Fund.access_paths.items()}
@@ -107,8 +113,10 @@ class AidForm(models.Model):
     """A form of material aid (002 lists 16); the federal team may add more."""
 
     code = models.SlugField("код", max_length=50, unique=True)
-    title = models.CharField("форма помощи", max_length=400)
-    condition = models.CharField("условие", max_length=400, blank=True)
+    title = models.CharField("форма помощи", max_length=400, validators=[validate_single_line_text])
+    condition = models.CharField(
+        "условие", max_length=400, blank=True, validators=[validate_single_line_text]
+    )
     order = models.PositiveSmallIntegerField("порядок", default=0)
     is_active = models.BooleanField("используется", default=True)
 
@@ -194,16 +202,20 @@ class AidRequest(BaseModel):
         blank=True,
         related_name="+",
     )
-    justification = models.TextField("обоснование", max_length=5000)
+    justification = models.TextField("обоснование", max_length=5000, validators=[validate_free_text])
     eligibility = models.JSONField("проверка условий", default=dict, blank=True)
     status = models.CharField(
         "состояние", max_length=12, choices=RequestStatus.choices, default=RequestStatus.DRAFT
     )
     approved_amount = models.DecimalField("одобрено, руб.", **MONEY, null=True, blank=True)
-    decision_note = models.TextField("причина отказа / возврата", blank=True, max_length=2000)
+    decision_note = models.TextField(
+        "причина отказа / возврата", blank=True, max_length=2000, validators=[validate_free_text]
+    )
     decided_at = models.DateTimeField("решение принято", null=True, blank=True)
     outcome = models.CharField("результат для семьи", max_length=24, choices=Outcome.choices, blank=True)
-    outcome_note = models.TextField("пояснение к результату", blank=True, max_length=2000)
+    outcome_note = models.TextField(
+        "пояснение к результату", blank=True, max_length=2000, validators=[validate_free_text]
+    )
 
     access_paths = {
         "district": "subject__district",
@@ -240,7 +252,9 @@ class AidRequestLine(models.Model):
         blank=True,
         validators=[MinValueValidator(MIN_AMOUNT), MaxValueValidator(MAX_AMOUNT)],
     )
-    in_kind = models.CharField("в натуральной форме", max_length=300, blank=True)
+    in_kind = models.CharField(
+        "в натуральной форме", max_length=300, blank=True, validators=[validate_single_line_text]
+    )
 
     class Meta:
         verbose_name = "форма помощи в заявке"
@@ -261,9 +275,9 @@ class Payment(BaseModel):
     amount = models.DecimalField(
         "сумма, руб.", **MONEY, validators=[MinValueValidator(MIN_AMOUNT), MaxValueValidator(MAX_AMOUNT)]
     )
-    paid_on = models.DateField("дата оплаты")
-    payee = models.CharField("получатель", max_length=300)
-    document = models.CharField("платёжный документ", max_length=200)
+    paid_on = models.DateField("дата оплаты", validators=[validate_work_date])
+    payee = models.CharField("получатель", max_length=300, validators=[validate_single_line_text])
+    document = models.CharField("платёжный документ", max_length=200, validators=[validate_single_line_text])
 
     access_paths = {k: f"request__{v}" for k, v in AidRequest.access_paths.items()}
     view_permission = "ngo_aid.view"
@@ -288,8 +302,8 @@ class RegionalMeasure(BaseModel):
         "cases.Family", verbose_name="семья", on_delete=models.PROTECT, related_name="regional_measures"
     )
     form = models.ForeignKey(AidForm, verbose_name="форма помощи", on_delete=models.PROTECT, related_name="+")
-    granted_on = models.DateField("назначена")
-    document = models.CharField("документ", max_length=200)
+    granted_on = models.DateField("назначена", validators=[validate_work_date])
+    document = models.CharField("документ", max_length=200, validators=[validate_single_line_text])
 
     access_paths = {
         "district": "family__subject__district",

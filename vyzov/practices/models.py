@@ -7,6 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from vyzov.core.models import BaseModel
+from vyzov.core.validators import validate_free_text, validate_single_line_text
 
 
 class ThemeSource(models.TextChoices):
@@ -17,7 +18,7 @@ class ThemeSource(models.TextChoices):
 class Theme(models.Model):
     source = models.CharField("источник", max_length=10, choices=ThemeSource.choices)
     number = models.PositiveSmallIntegerField("№")
-    title = models.CharField("тема", max_length=500)
+    title = models.CharField("тема", max_length=500, validators=[validate_single_line_text])
 
     class Meta:
         verbose_name = "тема практик"
@@ -30,7 +31,7 @@ class Theme(models.Model):
 
 
 class Practice(BaseModel):
-    title = models.CharField("практика", max_length=300)
+    title = models.CharField("практика", max_length=300, validators=[validate_single_line_text])
     theme = models.ForeignKey(
         Theme, verbose_name="тема", on_delete=models.PROTECT, null=True, blank=True, related_name="practices"
     )
@@ -45,12 +46,18 @@ class Practice(BaseModel):
         blank=True,
         related_name="+",
     )
-    settlement = models.CharField("населённый пункт", max_length=200, blank=True)
-    organization = models.CharField("организация", max_length=300, blank=True)
-    description = models.TextField("описание", max_length=20000)
-    results = models.TextField("результаты", max_length=10000, blank=True)
+    settlement = models.CharField(
+        "населённый пункт", max_length=200, blank=True, validators=[validate_single_line_text]
+    )
+    organization = models.CharField(
+        "организация", max_length=300, blank=True, validators=[validate_single_line_text]
+    )
+    description = models.TextField("описание", max_length=20000, validators=[validate_free_text])
+    results = models.TextField("результаты", max_length=10000, blank=True, validators=[validate_free_text])
     year = models.PositiveSmallIntegerField("год")
-    category = models.CharField("категория участника конкурса", max_length=300, blank=True)
+    category = models.CharField(
+        "категория участника конкурса", max_length=300, blank=True, validators=[validate_single_line_text]
+    )
     source_practice = models.OneToOneField(
         "contests.ApplicationPractice",
         on_delete=models.SET_NULL,
@@ -59,7 +66,9 @@ class Practice(BaseModel):
         related_name="published",
         editable=False,
     )
-    source_note = models.CharField("источник", max_length=300, blank=True)
+    source_note = models.CharField(
+        "источник", max_length=300, blank=True, validators=[validate_single_line_text]
+    )
     search_text = models.TextField(editable=False, blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
 

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 
 from vyzov.accounts.access import Perm, scope
 from vyzov.api.permissions import CanUseApi
+from vyzov.core import serializers as core_fields
 
 from . import selectors, services
 from .models import Measure, ProgrammeIndicator, RegionalProgramme, WorkingGroupDecision
@@ -64,7 +65,7 @@ class IndicatorOutput(serializers.ModelSerializer):
 
 class ActualInput(serializers.Serializer):
     as_of = serializers.DateField()
-    value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    value = core_fields.DecimalField(max_digits=14, decimal_places=2, min_value=0)
 
 
 class MeasureOutput(serializers.ModelSerializer):

@@ -1,6 +1,6 @@
 from django import forms
 
-from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
+from vyzov.core.forms import DateInput, PersonNameField, StyledForm, StyledModelForm
 from vyzov.core.uploads import UploadField
 from vyzov.monitoring.models import Indicator as MonitoringIndicator
 from vyzov.territories.models import Organization, OrganizationKind
@@ -96,13 +96,13 @@ class EvidenceForm(StyledForm):
 
 
 class MemberForm(StyledForm):
-    person = forms.CharField(label="ФИО", max_length=200)
+    person = PersonNameField(label="ФИО", max_length=200)
     agency = forms.CharField(label="Ведомство", max_length=200)
     role = forms.CharField(label="Роль в МРГ", max_length=100, initial="член рабочей группы")
 
 
 class CuratorAssignForm(StyledForm):
-    full_name = forms.CharField(label="ФИО куратора", max_length=200)
+    full_name = PersonNameField(label="ФИО куратора", max_length=200)
     position = forms.CharField(label="Должность", max_length=500, required=False)
     since = forms.DateField(label="Назначен", widget=DateInput)
 

@@ -12,6 +12,14 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from vyzov.core.models import BaseModel
+from vyzov.core.validators import (
+    validate_deadline,
+    validate_free_text,
+    validate_person_name,
+    validate_single_line_text,
+    validate_work_date,
+    validate_work_plan_date,
+)
 
 SUBJECT_PATHS = {"district": "subject__district", "subject": "subject"}
 
@@ -24,10 +32,12 @@ class RegionalProgramme(BaseModel):
     subject = models.ForeignKey(
         "territories.Subject", verbose_name="субъект РФ", on_delete=models.PROTECT, related_name="+"
     )
-    title = models.CharField("название", max_length=300)
+    title = models.CharField("название", max_length=300, validators=[validate_single_line_text])
     start_year = models.PositiveSmallIntegerField("с года", validators=[MinValueValidator(2020)])
     end_year = models.PositiveSmallIntegerField("по год", validators=[MinValueValidator(2020)])
-    approved_document = models.CharField("утверждена документом", max_length=300, blank=True)
+    approved_document = models.CharField(
+        "утверждена документом", max_length=300, blank=True, validators=[validate_single_line_text]
+    )
 
     access_paths = SUBJECT_PATHS
     view_permission = "programmes.view"
@@ -48,7 +58,7 @@ class RegionalProgramme(BaseModel):
 class Direction(models.Model):
     programme = models.ForeignKey(RegionalProgramme, on_delete=models.CASCADE, related_name="directions")
     number = models.PositiveSmallIntegerField("№")
-    title = models.CharField("направление", max_length=300)
+    title = models.CharField("направление", max_length=300, validators=[validate_single_line_text])
 
     access_paths = _through("programme")
     view_permission = "programmes.view"
@@ -71,7 +81,7 @@ class ProgrammeIndicator(BaseModel):
     direction = models.ForeignKey(
         Direction, verbose_name="направление", on_delete=models.CASCADE, related_name="indicators"
     )
-    name = models.CharField("показатель", max_length=300)
+    name = models.CharField("показатель", max_length=300, validators=[validate_single_line_text])
     unit = models.CharField("единица", max_length=30, default="чел.")
     better = models.CharField("лучше, когда", max_length=10, choices=IndicatorDirection.choices)
     baseline = models.DecimalField(
@@ -123,7 +133,7 @@ class IndicatorTarget(models.Model):
 
 class IndicatorActual(models.Model):
     indicator = models.ForeignKey(ProgrammeIndicator, on_delete=models.CASCADE, related_name="actuals")
-    as_of = models.DateField("на дату")
+    as_of = models.DateField("на дату", validators=[validate_work_date])
     value = models.DecimalField(
         "факт", max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
     )
@@ -155,9 +165,9 @@ class Measure(BaseModel):
     direction = models.ForeignKey(
         Direction, verbose_name="направление", on_delete=models.CASCADE, related_name="measures"
     )
-    title = models.CharField("мероприятие", max_length=500)
-    responsible = models.CharField("ответственный", max_length=300)
-    deadline = models.DateField("срок")
+    title = models.CharField("мероприятие", max_length=500, validators=[validate_single_line_text])
+    responsible = models.CharField("ответственный", max_length=300, validators=[validate_single_line_text])
+    deadline = models.DateField("срок", validators=[validate_deadline])
     budget = models.DecimalField(
         "бюджет, руб.",
         max_digits=14,
@@ -192,7 +202,7 @@ class WorkingGroup(BaseModel):
         on_delete=models.PROTECT,
         related_name="working_group",
     )
-    title = models.CharField("название", max_length=300)
+    title = models.CharField("название", max_length=300, validators=[validate_single_line_text])
 
     access_paths = SUBJECT_PATHS
     view_permission = "programmes.view"
@@ -207,9 +217,11 @@ class WorkingGroup(BaseModel):
 
 class WorkingGroupMember(models.Model):
     group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="members")
-    person = models.CharField("ФИО", max_length=200)
-    agency = models.CharField("ведомство", max_length=200)
-    role = models.CharField("роль в МРГ", max_length=100, default="член рабочей группы")
+    person = models.CharField("ФИО", max_length=200, validators=[validate_person_name])
+    agency = models.CharField("ведомство", max_length=200, validators=[validate_single_line_text])
+    role = models.CharField(
+        "роль в МРГ", max_length=100, default="член рабочей группы", validators=[validate_single_line_text]
+    )
 
     class Meta:
         verbose_name = "член МРГ"
@@ -222,8 +234,8 @@ class WorkingGroupMember(models.Model):
 
 class WorkingGroupMeeting(BaseModel):
     group = models.ForeignKey(WorkingGroup, on_delete=models.PROTECT, related_name="meetings")
-    date = models.DateField("дата")
-    agenda = models.TextField("повестка", max_length=5000)
+    date = models.DateField("дата", validators=[validate_work_plan_date])
+    agenda = models.TextField("повестка", max_length=5000, validators=[validate_free_text])
 
     access_paths = _through("group")
     view_permission = "programmes.view"
@@ -239,7 +251,7 @@ class WorkingGroupMeeting(BaseModel):
 
 class WorkingGroupDecision(BaseModel):
     meeting = models.ForeignKey(WorkingGroupMeeting, on_delete=models.PROTECT, related_name="decisions")
-    text = models.TextField("решение", max_length=3000)
+    text = models.TextField("решение", max_length=3000, validators=[validate_free_text])
 
     access_paths = _through("meeting__group")
     view_permission = "programmes.view"
@@ -262,9 +274,11 @@ class CuratorAssignment(BaseModel):
         blank=True,
         related_name="+",
     )
-    full_name = models.CharField("ФИО", max_length=200)
-    position = models.CharField("должность", max_length=500, blank=True)
-    since = models.DateField("назначен")
+    full_name = models.CharField("ФИО", max_length=200, validators=[validate_person_name])
+    position = models.CharField(
+        "должность", max_length=500, blank=True, validators=[validate_single_line_text]
+    )
+    since = models.DateField("назначен", validators=[validate_work_date])
 
     access_paths = SUBJECT_PATHS
     view_permission = "programmes.view"
@@ -281,9 +295,9 @@ class CuratorTask(BaseModel):
     """One of the curator's tasks from the brochure, as a checklist item with evidence."""
 
     assignment = models.ForeignKey(CuratorAssignment, on_delete=models.CASCADE, related_name="tasks")
-    text = models.CharField("задача", max_length=500)
+    text = models.CharField("задача", max_length=500, validators=[validate_single_line_text])
     done = models.BooleanField("выполняется", default=False)
-    evidence = models.TextField("подтверждение", max_length=3000, blank=True)
+    evidence = models.TextField("подтверждение", max_length=3000, blank=True, validators=[validate_free_text])
 
     access_paths = _through("assignment")
     view_permission = "programmes.view"
@@ -300,7 +314,7 @@ class CuratorTask(BaseModel):
 class CuratorReport(BaseModel):
     assignment = models.ForeignKey(CuratorAssignment, on_delete=models.CASCADE, related_name="reports")
     month = models.DateField("месяц (первое число)")
-    text = models.TextField("отчёт", max_length=10000)
+    text = models.TextField("отчёт", max_length=10000, validators=[validate_free_text])
 
     access_paths = _through("assignment")
     view_permission = "programmes.view"
@@ -323,7 +337,7 @@ class CuratorReport(BaseModel):
 
 class InformationPartner(BaseModel):
     subject = models.ForeignKey("territories.Subject", on_delete=models.PROTECT, related_name="+")
-    name = models.CharField("информационный партнёр", max_length=300)
+    name = models.CharField("информационный партнёр", max_length=300, validators=[validate_single_line_text])
 
     access_paths = SUBJECT_PATHS
     view_permission = "programmes.view"
@@ -338,8 +352,8 @@ class InformationPartner(BaseModel):
 
 class Publication(BaseModel):
     partner = models.ForeignKey(InformationPartner, on_delete=models.CASCADE, related_name="publications")
-    date = models.DateField("дата")
-    title = models.CharField("заголовок", max_length=300)
+    date = models.DateField("дата", validators=[validate_work_plan_date])
+    title = models.CharField("заголовок", max_length=300, validators=[validate_single_line_text])
     url = models.URLField("ссылка", blank=True)
 
     access_paths = _through("partner")
@@ -356,9 +370,9 @@ class Publication(BaseModel):
 
 class StrategicSession(BaseModel):
     subject = models.ForeignKey("territories.Subject", on_delete=models.PROTECT, related_name="+")
-    date = models.DateField("дата")
+    date = models.DateField("дата", validators=[validate_work_plan_date])
     participants = models.PositiveIntegerField("участников")
-    outcomes = models.TextField("итоги", max_length=5000)
+    outcomes = models.TextField("итоги", max_length=5000, validators=[validate_free_text])
 
     access_paths = SUBJECT_PATHS
     view_permission = "programmes.view"
@@ -374,13 +388,15 @@ class StrategicSession(BaseModel):
 
 class Inspection(BaseModel):
     subject = models.ForeignKey("territories.Subject", on_delete=models.PROTECT, related_name="+")
-    date_from = models.DateField("с")
-    date_to = models.DateField("по")
+    date_from = models.DateField("с", validators=[validate_work_plan_date])
+    date_to = models.DateField("по", validators=[validate_work_plan_date])
     organizations = models.ManyToManyField(
         "territories.Organization", verbose_name="проверенные организации", related_name="+"
     )
-    findings = models.TextField("выводы", max_length=10000)
-    recommendations = models.TextField("рекомендации", max_length=10000, blank=True)
+    findings = models.TextField("выводы", max_length=10000, validators=[validate_free_text])
+    recommendations = models.TextField(
+        "рекомендации", max_length=10000, blank=True, validators=[validate_free_text]
+    )
 
     access_paths = SUBJECT_PATHS
     view_permission = "programmes.view"
@@ -428,9 +444,9 @@ class InstitutionPlan(BaseModel):
 
 class Milestone(models.Model):
     plan = models.ForeignKey(InstitutionPlan, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField("этап", max_length=300)
-    due_date = models.DateField("срок")
-    done_on = models.DateField("выполнен", null=True, blank=True)
+    title = models.CharField("этап", max_length=300, validators=[validate_single_line_text])
+    due_date = models.DateField("срок", validators=[validate_deadline])
+    done_on = models.DateField("выполнен", null=True, blank=True, validators=[validate_work_date])
 
     access_paths = _through("plan")
     view_permission = "programmes.view"

@@ -12,6 +12,14 @@ from django.db import models
 
 from vyzov.core.models import BaseModel
 from vyzov.core.text import normalize_for_search
+from vyzov.core.validators import (
+    validate_deadline,
+    validate_free_text,
+    validate_person_name,
+    validate_single_line_text,
+    validate_work_date,
+    validate_work_plan_date,
+)
 
 SERVICE_PATHS = {
     "district": "organization__subject__district",
@@ -68,8 +76,10 @@ class Specialist(BaseModel):
         blank=True,
         related_name="support_specialist",
     )
-    full_name = models.CharField("ФИО", max_length=200)
-    position = models.CharField("должность", max_length=200, blank=True)
+    full_name = models.CharField("ФИО", max_length=200, validators=[validate_person_name])
+    position = models.CharField(
+        "должность", max_length=200, blank=True, validators=[validate_single_line_text]
+    )
     is_active = models.BooleanField("работает", default=True)
 
     access_paths = _through("service")
@@ -131,12 +141,16 @@ class FamilyCase(BaseModel):
         Specialist, verbose_name="ведущий специалист", on_delete=models.PROTECT, related_name="cases"
     )
     referral = models.CharField("кто направил", max_length=20, choices=Referral.choices)
-    reason = models.TextField("причина обращения и риск разлучения", max_length=3000)
-    intake_date = models.DateField("дата приёма")
+    reason = models.TextField(
+        "причина обращения и риск разлучения", max_length=3000, validators=[validate_free_text]
+    )
+    intake_date = models.DateField("дата приёма", validators=[validate_work_date])
     risk_level = models.CharField("уровень риска", max_length=10, choices=RiskLevel.choices, blank=True)
-    next_review_date = models.DateField("следующий пересмотр плана", null=True, blank=True)
+    next_review_date = models.DateField(
+        "следующий пересмотр плана", null=True, blank=True, validators=[validate_deadline]
+    )
     status = models.CharField("состояние", max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
-    closed_on = models.DateField("закрыт", null=True, blank=True)
+    closed_on = models.DateField("закрыт", null=True, blank=True, validators=[validate_work_date])
     outcome = models.CharField("итог", max_length=24, choices=CaseOutcome.choices, blank=True)
 
     access_paths = _through("service")
@@ -161,11 +175,13 @@ class FamilyCase(BaseModel):
 
 class Assessment(BaseModel):
     case = models.ForeignKey(FamilyCase, on_delete=models.CASCADE, related_name="assessments")
-    date = models.DateField("дата оценки")
+    date = models.DateField("дата оценки", validators=[validate_work_date])
     needs = models.JSONField("потребности", default=list)
-    resources = models.TextField("ресурсы семьи", max_length=3000, blank=True)
+    resources = models.TextField(
+        "ресурсы семьи", max_length=3000, blank=True, validators=[validate_free_text]
+    )
     risk_level = models.CharField("уровень риска", max_length=10, choices=RiskLevel.choices)
-    notes = models.TextField("заключение", max_length=3000, blank=True)
+    notes = models.TextField("заключение", max_length=3000, blank=True, validators=[validate_free_text])
 
     access_paths = _through("case__service")
     view_permission = "support.view"
@@ -189,8 +205,8 @@ class PlanStep(BaseModel):
     """A step of the family plan: a goal, what to do, who and with which partner, by when."""
 
     case = models.ForeignKey(FamilyCase, on_delete=models.CASCADE, related_name="steps")
-    goal = models.CharField("цель", max_length=300)
-    action = models.CharField("шаг", max_length=500)
+    goal = models.CharField("цель", max_length=300, validators=[validate_single_line_text])
+    action = models.CharField("шаг", max_length=500, validators=[validate_single_line_text])
     responsible = models.ForeignKey(
         Specialist, verbose_name="ответственный", on_delete=models.PROTECT, related_name="+"
     )
@@ -202,11 +218,11 @@ class PlanStep(BaseModel):
         blank=True,
         related_name="+",
     )
-    due_date = models.DateField("срок")
+    due_date = models.DateField("срок", validators=[validate_deadline])
     status = models.CharField(
         "состояние", max_length=10, choices=StepStatus.choices, default=StepStatus.PLANNED
     )
-    done_on = models.DateField("выполнен", null=True, blank=True)
+    done_on = models.DateField("выполнен", null=True, blank=True, validators=[validate_work_date])
 
     access_paths = _through("case__service")
     view_permission = "support.view"
@@ -231,9 +247,9 @@ class Contact(BaseModel):
     """The case log: visits, meetings, calls and services provided (an NGO aid request among them)."""
 
     case = models.ForeignKey(FamilyCase, on_delete=models.CASCADE, related_name="contacts")
-    date = models.DateField("дата")
+    date = models.DateField("дата", validators=[validate_work_date])
     kind = models.CharField("вид", max_length=10, choices=ContactKind.choices)
-    note = models.TextField("содержание", max_length=3000)
+    note = models.TextField("содержание", max_length=3000, validators=[validate_free_text])
     specialist = models.ForeignKey(Specialist, on_delete=models.PROTECT, related_name="+")
     aid_request = models.ForeignKey(
         "ngo_aid.AidRequest",
@@ -260,7 +276,7 @@ class Transfer(models.Model):
     case = models.ForeignKey(FamilyCase, on_delete=models.CASCADE, related_name="transfers")
     from_specialist = models.ForeignKey(Specialist, on_delete=models.PROTECT, related_name="+")
     to_specialist = models.ForeignKey(Specialist, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField("причина", max_length=500)
+    reason = models.CharField("причина", max_length=500, validators=[validate_single_line_text])
     transferred_at = models.DateTimeField(auto_now_add=True)
     transferred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -278,7 +294,7 @@ class Club(BaseModel):
     service = models.ForeignKey(
         Service, verbose_name="служба", on_delete=models.PROTECT, related_name="clubs"
     )
-    title = models.CharField("название", max_length=200)
+    title = models.CharField("название", max_length=200, validators=[validate_single_line_text])
     families = models.ManyToManyField(
         "cases.Family", verbose_name="семьи-участники", blank=True, related_name="+"
     )
@@ -296,9 +312,9 @@ class Club(BaseModel):
 
 class ClubSession(BaseModel):
     club = models.ForeignKey(Club, verbose_name="клуб", on_delete=models.PROTECT, related_name="sessions")
-    date = models.DateField("дата")
-    topic = models.CharField("тема", max_length=300)
-    facilitator = models.CharField("ведущий", max_length=200)
+    date = models.DateField("дата", validators=[validate_work_plan_date])
+    topic = models.CharField("тема", max_length=300, validators=[validate_single_line_text])
+    facilitator = models.CharField("ведущий", max_length=200, validators=[validate_person_name])
     families_attended = models.PositiveSmallIntegerField("семей пришло")
     children_attended = models.PositiveSmallIntegerField("детей пришло", default=0)
 
@@ -315,8 +331,10 @@ class ClubSession(BaseModel):
 
 
 class SupervisionFormat(models.Model):
-    title = models.CharField("формат", max_length=200, unique=True)
-    provider = models.CharField("кто проводит", max_length=300, blank=True)
+    title = models.CharField("формат", max_length=200, unique=True, validators=[validate_single_line_text])
+    provider = models.CharField(
+        "кто проводит", max_length=300, blank=True, validators=[validate_single_line_text]
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -337,8 +355,8 @@ class SupervisionSession(BaseModel):
     format = models.ForeignKey(
         SupervisionFormat, verbose_name="формат", on_delete=models.PROTECT, related_name="+"
     )
-    date = models.DateField("дата")
-    supervisor = models.CharField("супервизор", max_length=200)
+    date = models.DateField("дата", validators=[validate_work_plan_date])
+    supervisor = models.CharField("супервизор", max_length=200, validators=[validate_person_name])
     hours = models.DecimalField(
         "часов",
         max_digits=4,
@@ -349,7 +367,9 @@ class SupervisionSession(BaseModel):
     cases = models.ManyToManyField(
         FamilyCase, verbose_name="разобранные случаи", blank=True, related_name="+"
     )
-    recommendations = models.TextField("рекомендации", max_length=5000, blank=True)
+    recommendations = models.TextField(
+        "рекомендации", max_length=5000, blank=True, validators=[validate_free_text]
+    )
 
     access_paths = _through("service")
     view_permission = "support.view"
@@ -379,10 +399,10 @@ class MethodEvent(BaseModel):
         related_name="+",
     )
     kind = models.CharField("вид", max_length=12, choices=MethodEventKind.choices)
-    date = models.DateField("дата")
-    title = models.CharField("название", max_length=300)
+    date = models.DateField("дата", validators=[validate_work_plan_date])
+    title = models.CharField("название", max_length=300, validators=[validate_single_line_text])
     participants = models.PositiveIntegerField("участников", default=0)
-    description = models.TextField("итоги", blank=True, max_length=5000)
+    description = models.TextField("итоги", blank=True, max_length=5000, validators=[validate_free_text])
 
     access_paths = {
         "district": "organization__subject__district",
@@ -404,8 +424,8 @@ class MethodEvent(BaseModel):
 class MethodDocument(BaseModel):
     """A methodical document in the library (shared across regions: no personal data)."""
 
-    title = models.CharField("название", max_length=300)
-    description = models.TextField("аннотация", max_length=3000, blank=True)
+    title = models.CharField("название", max_length=300, validators=[validate_single_line_text])
+    description = models.TextField("аннотация", max_length=3000, blank=True, validators=[validate_free_text])
     subject = models.ForeignKey(
         "territories.Subject", verbose_name="регион-автор", on_delete=models.PROTECT, related_name="+"
     )

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, scope
 from vyzov.api.permissions import CanUseApi
+from vyzov.core import serializers as core_fields
 from vyzov.core.text import normalize_for_search
 
 from . import selectors, services
@@ -118,14 +119,14 @@ class OrganizationInput(serializers.Serializer):
     """Subject and municipality are looked up within the caller's scope: another region's id is
     refused as if it did not exist."""
 
-    name = serializers.CharField(max_length=300)
-    short_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    name = core_fields.FreeTextField(multiline=False, max_length=300)
+    short_name = core_fields.FreeTextField(multiline=False, max_length=150, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=OrganizationKind.choices)
     subject = serializers.SlugRelatedField(slug_field="code", queryset=Subject.objects.none(), required=False)
     municipality = serializers.PrimaryKeyRelatedField(
         queryset=Municipality.objects.none(), required=False, allow_null=True
     )
-    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    address = core_fields.FreeTextField(multiline=False, max_length=300, required=False, allow_blank=True)
     capacity = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5000)
     inn = serializers.CharField(max_length=12, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=50, required=False, allow_blank=True)

@@ -10,6 +10,7 @@ from django.db import models
 
 from vyzov.core.models import BaseModel
 from vyzov.core.text import normalize_for_search
+from vyzov.core.validators import validate_single_line_text
 
 
 class FederalDistrict(models.Model):
@@ -118,8 +119,10 @@ class OrganizationKind(models.TextChoices):
 
 
 class Organization(BaseModel):
-    name = models.CharField("полное название", max_length=300)
-    short_name = models.CharField("краткое название", max_length=150, blank=True)
+    name = models.CharField("полное название", max_length=300, validators=[validate_single_line_text])
+    short_name = models.CharField(
+        "краткое название", max_length=150, blank=True, validators=[validate_single_line_text]
+    )
     kind = models.CharField("тип", max_length=32, choices=OrganizationKind.choices)
     subject = models.ForeignKey(
         Subject, verbose_name="субъект РФ", on_delete=models.PROTECT, related_name="organizations"
@@ -133,7 +136,7 @@ class Organization(BaseModel):
         blank=True,
         help_text="Пусто для организаций регионального уровня.",
     )
-    address = models.CharField("адрес", max_length=300, blank=True)
+    address = models.CharField("адрес", max_length=300, blank=True, validators=[validate_single_line_text])
     capacity = models.PositiveIntegerField(
         "проектная мощность (мест)",
         null=True,

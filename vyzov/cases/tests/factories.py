@@ -18,6 +18,11 @@ def valid_snils(number: int) -> str:
     return f"{digits[0:3]}-{digits[3:6]}-{digits[6:9]} {snils_checksum(digits):02d}"
 
 
+def letters(number: int) -> str:
+    """A number written with letters (names may not contain digits): 12 → «бв»."""
+    return "".join("абвгдежзик"[int(digit)] for digit in str(number))
+
+
 def admin():
     from conftest import make_user
     from vyzov.accounts.models import User
@@ -29,7 +34,7 @@ def admin():
 def child_data(municipality, **overrides) -> dict:
     n = next(_counter)
     data = {
-        "last_name": f"Тестов{n}",
+        "last_name": f"Тестов{letters(n)}",
         "first_name": "Иван",
         "middle_name": "Петрович",
         "birth_date": dt.date(2015, 3, 1),

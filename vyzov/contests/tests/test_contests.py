@@ -272,7 +272,7 @@ def test_score_above_the_maximum_is_refused_and_nothing_saved(fed_admin, client)
     response = client.post(
         reverse("contests:score", args=[application.pk]), {f"points_{criteria[0].pk}": "четыре", "save": "1"}
     )
-    assert "баллы — число" in response.content.decode()
+    assert "баллы: «четыре» — не число" in response.content.decode()
     with pytest.raises(ValidationError, match="отрицательными"):
         score_all(expert, application, -1)
     with pytest.raises(ValidationError, match="с точностью до десятых"):
