@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from conftest import centre, login, make_org, make_user, queries_for, subject, town
 from vyzov.accounts.models import Role, ScopeLevel
-from vyzov.cases.tests.factories import make_child, make_family, place
+from vyzov.cases.tests.factories import letters, make_child, make_family, place
 from vyzov.consilium import services as consilium_services
 from vyzov.consilium.models import ActionItem, Level
 from vyzov.core.models import AuditAction, AuditEntry
@@ -305,8 +305,8 @@ def test_one_insert_per_response_whatever_the_number_of_records(client, curator_
     urls = [reverse("cases:child_list"), reverse("cases:family_list"), "/api/v1/children/"]
     few = [queries_for(client, url) for url in urls]
     for n in range(6):
-        make_child(centre("22"), last_name=f"Многов{n}")
-        make_family(centre("22"), title=f"Семья Многовых {n}")
+        make_child(centre("22"), last_name=f"Многов{letters(n)}")
+        make_family(centre("22"), title=f"Семья Многовых {letters(n)}")
     assert [queries_for(client, url) for url in urls] == few
     rows = AuditEntry.objects.filter(
         details__kind__in=["children_list", "families_list", "api_children_list"]
