@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.accounts.access import NotInScope, Perm, allows, has_perm, require_perm
 from vyzov.accounts.models import Role
@@ -21,6 +22,7 @@ from vyzov.territories.models import Municipality
 from . import exports, selectors, services
 from .forms import (
     SETUP_FORMS,
+    AdvanceForm,
     ApplicationForm,
     AssignForm,
     BonusForm,
@@ -142,6 +144,10 @@ def contest_detail(request, pk):
             "setup_forms": {kind: form_class(prefix=kind) for kind, form_class in SETUP_FORMS.items()}
             if editable
             else {},
+            "intake_deadline": services.intake_deadline(contest)
+            if manage and contest.status == ContestStatus.OPEN
+            else None,
+            "today": timezone.localdate(),
             "copy_form": CopyForm(initial={"year": contest.year + 1, "title": contest.title})
             if manage
             else None,
@@ -166,10 +172,7 @@ def _contest_post(request, contest: Contest):
             messages.success(request, "Заявка создана. Ответьте на задания и подайте её до срока.")
             return redirect("contests:application_detail", pk=application.pk)
         require_perm(actor, Perm.CONTESTS_MANAGE)
-        if "advance" in post:
-            contest = services.contest_advance(actor=actor, contest=contest)
-            messages.success(request, f"Конкурс: {contest.get_status_display()}.")
-        elif "auto_assign" in post:
+        if "auto_assign" in post:
             count = services.experts_assign_automatically(actor=actor, contest=contest)
             messages.success(request, f"Назначено экспертов: {count}.")
         elif "copy" in post:
@@ -198,6 +201,25 @@ def _contest_post(request, contest: Contest):
             messages.success(request, "Добавлено.")
     except ValidationError as error:
         _error(request, error)
+    return redirect("contests:contest_detail", pk=contest.pk)
+
+
+@login_required
+@require_POST
+def contest_advance(request, pk):
+    """The next stage of the contest; closing the intake before its deadline needs «закрыть досрочно»."""
+    require_perm(request.user, Perm.CONTESTS_MANAGE)
+    contest = _contest(pk)
+    form = AdvanceForm(request.POST)
+    form.is_valid()
+    try:
+        contest = services.contest_advance(
+            actor=request.user, contest=contest, close_early=form.cleaned_data.get("close_early", False)
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, f"Конкурс: {contest.get_status_display()}.")
     return redirect("contests:contest_detail", pk=contest.pk)
 
 
