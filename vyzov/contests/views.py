@@ -330,12 +330,16 @@ def _application_post(request, application, form):
         if "save" in post or "submit" in post:
             if not form.is_valid():
                 return None
-            services.application_update(
-                actor=actor,
-                application=application,
-                answers=form.answers(),
-                social_page=form.cleaned_data["social_page"],
-            )
+            try:
+                services.application_update(
+                    actor=actor,
+                    application=application,
+                    answers=form.answers(),
+                    social_page=form.cleaned_data["social_page"],
+                )
+            except ValidationError as error:  # the page again, with the answers as typed
+                form.add_error(None, ValidationError(error.messages))
+                return None
             if "submit" in post:
                 services.application_submit(actor=actor, application=application)
                 messages.success(request, "Заявка подана.")

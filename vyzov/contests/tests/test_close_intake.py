@@ -1,5 +1,6 @@
 """Closing the intake of applications: before the deadline only with «закрыть досрочно» (refused with a
-message naming the deadline otherwise), the page asks for confirmation; access from both sides."""
+message naming the deadline otherwise), the page asks for confirmation; access from both sides. And
+answers the service refuses stay on the page."""
 
 import datetime as dt
 
@@ -10,10 +11,10 @@ from django.utils import timezone
 
 from conftest import centre, login
 from vyzov.contests import services
-from vyzov.contests.models import Contest, ContestStatus
+from vyzov.contests.models import Answer, Contest, ContestStatus
 from vyzov.core.models import AuditAction, AuditEntry
 
-from .test_contests import accepted_application, make_contest
+from .test_contests import accepted_application, make_contest, participant_of
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -86,3 +87,21 @@ def test_participant_and_expert_cannot_close_the_intake(
         page = client.get(reverse("contests:contest_detail", args=[contest.pk])).content.decode()
         assert 'name="close_early"' not in page
     assert Contest.objects.get(pk=contest.pk).status == ContestStatus.OPEN
+
+
+def test_answers_refused_by_the_service_stay_on_the_page(fed_admin, client):
+    contest = make_contest(fed_admin)
+    participant = participant_of(centre("22"))
+    application = services.application_create(actor=participant, contest=contest, municipality=centre("22"))
+    task = contest.tasks.get()
+    services.application_update(actor=participant, application=application, answers={task.pk: "Первый ответ"})
+    services.application_submit(actor=participant, application=application)  # e.g. from another tab
+    login(client, participant)
+    response = client.post(
+        reverse("contests:application_detail", args=[application.pk]),
+        {"save": "1", f"task_{task.pk}": "Новый длинный ответ о совете жителей"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Ответы не сохранены" in body and "Новый длинный ответ о совете жителей" in body
+    assert Answer.objects.get(application=application).text == "Первый ответ"
