@@ -127,10 +127,20 @@ def contest_detail(request, pk):
     editable = manage and not contest.is_history and not contest.is_locked
     if request.method == "POST":
         return _contest_post(request, contest)
+    return _contest_page(request, contest, manage=manage, editable=editable)
+
+
+def _contest_page(request, contest, *, manage, editable, refused=None, status=200):
+    """`refused`: a set-up form that was not accepted, shown again as filled in (opened)."""
     municipality = (
         _municipality_of(request.user) if has_perm(request.user, Perm.CONTESTS_PARTICIPATE) else None
     )
     own = contest.applications.filter(municipality=municipality).first() if municipality else None
+    setup_forms = (
+        {kind: form_class(prefix=kind) for kind, form_class in SETUP_FORMS.items()} if editable else {}
+    )
+    if refused is not None and refused.prefix in setup_forms:
+        setup_forms[refused.prefix] = refused
     return render(
         request,
         "contests/contest_detail.html",
@@ -141,9 +151,7 @@ def contest_detail(request, pk):
             "municipality": municipality,
             "own": own,
             "criteria_sets": contest.criteria_sets.prefetch_related("criteria"),
-            "setup_forms": {kind: form_class(prefix=kind) for kind, form_class in SETUP_FORMS.items()}
-            if editable
-            else {},
+            "setup_forms": setup_forms,
             "intake_deadline": services.intake_deadline(contest)
             if manage and contest.status == ContestStatus.OPEN
             else None,
@@ -157,6 +165,7 @@ def contest_detail(request, pk):
                 drafts=Count("id", filter=Q(status=ApplicationStatus.DRAFT)),
             ),
         },
+        status=status,
     )
 
 
@@ -189,7 +198,11 @@ def _contest_post(request, contest: Contest):
             form = SETUP_FORMS[kind](post, prefix=kind)
             if not form.is_valid():
                 _form_errors(request, form)
-                return redirect("contests:contest_detail", pk=contest.pk)
+                manage = selectors.manages_contests(actor)
+                editable = manage and not contest.is_history and not contest.is_locked
+                return _contest_page(
+                    request, contest, manage=manage, editable=editable, refused=form, status=400
+                )
             item = form.save(commit=False)
             if kind == "criterion":
                 item.criteria_set, _ = CriteriaSet.objects.get_or_create(

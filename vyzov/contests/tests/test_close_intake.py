@@ -105,3 +105,22 @@ def test_answers_refused_by_the_service_stay_on_the_page(fed_admin, client):
     body = response.content.decode()
     assert "Ответы не сохранены" in body and "Новый длинный ответ о совете жителей" in body
     assert Answer.objects.get(application=application).text == "Первый ответ"
+
+
+def test_a_refused_set_up_item_stays_on_the_page(fed_admin, participant_chelyabinsk, client):
+    contest = make_contest(fed_admin)
+    login(client, fed_admin)
+    response = client.post(
+        reverse("contests:contest_detail", args=[contest.pk]),
+        {"stage": "1", "stage-title": "Приём заявок муниципалитетов", "stage-date_from": "not a date"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Приём заявок муниципалитетов" in body and "<details open>" in body
+    assert not contest.stages.exists()
+    login(client, participant_chelyabinsk)
+    response = client.post(
+        reverse("contests:contest_detail", args=[contest.pk]),
+        {"stage": "1", "stage-title": "Чужой этап", "stage-date_from": "not a date"},
+    )
+    assert response.status_code in (403, 404) and "Чужой этап" not in response.content.decode()
