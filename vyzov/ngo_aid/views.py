@@ -166,6 +166,8 @@ def request_edit(request, pk):
                 lines=[line.cleaned_data for line in lines if line.cleaned_data.get("form")],
             )
         except ValidationError as error:
+            if hasattr(error, "error_dict") and not set(error.error_dict) <= set(form.fields):
+                error = ValidationError(error.messages)
             form.add_error(None, error)
         else:
             messages.success(request, f"{aid} изменена. Направьте её на рассмотрение, когда будет готова.")
