@@ -7,7 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from vyzov.accounts.models import User
 from vyzov.consilium.models import Meeting, MeetingStatus, Review
+from vyzov.contests.models import Contest, ContestStatus
+from vyzov.contests.tests.test_contests import make_contest
 from vyzov.ngo_aid.models import AidRequest, RequestStatus
 
 from .conftest import accept_dialog
@@ -97,3 +100,20 @@ def test_operator_edits_a_returned_request_and_withdrawal_asks_first(page, live_
         f"Отозвать заявку № {aid.pk}? Она останется в истории семьи"
     )
     assert AidRequest.objects.get(pk=aid.pk).status == RequestStatus.RETURNED
+
+
+def test_the_intake_is_not_closed_before_its_deadline_without_saying_so(page, live_server, demo):
+    contest = make_contest(User.objects.get(username="fed_admin"))
+    deadline = f"{contest.submission_deadline:%d.%m.%Y}"
+    sign_in(page, live_server, "fed_admin")
+    page.goto(f"{live_server.url}/contests/{contest.pk}/")
+    texts = []
+    page.on("dialog", lambda dialog: texts.append(dialog.message))  # accepted by the default listener
+    page.get_by_role("button", name="Закрыть приём, начать экспертизу").click()
+    assert page.get_by_text(f"Приём заявок идёт до {deadline} включительно").is_visible()
+    assert texts and texts[0].startswith("Закрыть приём заявок и начать экспертизу?")
+    assert Contest.objects.get(pk=contest.pk).status == ContestStatus.OPEN
+    page.get_by_label(f"Закрыть досрочно (приём идёт до {deadline} включительно)").check()
+    page.get_by_role("button", name="Закрыть приём, начать экспертизу").click()
+    assert page.get_by_text("Конкурс: экспертиза.").is_visible()
+    assert Contest.objects.get(pk=contest.pk).status == ContestStatus.REVIEW
