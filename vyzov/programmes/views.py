@@ -93,22 +93,25 @@ def programme_list(request):
 @login_required
 @require_GET
 def programme_detail(request, pk):
-    programme = selectors.programme_get(actor=request.user, pk=pk)
+    return _programme_page(request, selectors.programme_get(actor=request.user, pk=pk))
+
+
+def _programme_page(request, programme, *, status=200, **refused):
+    """The programme with its forms; `refused`: a form that was not accepted, shown as filled in."""
     can_edit = allows(request.user, Perm.PROGRAMMES_EDIT, programme)
-    return render(
-        request,
-        "programmes/programme_detail.html",
-        {
-            "programme": programme,
-            "directions": selectors.programme_view(programme=programme),
-            "can_edit": can_edit,
-            "indicator_form": IndicatorForm(programme=programme) if can_edit else None,
-            "measure_form": MeasureForm(programme=programme) if can_edit else None,
-            "actual_form": ActualForm(),
-            "status_form": MeasureStatusForm(),
-            "evidence_form": EvidenceForm(),
-        },
-    )
+    context = {
+        "programme": programme,
+        "directions": selectors.programme_view(programme=programme),
+        "can_edit": can_edit,
+        "indicator_form": IndicatorForm(programme=programme) if can_edit else None,
+        "measure_form": MeasureForm(programme=programme) if can_edit else None,
+        "actual_form": ActualForm(),
+        "status_form": MeasureStatusForm(),
+        "evidence_form": EvidenceForm(),
+    }
+    if can_edit:
+        context.update(refused)
+    return render(request, "programmes/programme_detail.html", context, status=status)
 
 
 @login_required
@@ -123,12 +126,12 @@ def indicator_add(request, pk):
         try:
             services.indicator_add(actor=request.user, direction=direction, data=data, targets=targets)
         except ValidationError as error:
-            _done(request, error)
+            form.add_error(None, ValidationError(error.messages))
         else:
             _done(request, success="Показатель добавлен.")
-    else:
-        _form_errors(request, form)
-    return redirect("programmes:programme_detail", pk=pk)
+            return redirect("programmes:programme_detail", pk=pk)
+    _form_errors(request, form)
+    return _programme_page(request, programme, status=400, indicator_form=form)
 
 
 @login_required
@@ -163,12 +166,12 @@ def measure_add(request, pk):
         try:
             services.measure_add(actor=request.user, direction=data.pop("direction"), data=data)
         except ValidationError as error:
-            _done(request, error)
+            form.add_error(None, ValidationError(error.messages))
         else:
             _done(request, success="Мероприятие добавлено.")
-    else:
-        _form_errors(request, form)
-    return redirect("programmes:programme_detail", pk=pk)
+            return redirect("programmes:programme_detail", pk=pk)
+    _form_errors(request, form)
+    return _programme_page(request, programme, status=400, measure_form=form)
 
 
 @login_required
