@@ -46,10 +46,17 @@ def browser():
         browser.close()
 
 
+def accept_dialog(dialog) -> None:
+    """A user who confirms the irreversible actions (data-confirm); a test that checks «Отмена» removes
+    this listener with page.remove_listener("dialog", accept_dialog)."""
+    dialog.accept()
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
     page = context.new_page()
+    page.on("dialog", accept_dialog)
     yield page
     context.close()
 

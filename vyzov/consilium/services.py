@@ -323,6 +323,37 @@ def decision_make(
     return decision
 
 
+@transaction.atomic
+def review_decide(
+    *,
+    actor,
+    meeting: Meeting,
+    child: Child,
+    answers: dict[str, Any],
+    expected_version: int | None,
+    route_goal: str,
+    reasons: str,
+    next_review_date: dt.date,
+    escalate: bool = False,
+    actions: list[dict[str, Any]] | None = None,
+) -> Decision:
+    """Save the answers to the review questions and decide, in one transaction: the answers typed on
+    the page are never lost because the decision was pressed first, and a refused decision saves
+    nothing."""
+    review = review_save(
+        actor=actor, meeting=meeting, child=child, data=answers, expected_version=expected_version
+    )
+    return decision_make(
+        actor=actor,
+        review=review,
+        route_goal=route_goal,
+        reasons=reasons,
+        next_review_date=next_review_date,
+        escalate=escalate,
+        actions=actions,
+    )
+
+
 # ---- action items (shared with the working group) -----------------------------------------------
 
 

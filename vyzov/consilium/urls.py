@@ -17,6 +17,12 @@ urlpatterns = [
     path("meetings/<int:pk>/signed-protocol/", views.protocol_upload, name="protocol_upload"),
     path("meetings/<int:pk>/signed-protocol/download/", views.protocol_download, name="protocol_download"),
     path("meetings/<int:pk>/children/<int:child_pk>/", views.review, name="review"),
+    path(
+        "meetings/<int:pk>/children/<int:child_pk>/answers/",
+        views.review_answers_save,
+        name="review_answers_save",
+    ),
+    path("meetings/<int:pk>/children/<int:child_pk>/decide/", views.review_decide, name="review_decide"),
     path("agenda/<int:pk>/remove/", views.agenda_remove, name="agenda_remove"),
     path("my-items/", views.my_items, name="my_items"),
     path("items/", views.action_list, name="action_list"),

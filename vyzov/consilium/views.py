@@ -8,8 +8,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require, require_perm
-from vyzov.accounts.privacy import mask_form_text
+from vyzov.accounts.access import (
+    ActionNotAllowed,
+    Perm,
+    allows,
+    get_in_scope,
+    has_perm,
+    require,
+    require_perm,
+)
+from vyzov.accounts.privacy import mask_form_text, sees_personal
 from vyzov.cases import services as case_services
 from vyzov.cases.models import Child
 from vyzov.core.models import AuditAction
@@ -275,75 +283,151 @@ def protocol_download(request, pk):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def review(request, pk, child_pk):
+def _review_load(request, pk, child_pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
     child, current = selectors.review_get(actor=request.user, meeting=meeting, child_pk=child_pk)
     if child.personal:
         case_services.personal_data_read(actor=request.user, target=child, kind="consilium_review")
-    can_decide = allows(request.user, Perm.CONSILIUM_DECIDE, meeting)
-    decided = current is not None and hasattr(current, "decision")
+    return meeting, child, current
+
+
+def _review_forms(data, meeting, child, current):
+    """The review page is one HTML form: the answers, the decision and its action items."""
     subject = meeting.consilium.subject
-    review_form = ReviewForm(
-        request.POST if "save_review" in request.POST else None, instance=current, prefix="review"
+    review_form = ReviewForm(data, instance=current, prefix="review")
+    decision_form = DecisionForm(data, prefix="decision", initial={"route_goal": child.case.goal})
+    action_forms = [ActionForm(data, prefix=f"action{n}", subject=subject) for n in range(ACTION_FORMS)]
+    return review_form, decision_form, action_forms
+
+
+def _require_review_writer(actor, meeting, child) -> None:
+    """Answers are written only by someone who sees them unmasked: a masked page would post them back
+    blank or as the «скрыто» marker."""
+    require(actor, Perm.CONSILIUM_DECIDE, meeting)
+    if not sees_personal(actor, child):
+        raise ActionNotAllowed()
+
+
+def _typed(form) -> dict:
+    """What was typed into a bound form, as the initial values of an unbound copy (shown, not checked)."""
+    return {name: form[name].data for name in form.fields}
+
+
+def _decision_typed(decision_form, action_forms) -> bool:
+    return any(decision_form[name].data for name in ("reasons", "next_review_date")) or any(
+        form[name].data for form in action_forms for name in ("what", "organization", "deadline")
     )
+
+
+def _form_error(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict") and not set(error.error_dict) <= set(form.fields):
+        error = ValidationError(error.messages)
+    form.add_error(None, error)
+
+
+def _review_page(request, meeting, child, current, *, forms=None, status=200):
+    decided = current is not None and hasattr(current, "decision")
+    if forms is None:
+        subject = meeting.consilium.subject
+        forms = (
+            ReviewForm(instance=current, prefix="review"),
+            DecisionForm(prefix="decision", initial={"route_goal": child.case.goal}),
+            [ActionForm(prefix=f"action{n}", subject=subject) for n in range(ACTION_FORMS)],
+        )
+    review_form, decision_form, action_forms = forms
     mask_form_text(request.user, review_form, child)
-    decision_form = DecisionForm(
-        request.POST if "decide" in request.POST else None,
-        prefix="decision",
-        initial={"route_goal": child.case.goal},
-    )
-    action_forms = [
-        ActionForm(request.POST if "decide" in request.POST else None, prefix=f"action{n}", subject=subject)
-        for n in range(ACTION_FORMS)
-    ]
-    if request.method == "POST":
-        require(request.user, Perm.CONSILIUM_DECIDE, meeting)
-        if "save_review" in request.POST and review_form.is_valid():
-            data = {name: review_form.cleaned_data[name] for name in services.REVIEW_FIELDS}
-            try:
-                services.review_save(
-                    actor=request.user,
-                    meeting=meeting,
-                    child=child,
-                    data=data,
-                    expected_version=review_form.cleaned_data.get("version"),
-                )
-            except ValidationError as error:
-                review_form.add_error(None, error)
-            else:
-                messages.success(request, "Ответы сохранены.")
-                return redirect("consilium:review", pk=pk, child_pk=child.pk)
-        if "decide" in request.POST:
-            if current is None:
-                decision_form.add_error(None, "Сначала сохраните ответы на вопросы рассмотрения.")
-            elif decision_form.is_valid() and all(form.is_valid() for form in action_forms):
-                actions = [
-                    {key: form.cleaned_data[key] for key in ("what", "organization", "executor", "deadline")}
-                    for form in action_forms
-                    if form.is_filled
-                ]
-                try:
-                    services.decision_make(
-                        actor=request.user, review=current, actions=actions, **decision_form.cleaned_data
-                    )
-                except ValidationError as error:
-                    decision_form.add_error(None, error)
-                else:
-                    messages.success(request, "Решение принято; маршрут ребёнка обновлён.")
-                    return redirect("consilium:meeting_detail", pk=pk)
     context = {
         "meeting": meeting,
         "child": child,
         "current": current,
         "decided": decided,
-        "can_decide": can_decide and not decided,
+        "can_decide": allows(request.user, Perm.CONSILIUM_DECIDE, meeting) and not decided,
         "review_form": review_form,
         "decision_form": decision_form,
         "action_forms": action_forms,
     }
-    return render(request, "consilium/review.html", context)
+    return render(request, "consilium/review.html", context, status=status)
+
+
+@login_required
+@require_GET
+def review(request, pk, child_pk):
+    meeting, child, current = _review_load(request, pk, child_pk)
+    return _review_page(request, meeting, child, current)
+
+
+@login_required
+@require_POST
+def review_answers_save(request, pk, child_pk):
+    """«Сохранить ответы»: the answers only; whatever was typed into the decision is shown again."""
+    meeting, child, current = _review_load(request, pk, child_pk)
+    _require_review_writer(request.user, meeting, child)
+    review_form, decision_form, action_forms = _review_forms(request.POST, meeting, child, current)
+    saved = None
+    if review_form.is_valid():
+        try:
+            saved = services.review_save(
+                actor=request.user,
+                meeting=meeting,
+                child=child,
+                data={name: review_form.cleaned_data[name] for name in services.REVIEW_FIELDS},
+                expected_version=review_form.cleaned_data.get("version"),
+            )
+        except ValidationError as error:
+            _form_error(review_form, error)
+    typed = _decision_typed(decision_form, action_forms)
+    if saved is not None and not typed:
+        messages.success(request, "Ответы сохранены.")
+        return redirect("consilium:review", pk=pk, child_pk=child.pk)
+    subject = meeting.consilium.subject
+    decision_form = DecisionForm(prefix="decision", initial=_typed(decision_form))
+    action_forms = [
+        ActionForm(prefix=form.prefix, subject=subject, initial=_typed(form)) for form in action_forms
+    ]
+    if saved is not None:
+        messages.success(
+            request,
+            "Ответы сохранены. Решение ещё не принято: проверьте его и нажмите «Принять решение».",
+        )
+        review_form = ReviewForm(instance=saved, prefix="review")
+        current = saved
+    forms = (review_form, decision_form, action_forms)
+    return _review_page(
+        request, meeting, child, current, forms=forms, status=200 if saved is not None else 400
+    )
+
+
+@login_required
+@require_POST
+def review_decide(request, pk, child_pk):
+    """«Принять решение»: the answers on the page are saved with the decision, in one transaction."""
+    meeting, child, current = _review_load(request, pk, child_pk)
+    _require_review_writer(request.user, meeting, child)
+    review_form, decision_form, action_forms = _review_forms(request.POST, meeting, child, current)
+    valid = [review_form.is_valid(), decision_form.is_valid(), *(form.is_valid() for form in action_forms)]
+    if all(valid):
+        actions = [
+            {key: form.cleaned_data[key] for key in ("what", "organization", "executor", "deadline")}
+            for form in action_forms
+            if form.is_filled
+        ]
+        try:
+            services.review_decide(
+                actor=request.user,
+                meeting=meeting,
+                child=child,
+                answers={name: review_form.cleaned_data[name] for name in services.REVIEW_FIELDS},
+                expected_version=review_form.cleaned_data.get("version"),
+                actions=actions,
+                **decision_form.cleaned_data,
+            )
+        except ValidationError as error:
+            _form_error(decision_form, error)
+        else:
+            messages.success(request, "Ответы сохранены, решение принято; маршрут ребёнка обновлён.")
+            return redirect("consilium:meeting_detail", pk=pk)
+    forms = (review_form, decision_form, action_forms)
+    return _review_page(request, meeting, child, current, forms=forms, status=400)
 
 
 @login_required

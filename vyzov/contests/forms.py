@@ -26,6 +26,10 @@ class ContestForm(StyledModelForm):
         widgets = {"submission_deadline": DateInput}
 
 
+class AdvanceForm(StyledForm):
+    close_early = forms.BooleanField(label="Закрыть досрочно", required=False)
+
+
 class CopyForm(StyledForm):
     year = forms.IntegerField(label="Год нового конкурса", min_value=2010, max_value=2100)
     title = forms.CharField(label="Название", max_length=300)

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from vyzov.accounts.access import ActionNotAllowed, NotInScope, Perm, has_perm, require, require_perm
@@ -186,8 +186,9 @@ def _shift(day: dt.date | None, years: int) -> dt.date | None:
 
 
 @transaction.atomic
-def contest_advance(*, actor, contest: Contest) -> Contest:
-    """Preparation → applications → expert review → published. Publishing needs every accepted
+def contest_advance(*, actor, contest: Contest, close_early: bool = False) -> Contest:
+    """Preparation → applications → expert review → published. Closing the intake before its deadline
+    needs `close_early` (said explicitly by the federal team). Publishing needs every accepted
     application fully scored, freezes the ranking into awards and locks the scores."""
     _manage(actor)
     contest = Contest.objects.select_for_update().get(pk=contest.pk)
@@ -196,12 +197,36 @@ def contest_advance(*, actor, contest: Contest) -> Contest:
     target = NEXT_STATUS[contest.status]
     if target == ContestStatus.OPEN:
         _check_ready(contest)
+    details: dict[str, Any] = {"status": target}
+    if target == ContestStatus.REVIEW:
+        details["closed_early"] = _check_intake_may_close(contest, close_early=close_early)
     if target == ContestStatus.PUBLISHED:
         _publish(actor, contest)
     contest.status, contest.updated_by = target, actor
     contest.save()
-    _audit(actor, AuditAction.STATUS_CHANGE, contest, status=target)
+    _audit(actor, AuditAction.STATUS_CHANGE, contest, **details)
     return contest
+
+
+def intake_deadline(contest: Contest) -> dt.date | None:
+    """The last day an application may still be submitted: the contest's deadline or a later one
+    extended for a municipality."""
+    extended = contest.applications.aggregate(latest=Max("deadline_extended_to"))["latest"]
+    days = [day for day in (contest.submission_deadline, extended) if day is not None]
+    return max(days) if days else None
+
+
+def _check_intake_may_close(contest: Contest, *, close_early: bool) -> bool:
+    """Refuses closing before the deadline unless it is said explicitly; tells whether it is early."""
+    deadline = intake_deadline(contest)
+    early = deadline is not None and timezone.localdate() <= deadline
+    if early and not close_early:
+        raise ValidationError(
+            f"Приём заявок идёт до {deadline:%d.%m.%Y} включительно. Закрыть его досрочно можно, "
+            "только отметив «закрыть досрочно»: муниципалитеты, которые не успели подать заявку, "
+            "подать её уже не смогут."
+        )
+    return early
 
 
 def _check_ready(contest: Contest) -> None:

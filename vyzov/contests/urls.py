@@ -7,6 +7,7 @@ app_name = "contests"
 urlpatterns = [
     path("", views.contest_list, name="contest_list"),
     path("<int:pk>/", views.contest_detail, name="contest_detail"),
+    path("<int:pk>/advance/", views.contest_advance, name="contest_advance"),
     path("<int:pk>/applications/", views.application_list, name="application_list"),
     path("<int:pk>/ranking/", views.ranking, name="ranking"),
     path("<int:pk>/report/", views.report, name="report"),

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.accounts.access import NotInScope, Perm, allows, has_perm, require_perm
 from vyzov.accounts.models import Role
@@ -24,6 +25,7 @@ from . import exports, selectors, services
 from .blind import NOTICE, masked_application_texts
 from .forms import (
     SETUP_FORMS,
+    AdvanceForm,
     ApplicationForm,
     AssignForm,
     BonusForm,
@@ -128,10 +130,20 @@ def contest_detail(request, pk):
     editable = manage and not contest.is_history and not contest.is_locked
     if request.method == "POST":
         return _contest_post(request, contest)
+    return _contest_page(request, contest, manage=manage, editable=editable)
+
+
+def _contest_page(request, contest, *, manage, editable, refused=None, status=200):
+    """`refused`: a set-up form that was not accepted, shown again as filled in (opened)."""
     municipality = (
         _municipality_of(request.user) if has_perm(request.user, Perm.CONTESTS_PARTICIPATE) else None
     )
     own = contest.applications.filter(municipality=municipality).first() if municipality else None
+    setup_forms = (
+        {kind: form_class(prefix=kind) for kind, form_class in SETUP_FORMS.items()} if editable else {}
+    )
+    if refused is not None and refused.prefix in setup_forms:
+        setup_forms[refused.prefix] = refused
     return render(
         request,
         "contests/contest_detail.html",
@@ -142,9 +154,11 @@ def contest_detail(request, pk):
             "municipality": municipality,
             "own": own,
             "criteria_sets": contest.criteria_sets.prefetch_related("criteria"),
-            "setup_forms": {kind: form_class(prefix=kind) for kind, form_class in SETUP_FORMS.items()}
-            if editable
-            else {},
+            "setup_forms": setup_forms,
+            "intake_deadline": services.intake_deadline(contest)
+            if manage and contest.status == ContestStatus.OPEN
+            else None,
+            "today": timezone.localdate(),
             "copy_form": CopyForm(initial={"year": contest.year + 1, "title": contest.title})
             if manage
             else None,
@@ -154,6 +168,7 @@ def contest_detail(request, pk):
                 drafts=Count("id", filter=Q(status=ApplicationStatus.DRAFT)),
             ),
         },
+        status=status,
     )
 
 
@@ -169,10 +184,7 @@ def _contest_post(request, contest: Contest):
             messages.success(request, "Заявка создана. Ответьте на задания и подайте её до срока.")
             return redirect("contests:application_detail", pk=application.pk)
         require_perm(actor, Perm.CONTESTS_MANAGE)
-        if "advance" in post:
-            contest = services.contest_advance(actor=actor, contest=contest)
-            messages.success(request, f"Конкурс: {contest.get_status_display()}.")
-        elif "auto_assign" in post:
+        if "auto_assign" in post:
             count = services.experts_assign_automatically(actor=actor, contest=contest)
             messages.success(request, f"Назначено экспертов: {count}.")
         elif "copy" in post:
@@ -189,7 +201,11 @@ def _contest_post(request, contest: Contest):
             form = SETUP_FORMS[kind](post, prefix=kind)
             if not form.is_valid():
                 _form_errors(request, form)
-                return redirect("contests:contest_detail", pk=contest.pk)
+                manage = selectors.manages_contests(actor)
+                editable = manage and not contest.is_history and not contest.is_locked
+                return _contest_page(
+                    request, contest, manage=manage, editable=editable, refused=form, status=400
+                )
             item = form.save(commit=False)
             if kind == "criterion":
                 item.criteria_set, _ = CriteriaSet.objects.get_or_create(
@@ -201,6 +217,25 @@ def _contest_post(request, contest: Contest):
             messages.success(request, "Добавлено.")
     except ValidationError as error:
         _error(request, error)
+    return redirect("contests:contest_detail", pk=contest.pk)
+
+
+@login_required
+@require_POST
+def contest_advance(request, pk):
+    """The next stage of the contest; closing the intake before its deadline needs «закрыть досрочно»."""
+    require_perm(request.user, Perm.CONTESTS_MANAGE)
+    contest = _contest(pk)
+    form = AdvanceForm(request.POST)
+    form.is_valid()
+    try:
+        contest = services.contest_advance(
+            actor=request.user, contest=contest, close_early=form.cleaned_data.get("close_early", False)
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, f"Конкурс: {contest.get_status_display()}.")
     return redirect("contests:contest_detail", pk=contest.pk)
 
 
@@ -313,12 +348,16 @@ def _application_post(request, application, form):
         if "save" in post or "submit" in post:
             if not form.is_valid():
                 return None
-            services.application_update(
-                actor=actor,
-                application=application,
-                answers=form.answers(),
-                social_page=form.cleaned_data["social_page"],
-            )
+            try:
+                services.application_update(
+                    actor=actor,
+                    application=application,
+                    answers=form.answers(),
+                    social_page=form.cleaned_data["social_page"],
+                )
+            except ValidationError as error:  # the page again, with the answers as typed
+                form.add_error(None, ValidationError(error.messages))
+                return None
             if "submit" in post:
                 services.application_submit(actor=actor, application=application)
                 messages.success(request, "Заявка подана.")

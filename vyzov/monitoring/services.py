@@ -201,6 +201,14 @@ def report_submit(*, actor, report: QuarterReport) -> QuarterReport:
 
 
 @transaction.atomic
+def report_save_and_submit(*, actor, report: QuarterReport, inputs: list[FigureInput]) -> QuarterReport:
+    """The figures on the page and the submission, in one transaction: what was typed is never left
+    behind by «Направить на проверку», and a refused submission saves nothing."""
+    figures_save(actor=actor, report=report, inputs=inputs)
+    return report_submit(actor=actor, report=report)
+
+
+@transaction.atomic
 def report_accept(*, actor, report: QuarterReport) -> QuarterReport:
     require(actor, Perm.MONITORING_APPROVE, report)
     report = QuarterReport.objects.select_for_update().get(pk=report.pk)

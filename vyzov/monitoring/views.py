@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vyzov.accounts.access import Perm, allows, get_in_scope, require_perm, scope
+from vyzov.accounts.access import Perm, allows, get_in_scope, require, require_perm, scope
 from vyzov.consilium.selectors import coverage as consilium_coverage
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
@@ -242,23 +242,14 @@ def report_edit(request, code, as_of):
     )
     if report is None:
         raise Http404("Отчёта нет.")
-    indicators = selectors.indicators()
-    figures = selectors.report_figures(report=report) if report.pk else {}
-    previous = selectors.subject_values(subject=subject, as_of=previous_quarter(as_of))
-    form = QuarterForm(request.POST or None, indicators=indicators, figures=figures, previous=previous)
+    form = _quarter_form(request, subject, report, as_of)
     can_edit = allows(request.user, Perm.MONITORING_EDIT, report) and report.is_editable
     if request.method == "POST":
         if not can_edit:
             messages.error(request, "Этот отчёт изменить нельзя.")
             return redirect("monitoring:report_edit", code=code, as_of=as_of.isoformat())
         if form.is_valid():
-            inputs = [
-                services.FigureInput(
-                    indicator, form.cleaned_data[value_name], form.cleaned_data[comment_name] or ""
-                )
-                for indicator, value_name, comment_name, _previous, _figure in form.rows
-                if form.cleaned_data[value_name] is not None
-            ]
+            inputs = _figure_inputs(form)
             try:
                 if report.pk is None:
                     report = services.report_for(
@@ -270,6 +261,26 @@ def report_edit(request, code, as_of):
             else:
                 messages.success(request, f"Сохранено. Изменено значений: {changed}.")
                 return redirect("monitoring:report_edit", code=code, as_of=as_of.isoformat())
+    return _report_page(request, subject, report, as_of, form, can_edit)
+
+
+def _quarter_form(request, subject, report, as_of) -> QuarterForm:
+    figures = selectors.report_figures(report=report) if report.pk else {}
+    previous = selectors.subject_values(subject=subject, as_of=previous_quarter(as_of))
+    return QuarterForm(
+        request.POST or None, indicators=selectors.indicators(), figures=figures, previous=previous
+    )
+
+
+def _figure_inputs(form) -> list:
+    return [
+        services.FigureInput(indicator, form.cleaned_data[value_name], form.cleaned_data[comment_name] or "")
+        for indicator, value_name, comment_name, _previous, _figure in form.rows
+        if form.cleaned_data[value_name] is not None
+    ]
+
+
+def _report_page(request, subject, report, as_of, form, can_edit, status=200):
     context = {
         "subject": subject,
         "report": report,
@@ -280,7 +291,7 @@ def report_edit(request, code, as_of):
         "can_review": report.pk and allows(request.user, Perm.MONITORING_APPROVE, report),
         "return_form": ReturnForm(),
     }
-    return render(request, "monitoring/report_edit.html", context)
+    return render(request, "monitoring/report_edit.html", context, status=status)
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
@@ -304,11 +315,28 @@ def _report_action(request, pk, action):
 @login_required
 @require_POST
 def report_submit(request, pk):
-    def submit(report):
-        services.report_submit(actor=request.user, report=report)
-        messages.success(request, "Отчёт направлен на проверку федеральной команде.")
+    """«Сохранить и направить на проверку» from the figures form: the values on the page are saved with
+    the submission; a refusal shows the page again with what was typed."""
+    if not any(key.startswith("value_") for key in request.POST):
 
-    return _report_action(request, pk, submit)
+        def submit(report):
+            services.report_submit(actor=request.user, report=report)
+            messages.success(request, "Отчёт направлен на проверку федеральной команде.")
+
+        return _report_action(request, pk, submit)
+    report = selectors.report_get(actor=request.user, pk=pk)
+    require(request.user, Perm.MONITORING_EDIT, report)
+    subject, as_of = report.subject, report.as_of
+    form = _quarter_form(request, subject, report, as_of)
+    if form.is_valid():
+        try:
+            services.report_save_and_submit(actor=request.user, report=report, inputs=_figure_inputs(form))
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "Значения сохранены, отчёт направлен на проверку федеральной команде.")
+            return redirect("monitoring:report_edit", code=subject.code, as_of=as_of.isoformat())
+    return _report_page(request, subject, report, as_of, form, report.is_editable, status=400)
 
 
 @login_required

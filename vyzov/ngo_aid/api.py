@@ -40,6 +40,7 @@ class AidRequestOutput(PersonalFieldsMixin, serializers.ModelSerializer):
             "children_count",
             "channel",
             "status",
+            "version",
             "requested",
             "approved_amount",
             "decision_note",
@@ -63,6 +64,20 @@ class AidRequestInput(serializers.Serializer):
     channel = serializers.ChoiceField(choices=AidRequest._meta.get_field("channel").choices)
     justification = core_fields.FreeTextField(max_length=5000)
     lines = LineInput(many=True)
+
+
+class AidRequestUpdateInput(serializers.Serializer):
+    """A draft or a returned request: the fields of creation except the family, and the version read."""
+
+    version = serializers.IntegerField(min_value=1)
+    children_count = serializers.IntegerField(min_value=1, max_value=30)
+    channel = serializers.ChoiceField(choices=AidRequest._meta.get_field("channel").choices)
+    justification = serializers.CharField(max_length=5000)
+    lines = LineInput(many=True)
+
+
+class WithdrawInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class PaymentInput(serializers.Serializer):
@@ -116,6 +131,30 @@ class AidRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             ).data,
             status=201,
         )
+
+    @extend_schema(request=AidRequestUpdateInput, responses={200: AidRequestOutput})
+    def update(self, request, pk=None):
+        aid = self.get_object()
+        serializer = AidRequestUpdateInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        services.aid_request_update(
+            actor=request.user,
+            request=aid,
+            expected_version=data.pop("version"),
+            lines=[dict(line) for line in data.pop("lines")],
+            data=data,
+        )
+        return Response(AidRequestOutput(selectors.request_get(actor=request.user, pk=aid.pk)).data)
+
+    @extend_schema(request=WithdrawInput, responses={200: AidRequestOutput})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        aid = self.get_object()
+        serializer = WithdrawInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.aid_request_withdraw(actor=request.user, request=aid, **serializer.validated_data)
+        return Response(AidRequestOutput(selectors.request_get(actor=request.user, pk=aid.pk)).data)
 
     @extend_schema(request=PaymentInput, responses={201: PaymentOutput})
     @action(detail=True, methods=["post"])

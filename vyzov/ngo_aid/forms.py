@@ -16,6 +16,7 @@ class RequestForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class LineForm(StyledForm):
@@ -43,6 +44,15 @@ class SubmitForm(StyledForm):
         label="Если форма помощи уже назначена региональной мерой: почему нужна сейчас",
         required=False,
         max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class WithdrawForm(StyledForm):
+    reason = forms.CharField(
+        label="Почему отзывается (необязательно)",
+        required=False,
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

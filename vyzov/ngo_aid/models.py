@@ -137,6 +137,7 @@ class RequestStatus(models.TextChoices):
     REJECTED = "rejected", "отклонена"
     PAID = "paid", "оплачена"
     REPORTED = "reported", "результат внесён"
+    WITHDRAWN = "withdrawn", "отозвана"
 
 
 COMMITTED_STATUSES = (RequestStatus.APPROVED, RequestStatus.PAID, RequestStatus.REPORTED)

@@ -16,7 +16,7 @@ from vyzov.accounts.access import Perm, allows, require
 from vyzov.cases.models import Child, Family
 from vyzov.cases.services import family_event_add
 from vyzov.core.models import AuditAction
-from vyzov.core.services import audit_entry_create
+from vyzov.core.services import audit_entry_create, changed_fields, field_values, save_with_version
 
 from . import eligibility
 from .models import (
@@ -150,13 +150,97 @@ def aid_request_create(
     return request
 
 
+def aid_request_can_prepare(actor, request: AidRequest) -> bool:
+    """Who prepares a request (edits, submits, withdraws it): the operator's staff, or the specialist
+    who referred the family."""
+    return request.referred_by_id == actor.pk or allows(actor, Perm.NGO_AID_EDIT, request)
+
+
+def _require_author(actor, request: AidRequest) -> None:
+    if not aid_request_can_prepare(actor, request):
+        require(actor, Perm.NGO_AID_EDIT, request)
+
+
+EDITABLE_FIELDS = ["children_count", "channel", "justification"]
+
+
+@transaction.atomic
+def aid_request_update(
+    *,
+    actor,
+    request: AidRequest,
+    expected_version: int,
+    data: dict[str, Any],
+    lines: list[dict[str, Any]],
+    children: list[Child] | None = None,
+) -> AidRequest:
+    """Change a draft or a request returned for rework: the same fields as at creation (the family
+    stays). A stale version is refused; the old eligibility check is cleared (it is redone on
+    submission)."""
+    _require_author(actor, request)
+    request = AidRequest.objects.select_for_update().select_related("family").get(pk=request.pk)
+    if not request.is_editable:
+        raise ValidationError(f"Заявка {request.get_status_display()}: изменить её нельзя.")
+    built = _lines(lines)
+    if children is not None and any(child.family_id != request.family_id for child in children):
+        raise ValidationError({"children": "Указаны дети другой семьи."})
+    old_lines = sorted((line.form_id, str(line.amount), line.in_kind) for line in request.lines.all())
+    new_lines = sorted((line.form_id, str(line.amount), line.in_kind) for line in built)
+    original = field_values(request, EDITABLE_FIELDS)
+    for name in EDITABLE_FIELDS:
+        if name in data:
+            setattr(request, name, data[name])
+    request.eligibility = {}
+    save_with_version(
+        request, actor=actor, expected_version=expected_version, fields=[*EDITABLE_FIELDS, "eligibility"]
+    )
+    request.lines.all().delete()
+    for line in built:
+        line.request = request
+    AidRequestLine.objects.bulk_create(built)
+    if children is not None:
+        request.children.set(children)
+    changes = sorted(changed_fields(request, original))
+    if old_lines != new_lines:
+        changes.append("lines")
+    audit_entry_create(actor=actor, action=AuditAction.UPDATE, target=request, details={"fields": changes})
+    family_event_add(
+        actor=actor,
+        family=request.family,
+        date=timezone.localdate(),
+        title=f"Адресная помощь, заявка № {request.pk}: изменена",
+        details={"request": request.pk, "fields": changes},
+    )
+    return request
+
+
+@transaction.atomic
+def aid_request_withdraw(*, actor, request: AidRequest, reason: str = "") -> AidRequest:
+    """Withdraw a draft or a returned request: it stays on record, is never submitted again and
+    reserves no money."""
+    _require_author(actor, request)
+    request = AidRequest.objects.select_for_update().select_related("family").get(pk=request.pk)
+    if not request.is_editable:
+        raise ValidationError(f"Заявка {request.get_status_display()}: отозвать её нельзя.")
+    reason = (reason or "").strip()
+    request.status, request.updated_by = RequestStatus.WITHDRAWN, actor
+    request.save(update_fields=["status", "updated_by", "updated_at"])
+    _state_change(
+        actor=actor,
+        request=request,
+        status=request.status,
+        title="отозвана" + (f": {reason[:200]}" if reason else ""),
+        details={"reason": reason[:500]} if reason else None,
+    )
+    return request
+
+
 def aid_request_submit(
     *, actor, request: AidRequest, crisis_confirmed: bool, result_confirmed: bool, exception: str = ""
 ) -> AidRequest:
     """Check the eligibility conditions and send the request for a decision. The result of the check is
     kept on the request either way, so the card shows which condition failed and why."""
-    if request.referred_by_id != actor.pk:
-        require(actor, Perm.NGO_AID_EDIT, request)
+    _require_author(actor, request)
     if not request.is_editable:
         raise ValidationError(f"Заявка {request.get_status_display()}: направить её нельзя.")
     results = eligibility.evaluate(

@@ -25,6 +25,7 @@ from .forms import (
     PeriodForm,
     RequestForm,
     SubmitForm,
+    WithdrawForm,
 )
 from .models import Operator, RequestStatus
 
@@ -101,41 +102,122 @@ def request_create(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def request_edit(request, pk):
+    """A draft or a request returned for rework: the creation form, filled in; the family stays."""
+    aid = selectors.request_get(actor=request.user, pk=pk)
+    if not services.aid_request_can_prepare(request.user, aid):
+        require(request.user, Perm.NGO_AID_EDIT, aid)
+    if not aid.is_editable:
+        messages.error(request, f"Заявка {aid.get_status_display()}: изменить её нельзя.")
+        return redirect("ngo_aid:request_detail", pk=pk)
+    current = list(aid.lines.all())
+    form = RequestForm(
+        request.POST or None,
+        initial={
+            "family": aid.family_id,
+            "children_count": aid.children_count,
+            "channel": aid.channel,
+            "justification": aid.justification,
+            "version": aid.version,
+        },
+    )
+    form.fields["family"].disabled = True
+    form.fields["family"].help_text = "Семья в заявке не меняется: для другой семьи создайте новую заявку."
+    lines = [
+        LineForm(
+            request.POST or None,
+            prefix=f"line{n}",
+            initial=(
+                {"form": current[n].form_id, "amount": current[n].amount, "in_kind": current[n].in_kind}
+                if n < len(current)
+                else None
+            ),
+        )
+        for n in range(max(LINE_FORMS, len(current)))
+    ]
+    if request.method == "POST" and form.is_valid() and all(line.is_valid() for line in lines):
+        data = form.cleaned_data
+        try:
+            services.aid_request_update(
+                actor=request.user,
+                request=aid,
+                expected_version=data["version"] or 0,
+                data={name: data[name] for name in services.EDITABLE_FIELDS},
+                lines=[line.cleaned_data for line in lines if line.cleaned_data.get("form")],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and not set(error.error_dict) <= set(form.fields):
+                error = ValidationError(error.messages)
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{aid} изменена. Направьте её на рассмотрение, когда будет готова.")
+            return redirect("ngo_aid:request_detail", pk=aid.pk)
+    return render(request, "ngo_aid/request_form.html", {"form": form, "lines": lines, "aid": aid})
+
+
+@login_required
+@require_POST
+def request_withdraw(request, pk):
+    def withdraw(aid, data):
+        services.aid_request_withdraw(actor=request.user, request=aid, reason=data["reason"])
+
+    return _act(request, pk, WithdrawForm, withdraw, "Заявка отозвана.", "withdraw_form")
+
+
+@login_required
 @require_GET
 def request_detail(request, pk):
-    aid = selectors.request_get(actor=request.user, pk=pk)
+    return _detail_page(request, selectors.request_get(actor=request.user, pk=pk))
+
+
+def _detail_page(request, aid, *, status=200, **forms):
+    """The card of a request with its action forms; a refused action comes back here with the bound
+    form, so what was typed (a reason, a payment) stays on the page."""
     can_edit = allows(request.user, Perm.NGO_AID_EDIT, aid)
+    can_prepare = aid.is_editable and services.aid_request_can_prepare(request.user, aid)
     context = {
         "aid": aid,
         "paid": sum(payment.amount for payment in aid.payments.all()),
         "can_edit": can_edit,
-        "can_submit": aid.is_editable and (can_edit or aid.referred_by_id == request.user.pk),
+        "can_submit": can_prepare,
+        "can_prepare": can_prepare,
         "can_decide": allows(request.user, Perm.NGO_AID_APPROVE, aid)
         and aid.status == RequestStatus.SUBMITTED,
         "available": services.fund_available(aid.operator.fund) if can_edit else None,
         "submit_form": SubmitForm(),
+        "withdraw_form": WithdrawForm(),
         "approve_form": ApproveForm(initial={"amount": aid.requested}),
         "decline_form": DeclineForm(),
         "payment_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
         "outcome_form": OutcomeForm(),
+        **forms,
     }
-    return render(request, "ngo_aid/request_detail.html", context)
+    return render(request, "ngo_aid/request_detail.html", context, status=status)
 
 
-def _act(request, pk, form_class, action, success: str):
-    """Run one state change of a request from a small form; errors come back as messages."""
+def _act(request, pk, form_class, action, success: str, form_name: str):
+    """Run one state change of a request from a small form. A refusal shows the card again with the
+    form as it was filled in and the reason next to it."""
     aid = selectors.request_get(actor=request.user, pk=pk)
     form = form_class(request.POST)
-    if not form.is_valid():
-        messages.error(request, "; ".join(" ".join(errors) for errors in form.errors.values()))
-        return redirect("ngo_aid:request_detail", pk=pk)
-    try:
-        action(aid, form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success)
-    return redirect("ngo_aid:request_detail", pk=pk)
+    if form.is_valid():
+        try:
+            action(aid, form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and not set(error.error_dict) <= set(form.fields):
+                error = ValidationError(error.messages)
+            form.add_error(None, error)
+        else:
+            messages.success(request, success)
+            return redirect("ngo_aid:request_detail", pk=pk)
+    messages.error(request, "Действие не выполнено: " + " ".join(_form_messages(form)))
+    aid = selectors.request_get(actor=request.user, pk=pk)
+    return _detail_page(request, aid, status=400, **{form_name: form})
+
+
+def _form_messages(form) -> list[str]:
+    return [message for errors in form.errors.values() for message in errors]
 
 
 @login_required
@@ -144,7 +226,7 @@ def request_submit(request, pk):
     def submit(aid, data):
         services.aid_request_submit(actor=request.user, request=aid, **data)
 
-    return _act(request, pk, SubmitForm, submit, "Заявка направлена на рассмотрение.")
+    return _act(request, pk, SubmitForm, submit, "Заявка направлена на рассмотрение.", "submit_form")
 
 
 @login_required
@@ -153,7 +235,7 @@ def request_approve(request, pk):
     def approve(aid, data):
         services.aid_request_approve(actor=request.user, request=aid, amount=data["amount"])
 
-    return _act(request, pk, ApproveForm, approve, "Заявка одобрена.")
+    return _act(request, pk, ApproveForm, approve, "Заявка одобрена.", "approve_form")
 
 
 @login_required
@@ -162,7 +244,7 @@ def request_reject(request, pk):
     def reject(aid, data):
         services.aid_request_decline(actor=request.user, request=aid, reason=data["reason"], give_back=False)
 
-    return _act(request, pk, DeclineForm, reject, "Заявка отклонена.")
+    return _act(request, pk, DeclineForm, reject, "Заявка отклонена.", "decline_form")
 
 
 @login_required
@@ -171,7 +253,7 @@ def request_return(request, pk):
     def give_back(aid, data):
         services.aid_request_decline(actor=request.user, request=aid, reason=data["reason"], give_back=True)
 
-    return _act(request, pk, DeclineForm, give_back, "Заявка возвращена на доработку.")
+    return _act(request, pk, DeclineForm, give_back, "Заявка возвращена на доработку.", "decline_form")
 
 
 @login_required
@@ -180,7 +262,7 @@ def payment_add(request, pk):
     def pay(aid, data):
         services.payment_add(actor=request.user, request=aid, **data)
 
-    return _act(request, pk, PaymentForm, pay, "Выплата внесена.")
+    return _act(request, pk, PaymentForm, pay, "Выплата внесена.", "payment_form")
 
 
 @login_required
@@ -189,7 +271,7 @@ def outcome_add(request, pk):
     def report_outcome(aid, data):
         services.outcome_report(actor=request.user, request=aid, **data)
 
-    return _act(request, pk, OutcomeForm, report_outcome, "Результат внесён.")
+    return _act(request, pk, OutcomeForm, report_outcome, "Результат внесён.", "outcome_form")
 
 
 @login_required

@@ -94,22 +94,25 @@ def programme_list(request):
 @login_required
 @require_GET
 def programme_detail(request, pk):
-    programme = selectors.programme_get(actor=request.user, pk=pk)
+    return _programme_page(request, selectors.programme_get(actor=request.user, pk=pk))
+
+
+def _programme_page(request, programme, *, status=200, **refused):
+    """The programme with its forms; `refused`: a form that was not accepted, shown as filled in."""
     can_edit = allows(request.user, Perm.PROGRAMMES_EDIT, programme)
-    return render(
-        request,
-        "programmes/programme_detail.html",
-        {
-            "programme": programme,
-            "directions": selectors.programme_view(programme=programme),
-            "can_edit": can_edit,
-            "indicator_form": IndicatorForm(programme=programme) if can_edit else None,
-            "measure_form": MeasureForm(programme=programme) if can_edit else None,
-            "actual_form": ActualForm(),
-            "status_form": MeasureStatusForm(),
-            "evidence_form": EvidenceForm(),
-        },
-    )
+    context = {
+        "programme": programme,
+        "directions": selectors.programme_view(programme=programme),
+        "can_edit": can_edit,
+        "indicator_form": IndicatorForm(programme=programme) if can_edit else None,
+        "measure_form": MeasureForm(programme=programme) if can_edit else None,
+        "actual_form": ActualForm(),
+        "status_form": MeasureStatusForm(),
+        "evidence_form": EvidenceForm(),
+    }
+    if can_edit:
+        context.update(refused)
+    return render(request, "programmes/programme_detail.html", context, status=status)
 
 
 @login_required
@@ -124,12 +127,12 @@ def indicator_add(request, pk):
         try:
             services.indicator_add(actor=request.user, direction=direction, data=data, targets=targets)
         except ValidationError as error:
-            _done(request, error)
+            form.add_error(None, ValidationError(error.messages))
         else:
             _done(request, success="Показатель добавлен.")
-    else:
-        _form_errors(request, form)
-    return redirect("programmes:programme_detail", pk=pk)
+            return redirect("programmes:programme_detail", pk=pk)
+    _form_errors(request, form)
+    return _programme_page(request, programme, status=400, indicator_form=form)
 
 
 @login_required
@@ -164,12 +167,12 @@ def measure_add(request, pk):
         try:
             services.measure_add(actor=request.user, direction=data.pop("direction"), data=data)
         except ValidationError as error:
-            _done(request, error)
+            form.add_error(None, ValidationError(error.messages))
         else:
             _done(request, success="Мероприятие добавлено.")
-    else:
-        _form_errors(request, form)
-    return redirect("programmes:programme_detail", pk=pk)
+            return redirect("programmes:programme_detail", pk=pk)
+    _form_errors(request, form)
+    return _programme_page(request, programme, status=400, measure_form=form)
 
 
 @login_required
@@ -241,6 +244,14 @@ def working_group(request, code):
             services.member_add(actor=request.user, group=group, **member_form.cleaned_data)
             messages.success(request, "Состав дополнен.")
             return redirect("programmes:working_group", code=code)
+    return _working_group_page(request, subject, group, can_edit, meeting_form, member_form)
+
+
+def _working_group_page(
+    request, subject, group, can_edit, meeting_form, member_form, *, refused=None, status=200
+):
+    """`refused`: (meeting pk, decision form, action forms) of a decision that was not recorded; they
+    are shown again as filled in, under their meeting."""
     meetings = selectors.meetings_with_items(group=group) if group else []
     return render(
         request,
@@ -255,7 +266,9 @@ def working_group(request, code):
             "member_form": member_form,
             "decision_form": DecisionForm(),
             "action_forms": [ActionForm(prefix=f"action{n}", subject=subject) for n in range(2)],
+            "refused": refused,
         },
+        status=status,
     )
 
 
@@ -268,28 +281,41 @@ def decision_add(request, pk):
         Perm.PROGRAMMES_VIEW,
         pk=pk,
     )
+    require(request.user, Perm.PROGRAMMES_EDIT, meeting.group)
     subject = meeting.group.subject
     form = DecisionForm(request.POST)
     action_forms = [ActionForm(request.POST, prefix=f"action{n}", subject=subject) for n in range(2)]
-    if not form.is_valid() or not all(action_form.is_valid() for action_form in action_forms):
-        for bad in [form, *action_forms]:
-            if bad.errors:
-                _form_errors(request, bad)
-        return redirect("programmes:working_group", code=subject.code)
-    actions = [
-        {key: action_form.cleaned_data[key] for key in ("what", "organization", "executor", "deadline")}
-        for action_form in action_forms
-        if action_form.is_filled
-    ]
-    try:
-        services.decision_add(
-            actor=request.user, meeting=meeting, text=form.cleaned_data["text"], actions=actions
-        )
-    except ValidationError as error:
-        _done(request, error)
-    else:
-        _done(request, success=f"Решение записано, поручений: {len(actions)}.")
-    return redirect("programmes:working_group", code=subject.code)
+    valid = [form.is_valid(), *(action_form.is_valid() for action_form in action_forms)]
+    if all(valid):
+        actions = [
+            {key: action_form.cleaned_data[key] for key in ("what", "organization", "executor", "deadline")}
+            for action_form in action_forms
+            if action_form.is_filled
+        ]
+        try:
+            services.decision_add(
+                actor=request.user, meeting=meeting, text=form.cleaned_data["text"], actions=actions
+            )
+        except ValidationError as error:
+            form.add_error(None, ValidationError(error.messages))
+        else:
+            _done(request, success=f"Решение записано, поручений: {len(actions)}.")
+            return redirect("programmes:working_group", code=subject.code)
+    # Not recorded: the page again, with the decision and its action items as they were typed.
+    for bad in [form, *action_forms]:
+        if bad.errors:
+            _form_errors(request, bad)
+    group = meeting.group
+    return _working_group_page(
+        request,
+        subject,
+        group,
+        allows(request.user, Perm.PROGRAMMES_EDIT, group),
+        MeetingForm(),
+        MemberForm(),
+        refused=(meeting.pk, form, action_forms),
+        status=400,
+    )
 
 
 @login_required

@@ -106,21 +106,17 @@ def case_open(request, service_pk):
 @login_required
 @require_GET
 def case_detail(request, pk):
-    case = selectors.case_get(actor=request.user, pk=pk)
+    return _case_page(request, selectors.case_get(actor=request.user, pk=pk))
+
+
+def _case_page(request, case, *, status=200, refused=None):
+    """The case card with its action forms; a refused action comes back with its form as filled in."""
     can_manage = allows(request.user, Perm.SUPPORT_MANAGE, case)
     if can_manage:
         # The caseworker sees the family by name; the read is recorded.
         personal_data_read(actor=request.user, target=case.family, kind="support_case")
-    context = {
-        "case": case,
-        "can_manage": can_manage,
-        "assessments": case.assessments.all()[:20],
-        "steps": case.steps.select_related("responsible", "partner"),
-        "contacts": case.contacts.select_related("specialist")[:100],
-        "transfers": case.transfers.select_related("from_specialist", "to_specialist"),
-        "members": case.family.members.all() if can_manage else [],
-        "today": timezone.localdate(),
-        "forms": {
+    forms = (
+        {
             "assessment": AssessmentForm(prefix="assessment"),
             "step": StepForm(prefix="step", case=case),
             "contact": ContactForm(prefix="contact", case=case),
@@ -130,12 +126,27 @@ def case_detail(request, pk):
             "reopen": ReopenForm(prefix="reopen"),
         }
         if can_manage
-        else {},
+        else {}
+    )
+    if refused is not None and refused.prefix in forms:
+        forms[refused.prefix] = refused
+    context = {
+        "case": case,
+        "can_manage": can_manage,
+        "assessments": case.assessments.all()[:20],
+        "steps": case.steps.select_related("responsible", "partner"),
+        "contacts": case.contacts.select_related("specialist")[:100],
+        "transfers": case.transfers.select_related("from_specialist", "to_specialist"),
+        "members": case.family.members.all() if can_manage else [],
+        "today": timezone.localdate(),
+        "forms": forms,
     }
-    return render(request, "support/case_detail.html", context)
+    return render(request, "support/case_detail.html", context, status=status)
 
 
 def _case_action(request, pk, form_factory, action, success):
+    """One action of the case card. A refusal shows the card again with the form as it was filled in
+    (opened) and the reasons, so nothing typed is lost."""
     case = selectors.case_get(actor=request.user, pk=pk)
     require(request.user, Perm.SUPPORT_MANAGE, case)
     form = form_factory(case)
@@ -143,12 +154,15 @@ def _case_action(request, pk, form_factory, action, success):
         try:
             action(case, form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            if hasattr(error, "error_dict") and not set(error.error_dict) <= set(form.fields):
+                error = ValidationError(error.messages)
+            form.add_error(None, error)
         else:
             messages.success(request, success)
-    else:
-        messages.error(request, "; ".join(" ".join(errors) for errors in form.errors.values()))
-    return redirect("support:case_detail", pk=pk)
+            return redirect("support:case_detail", pk=pk)
+    messages.error(request, "Не сохранено: " + "; ".join(" ".join(errors) for errors in form.errors.values()))
+    case = selectors.case_get(actor=request.user, pk=pk)
+    return _case_page(request, case, status=400, refused=form)
 
 
 @login_required

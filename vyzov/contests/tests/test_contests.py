@@ -293,7 +293,7 @@ def test_scores_are_locked_after_publishing(fed_admin):
     expert = expert_from("63", "expert_from_samara")
     services.experts_assign_automatically(actor=fed_admin, contest=contest)
     score_all(expert, application, 4)
-    services.contest_advance(actor=fed_admin, contest=contest)  # review
+    services.contest_advance(actor=fed_admin, contest=contest, close_early=True)  # review
     services.contest_advance(actor=fed_admin, contest=Contest.objects.get(pk=contest.pk))  # published
     with pytest.raises(ValidationError, match="Итоги конкурса опубликованы"):
         score_all(expert, application, 5)
@@ -305,7 +305,7 @@ def test_publishing_needs_every_assessment_finished(fed_admin):
     accepted_application(fed_admin, contest, centre("22"))
     expert_from("63", "expert_from_samara")
     services.experts_assign_automatically(actor=fed_admin, contest=contest)
-    contest = services.contest_advance(actor=fed_admin, contest=contest)
+    contest = services.contest_advance(actor=fed_admin, contest=contest, close_early=True)
     with pytest.raises(ValidationError, match="Не завершены оценки экспертов: 1"):
         services.contest_advance(actor=fed_admin, contest=contest)
     assert Contest.objects.get(pk=contest.pk).status == ContestStatus.REVIEW
@@ -381,7 +381,7 @@ def test_ties_share_a_place_and_publishing_awards_diplomas(fed_admin, client):
         ("Город 2", 2),
         ("Город 3", 3),
     ]
-    contest = services.contest_advance(actor=fed_admin, contest=contest)
+    contest = services.contest_advance(actor=fed_admin, contest=contest, close_early=True)
     services.contest_advance(actor=fed_admin, contest=contest)
     awards = list(Award.objects.order_by("place", "application__settlement_name"))
     assert [(a.application.settlement_name, a.place) for a in awards] == [
@@ -665,7 +665,7 @@ def test_blind_review_hides_files_links_publications_and_library_entries(fed_adm
     download = client.get(reverse("contests:file_download", args=[application.files.get().pk]))
     assert "%D0%91%D0%B0%D1%80" not in download["Content-Disposition"]  # «Бар…»
     score_all(expert, application, 3)
-    contest = services.contest_advance(actor=fed_admin, contest=contest)
+    contest = services.contest_advance(actor=fed_admin, contest=contest, close_early=True)
     services.contest_advance(actor=fed_admin, contest=contest)
     assert Practice.objects.get().title == "Уникальная практика"
 
@@ -715,7 +715,7 @@ def test_unassigning_an_expert_who_cannot_score_unblocks_publishing(fed_admin):
     assert services.experts_assign_automatically(actor=fed_admin, contest=contest) == 1
     services.expert_unassign(actor=fed_admin, assignment=ExpertAssignment.objects.get(expert=expert))
     score_all(substitute, application, 3)
-    contest = services.contest_advance(actor=fed_admin, contest=contest)
+    contest = services.contest_advance(actor=fed_admin, contest=contest, close_early=True)
     assert services.contest_advance(actor=fed_admin, contest=contest).status == ContestStatus.PUBLISHED
 
 

@@ -233,7 +233,8 @@ def test_target_year_outside_the_period_is_refused_and_nothing_saved(curator_alt
             "target_value": "5",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 400  # the page again, with the form as typed
+    assert 'value="Дети"' in response.content.decode()
     assert "Год цели вне периода программы (2025–2026): 2024." in [
         str(m) for m in get_messages(response.wsgi_request)
     ]
