@@ -13,6 +13,7 @@ urlpatterns = [
     path("contests/", include("vyzov.contests.urls")),
     path("practices/", include("vyzov.practices.urls")),
     path("api/", include("vyzov.api.urls")),
+    path("", include("vyzov.dashboard.urls")),
 ]
 
 handler400 = "vyzov.core.views.bad_request"

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "vyzov.programmes",
     "vyzov.contests",
     "vyzov.practices",
+    "vyzov.dashboard",
 ]
 
 MIDDLEWARE = [
