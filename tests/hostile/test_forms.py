@@ -491,7 +491,8 @@ def test_programme_measure_form_refuses_hostile_values(client, curator_altai, fi
         field: value,
     }
     response = client.post(reverse("programmes:measure_add", args=[programme.pk]), data)
-    assert response.status_code == 302
+    # A refusal shows the programme page again with the form as typed and the reasons (400).
+    assert response.status_code == 400
     text = _messages(response)
     assert CYRILLIC.search(text) and "добавлено" not in text, text
     assert Measure.objects.count() == 0
