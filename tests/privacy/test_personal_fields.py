@@ -161,3 +161,29 @@ def test_support_case_page_and_api(fed_analyst, client):
         api.force_authenticate(actor)
         data = api.get(f"/api/v1/support/family-cases/{case.pk}/").json()
         assert data["intake_date"] == ("2025-02-14" if sees else "2025-02")
+
+
+def test_family_names_are_shown_per_row_not_per_user(client, db):
+    """A specialist with personal-data rights in Барнаул and aggregate rights in the whole district sees
+    Барнаул's family names, and only numbers for another town's families."""
+    from conftest import centre, make_user, subject, town
+    from vyzov.accounts.models import Role, ScopeLevel
+    from vyzov.accounts.services import grant_build
+    from vyzov.cases.tests.factories import make_family
+
+    barnaul, biysk = centre("22"), town("22", "Бийск")
+    specialist = make_user(
+        "specialist_barnaul_wide",
+        Role.MUNICIPAL_SPECIALIST,
+        level=ScopeLevel.MUNICIPALITY,
+        municipality=barnaul,
+    )
+    grant = grant_build(role=Role.FEDERAL_ANALYST, level=ScopeLevel.DISTRICT, district=subject("22").district)
+    grant.user = specialist
+    grant.save()
+    make_family(barnaul, title="Семья Барнаульских")
+    make_family(biysk, title="Семья Бийских")
+    client.force_login(specialist)
+    html = client.get("/register/families/").content.decode()
+    assert "Семья Барнаульских" in html
+    assert "Семья Бийских" not in html

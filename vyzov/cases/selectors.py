@@ -48,12 +48,12 @@ def _months_ago(months: int, today: dt.date) -> dt.date:
     return dt.date(year, month + 1, day)
 
 
-def with_personal_flag(actor, queryset: QuerySet[Child]) -> QuerySet[Child]:
-    """Annotate `personal`: whether the actor may see this child's personal data.
+def with_personal_flag(actor, queryset: QuerySet) -> QuerySet:
+    """Annotate `personal`: whether the actor may see this child's (or family's) personal data.
 
     Computed from the row's own columns by the policy's condition: no subquery, no extra query.
     """
-    condition = scope_condition(actor, Child, Perm.CASES_VIEW_PERSONAL)
+    condition = scope_condition(actor, queryset.model, Perm.CASES_VIEW_PERSONAL)
     if condition is None:
         flag = Value(False, output_field=BooleanField())
     elif not condition:  # Q(): everything
@@ -135,10 +135,12 @@ def family_list(*, actor, filters: dict | None = None) -> QuerySet[Family]:
         qs = scope(actor, qs, Perm.CASES_VIEW_PERSONAL).filter(
             search_name__contains=name_key(filters["q"], "", "")
         )
-    return (
+    # Names are shown per row: a grant with personal data in one place does not open another place's names.
+    return with_personal_flag(
+        actor,
         qs.select_related("subject", "municipality")
         .annotate(child_count=Count("children"))
-        .order_by("title", "id")
+        .order_by("title", "id"),
     )
 
 
