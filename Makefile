@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP_DEPS := $(VENV)/.deps-installed
 STAMP_ASSETS := vyzov/core/static/vendor/.built
+# manage.py defaults to production settings; the local targets ask for development explicitly.
+DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
+PORT ?= 8000
 
 .PHONY: run test screenshots lint bench install assets migrate demo clean
 
@@ -24,17 +27,17 @@ $(STAMP_ASSETS): package.json package-lock.json scripts/vendor-assets.mjs
 assets: $(STAMP_ASSETS)
 
 migrate: install
-	$(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py load_demo
 
 # The background worker (imports of large files) runs beside the web server and stops with it.
 run: install assets demo
-	@echo "Открывайте http://127.0.0.1:8000 — демо-входы перечислены выше."
-	@$(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	@echo "Открывайте http://127.0.0.1:$(PORT) — демо-входы перечислены выше."
+	@$(DEV) $(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install assets
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -3,7 +3,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from vyzov.accounts import demo as accounts_demo
+from vyzov.accounts.models import User
 from vyzov.cases import generator
+from vyzov.cases.models import Child, EventKind, Family
 from vyzov.consilium import demo as consilium_demo
 from vyzov.contests import demo as contests_demo
 from vyzov.monitoring import demo as monitoring_demo
@@ -14,12 +16,32 @@ from vyzov.support import demo as support_demo
 from vyzov.territories import demo as territories_demo
 from vyzov.territories.reference import load_territories
 
+DEMO_EMAIL_DOMAIN = "@demo.vyzov.invalid"  # every demo account's address (accounts, contests demo)
+
+
+def non_demo_data() -> dict[str, int]:
+    """Rows that neither the demo nor the generator made: users without a demo address, children and
+    families the generator did not register. Non-empty means the database holds real work."""
+    generated_children = Child.objects.filter(
+        events__kind=EventKind.REGISTERED, events__details__source=generator.SOURCE
+    )
+    found = {
+        "пользователей": User.objects.exclude(email__endswith=DEMO_EMAIL_DOMAIN).count(),
+        "детей": Child.objects.exclude(pk__in=generated_children.values("pk")).count(),
+        "семей": Family.objects.exclude(notes__in=[generator.FAMILY_NOTE, support_demo.FAMILY_NOTE]).count(),
+    }
+    return {what: count for what, count in found.items() if count}
+
 
 class Command(BaseCommand):
     help = "Загружает справочники и демонстрационные данные для всех ролей. Повторный запуск безопасен."
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="Загрузить даже при DEBUG=false.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Загрузить даже при DEBUG=false (только в базу без рабочих данных).",
+        )
         parser.add_argument(
             "--register-scale",
             type=float,
@@ -31,6 +53,12 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Демо-данные не загружаются в рабочую систему (DEBUG=false). Используйте --force."
+            )
+        if found := non_demo_data():
+            described = ", ".join(f"{what}: {count}" for what, count in found.items())
+            raise CommandError(
+                f"В базе есть рабочие (не демонстрационные) данные ({described}); "
+                "демо-данные в неё не загружаются, --force этого не отменяет."
             )
         load_territories()
         created = territories_demo.load()
