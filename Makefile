@@ -9,7 +9,7 @@ STAMP_ASSETS := vyzov/core/static/vendor/.built
 DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 PORT ?= 8000
 
-.PHONY: run test screenshots lint bench install assets migrate demo clean
+.PHONY: run test screenshots lint bench install assets migrate demo clean backup restore-drill
 
 $(STAMP_DEPS): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,15 @@ bench: install
 	$(PY) scripts/ensure_database.py "$(BENCH_DATABASE_URL)"
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py migrate --noinput -v 0
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py bench $(BENCH_ARGS)
+
+# Backup of the PostgreSQL database (DATABASE_URL) and MEDIA_ROOT, and the drill that restores it into
+# a fresh database and folder and compares every table's row count and every file's checksum.
+BACKUP_DIR ?= var/backups
+backup: install
+	$(PY) scripts/backup.py --out $(BACKUP_DIR)
+
+restore-drill: install
+	$(PY) scripts/restore_drill.py --backup $(BACKUP_DIR)/latest
 
 clean:
 	rm -rf $(VENV) node_modules vyzov/core/static/vendor staticfiles var
