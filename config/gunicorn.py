@@ -26,3 +26,11 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "INFO").lower()
 # nginx sets X-Request-ID; the same id is in the application's JSON log lines.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}i)s user_agent="%(a)s"'
+
+
+def child_exit(server, worker):
+    """With PROMETHEUS_MULTIPROC_DIR (metrics summed over all workers), forget a worker that exited."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -36,6 +36,12 @@ def names_read(tree: ast.AST) -> set[str]:
             and isinstance(node.slice, ast.Constant)
         ):
             found.add(node.slice.value)
+        if (
+            isinstance(node, ast.Compare)
+            and isinstance(node.left, ast.Constant)
+            and any(_is_environ(c) for c in node.comparators)
+        ):
+            found.add(node.left.value)
         if not isinstance(node, ast.Call):
             continue
         func = node.func
@@ -89,9 +95,9 @@ def test_the_collector_finds_every_kind_of_read():
         "import os, dj_database_url\n"
         "a = os.environ.get('A')\nb = os.environ['B']\nc = os.getenv('C')\n"
         "os.environ.setdefault('D', 'x')\ne = env_bool('E', False)\nf = dj_database_url.config()\n"
-        "g = dj_database_url.config(env='G_URL')\n"
+        "g = dj_database_url.config(env='G_URL')\nh = 'H' in os.environ\n"
     )
-    assert names_read(tree) == {"A", "B", "C", "D", "E", "DATABASE_URL", "G_URL"}
+    assert names_read(tree) == {"A", "B", "C", "D", "E", "DATABASE_URL", "G_URL", "H"}
 
 
 def test_every_variable_the_code_reads_is_in_the_operations_table_and_nothing_else():
