@@ -28,8 +28,8 @@ def test_healthz_answers_without_touching_the_database(client, django_assert_num
 @override_settings(TASKS=DB_TASKS)
 def test_readyz_checks_the_database_and_the_job_queue(client):
     response = client.get("/readyz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "jobs": "ok"}}
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+    assert {"database": "ok", "jobs": "ok"}.items() <= response.json()["checks"].items()
 
 
 def _waiting_job(*, waited: timedelta):
@@ -51,7 +51,8 @@ def test_readyz_fails_when_a_job_waits_longer_than_the_limit(client):
     _waiting_job(waited=timedelta(minutes=10))
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json() == {"status": "fail", "checks": {"database": "ok", "jobs": "fail"}}
+    assert response.json()["status"] == "fail"
+    assert {"database": "ok", "jobs": "fail"}.items() <= response.json()["checks"].items()
 
 
 @pytest.mark.django_db
