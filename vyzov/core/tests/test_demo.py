@@ -1,5 +1,8 @@
 """`make run` loads the demo twice without duplicating anything, and refuses production."""
 
+import io
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -71,9 +74,14 @@ def test_demo_refuses_a_production_database_with_a_real_child_even_with_force():
 
 
 def test_force_loads_the_demo_into_an_empty_production_database():
+    out = io.StringIO()
     with override_settings(DEBUG=False):
-        call_command("load_demo", force=True, register_scale=0)
+        call_command("load_demo", force=True, register_scale=0, stdout=out)
         assert User.objects.filter(username="fed_admin").exists()
+        # Honest about time: an estimate first, then each step with its duration as it finishes.
+        printed = out.getvalue()
+        assert "обычно 1–4 минуты" in printed and "несколько секунд" not in printed
+        assert re.search(r"конкурсы… \d+ с \(всего \d+ с\)", printed)
         # The demo itself is not "real data": loading again is allowed and changes nothing.
         users = User.objects.count()
         call_command("load_demo", force=True, register_scale=0)

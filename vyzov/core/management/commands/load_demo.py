@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -60,21 +62,39 @@ class Command(BaseCommand):
                 f"В базе есть рабочие (не демонстрационные) данные ({described}); "
                 "демо-данные в неё не загружаются, --force этого не отменяет."
             )
-        load_territories()
-        created = territories_demo.load()
+        self.started = time.monotonic()
+        self.stdout.write(
+            "Загрузка демо-данных: обычно 1–4 минуты (на загруженной машине дольше); шаги ниже."
+        )
+        self._step("справочник территорий", load_territories)
+        created = self._step("организации", territories_demo.load)
         if register_scale and not any(generator.existing_generated().values()):
-            self.stdout.write(f"Синтетический реестр детей (масштаб {register_scale}) — несколько секунд…")
-            call_command("generate_national", scale=register_scale, seed=2026, verbosity=0)
-        accounts = accounts_demo.load()
-        load_monitoring_reference()
-        monitoring_demo.load()
-        consilium_demo.load()
-        ngo_aid_demo.load()
-        support_demo.load()
-        programmes_demo.load()
-        contests_demo.load()
+            self._step(
+                f"синтетический реестр детей (масштаб {register_scale}) — самый долгий шаг",
+                lambda: call_command("generate_national", scale=register_scale, seed=2026, verbosity=0),
+            )
+        accounts = self._step("демо-входы", accounts_demo.load)
+        self._step("мониторинг", lambda: (load_monitoring_reference(), monitoring_demo.load()))
+        for title, module in [
+            ("консилиумы", consilium_demo),
+            ("адресная помощь", ngo_aid_demo),
+            ("службы «Дети в семье»", support_demo),
+            ("региональные программы", programmes_demo),
+            ("конкурсы", contests_demo),
+        ]:
+            self._step(title, module.load)
         self.stdout.write(self.style.SUCCESS(f"Демо-данные загружены (новых организаций: {created})."))
         self.stdout.write("")
         self.stdout.write(f"Демо-входы (пароль у всех: {accounts_demo.DEMO_PASSWORD}):")
         for account in accounts:
             self.stdout.write(f"  {account.username:<26} {account.role:<22} {account.scope}")
+
+    def _step(self, title: str, load):
+        """Run one part of the demo, saying what it is before and how long it took after."""
+        self.stdout.write(f"  {title}…", ending="")
+        self.stdout.flush()
+        step_started = time.monotonic()
+        result = load()
+        now = time.monotonic()
+        self.stdout.write(f" {now - step_started:.0f} с (всего {now - self.started:.0f} с)")
+        return result
