@@ -299,6 +299,21 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusAfterMiddleware",
     MIDDLEWARE[-1],  # axes stays last
 ]
+# A PostgreSQL streaming replica for read-only analytical pages (vyzov/core/db_routing.py).
+VYZOV_REPLICA_VIEWS = ["monitoring:overview", "monitoring:ranking*", "monitoring:priority", "monitoring:region*",
+                       "*:report", "*:report_export", "*_export", "*explorer*", "*-list", "aid-report",
+                       "monitoring-progress"]  # fmt: skip
+VYZOV_REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "30"))
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["vyzov.core.db_routing.ReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                      "vyzov.core.db_routing.ReplicaMiddleware")  # fmt: skip
 # Query counts and latencies per database: the same backends, instrumented.
 for _database in DATABASES.values():
     _database["ENGINE"] = _database["ENGINE"].replace("django.db.backends.", "django_prometheus.db.backends.")
