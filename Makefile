@@ -9,7 +9,7 @@ STAMP_ASSETS := vyzov/core/static/vendor/.built
 DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 PORT ?= 8000
 
-.PHONY: run test screenshots lint bench install assets migrate demo clean backup restore-drill
+.PHONY: run test screenshots lint bench install assets migrate demo clean backup restore-drill replica-drill
 
 $(STAMP_DEPS): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ backup: install
 
 restore-drill: install
 	$(PY) scripts/restore_drill.py --backup $(BACKUP_DIR)/latest
+
+# A real streaming replica (pg_basebackup, a second PostgreSQL on port 5433) and the router checked on it.
+replica-drill: install
+	PY=$(PY) bash scripts/replica_drill.sh
 
 clean:
 	rm -rf $(VENV) node_modules vyzov/core/static/vendor staticfiles var
