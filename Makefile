@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP_DEPS := $(VENV)/.deps-installed
 STAMP_ASSETS := vyzov/core/static/vendor/.built
+# manage.py defaults to production settings; the local targets ask for development explicitly.
+DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
+PORT ?= 8000
 
-.PHONY: run test screenshots lint bench install assets migrate demo clean
+.PHONY: run test screenshots lint bench install assets migrate demo clean backup restore-drill replica-drill
 
 $(STAMP_DEPS): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -24,18 +27,18 @@ $(STAMP_ASSETS): package.json package-lock.json scripts/vendor-assets.mjs
 assets: $(STAMP_ASSETS)
 
 migrate: install
-	$(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py load_demo
 
 # The background worker (imports of large files) runs beside the web server and stops with it.
 run: install assets demo
-	@echo "Открывайте http://127.0.0.1:8000 — демо-входы перечислены выше."
-	@$(PY) manage.py fail_stale_jobs -v 0; \
-	$(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	@echo "Открывайте http://127.0.0.1:$(PORT) — демо-входы перечислены выше."
+	@$(DEV) $(PY) manage.py fail_stale_jobs -v 0; \
+	$(DEV) $(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install assets
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -54,6 +57,19 @@ bench: install
 	$(PY) scripts/ensure_database.py "$(BENCH_DATABASE_URL)"
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py migrate --noinput -v 0
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py bench $(BENCH_ARGS)
+
+# Backup of the PostgreSQL database (DATABASE_URL) and MEDIA_ROOT, and the drill that restores it into
+# a fresh database and folder and compares every table's row count and every file's checksum.
+BACKUP_DIR ?= var/backups
+backup: install
+	$(PY) scripts/backup.py --out $(BACKUP_DIR)
+
+restore-drill: install
+	$(PY) scripts/restore_drill.py --backup $(BACKUP_DIR)/latest
+
+# A real streaming replica (pg_basebackup, a second PostgreSQL on port 5433) and the router checked on it.
+replica-drill: install
+	PY=$(PY) bash scripts/replica_drill.sh
 
 clean:
 	rm -rf $(VENV) node_modules vyzov/core/static/vendor staticfiles var

@@ -286,14 +286,71 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+    # Sessions are read from Redis and written through to the database (they survive a Redis restart).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Aggregates never reveal a cell smaller than this to roles without personal-data permission.
 VYZOV_SMALL_CELL_THRESHOLD = int(os.environ.get("VYZOV_SMALL_CELL_THRESHOLD", "3"))
 
+# Logs: one line per event on stderr, JSON by default (LOG_FORMAT=text for people), each with the
+# request id. Django's own loggers get no handler of their own: without this, Django's default
+# "django" console handler printed every django.* line and the root handler printed it again.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "vyzov.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": os.environ.get("LOG_FORMAT", "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+        "axes": {"level": "WARNING"},
+    },
 }
+
+# Observability: request ids, /healthz and /readyz, Prometheus metrics (vyzov/core/observability.py).
+INSTALLED_APPS += ["django_prometheus"]
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "vyzov.core.observability.RequestIdMiddleware",
+    *MIDDLEWARE[:-1],
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    MIDDLEWARE[-1],  # axes stays last
+]
+# A PostgreSQL streaming replica for read-only analytical pages (vyzov/core/db_routing.py).
+VYZOV_REPLICA_VIEWS = ["monitoring:overview", "monitoring:ranking*", "monitoring:priority", "monitoring:region*",
+                       "*:report", "*:report_export", "*_export", "*explorer*", "*-list", "aid-report",
+                       "monitoring-progress"]  # fmt: skip
+VYZOV_REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "30"))
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["vyzov.core.db_routing.ReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                      "vyzov.core.db_routing.ReplicaMiddleware")  # fmt: skip
+# Query counts and latencies per database: the same backends, instrumented.
+for _database in DATABASES.values():
+    _database["ENGINE"] = _database["ENGINE"].replace("django.db.backends.", "django_prometheus.db.backends.")
+PROMETHEUS_EXPORT_MIGRATIONS = False
+VYZOV_METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+VYZOV_METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", [])
+# /readyz fails when a job has waited longer than this for a worker (seconds).
+VYZOV_READY_MAX_JOB_WAIT = int(os.environ.get("READY_MAX_JOB_WAIT", "300"))

@@ -19,7 +19,7 @@ DATABASES = {
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}}
 MEDIA_ROOT = VAR_DIR / "bench-media"
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
-LOGGING = {**LOGGING, "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "WARNING"}}}  # noqa: F405
+LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "django.request": {"level": "ERROR"}}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 # Benchmarks measure pages through force_login, not the two-factor step.
 TWO_FACTOR_REQUIRED = False

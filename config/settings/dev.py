@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("DEBUG", "true")
 # The demo (`make run`): two-factor login optional, enrolment available in the profile (README).
 os.environ.setdefault("TWO_FACTOR_REQUIRED", "false")
+os.environ.setdefault("LOG_FORMAT", "text")
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR

@@ -233,3 +233,29 @@ def password_reset_attempt_allowed(*, ip_address: str, email: str) -> bool:
             count = 1
         allowed = allowed and count <= limit
     return allowed
+
+
+@transaction.atomic
+def federal_admin_create_from_console(
+    *, username: str, full_name: str, email: str, password: str, operator: str
+) -> User:
+    """A federal administrator made on the server's console (`manage.py create_admin`): the first
+    one, or a rescue when nobody can sign in. Whoever reaches the console is trusted; the audit row
+    names the operating-system account that ran the command."""
+    grant = grant_build(role=Role.FEDERAL_ADMIN, level=ScopeLevel.COUNTRY)
+    user = User(username=username, full_name=full_name, email=email)
+    user.full_clean(exclude=["password"])
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    grant.user = user
+    grant.full_clean()
+    grant.save()
+    audit_entry_create(
+        actor=None,
+        actor_username=f"консоль: {operator}",
+        action=AuditAction.CREATE,
+        target=user,
+        details={"grant": str(grant), "via": "manage.py create_admin"},
+    )
+    return user

@@ -14,6 +14,7 @@ from vyzov.accounts.selectors import user_count_for_territory
 from vyzov.cases.selectors import child_list, overdue_review_q
 from vyzov.territories import selectors as territory_selectors
 
+from . import observability
 from .forms import AuditFilterForm
 from .models import AuditAction
 from .pagination import paginate
@@ -112,6 +113,27 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def healthz(request):
+    """Liveness: the process answers (no dependency is touched; restart the process if this fails)."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def readyz(request):
+    """Readiness: the database, the replica and Redis when configured, and the job queue (503 if not)."""
+    ready, checks = observability.readiness()
+    return JsonResponse({"status": "ok" if ready else "fail", "checks": checks}, status=200 if ready else 503)
+
+
+@require_GET
+def metrics(request):
+    """Prometheus metrics, only for the monitoring system (see observability.require_metrics_access)."""
+    observability.require_metrics_access(request)
+    body, content_type = observability.metrics_text()
+    return HttpResponse(body, content_type=content_type)
 
 
 def bad_request(request, exception=None):

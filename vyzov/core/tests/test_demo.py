@@ -1,5 +1,8 @@
 """`make run` loads the demo twice without duplicating anything, and refuses production."""
 
+import io
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -44,3 +47,42 @@ def test_every_pilot_region_has_its_ngo_operator_from_the_seed():
     demo.load()
     assert Organization.objects.filter(kind="ngo").count() == 14
     assert Organization.objects.filter(name__contains="Добрые сердца.56", subject__code="56").exists()
+
+
+@override_settings(DEBUG=True)
+def test_demo_refuses_a_database_with_real_users_even_with_force(django_user_model):
+    django_user_model.objects.create_user(username="ivanova", email="ivanova@minsoc.ru", password="x" * 14)
+    with pytest.raises(CommandError, match="пользователей: 1"):
+        call_command("load_demo", force=True, register_scale=0)
+    assert User.objects.count() == 1 and not Organization.objects.filter(kind="ngo").exists()
+
+
+@override_settings(DEBUG=False)
+def test_demo_refuses_a_production_database_with_a_real_child_even_with_force():
+    from vyzov.cases.models import Child
+
+    Child.objects.create(
+        subject=Subject.objects.get(code="22"),
+        municipality=Municipality.objects.filter(subject__code="22").first(),
+        last_name="Петров",
+        first_name="Пётр",
+        birth_date="2015-01-01",
+    )
+    with pytest.raises(CommandError, match="детей: 1"):
+        call_command("load_demo", force=True, register_scale=0)
+    assert not User.objects.exists()
+
+
+def test_force_loads_the_demo_into_an_empty_production_database():
+    out = io.StringIO()
+    with override_settings(DEBUG=False):
+        call_command("load_demo", force=True, register_scale=0, stdout=out)
+        assert User.objects.filter(username="fed_admin").exists()
+        # Honest about time: an estimate first, then each step with its duration as it finishes.
+        printed = out.getvalue()
+        assert "обычно 1–4 минуты" in printed and "несколько секунд" not in printed
+        assert re.search(r"конкурсы… \d+ с \(всего \d+ с\)", printed)
+        # The demo itself is not "real data": loading again is allowed and changes nothing.
+        users = User.objects.count()
+        call_command("load_demo", force=True, register_scale=0)
+    assert User.objects.count() == users

@@ -1,9 +1,13 @@
+import time
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from vyzov.accounts import demo as accounts_demo
+from vyzov.accounts.models import User
 from vyzov.cases import generator
+from vyzov.cases.models import Child, EventKind, Family
 from vyzov.consilium import demo as consilium_demo
 from vyzov.contests import demo as contests_demo
 from vyzov.monitoring import demo as monitoring_demo
@@ -14,12 +18,32 @@ from vyzov.support import demo as support_demo
 from vyzov.territories import demo as territories_demo
 from vyzov.territories.reference import load_territories
 
+DEMO_EMAIL_DOMAIN = "@demo.vyzov.invalid"  # every demo account's address (accounts, contests demo)
+
+
+def non_demo_data() -> dict[str, int]:
+    """Rows that neither the demo nor the generator made: users without a demo address, children and
+    families the generator did not register. Non-empty means the database holds real work."""
+    generated_children = Child.objects.filter(
+        events__kind=EventKind.REGISTERED, events__details__source=generator.SOURCE
+    )
+    found = {
+        "пользователей": User.objects.exclude(email__endswith=DEMO_EMAIL_DOMAIN).count(),
+        "детей": Child.objects.exclude(pk__in=generated_children.values("pk")).count(),
+        "семей": Family.objects.exclude(notes__in=[generator.FAMILY_NOTE, support_demo.FAMILY_NOTE]).count(),
+    }
+    return {what: count for what, count in found.items() if count}
+
 
 class Command(BaseCommand):
     help = "Загружает справочники и демонстрационные данные для всех ролей. Повторный запуск безопасен."
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="Загрузить даже при DEBUG=false.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Загрузить даже при DEBUG=false (только в базу без рабочих данных).",
+        )
         parser.add_argument(
             "--register-scale",
             type=float,
@@ -32,21 +56,45 @@ class Command(BaseCommand):
             raise CommandError(
                 "Демо-данные не загружаются в рабочую систему (DEBUG=false). Используйте --force."
             )
-        load_territories()
-        created = territories_demo.load()
+        if found := non_demo_data():
+            described = ", ".join(f"{what}: {count}" for what, count in found.items())
+            raise CommandError(
+                f"В базе есть рабочие (не демонстрационные) данные ({described}); "
+                "демо-данные в неё не загружаются, --force этого не отменяет."
+            )
+        self.started = time.monotonic()
+        self.stdout.write(
+            "Загрузка демо-данных: обычно 1–4 минуты (на загруженной машине дольше); шаги ниже."
+        )
+        self._step("справочник территорий", load_territories)
+        created = self._step("организации", territories_demo.load)
         if register_scale and not any(generator.existing_generated().values()):
-            self.stdout.write(f"Синтетический реестр детей (масштаб {register_scale}) — несколько секунд…")
-            call_command("generate_national", scale=register_scale, seed=2026, verbosity=0)
-        accounts = accounts_demo.load()
-        load_monitoring_reference()
-        monitoring_demo.load()
-        consilium_demo.load()
-        ngo_aid_demo.load()
-        support_demo.load()
-        programmes_demo.load()
-        contests_demo.load()
+            self._step(
+                f"синтетический реестр детей (масштаб {register_scale}) — самый долгий шаг",
+                lambda: call_command("generate_national", scale=register_scale, seed=2026, verbosity=0),
+            )
+        accounts = self._step("демо-входы", accounts_demo.load)
+        self._step("мониторинг", lambda: (load_monitoring_reference(), monitoring_demo.load()))
+        for title, module in [
+            ("консилиумы", consilium_demo),
+            ("адресная помощь", ngo_aid_demo),
+            ("службы «Дети в семье»", support_demo),
+            ("региональные программы", programmes_demo),
+            ("конкурсы", contests_demo),
+        ]:
+            self._step(title, module.load)
         self.stdout.write(self.style.SUCCESS(f"Демо-данные загружены (новых организаций: {created})."))
         self.stdout.write("")
         self.stdout.write(f"Демо-входы (пароль у всех: {accounts_demo.DEMO_PASSWORD}):")
         for account in accounts:
             self.stdout.write(f"  {account.username:<26} {account.role:<22} {account.scope}")
+
+    def _step(self, title: str, load):
+        """Run one part of the demo, saying what it is before and how long it took after."""
+        self.stdout.write(f"  {title}…", ending="")
+        self.stdout.flush()
+        step_started = time.monotonic()
+        result = load()
+        now = time.monotonic()
+        self.stdout.write(f" {now - step_started:.0f} с (всего {now - self.started:.0f} с)")
+        return result
