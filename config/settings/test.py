@@ -17,3 +17,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tests force_login freely; the two-factor tests switch it on with override_settings.
 TWO_FACTOR_REQUIRED = False
+
+# The database backend is wrapped for metrics (django_prometheus); pytest-django recognises SQLite only
+# by Django's own engine name, so the in-memory test database is named explicitly (one per xdist worker).
+for _database in DATABASES.values():  # noqa: F405
+    if _database["ENGINE"].endswith("sqlite3"):
+        _database.setdefault("TEST", {})["NAME"] = ":memory:"
