@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, require, scope
-from vyzov.api.permissions import CanUseApi
+from vyzov.api.permissions import CanUseApi, require_somewhere
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
 from vyzov.territories.models import Municipality, Organization, Subject
 
@@ -132,6 +132,12 @@ class ChildInput(serializers.Serializer):
         return normalize_birth_certificate(value)
 
 
+class TimelineEntryOutput(serializers.Serializer):
+    date = serializers.DateField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+
+
 class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [CanUseApi]
     serializer_class = ChildOutput
@@ -153,6 +159,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(request=ChildInput, responses={201: ChildOutput})
     def create(self, request):
+        require_somewhere(request.user, Perm.CASES_EDIT, action="добавлять детей в реестр")
         serializer = ChildInput(data=request.data, actor=request.user)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -188,8 +195,8 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         services.child_update(actor=request.user, child=child, data=data, expected_version=version)
         return Response(ChildOutput(selectors.child_get(actor=request.user, pk=pk)).data)
 
-    @extend_schema(responses={200: serializers.ListSerializer(child=serializers.DictField())})
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses={200: TimelineEntryOutput(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, pk=None):
         child = selectors.child_get(actor=request.user, pk=pk)
         return Response(
@@ -276,6 +283,7 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=FamilyInput, responses={201: FamilyOutput})
     def create(self, request):
+        require_somewhere(request.user, Perm.CASES_EDIT, action="добавлять семьи в реестр")
         serializer = FamilyInput(data=request.data, actor=request.user)
         serializer.is_valid(raise_exception=True)
         family = services.family_create(actor=request.user, data=serializer.validated_data)
@@ -332,10 +340,11 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def get_queryset(self):
         qs = scope(self.request.user, Placement.objects.all(), Perm.CASES_VIEW).order_by("-start_date", "-id")
         child = self.request.query_params.get("child")
-        return qs.filter(child_id=child) if child and child.isdigit() else qs
+        return qs.filter(child_id=child) if child and child.isdecimal() else qs
 
     @extend_schema(request=PlacementInput, responses={201: PlacementOutput})
     def create(self, request):
+        require_somewhere(request.user, Perm.CASES_EDIT, action="оформлять устройство детей")
         serializer = PlacementInput(data=request.data, actor=request.user)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

@@ -40,7 +40,7 @@ def narrow_choices(field: forms.ModelChoiceField, queryset: QuerySet, *, subject
     if subject_id:
         field.queryset = queryset.filter(subject_id=subject_id)
     elif submitted:
-        field.queryset = queryset.filter(pk=submitted) if str(submitted).isdigit() else queryset.none()
+        field.queryset = queryset.filter(pk=submitted) if str(submitted).isdecimal() else queryset.none()
     elif queryset.count() <= MAX_OPTIONS:
         field.queryset = queryset
     else:

@@ -182,7 +182,7 @@ def agenda_remove(request, pk):
 @require_POST
 def meeting_participants(request, pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
-    ids = [int(value) for value in request.POST.getlist("member") if value.isdigit()]
+    ids = [int(value) for value in request.POST.getlist("member") if value.isdecimal()]
     try:
         services.meeting_set_participants(
             actor=request.user, meeting=meeting, members=list(meeting.consilium.members.filter(pk__in=ids))

@@ -4,7 +4,7 @@ expert assignments with scores (and scoring), rankings."""
 
 from decimal import Decimal
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -110,6 +110,39 @@ def _fake(viewset) -> bool:
     return getattr(viewset, "swagger_fake_view", False)
 
 
+class RankingRowOutput(serializers.Serializer):
+    application = serializers.IntegerField()
+    settlement_name = serializers.CharField()
+    final = serializers.FloatField(allow_null=True)
+    place = serializers.IntegerField(allow_null=True)
+    flagged = serializers.BooleanField()
+
+
+class RankingCategoryOutput(serializers.Serializer):
+    """A category of a contest scored in the system, its applications in ranking order."""
+
+    category = serializers.CharField()
+    rows = RankingRowOutput(many=True)
+
+
+class HistoryAwardOutput(serializers.Serializer):
+    """An award of a past contest reproduced from its report (no scores kept)."""
+
+    category = serializers.CharField(allow_null=True)
+    application = serializers.IntegerField()
+    settlement_name = serializers.CharField()
+    place = serializers.IntegerField(allow_null=True)
+    award = serializers.CharField()
+
+
+RANKING_RESPONSE = PolymorphicProxySerializer(
+    component_name="ContestRankingItem",
+    serializers=[RankingCategoryOutput, HistoryAwardOutput],
+    resource_type_field_name=None,
+    many=True,
+)
+
+
 class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [CanUseApi]
     serializer_class = ContestOutput
@@ -127,7 +160,8 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return contests.exclude(status=ContestStatus.DRAFT)
         return contests.none()
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses={200: RANKING_RESPONSE})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def ranking(self, request, pk=None):
         """Per category: application, final score, place (ties share a place), disagreement flag."""
         contest = self.get_object()
@@ -179,7 +213,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             self.request.user, Application.objects.select_related("contest", "category", "subject")
         ).order_by("id")
         contest = self.request.query_params.get("contest", "")
-        return applications.filter(contest_id=contest) if contest.isdigit() else applications
+        return applications.filter(contest_id=contest) if contest.isdecimal() else applications
 
 
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -219,7 +219,7 @@ def application_list(request, pk):
     if status in ApplicationStatus.values:
         applications = applications.filter(status=status)
     category = request.GET.get("category", "")
-    if category.isdigit():
+    if category.isdecimal():
         applications = applications.filter(category_id=category)
     q = request.GET.get("q", "").strip()[:100]
     if q:

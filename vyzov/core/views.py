@@ -13,6 +13,7 @@ from vyzov.cases.selectors import child_list, overdue_review_q
 from vyzov.territories import selectors as territory_selectors
 
 from .forms import AuditFilterForm
+from .middleware import ForbiddenCharacters
 from .models import AuditAction
 from .pagination import paginate
 from .selectors import audit_entry_list
@@ -113,7 +114,8 @@ def health(request):
 
 
 def bad_request(request, exception=None):
-    return render(request, "400.html", status=400)
+    message = str(exception) if isinstance(exception, ForbiddenCharacters) else None
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def permission_denied(request, exception=None):

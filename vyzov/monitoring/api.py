@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vyzov.accounts.access import Perm, has_perm, scope
-from vyzov.api.permissions import CanUseApi
+from vyzov.api.permissions import CanUseApi, require_somewhere
 from vyzov.territories.models import Municipality, Subject
 
 from . import selectors, services
@@ -99,6 +99,7 @@ class FigureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=FigureInput, responses={201: FigureOutput})
     def create(self, request):
+        require_somewhere(request.user, Perm.MONITORING_EDIT, action="вводить показатели мониторинга")
         serializer = FigureInput(data=request.data, actor=request.user)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vyzov.accounts.access import Perm, has_perm
-from vyzov.api.permissions import CanUseApi
+from vyzov.api.permissions import CanUseApi, require_somewhere
 from vyzov.cases.models import Family
 
 from . import selectors, services
@@ -84,6 +84,9 @@ class AidRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=AidRequestInput, responses={201: AidRequestOutput})
     def create(self, request):
+        require_somewhere(
+            request.user, Perm.NGO_AID_EDIT, Perm.NGO_AID_REFER, action="создавать заявки на адресную помощь"
+        )
         serializer = AidRequestInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

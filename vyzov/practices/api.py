@@ -10,7 +10,7 @@ from .models import Practice
 
 
 class PracticeOutput(serializers.ModelSerializer):
-    theme = serializers.CharField(source="theme.title", default=None)
+    theme = serializers.CharField(source="theme.title", default=None, allow_null=True)
     subject = serializers.CharField(source="subject.code")
 
     class Meta:
@@ -31,7 +31,7 @@ class PracticeOutput(serializers.ModelSerializer):
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isdecimal() else None
 
 
 class PracticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -171,7 +171,7 @@ class IndicatorViewSet(
         programme = self.request.query_params.get("programme")
         return (
             queryset.filter(direction__programme_id=programme)
-            if programme and programme.isdigit()
+            if programme and programme.isdecimal()
             else queryset
         )
 
@@ -199,7 +199,7 @@ class MeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         programme = self.request.query_params.get("programme")
         return (
             queryset.filter(direction__programme_id=programme)
-            if programme and programme.isdigit()
+            if programme and programme.isdecimal()
             else queryset
         )
 
