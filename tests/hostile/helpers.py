@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from django.apps import apps
@@ -23,7 +24,7 @@ def row_counts() -> dict[str, int]:
 def russian_message(response) -> str:
     """The message a refused request carries: `detail` of an API answer, the page text otherwise."""
     if response.get("Content-Type", "").startswith("application/json"):
-        data = response.json()
+        data = json.loads(response.content)
         text = data.get("detail", "") if isinstance(data, dict) else ""
         if not text and isinstance(data, dict):
             text = " ".join(str(value) for value in data.values())

@@ -8,9 +8,11 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import DataError, connection, transaction
 from django.urls import reverse
 
 from vyzov.contests.models import Contest, Criterion, ExpertAssignment, Score
+from vyzov.core.middleware import ForbiddenCharactersMiddleware
 from vyzov.monitoring.models import previous_quarter
 
 from .helpers import CYRILLIC, row_counts, russian_message
@@ -229,3 +231,43 @@ def test_the_aid_report_refuses_impossible_dates(client, people, query):
     client.force_login(people["fed_admin"])
     response = client.get(f"/api/v1/aid/report/?{query}")
     assert 400 <= response.status_code < 500
+
+
+# ---- the safety net: unstorable text that still reaches the database driver ----------------------
+
+
+def _driver_error(value: str) -> Exception:
+    from vyzov.cases.models import Family
+
+    try:
+        with transaction.atomic():
+            Family.objects.filter(title=value).exists()
+    except (ValueError, UnicodeEncodeError, DataError) as error:
+        return error
+    pytest.skip(f"{connection.vendor} stores this text")
+
+
+@pytest.mark.postgres
+def test_a_nul_reaching_postgresql_becomes_a_400_not_a_500(rf, people):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite stores NUL; only PostgreSQL refuses it")
+    _check_safety_net(rf, people, _driver_error("a\x00b"))
+
+
+def test_a_lone_surrogate_reaching_the_driver_becomes_a_400_not_a_500(rf, people):
+    _check_safety_net(rf, people, _driver_error("a\ud800b"))
+
+
+def _check_safety_net(rf, people, error):
+    middleware = ForbiddenCharactersMiddleware(lambda request: None)
+    for path, content_type in (
+        ("/api/v1/families/", "application/json"),
+        ("/register/families/", "text/html"),
+    ):
+        request = rf.post(path)
+        request.user = people["fed_admin"]
+        response = middleware.process_exception(request, error)
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith(content_type)
+        assert "нельзя сохранить" in russian_message(response)
+    assert middleware.process_exception(rf.get("/"), ValueError("другая ошибка")) is None

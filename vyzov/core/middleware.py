@@ -4,6 +4,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.db import DataError
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.datastructures import MultiValueDict
@@ -121,7 +122,8 @@ def _unstorable_text(exception: Exception) -> bool:
     """The database driver refusing a string: NUL (PostgreSQL) or a lone surrogate (any driver)."""
     if isinstance(exception, UnicodeEncodeError):
         return "surrogate" in str(exception)
-    return isinstance(exception, ValueError) and "NUL (0x00)" in str(exception)
+    # psycopg: «PostgreSQL text fields cannot contain NUL (0x00) bytes» (a DataError, raised before sending)
+    return isinstance(exception, ValueError | DataError) and "NUL (0x00)" in str(exception)
 
 
 class ForbiddenCharactersMiddleware:
