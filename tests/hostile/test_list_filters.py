@@ -72,6 +72,23 @@ API = [
     "/api/v1/monitoring/rollups/",
     "/api/v1/monitoring/progress/",
 ]
+
+
+def _form_parameters() -> set[str]:
+    """The fields of every filter form and API query serializer."""
+    from vyzov.accounts.forms import UserFilterForm
+    from vyzov.cases.api import ChildQuery
+    from vyzov.cases.forms import ChildFilterForm
+    from vyzov.core.forms import AuditFilterForm
+    from vyzov.monitoring.forms import PriorityForm, ReportFilterForm
+    from vyzov.practices.forms import SearchForm
+    from vyzov.territories.forms import OrganizationFilterForm
+
+    forms = (UserFilterForm, ChildFilterForm, AuditFilterForm, ReportFilterForm, PriorityForm, SearchForm)
+    names = {name for form in (*forms, OrganizationFilterForm) for name in form.base_fields}
+    return names | set(ChildQuery().fields)
+
+
 # Every filter and search parameter the lists read (forms, selectors and API views), and pagination.
 PARAMETERS = [
     "q",
@@ -117,7 +134,9 @@ TEXT = st.one_of(
     st.builds(lambda char, n: char * n, st.characters(exclude_categories=["Cs"]), st.integers(500, 10_000)),
     st.sampled_from(["0", "-1", "1e3", "9" * 30, "²", "٣", "2024-13-01", "0001-01-01", "99999-01-01", "NaN"]),
 )
-QUERIES = st.dictionaries(st.sampled_from(PARAMETERS), TEXT, min_size=1, max_size=3)
+QUERIES = st.dictionaries(
+    st.sampled_from(sorted(set(PARAMETERS) | _form_parameters())), TEXT, min_size=1, max_size=3
+)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ as the pages. Personal fields are present only where the caller may see them; ev
 audited."""
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -333,6 +333,9 @@ class PlacementCloseInput(serializers.Serializer):
     outcome_note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("child", int, description="Ребёнок (id)")])
+)
 class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [CanUseApi]
     serializer_class = PlacementOutput

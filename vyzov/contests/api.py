@@ -4,7 +4,12 @@ expert assignments with scores (and scoring), rankings."""
 
 from decimal import Decimal
 
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -200,6 +205,9 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("contest", int, description="Конкурс (id)")])
+)
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """`?contest=<id>` narrows the list to one contest."""
 

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -80,6 +80,15 @@ class FigureInput(serializers.Serializer):
         return value
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("subject", str, description="Код субъекта РФ, например 22"),
+            OpenApiParameter("indicator", str, description="Код показателя"),
+            OpenApiParameter("as_of", str, description="Отчётная дата ГГГГ-ММ-ДД"),
+        ]
+    )
+)
 class FigureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [MonitoringReader]
     serializer_class = FigureOutput

@@ -1,6 +1,7 @@
 """Practice library API: `?q=` full-text search (Russian word forms on PostgreSQL) and filters by theme,
 subject, category and year."""
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
 from vyzov.api.permissions import CanUseApi
@@ -34,6 +35,17 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdecimal() else None
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Поиск по словам (русские словоформы)"),
+            OpenApiParameter("theme", int, description="Тема (id)"),
+            OpenApiParameter("subject", int, description="Субъект РФ (id)"),
+            OpenApiParameter("category", str, description="Категория конкурса"),
+            OpenApiParameter("year", int, description="Год"),
+        ]
+    )
+)
 class PracticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [CanUseApi]
     serializer_class = PracticeOutput
