@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from vyzov.contests.models import Contest, Criterion, ExpertAssignment, Score
 from vyzov.core.middleware import ForbiddenCharactersMiddleware
+from vyzov.core.params import NO_ROW, parse_id
 from vyzov.monitoring.models import previous_quarter
 
 from .helpers import CYRILLIC, row_counts, russian_message
@@ -271,3 +272,25 @@ def _check_safety_net(rf, people, error):
         assert response["Content-Type"].startswith(content_type)
         assert "нельзя сохранить" in russian_message(response)
     assert middleware.process_exception(rf.get("/"), ValueError("другая ошибка")) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("42", 42),
+        (" 7 ", 7),
+        ("", None),
+        (None, None),
+        ("abc", None),
+        ("²", None),
+        ("٣", None),
+        ("-1", None),
+        ("1e3", None),
+        ("0", NO_ROW),
+        ("9" * 30, NO_ROW),
+        (str(2**63), NO_ROW),
+        (str(2**63 - 1), 2**63 - 1),
+    ],
+)
+def test_ids_from_query_strings_are_parsed_by_one_rule(text, expected):
+    assert parse_id(text) == expected

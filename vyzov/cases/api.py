@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, require, scope
 from vyzov.api.permissions import CanUseApi, require_somewhere
+from vyzov.core.params import MAX_ID, parse_id
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
 from vyzov.territories.models import Municipality, Organization, Subject
 
@@ -74,8 +75,8 @@ class ChildOutput(serializers.ModelSerializer):
 
 class ChildQuery(serializers.Serializer):
     subject = serializers.CharField(required=False, help_text="Код субъекта РФ")
-    municipality = serializers.IntegerField(required=False)
-    organization = serializers.IntegerField(required=False)
+    municipality = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    organization = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     placed = serializers.ChoiceField(choices=["yes", "no"], required=False)
     age_min = serializers.IntegerField(required=False, min_value=0, max_value=25)
     age_max = serializers.IntegerField(required=False, min_value=0, max_value=25)
@@ -342,8 +343,8 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def get_queryset(self):
         qs = scope(self.request.user, Placement.objects.all(), Perm.CASES_VIEW).order_by("-start_date", "-id")
-        child = self.request.query_params.get("child")
-        return qs.filter(child_id=child) if child and child.isdecimal() else qs
+        child = parse_id(self.request.query_params.get("child"))
+        return qs if child is None else qs.filter(child_id=child)
 
     @extend_schema(request=PlacementInput, responses={201: PlacementOutput})
     def create(self, request):

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, has_perm
 from vyzov.api.permissions import CanUseApi
+from vyzov.core.params import parse_id
 
 from . import selectors, services
 from .models import Application, Contest, ContestStatus, ExpertAssignment
@@ -220,8 +221,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         applications = selectors.application_scope(
             self.request.user, Application.objects.select_related("contest", "category", "subject")
         ).order_by("id")
-        contest = self.request.query_params.get("contest", "")
-        return applications.filter(contest_id=contest) if contest.isdecimal() else applications
+        contest = parse_id(self.request.query_params.get("contest"))
+        return applications if contest is None else applications.filter(contest_id=contest)
 
 
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

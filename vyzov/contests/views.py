@@ -14,6 +14,7 @@ from vyzov.accounts.access import NotInScope, Perm, allows, has_perm, require_pe
 from vyzov.accounts.models import Role
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
+from vyzov.core.params import parse_id
 from vyzov.core.services import audit_entry_create
 from vyzov.core.xlsx import xlsx_response
 from vyzov.territories.models import Municipality
@@ -218,8 +219,8 @@ def application_list(request, pk):
     status = request.GET.get("status", "")
     if status in ApplicationStatus.values:
         applications = applications.filter(status=status)
-    category = request.GET.get("category", "")
-    if category.isdecimal():
+    category = parse_id(request.GET.get("category"))
+    if category is not None:
         applications = applications.filter(category_id=category)
     q = request.GET.get("q", "").strip()[:100]
     if q:

@@ -1,5 +1,6 @@
 """Request-wide middleware: the client address for the audit service; characters no request may carry."""
 
+import re
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -38,21 +39,17 @@ class RequestContextMiddleware:
 # ---- characters no request may carry ------------------------------------------------------------
 
 # C0 control characters. None may appear in a path or a query string; tab, CR and LF are allowed in
-# submitted form values (multi-line text). NUL cannot be stored by PostgreSQL at all.
-_ALLOWED_IN_VALUES = frozenset("\t\r\n")
+# submitted form values (multi-line text). NUL cannot be stored by PostgreSQL at all; a lone surrogate
+# cannot be encoded for any database.
 _CONTROL = frozenset(chr(code) for code in range(0x20))
+_FORBIDDEN = re.compile("[\x00-\x1f\ud800-\udfff]")
+_FORBIDDEN_IN_VALUES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 
 def forbidden_character(text: str, *, allow_line_breaks: bool = False) -> str | None:
     """The first character that no stored text may contain (C0 controls, lone surrogates), or None."""
-    for char in text:
-        if char in _CONTROL:
-            if allow_line_breaks and char in _ALLOWED_IN_VALUES:
-                continue
-            return char
-        if "\ud800" <= char <= "\udfff":
-            return char
-    return None
+    found = (_FORBIDDEN_IN_VALUES if allow_line_breaks else _FORBIDDEN).search(text)
+    return found.group() if found else None
 
 
 def forbidden_character_message(char: str, where: str) -> str:
@@ -113,7 +110,7 @@ def _shown(key: str) -> str:
 
 def refuse_bad_request(request, message: str):
     """400 with a Russian message: JSON `{"detail": …}` for the API, the error page for pages."""
-    if request.path.startswith("/api/"):
+    if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": message}, status=400)
     return render(request, "400.html", {"message": message}, status=400)
 

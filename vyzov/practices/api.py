@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, viewsets
 
 from vyzov.api.permissions import CanUseApi
+from vyzov.core.params import parse_id
 
 from . import selectors
 from .models import Practice
@@ -32,7 +33,7 @@ class PracticeOutput(serializers.ModelSerializer):
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdecimal() else None
+    return parse_id(value)
 
 
 @extend_schema_view(
