@@ -5,6 +5,7 @@ calendar in addresses answer 404. Nothing is written by a refused request."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import pytest
 from django.db import DataError, connection, transaction
@@ -99,8 +100,9 @@ def _expert_assignment():
     return assignment
 
 
+@pytest.mark.parametrize("encoding", ["multipart", "urlencoded"])
 @pytest.mark.parametrize("bad", ["\x00", "\x07", "a\x00b"])
-def test_a_score_comment_with_a_control_character_is_refused(client, people, bad):
+def test_a_score_comment_with_a_control_character_is_refused(client, people, bad, encoding):
     assignment = _expert_assignment()
     client.force_login(people["expert_samara"])
     url = reverse("contests:score", args=[assignment.application_id])
@@ -119,7 +121,10 @@ def test_a_score_comment_with_a_control_character_is_refused(client, people, bad
         body[f"comment_{criterion.pk}"] = f"Комментарий {bad}"
     before = row_counts()
     scores = Score.objects.filter(assignment=assignment).count()
-    response = client.post(url, body)
+    if encoding == "multipart":  # parsed by the view: checked the moment it is read
+        response = client.post(url, body)
+    else:  # what a browser sends: checked before the view
+        response = client.post(url, urlencode(body), content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert "поле «comment_" in russian_message(response)
     assert Score.objects.filter(assignment=assignment).count() == scores
