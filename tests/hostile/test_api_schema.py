@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
@@ -55,8 +57,19 @@ def _failures(operation, headers: dict[str, str], mode: GenerationMode) -> list[
     return found
 
 
+@pytest.fixture
+def keep_test_connection():
+    """Like Django's test client: the application must not close the connection that holds the test's
+    transaction at the end of each request (it does so through these signals)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_the_api_answers_as_its_schema_says(role, db):
+def test_the_api_answers_as_its_schema_says(role, db, keep_test_connection):
     user = User.objects.get(username=role)
     token, _ = Token.objects.get_or_create(user=user)
     headers = {"Authorization": f"Token {token.key}"}
