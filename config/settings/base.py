@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "vyzov.core.middleware.RequestContextMiddleware",
+    "vyzov.core.middleware.ForbiddenCharactersMiddleware",
     "vyzov.accounts.middleware.UserTimezoneMiddleware",
     "vyzov.accounts.middleware.TwoFactorMiddleware",
     # Axes must be last: it turns a locked-out login attempt into the lockout page.
@@ -216,6 +217,11 @@ REST_FRAMEWORK = {
         "vyzov.accounts.authentication.TwoFactorTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "vyzov.api.parsers.JSONParser",  # refuses control characters and lone surrogates in the body
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "vyzov.api.pagination.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -3,17 +3,18 @@ as the pages. Personal fields are present only where the caller may see them; ev
 audited."""
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, require, scope
 from vyzov.accounts.privacy import date_for, text_for
-from vyzov.api.permissions import CanUseApi
+from vyzov.api.permissions import CanUseApi, require_somewhere
 from vyzov.api.privacy import PersonalFieldsMixin
 from vyzov.core import serializers as core_fields
 from vyzov.core.middleware import mark_personal_response
+from vyzov.core.params import MAX_ID, parse_id
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
 from vyzov.territories.models import Municipality, Organization, Subject
 
@@ -84,8 +85,8 @@ class ChildOutput(PersonalFieldsMixin, serializers.ModelSerializer):
 
 class ChildQuery(serializers.Serializer):
     subject = serializers.CharField(required=False, help_text="Код субъекта РФ")
-    municipality = serializers.IntegerField(required=False)
-    organization = serializers.IntegerField(required=False)
+    municipality = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    organization = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     placed = serializers.ChoiceField(choices=["yes", "no"], required=False)
     age_min = serializers.IntegerField(required=False, min_value=0, max_value=25)
     age_max = serializers.IntegerField(required=False, min_value=0, max_value=25)
@@ -142,6 +143,12 @@ class ChildInput(serializers.Serializer):
         return normalize_birth_certificate(value)
 
 
+class TimelineEntryOutput(serializers.Serializer):
+    date = serializers.DateField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+
+
 class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [CanUseApi]
     serializer_class = ChildOutput
@@ -173,6 +180,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(request=ChildInput, responses={201: ChildOutput})
     def create(self, request):
+        require_somewhere(request.user, Perm.CASES_EDIT, action="добавлять детей в реестр")
         serializer = ChildInput(data=request.data, actor=request.user)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -217,8 +225,8 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             ChildOutput(selectors.child_get(actor=request.user, pk=pk), context={"request": request}).data
         )
 
-    @extend_schema(responses={200: serializers.ListSerializer(child=serializers.DictField())})
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses={200: TimelineEntryOutput(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, pk=None):
         child = selectors.child_get(actor=request.user, pk=pk)
         actor = request.user
@@ -321,6 +329,7 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=FamilyInput, responses={201: FamilyOutput})
     def create(self, request):
+        require_somewhere(request.user, Perm.CASES_EDIT, action="добавлять семьи в реестр")
         serializer = FamilyInput(data=request.data, actor=request.user)
         serializer.is_valid(raise_exception=True)
         family = services.family_create(actor=request.user, data=serializer.validated_data)
@@ -376,6 +385,9 @@ class PlacementCloseInput(serializers.Serializer):
     )
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("child", int, description="Ребёнок (id)")])
+)
 class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [CanUseApi]
     serializer_class = PlacementOutput
@@ -383,11 +395,12 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def get_queryset(self):
         placements = Placement.objects.select_related("child__subject")  # for the personal-data rule
         qs = scope(self.request.user, placements, Perm.CASES_VIEW).order_by("-start_date", "-id")
-        child = self.request.query_params.get("child")
-        return qs.filter(child_id=child) if child and child.isdigit() else qs
+        child = parse_id(self.request.query_params.get("child"))
+        return qs if child is None else qs.filter(child_id=child)
 
     @extend_schema(request=PlacementInput, responses={201: PlacementOutput})
     def create(self, request):
+        require_somewhere(request.user, Perm.CASES_EDIT, action="оформлять устройство детей")
         serializer = PlacementInput(data=request.data, actor=request.user)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

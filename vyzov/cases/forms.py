@@ -6,6 +6,7 @@ from django.utils.text import format_lazy
 from vyzov.accounts.access import Perm, scope
 from vyzov.accounts.models import User
 from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
+from vyzov.core.params import parse_id
 from vyzov.core.uploads import UploadField
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
 from vyzov.territories.models import Municipality, Organization, Subject
@@ -41,7 +42,8 @@ def narrow_choices(field: forms.ModelChoiceField, queryset: QuerySet, *, subject
     if subject_id:
         field.queryset = queryset.filter(subject_id=subject_id)
     elif submitted:
-        field.queryset = queryset.filter(pk=submitted) if str(submitted).isdigit() else queryset.none()
+        pk = parse_id(submitted)
+        field.queryset = queryset.filter(pk=pk) if pk else queryset.none()
     elif queryset.count() <= MAX_OPTIONS:
         field.queryset = queryset
     else:

@@ -22,6 +22,7 @@ from vyzov.cases import services as case_services
 from vyzov.cases.models import Child
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
+from vyzov.core.params import parse_id
 from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import upload_form_error
 from vyzov.territories.models import Subject
@@ -199,7 +200,7 @@ def agenda_remove(request, pk):
 @require_POST
 def meeting_participants(request, pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
-    ids = [int(value) for value in request.POST.getlist("member") if value.isdigit()]
+    ids = [member for member in map(parse_id, request.POST.getlist("member")) if member]
     try:
         services.meeting_set_participants(
             actor=request.user, meeting=meeting, members=list(meeting.consilium.members.filter(pk__in=ids))

@@ -4,7 +4,12 @@ expert assignments with scores (and scoring), rankings."""
 
 from decimal import Decimal
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -13,6 +18,7 @@ from rest_framework.response import Response
 from vyzov.accounts.access import Perm, has_perm
 from vyzov.api.permissions import CanUseApi
 from vyzov.core import serializers as core_fields
+from vyzov.core.params import parse_id
 
 from . import selectors, services
 from .models import Application, Contest, ContestStatus, ExpertAssignment
@@ -111,6 +117,39 @@ def _fake(viewset) -> bool:
     return getattr(viewset, "swagger_fake_view", False)
 
 
+class RankingRowOutput(serializers.Serializer):
+    application = serializers.IntegerField()
+    settlement_name = serializers.CharField()
+    final = serializers.FloatField(allow_null=True)
+    place = serializers.IntegerField(allow_null=True)
+    flagged = serializers.BooleanField()
+
+
+class RankingCategoryOutput(serializers.Serializer):
+    """A category of a contest scored in the system, its applications in ranking order."""
+
+    category = serializers.CharField()
+    rows = RankingRowOutput(many=True)
+
+
+class HistoryAwardOutput(serializers.Serializer):
+    """An award of a past contest reproduced from its report (no scores kept)."""
+
+    category = serializers.CharField(allow_null=True)
+    application = serializers.IntegerField()
+    settlement_name = serializers.CharField()
+    place = serializers.IntegerField(allow_null=True)
+    award = serializers.CharField()
+
+
+RANKING_RESPONSE = PolymorphicProxySerializer(
+    component_name="ContestRankingItem",
+    serializers=[RankingCategoryOutput, HistoryAwardOutput],
+    resource_type_field_name=None,
+    many=True,
+)
+
+
 class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [CanUseApi]
     serializer_class = ContestOutput
@@ -128,7 +167,8 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return contests.exclude(status=ContestStatus.DRAFT)
         return contests.none()
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses={200: RANKING_RESPONSE})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def ranking(self, request, pk=None):
         """Per category: application, final score, place (ties share a place), disagreement flag."""
         contest = self.get_object()
@@ -167,6 +207,9 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("contest", int, description="Конкурс (id)")])
+)
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """`?contest=<id>` narrows the list to one contest."""
 
@@ -179,8 +222,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         applications = selectors.application_scope(
             self.request.user, Application.objects.select_related("contest", "category", "subject")
         ).order_by("id")
-        contest = self.request.query_params.get("contest", "")
-        return applications.filter(contest_id=contest) if contest.isdigit() else applications
+        contest = parse_id(self.request.query_params.get("contest"))
+        return applications if contest is None else applications.filter(contest_id=contest)
 
 
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

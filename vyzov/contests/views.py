@@ -16,6 +16,7 @@ from vyzov.accounts.models import Role
 from vyzov.core.models import AuditAction
 from vyzov.core.numbers import parse_decimal
 from vyzov.core.pagination import paginate
+from vyzov.core.params import parse_id
 from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import upload_form_error
 from vyzov.core.xlsx import xlsx_response
@@ -256,8 +257,8 @@ def application_list(request, pk):
     status = request.GET.get("status", "")
     if status in ApplicationStatus.values:
         applications = applications.filter(status=status)
-    category = request.GET.get("category", "")
-    if category.isdigit():
+    category = parse_id(request.GET.get("category"))
+    if category is not None:
         applications = applications.filter(category_id=category)
     q = request.GET.get("q", "").strip()[:100]
     if q:

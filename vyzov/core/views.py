@@ -16,6 +16,7 @@ from vyzov.territories import selectors as territory_selectors
 
 from . import observability
 from .forms import AuditFilterForm
+from .middleware import ForbiddenCharacters
 from .models import AuditAction
 from .pagination import paginate
 from .selectors import audit_entry_list
@@ -139,7 +140,8 @@ def metrics(request):
 def bad_request(request, exception=None):
     if isinstance(exception, RequestDataTooBig):
         return request_too_big(request)
-    return render(request, "400.html", status=400)
+    message = str(exception) if isinstance(exception, ForbiddenCharacters) else None
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def request_too_big(request):

@@ -3,13 +3,13 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vyzov.accounts.access import Perm, has_perm, scope
-from vyzov.api.permissions import CanUseApi
+from vyzov.api.permissions import CanUseApi, require_somewhere
 from vyzov.core import serializers as core_fields
 from vyzov.territories.models import Municipality, Subject
 
@@ -83,6 +83,15 @@ class FigureInput(serializers.Serializer):
         return value
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("subject", str, description="Код субъекта РФ, например 22"),
+            OpenApiParameter("indicator", str, description="Код показателя"),
+            OpenApiParameter("as_of", str, description="Отчётная дата ГГГГ-ММ-ДД"),
+        ]
+    )
+)
 class FigureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [MonitoringReader]
     serializer_class = FigureOutput
@@ -102,6 +111,7 @@ class FigureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=FigureInput, responses={201: FigureOutput})
     def create(self, request):
+        require_somewhere(request.user, Perm.MONITORING_EDIT, action="вводить показатели мониторинга")
         serializer = FigureInput(data=request.data, actor=request.user)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -38,7 +38,11 @@ def validate_quarter_date(value: dt.date) -> None:
 
 
 def previous_quarter(value: dt.date) -> dt.date:
-    return dt.date(value.year - 1, 10, 1) if value.month == 1 else dt.date(value.year, value.month - 3, 1)
+    """The quarter date before `value`. The calendar has no year 0: before 01.01.0001 stands
+    01.01.0001 itself (such a date is refused by the plausible range anyway, never a crash)."""
+    if value.month <= 3:
+        return dt.date(value.year - 1, 10, 1) if value.year > dt.MINYEAR else dt.date.min
+    return dt.date(value.year, value.month - 3, 1)
 
 
 def quarter_label(value: dt.date) -> str:

@@ -225,6 +225,8 @@ def _parse_quarter(value: str) -> dt.date:
     try:
         as_of = dt.date.fromisoformat(value)
         validate_quarter_date(as_of)
+        if not dt.MINYEAR < as_of.year < dt.MAXYEAR:  # the quarters around it would leave the calendar
+            raise ValueError(value)
     except (ValueError, ValidationError):
         raise Http404("Нет такого квартала.") from None
     return as_of

@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -171,7 +172,13 @@ class ReportView(APIView):
 
     permission_classes = [CanUseApi]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        responses={200: dict},
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="С даты (ГГГГ-ММ-ДД)"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="По дату (ГГГГ-ММ-ДД)"),
+        ],
+    )
     def get(self, request):
         if not has_perm(request.user, Perm.NGO_AID_REPORTS):
             raise NotFound()

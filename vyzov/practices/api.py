@@ -1,16 +1,18 @@
 """Practice library API: `?q=` full-text search (Russian word forms on PostgreSQL) and filters by theme,
 subject, category and year."""
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
 from vyzov.api.permissions import CanUseApi
+from vyzov.core.params import parse_id
 
 from . import selectors
 from .models import Practice
 
 
 class PracticeOutput(serializers.ModelSerializer):
-    theme = serializers.CharField(source="theme.title", default=None)
+    theme = serializers.CharField(source="theme.title", default=None, allow_null=True)
     subject = serializers.CharField(source="subject.code")
 
     class Meta:
@@ -31,9 +33,20 @@ class PracticeOutput(serializers.ModelSerializer):
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return parse_id(value)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Поиск по словам (русские словоформы)"),
+            OpenApiParameter("theme", int, description="Тема (id)"),
+            OpenApiParameter("subject", int, description="Субъект РФ (id)"),
+            OpenApiParameter("category", str, description="Категория конкурса"),
+            OpenApiParameter("year", int, description="Год"),
+        ]
+    )
+)
 class PracticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [CanUseApi]
     serializer_class = PracticeOutput

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from vyzov.accounts.access import Perm, scope
 from vyzov.api.permissions import CanUseApi
 from vyzov.core import serializers as core_fields
+from vyzov.core.params import parse_id
 
 from . import selectors, services
 from .models import Measure, ProgrammeIndicator, RegionalProgramme, WorkingGroupDecision
@@ -169,12 +170,8 @@ class IndicatorViewSet(
                 "targets", "actuals"
             ),
         )
-        programme = self.request.query_params.get("programme")
-        return (
-            queryset.filter(direction__programme_id=programme)
-            if programme and programme.isdigit()
-            else queryset
-        )
+        programme = parse_id(self.request.query_params.get("programme"))
+        return queryset if programme is None else queryset.filter(direction__programme_id=programme)
 
     @extend_schema(request=ActualInput, responses={200: IndicatorOutput})
     @action(detail=True, methods=["post"])
@@ -197,12 +194,8 @@ class MeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         queryset = _scoped(self, Measure.objects.select_related("direction"))
-        programme = self.request.query_params.get("programme")
-        return (
-            queryset.filter(direction__programme_id=programme)
-            if programme and programme.isdigit()
-            else queryset
-        )
+        programme = parse_id(self.request.query_params.get("programme"))
+        return queryset if programme is None else queryset.filter(direction__programme_id=programme)
 
 
 class DecisionViewSet(

@@ -469,7 +469,7 @@ def test_api_progress_figures_and_write(demo_data, specialist_perm, analyst):
         {"subject": "59", "as_of": "2026-01-01", "indicator": "children_in_institutions", "value": 1},
         format="json",
     )
-    assert refused.status_code == 400  # the subject is not among those the analyst may edit
+    assert refused.status_code == 403  # the analyst may enter figures nowhere: refused before the body
     api.force_authenticate(specialist_perm)
     bad = api.post(
         "/api/v1/monitoring/figures/",
