@@ -1,0 +1,28 @@
+"""The domain services announce through vyzov.core.signals; here they become notifications."""
+
+from django.dispatch import receiver
+
+from vyzov.core import signals
+
+from .models import Kind
+from .services import notify
+
+
+@receiver(signals.work_assigned, dispatch_uid="dashboard.work_assigned")
+def on_work_assigned(sender, *, recipients, title, url, **kwargs):
+    notify(recipients=recipients, kind=Kind.ASSIGNMENT, title=title, url=url)
+
+
+@receiver(signals.work_returned, dispatch_uid="dashboard.work_returned")
+def on_work_returned(sender, *, recipients, title, url, **kwargs):
+    notify(recipients=recipients, kind=Kind.RETURN, title=title, url=url)
+
+
+@receiver(signals.work_approved, dispatch_uid="dashboard.work_approved")
+def on_work_approved(sender, *, recipients, title, url, **kwargs):
+    notify(recipients=recipients, kind=Kind.APPROVAL, title=title, url=url)
+
+
+@receiver(signals.deadline_due, dispatch_uid="dashboard.deadline_due")
+def on_deadline_due(sender, *, recipients, title, url, **kwargs):
+    notify(recipients=recipients, kind=Kind.DEADLINE, title=title, url=url)
