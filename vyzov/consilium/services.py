@@ -400,10 +400,11 @@ def action_item_create(
     item.full_clean()
     item.save()
     audit_entry_create(actor=actor, action=AuditAction.CREATE, target=item)
-    if executor is not None and executor.pk != actor.pk:
+    if executor is not None:
         signals.announce(
             signals.work_assigned,
             sender=ActionItem,
+            actor=actor,
             recipients=[executor],
             title=f"Вам поручено до {deadline:%d.%m.%Y}: {item.what[:200]}",
             url=reverse("consilium:action_item", args=[item.pk]),

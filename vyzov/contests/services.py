@@ -484,6 +484,7 @@ def application_review(*, actor, application: Application, accept: bool, reason:
         signals.announce(
             signals.work_returned,
             sender=Application,
+            actor=actor,
             recipients=[application.created_by],
             title=f"Заявка № {application.pk} возвращена на доработку: {reason.strip()[:200]}",
             url=reverse("contests:application_detail", args=[application.pk]),
@@ -556,15 +557,16 @@ def expert_assign(
         raise ValidationError({"expert": "Эксперт уже назначен на эту заявку."})
     assignment = ExpertAssignment.objects.create(application=application, expert=expert, role=role)
     _audit(actor, AuditAction.CREATE, application, expert=expert.pk, role=role)
-    _announce_assignments([assignment])
+    _announce_assignments(actor, [assignment])
     return assignment
 
 
-def _announce_assignments(assignments: list[ExpertAssignment]) -> None:
+def _announce_assignments(actor, assignments: list[ExpertAssignment]) -> None:
     for assignment in assignments:
         signals.announce(
             signals.work_assigned,
             sender=ExpertAssignment,
+            actor=actor,
             recipients=[assignment.expert],
             title=f"Вам назначена на оценку заявка № {assignment.application_id}",
             url=reverse("contests:score", args=[assignment.application_id]),
@@ -612,7 +614,7 @@ def experts_assign_automatically(*, actor, contest: Contest) -> int:
             load[expert.pk] += 1
     ExpertAssignment.objects.bulk_create(created)
     _audit(actor, AuditAction.UPDATE, contest, assigned=len(created))
-    _announce_assignments(created)
+    _announce_assignments(actor, created)
     return len(created)
 
 

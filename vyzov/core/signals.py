@@ -14,8 +14,9 @@ work_approved = Signal()  # approved or accepted: an aid request, a quarterly re
 deadline_due = Signal()  # a deadline is near or passed (sent by the daily reminders)
 
 
-def announce(signal: Signal, *, sender, recipients, title: str, url: str) -> None:
-    """Send one of the signals above; a no-op when nobody is to be told."""
-    recipients = [user for user in recipients if user is not None]
+def announce(signal: Signal, *, sender, recipients, title: str, url: str, actor=None) -> None:
+    """Send one of the signals above; nobody is told of their own action, and a no-op when nobody
+    is left to be told."""
+    recipients = [user for user in recipients if user is not None and (actor is None or user.pk != actor.pk)]
     if recipients:
         signal.send(sender=sender, recipients=recipients, title=title, url=url)

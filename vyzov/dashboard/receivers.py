@@ -25,4 +25,5 @@ def on_work_approved(sender, *, recipients, title, url, **kwargs):
 
 @receiver(signals.deadline_due, dispatch_uid="dashboard.deadline_due")
 def on_deadline_due(sender, *, recipients, title, url, **kwargs):
-    notify(recipients=recipients, kind=Kind.DEADLINE, title=title, url=url)
+    # Sent by the daily reminders, which e-mail these items themselves: in the app (and the digest) only.
+    notify(recipients=recipients, kind=Kind.DEADLINE, title=title, url=url, email=False)

@@ -55,9 +55,12 @@ def _email_each(notification_ids: list[int]) -> None:
     Notification.objects.filter(pk__in=sent).update(emailed_at=timezone.now())
 
 
-def notify(*, recipients: Iterable, kind: str, title: str, url: str) -> list[Notification]:
-    """Tell each (active) recipient in the app, and by e-mail unless they opted out. The e-mail goes
-    after the transaction commits, so a rolled-back action sends nothing."""
+def notify(
+    *, recipients: Iterable, kind: str, title: str, url: str, email: bool = True
+) -> list[Notification]:
+    """Tell each (active) recipient in the app, and by e-mail unless they opted out (or `email` is
+    off: the caller has e-mailed already). The e-mail goes after the transaction commits, so a
+    rolled-back action sends nothing."""
     if kind not in Kind.values:
         raise ValueError(f"Unknown notification kind: {kind}")
     unique = {user.pk: user for user in recipients if user is not None and user.is_active}
@@ -68,7 +71,7 @@ def notify(*, recipients: Iterable, kind: str, title: str, url: str) -> list[Not
         ]
     )
     ids = [n.pk for n in notifications if n.pk is not None]
-    if ids:
+    if ids and email:
         transaction.on_commit(lambda: _email_each(ids))
     return notifications
 

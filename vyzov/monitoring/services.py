@@ -226,6 +226,7 @@ def report_accept(*, actor, report: QuarterReport) -> QuarterReport:
     signals.announce(
         signals.work_approved,
         sender=QuarterReport,
+        actor=actor,
         recipients=[report.submitted_by],
         title=f"Квартальный отчёт на {report.as_of:%d.%m.%Y} принят",
         url=_report_url(report),
@@ -260,6 +261,7 @@ def report_return(*, actor, report: QuarterReport, comment: str) -> QuarterRepor
     signals.announce(
         signals.work_returned,
         sender=QuarterReport,
+        actor=actor,
         recipients=[report.submitted_by],
         title=f"Квартальный отчёт на {report.as_of:%d.%m.%Y} возвращён: {comment.strip()[:200]}",
         url=_report_url(report),

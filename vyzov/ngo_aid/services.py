@@ -304,7 +304,8 @@ def aid_request_approve(*, actor, request: AidRequest, amount) -> AidRequest:
     signals.announce(
         signals.work_approved,
         sender=AidRequest,
-        recipients=[request.created_by],
+        actor=actor,
+        recipients=[request.referred_by or request.created_by],
         title=f"Заявка на помощь № {request.pk} одобрена",
         url=reverse("ngo_aid:request_detail", args=[request.pk]),
     )
@@ -334,7 +335,8 @@ def aid_request_decline(*, actor, request: AidRequest, reason: str, give_back: b
         signals.announce(
             signals.work_returned,
             sender=AidRequest,
-            recipients=[request.referred_by],
+            actor=actor,
+            recipients=[request.referred_by or request.created_by],
             title=f"Заявка на помощь № {request.pk} возвращена на доработку: {reason.strip()[:200]}",
             url=reverse("ngo_aid:request_detail", args=[request.pk]),
         )

@@ -202,6 +202,7 @@ def case_transfer(*, actor, case: FamilyCase, to_specialist: Specialist, reason:
     signals.announce(
         signals.work_assigned,
         sender=FamilyCase,
+        actor=actor,
         recipients=[to_specialist.user],
         title=f"Вам передано сопровождение семьи (случай № {case.pk})",
         url=reverse("support:case_detail", args=[case.pk]),
