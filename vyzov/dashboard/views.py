@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vyzov.core.pagination import paginate
 
 from . import selectors, services
+from .context_processors import forget_unread
 from .forms import NotificationPreferenceForm
 
 
@@ -36,6 +37,7 @@ def notification_list(request):
         form = NotificationPreferenceForm(
             initial={"email_each": preference.email_each, "email_digest": preference.email_digest}
         )
+    forget_unread(request)  # the list is fresh: so is the bell on it
     unread_only = request.GET.get("unread") == "1"
     notifications = selectors.notification_list(actor=actor, unread_only=unread_only)
     return render(
@@ -57,6 +59,7 @@ def notification_open(request, pk):
     """Mark read and go to the item's page."""
     notification = selectors.notification_get(actor=request.user, pk=pk)
     services.notification_read(actor=request.user, notification=notification)
+    forget_unread(request)
     return redirect(_safe(notification.url, request))
 
 
@@ -65,6 +68,7 @@ def notification_open(request, pk):
 def notification_read(request, pk):
     notification = selectors.notification_get(actor=request.user, pk=pk)
     services.notification_read(actor=request.user, notification=notification)
+    forget_unread(request)
     return redirect("dashboard:notification_list")
 
 
@@ -72,5 +76,6 @@ def notification_read(request, pk):
 @require_POST
 def notifications_read_all(request):
     count = services.notifications_read_all(actor=request.user)
+    forget_unread(request)
     messages.success(request, f"Отмечено прочитанными: {count}.")
     return redirect("dashboard:notification_list")

@@ -195,3 +195,21 @@ def test_reminders_also_notify_in_the_app_without_a_second_letter(
     assert len(mail.outbox) == 1  # the reminder itself
     assert consilium_services.reminders_send() == 0
     assert Notification.objects.count() == 1
+
+
+def test_bell_costs_no_query_per_page_and_catches_up_within_a_minute(
+    regional, opeka_barnaul, curator_altai, municipal_barnaul, client, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from vyzov.dashboard import context_processors
+
+    login(client, municipal_barnaul)  # counted once, at login
+    with CaptureQueriesContext(connection) as captured:
+        assert 'data-unread="0"' in client.get(reverse("dashboard:home")).content.decode()
+    assert not [q for q in captured.captured_queries if "dashboard_notification" in q["sql"]]
+    assign(curator_altai, regional, opeka_barnaul, municipal_barnaul)
+    assert 'data-unread="0"' in client.get(reverse("dashboard:home")).content.decode()  # within the minute
+    monkeypatch.setattr(context_processors, "FRESH_SECONDS", 0)
+    assert 'data-unread="1"' in client.get(reverse("dashboard:home")).content.decode()
