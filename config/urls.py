@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("vyzov.dashboard.urls")),  # first: it serves "/" (the home page)
     path("", include("vyzov.core.urls")),
     path("", include("vyzov.territories.urls")),
     path("accounts/", include("vyzov.accounts.urls")),
@@ -13,7 +14,6 @@ urlpatterns = [
     path("contests/", include("vyzov.contests.urls")),
     path("practices/", include("vyzov.practices.urls")),
     path("api/", include("vyzov.api.urls")),
-    path("", include("vyzov.dashboard.urls")),
 ]
 
 handler400 = "vyzov.core.views.bad_request"

@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "vyzov.accounts.context_processors.navigation",
+                "vyzov.dashboard.context_processors.notifications",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from vyzov.accounts.access import NotInScope, Perm, get_in_scope, scope
+from vyzov.accounts.access import NotInScope, Perm, get_in_scope, grants_of, scope
 from vyzov.cases.models import Child, RouteGoal
 from vyzov.cases.selectors import with_personal_flag
 
@@ -22,6 +22,7 @@ from .models import (
     Level,
     Meeting,
     MeetingStatus,
+    Member,
     Review,
 )
 
@@ -199,3 +200,31 @@ def coverage(*, subject, today: dt.date | None = None) -> tuple[int, int]:
     today = today or timezone.localdate()
     children = children_in_territory(Consilium(level="regional", subject=subject))
     return children.count(), children.exclude(needs_review_q(today)).count()
+
+
+# ---- the home page's work queue ---------------------------------------------------------------
+
+
+def action_items_waiting(*, actor) -> QuerySet[ActionItem]:
+    """Open items for the actor: assigned to them, or to their organisation with nobody named;
+    overdue first (by deadline)."""
+    organizations = [g.organization_id for g in grants_of(actor) if g.organization_id]
+    mine = Q(executor=actor.pk) | Q(executor__isnull=True, organization__in=organizations)
+    return (
+        ActionItem.objects.filter(mine)
+        .exclude(status=ActionStatus.DONE)
+        .select_related("organization")
+        .order_by("deadline", "id")
+    )
+
+
+def meetings_to_prepare(*, actor, today: dt.date | None = None) -> QuerySet[Meeting]:
+    """Planned meetings from today on: of consilia in the actor's scope, or where they are a member."""
+    today = today or timezone.localdate()
+    visible = scope(actor, Meeting.objects.all(), Perm.CONSILIUM_VIEW).values("pk")
+    member = Exists(Member.objects.filter(consilium=OuterRef("consilium"), user=actor.pk, is_active=True))
+    return (
+        Meeting.objects.filter(Q(pk__in=visible) | Q(member), status=MeetingStatus.PLANNED, date__gte=today)
+        .select_related("consilium__subject", "consilium__municipality", "consilium__organization")
+        .order_by("date", "id")
+    )

@@ -9,11 +9,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, allows, require
 from vyzov.cases import services as case_services
 from vyzov.cases.models import Child, EventKind
+from vyzov.core import signals
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create, changed_fields, field_values, save_with_version
 from vyzov.core.uploads import EMPTY_FILE_MESSAGE, replace_stored_file
@@ -398,6 +400,15 @@ def action_item_create(
     item.full_clean()
     item.save()
     audit_entry_create(actor=actor, action=AuditAction.CREATE, target=item)
+    if executor is not None:
+        signals.announce(
+            signals.work_assigned,
+            sender=ActionItem,
+            actor=actor,
+            recipients=[executor],
+            title=f"Вам поручено до {deadline:%d.%m.%Y}: {item.what[:200]}",
+            url=reverse("consilium:action_item", args=[item.pk]),
+        )
     return item
 
 
@@ -452,6 +463,18 @@ def reminders_send(*, today: dt.date | None = None, days_ahead: int = 3) -> int:
             from_email=None,
             recipient_list=[executor.email],
         )
+        for item in items:
+            signals.announce(
+                signals.deadline_due,
+                sender=ActionItem,
+                recipients=[executor],
+                title=(
+                    f"Просрочено поручение (срок {item.deadline:%d.%m.%Y}): {item.what[:200]}"
+                    if item.deadline < today
+                    else f"Срок поручения {item.deadline:%d.%m.%Y}: {item.what[:200]}"
+                ),
+                url=reverse("consilium:action_item", args=[item.pk]),
+            )
     ActionItem.objects.filter(pk__in=[item.pk for items in by_executor.values() for item in items]).update(
         reminded_at=timezone.now()
     )

@@ -8,7 +8,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from vyzov.accounts.access import NotInScope, Perm, has_perm, scope_condition
 
@@ -23,6 +24,7 @@ from .models import (
     BonusItem,
     Category,
     Contest,
+    ContestStatus,
     Criterion,
     ExpertAssignment,
     JuryScore,
@@ -298,4 +300,23 @@ def report(*, contest: Contest) -> Report:
         media_about_action=sum(1 for _s, about in media if about),
         media_subjects=len(media_by_subject),
         media_by_subject=sorted(media_by_subject.items(), key=lambda item: (-item[1], item[0])),
+    )
+
+
+def applications_to_submit(*, actor) -> QuerySet[Application]:
+    """The participant's drafts and returned applications of contests still taking them, with the
+    application's own deadline (`due`: an extension, else the contest's); the nearest deadline first."""
+    if not has_perm(actor, Perm.CONTESTS_PARTICIPATE):
+        return Application.objects.none()
+    condition = scope_condition(actor, Application, Perm.CONTESTS_PARTICIPATE)
+    qs = Application.objects.filter(condition) if condition else Application.objects.all()
+    return (
+        qs.filter(
+            status__in=(ApplicationStatus.DRAFT, ApplicationStatus.RETURNED),
+            is_history=False,
+            contest__status=ContestStatus.OPEN,
+        )
+        .annotate(due=Coalesce("deadline_extended_to", "contest__submission_deadline"))
+        .select_related("contest")
+        .order_by(F("due").asc(nulls_last=True), "id")
     )

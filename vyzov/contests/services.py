@@ -14,10 +14,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from vyzov.accounts.access import ActionNotAllowed, NotInScope, Perm, has_perm, require, require_perm
 from vyzov.accounts.models import Role, User
+from vyzov.core import signals
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import check_upload
@@ -478,6 +480,15 @@ def application_review(*, actor, application: Application, accept: bool, reason:
 
         practices_publish_from_application(actor=actor, application=application)
     _audit(actor, AuditAction.STATUS_CHANGE, application, status=application.status, reason=reason.strip())
+    if not accept:
+        signals.announce(
+            signals.work_returned,
+            sender=Application,
+            actor=actor,
+            recipients=[application.created_by],
+            title=f"Заявка № {application.pk} возвращена на доработку: {reason.strip()[:200]}",
+            url=reverse("contests:application_detail", args=[application.pk]),
+        )
     return application
 
 
@@ -546,7 +557,20 @@ def expert_assign(
         raise ValidationError({"expert": "Эксперт уже назначен на эту заявку."})
     assignment = ExpertAssignment.objects.create(application=application, expert=expert, role=role)
     _audit(actor, AuditAction.CREATE, application, expert=expert.pk, role=role)
+    _announce_assignments(actor, [assignment])
     return assignment
+
+
+def _announce_assignments(actor, assignments: list[ExpertAssignment]) -> None:
+    for assignment in assignments:
+        signals.announce(
+            signals.work_assigned,
+            sender=ExpertAssignment,
+            actor=actor,
+            recipients=[assignment.expert],
+            title=f"Вам назначена на оценку заявка № {assignment.application_id}",
+            url=reverse("contests:score", args=[assignment.application_id]),
+        )
 
 
 @transaction.atomic
@@ -590,6 +614,7 @@ def experts_assign_automatically(*, actor, contest: Contest) -> int:
             load[expert.pk] += 1
     ExpertAssignment.objects.bulk_create(created)
     _audit(actor, AuditAction.UPDATE, contest, assigned=len(created))
+    _announce_assignments(actor, created)
     return len(created)
 
 

@@ -1,11 +1,14 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The home page lives in the dashboard (config/urls.py routes "/" there first); the old name is
+    # kept so that `{% url 'core:home' %}` and LOGIN_REDIRECT_URL keep working.
+    path("", RedirectView.as_view(pattern_name="dashboard:home"), name="home"),
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/export.xlsx", views.audit_export, name="audit_export"),
     path("health/", views.health, name="health"),

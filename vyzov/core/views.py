@@ -8,11 +8,7 @@ from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from vyzov.accounts.access import Perm, has_perm, require_perm, roles_of
-from vyzov.accounts.models import Role
-from vyzov.accounts.selectors import user_count_for_territory
-from vyzov.cases.selectors import child_list, overdue_review_q
-from vyzov.territories import selectors as territory_selectors
+from vyzov.accounts.access import Perm, require_perm
 
 from . import observability
 from .forms import AuditFilterForm
@@ -22,40 +18,6 @@ from .pagination import paginate
 from .selectors import audit_entry_list
 from .services import audit_entry_create
 from .xlsx import xlsx_response
-
-
-@login_required
-@require_GET
-def home(request):
-    """Each role's start page, with figures from its own scope only."""
-    actor = request.user
-    context = {"roles": sorted(Role(role).label for role in roles_of(actor))}
-    if has_perm(actor, Perm.TERRITORIES_VIEW):
-        context.update(
-            subject_count=territory_selectors.subject_list(actor=actor).count(),
-            municipality_count=territory_selectors.municipality_list(actor=actor).count(),
-            organization_count=territory_selectors.organization_list(
-                actor=actor, filters={"is_active": True}
-            ).count(),
-            organization_counts=territory_selectors.organization_counts_by_kind(actor=actor),
-        )
-    if has_perm(actor, Perm.CASES_VIEW):
-        children = child_list(actor=actor)
-        context.update(
-            children_total=children.count(),
-            children_placed=children.filter(current_organization__isnull=False).count(),
-            overdue_reviews=children.filter(overdue_review_q(timezone.localdate())).count(),
-        )
-    if has_perm(actor, Perm.USERS_MANAGE):
-        context["user_count"] = user_count_for_territory(actor=actor)
-    if has_perm(actor, Perm.AUDIT_VIEW):
-        since = timezone.now() - timezone.timedelta(days=1)
-        entries = audit_entry_list(actor=actor)
-        context["audit_day_count"] = entries.filter(at__gte=since).count()
-        context["failed_login_day_count"] = entries.filter(
-            at__gte=since, action=AuditAction.LOGIN_FAILED
-        ).count()
-    return render(request, "core/home.html", context)
 
 
 def _audit_filters(request):

@@ -7,3 +7,6 @@ class DashboardConfig(AppConfig):
     name = "vyzov.dashboard"
     label = "dashboard"
     verbose_name = "Рабочий стол"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 — connects the notification receivers

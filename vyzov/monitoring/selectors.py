@@ -12,7 +12,16 @@ from django.db.models import QuerySet
 from vyzov.accounts.access import Perm, get_in_scope, has_perm, scope
 from vyzov.territories.models import FederalDistrict, Subject
 
-from .models import Figure, FigureRevision, Indicator, QuarterReport, RollUp, RollUpLevel, Target
+from .models import (
+    Figure,
+    FigureRevision,
+    Indicator,
+    QuarterReport,
+    ReportStatus,
+    RollUp,
+    RollUpLevel,
+    Target,
+)
 from .progress import Progress, progress
 from .reference import BASELINE_DATE, MAIN_INDICATOR, TARGET_DATE, TARGET_REDUCTION
 from .rollups import COUNTRY_KEY, PILOT_KEY
@@ -273,3 +282,15 @@ def report_revisions(*, actor, report: QuarterReport) -> list[FigureRevision]:
             actor, FigureRevision.objects.filter(figure__report=report), Perm.MONITORING_VIEW
         ).select_related("figure__indicator", "figure__municipality", "changed_by")[:500]
     )
+
+
+def reports_to_submit(*, actor) -> QuerySet[QuarterReport]:
+    """Drafts and returned reports the actor may edit and submit; the oldest quarter first."""
+    qs = QuarterReport.objects.filter(status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
+    return scope(actor, qs.select_related("subject"), Perm.MONITORING_EDIT).order_by("as_of", "subject__name")
+
+
+def reports_to_accept(*, actor) -> QuerySet[QuarterReport]:
+    """Submitted reports waiting for the actor's acceptance; the longest waiting first."""
+    qs = QuarterReport.objects.filter(status=ReportStatus.SUBMITTED).select_related("subject")
+    return scope(actor, qs, Perm.MONITORING_APPROVE).order_by("submitted_at", "id")

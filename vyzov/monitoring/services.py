@@ -10,9 +10,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, require
+from vyzov.core import signals
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.territories.models import Municipality, Subject
@@ -221,7 +223,19 @@ def report_accept(*, actor, report: QuarterReport) -> QuarterReport:
     audit_entry_create(
         actor=actor, action=AuditAction.STATUS_CHANGE, target=report, details={"status": "accepted"}
     )
+    signals.announce(
+        signals.work_approved,
+        sender=QuarterReport,
+        actor=actor,
+        recipients=[report.submitted_by],
+        title=f"Квартальный отчёт на {report.as_of:%d.%m.%Y} принят",
+        url=_report_url(report),
+    )
     return report
+
+
+def _report_url(report: QuarterReport) -> str:
+    return reverse("monitoring:report_edit", args=[report.subject.code, report.as_of.isoformat()])
 
 
 @transaction.atomic
@@ -243,6 +257,14 @@ def report_return(*, actor, report: QuarterReport, comment: str) -> QuarterRepor
         action=AuditAction.STATUS_CHANGE,
         target=report,
         details={"status": "returned", "comment": comment.strip()[:500]},
+    )
+    signals.announce(
+        signals.work_returned,
+        sender=QuarterReport,
+        actor=actor,
+        recipients=[report.submitted_by],
+        title=f"Квартальный отчёт на {report.as_of:%d.%m.%Y} возвращён: {comment.strip()[:200]}",
+        url=_report_url(report),
     )
     return report
 

@@ -10,11 +10,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, allows, require
 from vyzov.cases.models import Child, Family
 from vyzov.cases.services import family_event_add
+from vyzov.core import signals
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create, changed_fields, field_values, save_with_version
 
@@ -299,6 +301,14 @@ def aid_request_approve(*, actor, request: AidRequest, amount) -> AidRequest:
         title=f"одобрена на {amount} руб.",
         details={"amount": str(amount), "available_before": str(available)},
     )
+    signals.announce(
+        signals.work_approved,
+        sender=AidRequest,
+        actor=actor,
+        recipients=[request.referred_by or request.created_by],
+        title=f"Заявка на помощь № {request.pk} одобрена",
+        url=reverse("ngo_aid:request_detail", args=[request.pk]),
+    )
     return request
 
 
@@ -321,6 +331,15 @@ def aid_request_decline(*, actor, request: AidRequest, reason: str, give_back: b
         title=("возвращена на доработку: " if give_back else "отклонена: ") + reason.strip()[:200],
         details={"reason": reason.strip()[:500]},
     )
+    if give_back:
+        signals.announce(
+            signals.work_returned,
+            sender=AidRequest,
+            actor=actor,
+            recipients=[request.referred_by or request.created_by],
+            title=f"Заявка на помощь № {request.pk} возвращена на доработку: {reason.strip()[:200]}",
+            url=reverse("ngo_aid:request_detail", args=[request.pk]),
+        )
     return request
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, get_in_scope, scope
@@ -217,4 +217,20 @@ def report(*, actor, date_from: dt.date, date_to: dt.date, service: Service | No
         caseload=caseload_rows,
         average_days_to_close=duration.days if duration is not None else None,
         regions=regions,
+    )
+
+
+def cases_with_overdue_steps(*, actor, today: dt.date | None = None) -> QuerySet[FamilyCase]:
+    """Open cases in the actor's scope with a planned step past its date; the oldest overdue first."""
+    today = today or timezone.localdate()
+    overdue = Q(steps__status=StepStatus.PLANNED, steps__due_date__lt=today)
+    qs = scope(actor, FamilyCase.objects.filter(status=CaseStatus.OPEN), Perm.SUPPORT_VIEW)
+    return (
+        qs.annotate(
+            overdue_steps=Count("steps", filter=overdue, distinct=True),
+            first_overdue=Min("steps__due_date", filter=overdue),
+        )
+        .filter(overdue_steps__gt=0)
+        .select_related("service", "family__municipality")
+        .order_by("first_overdue", "id")
     )

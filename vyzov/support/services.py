@@ -9,11 +9,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, require
 from vyzov.cases.models import Family
 from vyzov.cases.services import family_event_add
+from vyzov.core import signals
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import check_upload
@@ -196,6 +198,14 @@ def case_transfer(*, actor, case: FamilyCase, to_specialist: Specialist, reason:
         family=case.family,
         date=timezone.localdate(),
         title=f"Сопровождение передано: {to_specialist.service}",
+    )
+    signals.announce(
+        signals.work_assigned,
+        sender=FamilyCase,
+        actor=actor,
+        recipients=[to_specialist.user],
+        title=f"Вам передано сопровождение семьи (случай № {case.pk})",
+        url=reverse("support:case_detail", args=[case.pk]),
     )
     return case
 

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from vyzov.dashboard.tasks import send_notification_digest
+
+
+class Command(BaseCommand):
+    help = (
+        "Ставит в очередь ежедневную сводку: каждому пользователю — письмо с непрочитанными "
+        "уведомлениями за сутки, каждое уведомление не больше одного раза (запускать раз в день, cron)."
+    )
+
+    def handle(self, *args, **options):
+        result = send_notification_digest.enqueue()
+        self.stdout.write(f"Задача поставлена: {result.id}")
