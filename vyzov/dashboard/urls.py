@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401 — routes are added by the dashboard's features
+from django.urls import path
+
+from . import views
 
 app_name = "dashboard"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("search/", views.search, name="search"),
+]
