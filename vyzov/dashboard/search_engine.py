@@ -7,7 +7,7 @@ Russian stemmer («Смирнова» → «смирнов», «Ивановых
 
 * PostgreSQL adds the `russian` full-text configuration and pg_trgm similarity of the surname
   (GIN indexes from the dashboard's migration), so a typo («Иванво») still finds «Иванова»;
-* SQLite adds a typo-tolerant step in Python: surnames that share the first letters with the typed
+* SQLite adds a typo-tolerant step in Python: surnames that share the first letter with the typed
   word, within an edit distance of 1–2 (transpositions count as one edit).
 """
 
@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchVectorField, TrigramSimilarity
 from django.db import connection
-from django.db.models import F, Func, Q, QuerySet, TextField
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
 
 from vyzov.core.text import normalize_for_search
 from vyzov.core.validators import (
@@ -30,7 +30,7 @@ from vyzov.core.validators import (
 MAX_QUERY_LENGTH = 200  # longer input is cut: no name, number or document is that long
 MAX_WORDS = 4
 MIN_WORD = 2
-TYPO_CANDIDATES = 5000  # surnames read for the SQLite typo step (distinct, sharing the first letters)
+TYPO_CANDIDATES = 5000  # surnames read for the SQLite typo step (distinct, sharing the first letter)
 TRIGRAM_SURNAME_SIMILARITY = 0.3  # pg_trgm's default `%` threshold
 
 _NUMBER = re.compile(r"^(?:№|n|no|#)?\.?\s*(\d{1,9})$")
@@ -160,7 +160,7 @@ def _sqlite_typo_surnames(queryset: QuerySet, *, name_field: str, surname_field:
     if typo_limit(word) == 0:
         return set()
     candidates = (
-        queryset.filter(**{f"{name_field}__startswith": word[:2]})
+        queryset.filter(**{f"{name_field}__startswith": word[:1]})
         .order_by()
         .values_list(surname_field, flat=True)
         .distinct()[:TYPO_CANDIDATES]
@@ -212,10 +212,18 @@ def name_search(
     surname_field: str | None = None,
 ) -> QuerySet:
     """`queryset` narrowed to the names matching `words` (see `name_condition`)."""
-    if uses_postgres():
-        queryset = queryset.annotate(_russian=_RussianVector(F(name_field)))
+    postgres = uses_postgres()
+    if postgres:
+        queryset = queryset.alias(_russian=_RussianVector(F(name_field)))
         if surname_field:
-            queryset = queryset.annotate(_surname=_Surname(F(name_field)))
-    return queryset.filter(
+            queryset = queryset.alias(_surname=_Surname(F(name_field)))
+    matched = queryset.filter(
         name_condition(queryset, words=words, name_field=name_field, surname_field=surname_field)
     )
+    if postgres and surname_field and words:
+        # The closest surnames first (a typo ranks below the exact name), then the usual order.
+        ordering = matched.query.order_by or matched.model._meta.ordering
+        matched = matched.alias(
+            _closeness=TrigramSimilarity(_Surname(F(name_field)), Value(words[0]))
+        ).order_by("-_closeness", *ordering)
+    return matched
