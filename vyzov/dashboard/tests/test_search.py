@@ -299,6 +299,13 @@ def test_postgres_uses_russian_full_text_and_trigram_indexes(municipal_barnaul, 
     assert {"search_child_surname_trgm", "search_child_name_russian", "search_family_name_trgm"} <= indexes
     assert [h.title for h in hits(municipal_barnaul, "Иванво", "children")] == ["Иванова Мария Петровна"]
     assert [h.title for h in hits(municipal_barnaul, "Смирнова", "children")] == ["Смирнов Олег Петрович"]
+    make_child(centre("22"), last_name="Абрамова", first_name="Ива")  # «ива» as a first name only
+    make_child(centre("22"), last_name="Иванов", first_name="Пётр")
+    # The closest surname first: «Иванова» (exact) before «Иванов»; a first name is not a surname typo.
+    assert [h.title.split()[0] for h in hits(municipal_barnaul, "Иванова", "children")] == [
+        "Иванова",
+        "Иванов",
+    ]
     family = make_family(centre("22"), title="Семья Ивановых")
     assert [h.url for h in hits(municipal_barnaul, "Иванов", "families")] == [
         reverse("cases:family_detail", args=[family.pk])
