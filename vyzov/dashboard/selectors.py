@@ -118,7 +118,7 @@ def _families(actor, query: ParsedQuery) -> list[Hit]:
 
 
 def _support_cases(actor, query: ParsedQuery) -> list[Hit]:
-    base = support_selectors.case_list(actor=actor)
+    base = support_selectors.case_list(actor=actor).select_related("service__organization__subject")
     if query.number:
         qs = base.filter(pk=query.number)
     elif query.words and has_perm(actor, Perm.SUPPORT_MANAGE):

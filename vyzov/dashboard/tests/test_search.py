@@ -245,6 +245,37 @@ def test_query_count_is_bounded_per_kind(client, curator_altai, ivanova, smirnov
     assert max(counts) <= 16, counts
 
 
+def test_queries_do_not_grow_with_the_results(curator_altai):
+    """One query per kind of record (and one for the typo step), however many records are shown."""
+    service = service_in(centre("22"), "Служба Барнаул")
+    specialist, user = specialist_of(service, "anna")
+
+    def records(n):
+        for _ in range(n):
+            family = make_family(centre("22"), title="Семья Ивановых")
+            make_child(centre("22"), last_name="Иванова", first_name="Ольга", family=family)
+            open_case(user, service, specialist, family=family)
+        make_org("Центр «Иванушка»", municipality=centre("22"))
+
+    def count(q):
+        with CaptureQueriesContext(connection) as captured:
+            result = global_search(actor=curator_altai, q=q)
+        return len(captured.captured_queries), result
+
+    records(1)
+    global_search(actor=curator_altai, q="Иванова")  # the actor's grants are read once and kept
+    few = {q: count(q)[0] for q in ("Иванова", "Иванво")}
+    records(9)
+    for q, queries in few.items():
+        many, result = count(q)
+        assert many == queries, q
+        kinds = {group.kind for group in result.groups}
+        assert kinds >= ({"children", "families", "support_cases"} if q == "Иванова" else {"children"})
+        assert len(result.groups[0].hits) == 10
+        # children (+ the typo step), families, support cases, organisations, users (+ their grants)
+        assert many <= 7, (q, many)
+
+
 @pytest.mark.parametrize(
     "q",
     [
