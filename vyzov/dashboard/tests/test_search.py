@@ -341,3 +341,10 @@ def test_postgres_uses_russian_full_text_and_trigram_indexes(municipal_barnaul, 
     assert [h.url for h in hits(municipal_barnaul, "Иванов", "families")] == [
         reverse("cases:family_detail", args=[family.pk])
     ]
+
+
+def test_a_nul_in_the_query_is_never_a_server_error(client, curator_altai, ivanova):
+    login(client, curator_altai)
+    response = client.get(URL, {"q": "Иван\x00ова"})
+    assert response.status_code in (200, 400)
+    assert global_search(actor=curator_altai, q="Иван\x00ова").groups == []  # not «Иванова»: two words
