@@ -107,6 +107,7 @@ PERSONAL_READ_KINDS: dict[str, str] = {
     "consilium_protocol": "Протокол заседания консилиума (DOCX)",
     "consilium_my_items": "Мои поручения консилиума",
     "support_case": "Сопровождение семьи",
+    "search": "Поиск по системе",
 }
 
 

@@ -1,14 +1,21 @@
+"""Pages of the dashboard: thin views over its selectors and services."""
+
+from __future__ import annotations
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from vyzov.accounts.access import Perm
 from vyzov.core.pagination import paginate
+from vyzov.core.services import audit_personal_read
 
 from . import selectors, services
 from .context_processors import forget_unread
 from .forms import NotificationPreferenceForm
+from .search import global_search
 
 
 @login_required
@@ -79,3 +86,19 @@ def notifications_read_all(request):
     forget_unread(request)
     messages.success(request, f"Отмечено прочитанными: {count}.")
     return redirect("dashboard:notification_list")
+
+
+@login_required
+@require_GET
+def search(request):
+    result = global_search(actor=request.user, q=request.GET.get("q"))
+    # One audit row per answer that shows children's or families' personal data; the query itself
+    # may be a name, and the audit log is where such reads are kept.
+    audit_personal_read(
+        actor=request.user,
+        kind="search",
+        records_count=result.personal_count,
+        filters={"q": result.query.text},
+        scope_perm=Perm.CASES_VIEW_PERSONAL,
+    )
+    return render(request, "dashboard/search.html", {"result": result, "q": result.query.text})

@@ -17,6 +17,7 @@ from vyzov.cases.models import Child
 from vyzov.consilium import bench as consilium_bench
 from vyzov.contests import bench as contests_bench
 from vyzov.core.bench import print_table
+from vyzov.dashboard import bench as dashboard_bench
 from vyzov.monitoring import bench as monitoring_bench
 from vyzov.programmes import bench as programmes_bench
 from vyzov.support import bench as support_bench
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         measurements += support_bench.run(runs=runs, log=self.stdout.write)
         measurements += programmes_bench.run(runs=runs, log=self.stdout.write)
         measurements += contests_bench.run(runs=runs, log=self.stdout.write)
+        measurements += dashboard_bench.run(runs=runs, log=self.stdout.write)
         print_table(measurements, write=self.stdout.write)
         RESULTS.parent.mkdir(exist_ok=True)
         RESULTS.write_text(
