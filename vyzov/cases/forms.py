@@ -5,7 +5,7 @@ from django.utils.text import format_lazy
 
 from vyzov.accounts.access import Perm, scope
 from vyzov.accounts.models import User
-from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
+from vyzov.core.forms import DateInput, PickerWidget, StyledForm, StyledModelForm, pick_url
 from vyzov.core.params import parse_id
 from vyzov.core.uploads import UploadField
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
@@ -130,9 +130,10 @@ class ChildForm(StyledModelForm):
         label="Номер семьи в реестре",
         required=False,
         queryset=Family.objects.none(),
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        widget=PickerWidget(url=""),
         error_messages={"invalid_choice": "Семья с таким номером не найдена в вашем регионе."},
-        help_text="Необязательно: кровную семью можно привязать позже.",
+        help_text="Необязательно: начните вводить фамилию семьи или её номер; кровную семью можно "
+        "привязать позже.",
     )
     confirm_not_duplicate = forms.BooleanField(
         label="Я проверил(а) найденные записи: это другой ребёнок", required=False
@@ -189,6 +190,7 @@ class ChildForm(StyledModelForm):
             municipalities.filter(subject_id=subject_id) if subject_id else municipalities.none()
         )
         self.fields["family"].queryset = scope(actor, Family.objects.all(), Perm.CASES_EDIT)
+        self.fields["family"].widget.url = pick_url("families", "child_form")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields.pop("confirm_not_duplicate")

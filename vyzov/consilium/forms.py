@@ -4,7 +4,7 @@ from django.utils import timezone
 from vyzov.accounts.access import Perm, scope
 from vyzov.accounts.models import User
 from vyzov.cases.models import RouteGoal
-from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
+from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledModelForm
 from vyzov.core.uploads import UploadField
 from vyzov.territories.models import Municipality, Organization, Subject
 
@@ -51,7 +51,7 @@ class MeetingForm(StyledForm):
 
 
 class AgendaAddForm(StyledForm):
-    child = forms.IntegerField(label="Номер ребёнка в реестре", min_value=1)
+    child = RecordPickerField(label="Ребёнок", kind="children", context="register")
     reason = forms.CharField(label="Почему добавлен", max_length=500)
 
 

@@ -108,6 +108,7 @@ PERSONAL_READ_KINDS: dict[str, str] = {
     "consilium_my_items": "Мои поручения консилиума",
     "support_case": "Сопровождение семьи",
     "search": "Поиск по системе",
+    "picker": "Выбор записи в форме (подсказки)",
 }
 
 

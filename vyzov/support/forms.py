@@ -1,7 +1,7 @@
 from django import forms
 
 from vyzov.accounts.access import Perm, scope
-from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
+from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledModelForm
 from vyzov.core.uploads import UploadField
 from vyzov.territories.models import Subject
 
@@ -28,7 +28,12 @@ NEEDS = [
 
 
 class CaseOpenForm(StyledModelForm):
-    family_number = forms.IntegerField(label="Номер семьи в реестре", min_value=1)
+    family_number = RecordPickerField(
+        label="Семья",
+        kind="families",
+        context="support_case_open",
+        help_text="Начните вводить фамилию семьи или её номер в реестре и выберите семью из списка.",
+    )
 
     class Meta:
         model = FamilyCase
@@ -38,6 +43,7 @@ class CaseOpenForm(StyledModelForm):
     def __init__(self, *args, service, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["specialist"].queryset = Specialist.objects.filter(service=service, is_active=True)
+        self.fields["family_number"].set_params({"service": service.pk})
 
 
 class AssessmentForm(StyledModelForm):
