@@ -5,6 +5,7 @@ from django.utils.text import format_lazy
 
 from vyzov.accounts.access import Perm, scope
 from vyzov.accounts.models import User
+from vyzov.accounts.selectors import users_who_can
 from vyzov.core.forms import DateInput, PickerWidget, StyledForm, StyledModelForm, pick_url
 from vyzov.core.params import parse_id
 from vyzov.core.uploads import UploadField
@@ -237,13 +238,13 @@ class RouteForm(StyledForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, child: Child, **kwargs):
+    def __init__(self, *args, child: Child, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = (
-            User.objects.filter(is_active=True, grants__subject=child.subject_id)
-            .distinct()
-            .order_by("full_name")
-        )
+        # Only people who can work on this child's route (never a contest participant or an expert).
+        self.fields["responsible"].queryset = users_who_can(perm=Perm.CASES_EDIT, obj=child)
+        own = actor is not None and not self.is_bound and not self.initial.get("responsible")
+        if own and self.fields["responsible"].queryset.filter(pk=actor.pk).exists():
+            self.initial["responsible"] = actor.pk
 
 
 class FamilyForm(StyledModelForm):

@@ -472,10 +472,20 @@ def action_list(request):
     items = selectors.action_item_list(
         actor=request.user, filters={"state": request.GET.get("state", "open")}
     )
+    page = paginate(request, items)
+    # The child of each item by name where the user may see it (the read is recorded), else by number.
+    named = {}
+    for item in page:
+        if item.child_id and allows(request.user, Perm.CASES_VIEW_PERSONAL, item.child):
+            item.child_named = True
+            named[item.child_id] = item.child
+    case_services.personal_data_list_read(
+        actor=request.user, kind="consilium_action_list", records=named.values()
+    )
     return render(
         request,
         "consilium/action_list.html",
-        {"page_obj": paginate(request, items), "state": request.GET.get("state", "open")},
+        {"page_obj": page, "state": request.GET.get("state", "open")},
     )
 
 

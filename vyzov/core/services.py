@@ -109,6 +109,8 @@ PERSONAL_READ_KINDS: dict[str, str] = {
     "support_case": "Сопровождение семьи",
     "search": "Поиск по системе",
     "picker": "Выбор записи в форме (подсказки)",
+    "support_cases_list": "Список сопровождений семей",
+    "consilium_action_list": "Поручения консилиумов",
 }
 
 

@@ -27,6 +27,15 @@ NEEDS = [
 ]
 
 
+def preselect_own_specialist(form, name: str, actor) -> None:
+    """The specialist field of a form about the actor's own work starts at the actor's own record."""
+    if actor is None or form.is_bound or form.initial.get(name):
+        return
+    own = form.fields[name].queryset.filter(user=actor).values_list("pk", flat=True).first()
+    if own is not None:
+        form.initial[name] = own
+
+
 class CaseOpenForm(StyledModelForm):
     family_number = RecordPickerField(
         label="Семья",
@@ -40,10 +49,11 @@ class CaseOpenForm(StyledModelForm):
         fields = ["specialist", "referral", "reason", "intake_date", "children_count"]
         widgets = {"intake_date": DateInput, "reason": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, service, **kwargs):
+    def __init__(self, *args, service, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["specialist"].queryset = Specialist.objects.filter(service=service, is_active=True)
         self.fields["family_number"].set_params({"service": service.pk})
+        preselect_own_specialist(self, "specialist", actor)
 
 
 class AssessmentForm(StyledModelForm):
@@ -67,12 +77,13 @@ class StepForm(StyledModelForm):
         fields = ["goal", "action", "responsible", "partner", "due_date"]
         widgets = {"due_date": DateInput}
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = Specialist.objects.filter(
             service=case.service_id, is_active=True
         )
         self.fields["responsible"].required = False
+        preselect_own_specialist(self, "responsible", actor)
         self.fields["partner"].queryset = self.fields["partner"].queryset.filter(
             subject=case.service.organization.subject_id, is_active=True
         )
@@ -84,11 +95,12 @@ class ContactForm(StyledModelForm):
         fields = ["date", "kind", "note", "specialist"]
         widgets = {"date": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["specialist"].queryset = Specialist.objects.filter(
             service=case.service_id, is_active=True
         )
+        preselect_own_specialist(self, "specialist", actor)
 
 
 class ReviewForm(StyledForm):

@@ -84,7 +84,9 @@ def caseload(*, actor, specialist: Specialist) -> QuerySet[FamilyCase]:
     qs = scope(
         actor, FamilyCase.objects.filter(specialist=specialist, status=CaseStatus.OPEN), Perm.SUPPORT_VIEW
     )
-    return _with_flags(qs.select_related("family__municipality"), today).order_by("next_review_date", "id")
+    return _with_flags(qs.select_related("family__municipality", "service__organization"), today).order_by(
+        "next_review_date", "id"
+    )
 
 
 def specialist_for(*, user) -> Specialist | None:
