@@ -379,3 +379,27 @@ def test_duplicate_warning_names_the_child_with_birth_date(client, curator_altai
     assert "Возможные дубли" in text
     assert "Двойников Иван Петрович, 05.05.2016 г. р." in text
     assert f"Ребёнок № {existing.pk}" not in text
+
+
+def test_aid_requests_name_the_family_for_the_operator_with_one_row(client, curator_altai):
+    from vyzov.ngo_aid import reference
+    from vyzov.ngo_aid.models import AidForm
+    from vyzov.ngo_aid.tests.test_ngo_aid import new_request, operator_for
+
+    reference.load_forms()
+    forms = {form.code: form for form in AidForm.objects.all()}
+    operator = operator_for("38")
+    user = make_user("operator_irkutsk", Role.NGO_OPERATOR, level=ScopeLevel.SUBJECT, subject=subject("38"))
+    family = make_family(centre("38"), title="Семья Помощевых")
+    aid = new_request(user, operator, family, forms)
+    login(client, user)
+    text = client.get(reverse("ngo_aid:request_list")).content.decode()
+    assert "Семья Помощевых" in text
+    assert AuditEntry.objects.filter(details__kind="aid_requests_list", actor=user).count() == 1
+    text = client.get(reverse("ngo_aid:request_detail", args=[aid.pk])).content.decode()
+    assert "Семья Помощевых" in text
+    assert AuditEntry.objects.filter(details__kind="aid_request", actor=user).count() == 1
+    # Another region's curator gets neither the request nor the name.
+    login(client, curator_altai)
+    assert client.get(reverse("ngo_aid:request_detail", args=[aid.pk])).status_code == 404
+    assert "Помощевых" not in client.get(reverse("ngo_aid:request_list")).content.decode()

@@ -111,6 +111,8 @@ PERSONAL_READ_KINDS: dict[str, str] = {
     "picker": "Выбор записи в форме (подсказки)",
     "support_cases_list": "Список сопровождений семей",
     "consilium_action_list": "Поручения консилиумов",
+    "aid_requests_list": "Список заявок на адресную помощь",
+    "aid_request": "Заявка на адресную помощь",
 }
 
 
