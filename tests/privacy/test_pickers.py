@@ -351,11 +351,17 @@ def test_action_items_name_the_child_where_allowed(
         organization=home_barnaul,
         deadline=TODAY + dt.timedelta(days=5),
     )
+    item = ActionItem.objects.get()
     login(client, curator_altai)
     assert "Порученцев Иван Петрович" in client.get(reverse("consilium:action_list")).content.decode()
+    card = client.get(reverse("consilium:action_item", args=[item.pk])).content.decode()
+    assert "Порученцев Иван Петрович" in card and reverse("cases:child_detail", args=[child.pk]) in card
+    assert AuditEntry.objects.filter(details__kind="consilium_action_item", actor=curator_altai).count() == 1
     login(client, fed_analyst)
     text = client.get(reverse("consilium:action_list")).content.decode()
     assert "Порученцев" not in text and f"Ребёнок № {child.pk}" in text
+    card = client.get(reverse("consilium:action_item", args=[item.pk])).content.decode()
+    assert "Порученцев" not in card and f"Ребёнок № {child.pk}" in card
 
 
 def test_duplicate_warning_names_the_child_with_birth_date(client, curator_altai):

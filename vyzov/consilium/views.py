@@ -462,7 +462,20 @@ def action_item(request, pk):
         else:
             messages.success(request, "Поручение обновлено.")
             return redirect("consilium:action_item", pk=pk)
-    return render(request, "consilium/action_item.html", {"item": item, "form": form})
+    # The child by name for the executor and for those who may see it (the read is recorded).
+    child = item.child
+    child_named = child is not None and (
+        item.executor_id == request.user.pk or allows(request.user, Perm.CASES_VIEW_PERSONAL, child)
+    )
+    if child_named:
+        case_services.personal_data_read(actor=request.user, target=child, kind="consilium_action_item")
+    context = {
+        "item": item,
+        "form": form,
+        "child_named": child_named,
+        "child_link": child is not None and allows(request.user, Perm.CASES_VIEW, child),
+    }
+    return render(request, "consilium/action_item.html", context)
 
 
 @login_required

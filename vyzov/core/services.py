@@ -111,6 +111,7 @@ PERSONAL_READ_KINDS: dict[str, str] = {
     "picker": "Выбор записи в форме (подсказки)",
     "support_cases_list": "Список сопровождений семей",
     "consilium_action_list": "Поручения консилиумов",
+    "consilium_action_item": "Поручение консилиума",
     "aid_requests_list": "Список заявок на адресную помощь",
     "aid_request": "Заявка на адресную помощь",
 }
