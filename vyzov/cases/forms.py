@@ -192,6 +192,9 @@ class ChildForm(StyledModelForm):
         )
         self.fields["family"].queryset = scope(actor, Family.objects.all(), Perm.CASES_EDIT)
         self.fields["family"].widget.url = pick_url("families", "child_form")
+        if self.instance.family_id:  # the linked family by its name (the edit form is audited as personal)
+            family = self.instance.family
+            self.fields["family"].widget.labels = {str(family.pk): f"{family.title} (№ {family.pk})"}
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields.pop("confirm_not_duplicate")
