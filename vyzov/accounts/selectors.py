@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db import models
+from django.db.models import Prefetch, Q, QuerySet
 
 from vyzov.core.text import normalize_for_search
 
-from .access import NotInScope, Perm, ScopeLevel, get_in_scope, grants_with, scope
+from .access import (
+    ROLE_PERMISSIONS,
+    NotInScope,
+    Perm,
+    ScopeLevel,
+    get_in_scope,
+    grants_with,
+    position_of,
+    scope,
+)
 from .models import Grant, User
 
 
@@ -64,3 +74,34 @@ def user_count_for_territory(*, actor, subject=None) -> int | None:
 
 def grant_get(*, actor, pk) -> Grant:
     return get_in_scope(actor, Grant.objects.select_related("user"), Perm.USERS_MANAGE, pk=pk)
+
+
+def roles_with(perm: str) -> list[str]:
+    """The roles whose permissions include `perm`."""
+    return [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
+
+
+def users_who_can(*, perm: str, obj: models.Model | None = None, subject=None) -> QuerySet[User]:
+    """Active users who can do the work of `perm` in a territory: the people to offer as a route curator,
+    an executor, a responsible person. Only grants inside the territory count (a federal grant makes no
+    one the executor of a municipal task), and only roles that hold `perm` (never a contest participant,
+    an expert or an analyst for casework).
+
+    With `obj`: grants that cover the object (the subject's own grants, the municipality's, the
+    organisation's). With `subject`: every grant within the subject.
+    """
+    roles = roles_with(perm)
+    if obj is not None:
+        position = position_of(obj)
+        condition = Q()
+        for level in (ScopeLevel.SUBJECT, ScopeLevel.MUNICIPALITY, ScopeLevel.ORGANIZATION):
+            if position.get(level) is not None:
+                condition |= Q(level=level, **{f"{level}_id": position[level]})
+        if not condition:
+            return User.objects.none()
+    elif subject is not None:
+        condition = Q(subject=subject)
+    else:
+        return User.objects.none()
+    grants = Grant.objects.filter(condition, role__in=roles)
+    return User.objects.filter(is_active=True, pk__in=grants.values("user_id")).order_by("full_name", "pk")

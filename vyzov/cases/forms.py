@@ -5,7 +5,8 @@ from django.utils.text import format_lazy
 
 from vyzov.accounts.access import Perm, scope
 from vyzov.accounts.models import User
-from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
+from vyzov.accounts.selectors import users_who_can
+from vyzov.core.forms import DateInput, PickerWidget, StyledForm, StyledModelForm, pick_url
 from vyzov.core.params import parse_id
 from vyzov.core.uploads import UploadField
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
@@ -130,9 +131,10 @@ class ChildForm(StyledModelForm):
         label="Номер семьи в реестре",
         required=False,
         queryset=Family.objects.none(),
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        widget=PickerWidget(url=""),
         error_messages={"invalid_choice": "Семья с таким номером не найдена в вашем регионе."},
-        help_text="Необязательно: кровную семью можно привязать позже.",
+        help_text="Необязательно: начните вводить фамилию семьи или её номер; кровную семью можно "
+        "привязать позже.",
     )
     confirm_not_duplicate = forms.BooleanField(
         label="Я проверил(а) найденные записи: это другой ребёнок", required=False
@@ -189,6 +191,10 @@ class ChildForm(StyledModelForm):
             municipalities.filter(subject_id=subject_id) if subject_id else municipalities.none()
         )
         self.fields["family"].queryset = scope(actor, Family.objects.all(), Perm.CASES_EDIT)
+        self.fields["family"].widget.url = pick_url("families", "child_form")
+        if self.instance.family_id:  # the linked family by its name (the edit form is audited as personal)
+            family = self.instance.family
+            self.fields["family"].widget.labels = {str(family.pk): f"{family.title} (№ {family.pk})"}
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields.pop("confirm_not_duplicate")
@@ -235,13 +241,13 @@ class RouteForm(StyledForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, child: Child, **kwargs):
+    def __init__(self, *args, child: Child, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = (
-            User.objects.filter(is_active=True, grants__subject=child.subject_id)
-            .distinct()
-            .order_by("full_name")
-        )
+        # Only people who can work on this child's route (never a contest participant or an expert).
+        self.fields["responsible"].queryset = users_who_can(perm=Perm.CASES_EDIT, obj=child)
+        own = actor is not None and not self.is_bound and not self.initial.get("responsible")
+        if own and self.fields["responsible"].queryset.filter(pk=actor.pk).exists():
+            self.initial["responsible"] = actor.pk
 
 
 class FamilyForm(StyledModelForm):

@@ -254,7 +254,10 @@ class DuplicateSplit:
 
 
 def duplicates_split(*, actor, subject_id: int | None, candidates: list[Child]) -> DuplicateSplit:
+    candidates = list({other.pk: other for other in candidates}.values())  # each child once
     visible = [other for other in candidates if allows(actor, Perm.CASES_VIEW, other)]
+    for other in visible:  # named (with the birth date) only where the actor sees personal data
+        other.personal = allows(actor, Perm.CASES_VIEW_PERSONAL, other)
     hidden = [other for other in candidates if other not in visible]
     return DuplicateSplit(
         visible=visible,

@@ -131,6 +131,11 @@ def child_create(request):
             child = services.child_create(actor=request.user, data=data, confirm_not_duplicate=confirm)
         except services.DuplicateSuspected as suspected:
             duplicates = services.duplicates_found(actor=request.user, suspected=suspected)
+            services.personal_data_list_read(
+                actor=request.user,
+                kind="children_duplicates",
+                records=[other for other in duplicates.visible if other.personal],
+            )
             form.add_error(None, suspected)
         except ValidationError as error:
             form.add_error(None, error)
@@ -238,7 +243,7 @@ def route_change(request, pk):
         "next_review_date": case.next_review_date,
         "version": case.version,
     }
-    form = RouteForm(request.POST or None, initial=initial, child=child)
+    form = RouteForm(request.POST or None, initial=initial, child=child, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

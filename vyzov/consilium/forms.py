@@ -3,8 +3,9 @@ from django.utils import timezone
 
 from vyzov.accounts.access import Perm, scope
 from vyzov.accounts.models import User
+from vyzov.accounts.selectors import users_who_can
 from vyzov.cases.models import RouteGoal
-from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
+from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledModelForm
 from vyzov.core.uploads import UploadField
 from vyzov.territories.models import Municipality, Organization, Subject
 
@@ -37,11 +38,7 @@ class MemberForm(StyledModelForm):
 
     def __init__(self, *args, consilium: Consilium, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
-            User.objects.filter(is_active=True, grants__subject=consilium.subject_id)
-            .distinct()
-            .order_by("full_name")
-        )
+        self.fields["user"].queryset = users_who_can(perm=Perm.CONSILIUM_VIEW, subject=consilium.subject_id)
         self.fields["user"].required = False
 
 
@@ -51,7 +48,7 @@ class MeetingForm(StyledForm):
 
 
 class AgendaAddForm(StyledForm):
-    child = forms.IntegerField(label="Номер ребёнка в реестре", min_value=1)
+    child = RecordPickerField(label="Ребёнок", kind="children", context="register")
     reason = forms.CharField(label="Почему добавлен", max_length=500)
 
 
@@ -121,9 +118,9 @@ class ActionForm(StyledForm):
     def __init__(self, *args, subject, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = Organization.objects.filter(subject=subject, is_active=True)
-        self.fields["executor"].queryset = (
-            User.objects.filter(is_active=True, grants__subject=subject).distinct().order_by("full_name")
-        )
+        # Only people who can carry out a consilium's task in the region (never a contest participant,
+        # an expert or an analyst).
+        self.fields["executor"].queryset = users_who_can(perm=Perm.CONSILIUM_VIEW, subject=subject)
 
     def clean(self):
         cleaned = super().clean()

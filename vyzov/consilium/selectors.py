@@ -109,7 +109,9 @@ def action_item_get(*, actor, pk) -> ActionItem:
 def action_item_list(*, actor, filters: dict | None = None) -> QuerySet[ActionItem]:
     filters = filters or {}
     qs = scope(
-        actor, ActionItem.objects.select_related("organization", "executor", "subject"), Perm.CONSILIUM_VIEW
+        actor,
+        ActionItem.objects.select_related("organization", "executor", "subject", "child"),
+        Perm.CONSILIUM_VIEW,
     )
     today = timezone.localdate()
     if filters.get("state") == "overdue":

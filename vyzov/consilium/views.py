@@ -462,7 +462,20 @@ def action_item(request, pk):
         else:
             messages.success(request, "Поручение обновлено.")
             return redirect("consilium:action_item", pk=pk)
-    return render(request, "consilium/action_item.html", {"item": item, "form": form})
+    # The child by name for the executor and for those who may see it (the read is recorded).
+    child = item.child
+    child_named = child is not None and (
+        item.executor_id == request.user.pk or allows(request.user, Perm.CASES_VIEW_PERSONAL, child)
+    )
+    if child_named:
+        case_services.personal_data_read(actor=request.user, target=child, kind="consilium_action_item")
+    context = {
+        "item": item,
+        "form": form,
+        "child_named": child_named,
+        "child_link": child is not None and allows(request.user, Perm.CASES_VIEW, child),
+    }
+    return render(request, "consilium/action_item.html", context)
 
 
 @login_required
@@ -472,10 +485,20 @@ def action_list(request):
     items = selectors.action_item_list(
         actor=request.user, filters={"state": request.GET.get("state", "open")}
     )
+    page = paginate(request, items)
+    # The child of each item by name where the user may see it (the read is recorded), else by number.
+    named = {}
+    for item in page:
+        if item.child_id and allows(request.user, Perm.CASES_VIEW_PERSONAL, item.child):
+            item.child_named = True
+            named[item.child_id] = item.child
+    case_services.personal_data_list_read(
+        actor=request.user, kind="consilium_action_list", records=named.values()
+    )
     return render(
         request,
         "consilium/action_list.html",
-        {"page_obj": paginate(request, items), "state": request.GET.get("state", "open")},
+        {"page_obj": page, "state": request.GET.get("state", "open")},
     )
 
 

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -265,3 +266,107 @@ class AuditFilterForm(StyledForm):
         if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
             self.add_error("date_to", "Дата окончания раньше даты начала.")
         return cleaned
+
+
+class PickerWidget(forms.Widget):
+    """An autocomplete picker: the user types part of a name, the lookup (htmx, `hx-get`) lists at most
+    20 scoped matches as buttons, a click (core/picker.js, no inline script) puts the record's id into
+    the hidden input that the form submits. Typing a register number still works without a click."""
+
+    template_name = ""  # rendered in Python
+
+    def __init__(self, *, url="", attrs=None):
+        super().__init__(attrs=attrs)
+        self.url = url
+        self._search_text = ""
+
+    def value_from_datadict(self, data, files, name):
+        self._bound = True
+        self._search_text = data.get(f"{name}__search", "") or ""
+        value = data.get(name)
+        if not value and self._search_text.strip().lstrip("№").strip().isdigit():
+            value = self._search_text.strip().lstrip("№").strip()
+        return value
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and f"{name}__search" not in data
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        widget_id = final_attrs.pop("id", f"id_{name}")
+        css = final_attrs.pop("class", "form-control").replace("form-control", "").strip()
+        search_attrs = {
+            **{k: v for k, v in final_attrs.items() if k.startswith("aria-") or k == "required"},
+            "type": "search",
+            "id": widget_id,
+            "name": f"{name}__search",
+            "class": f"form-control {css}".strip(),
+            "autocomplete": "off",
+            "placeholder": "Начните вводить название или номер",
+            "data-picker-search": "",
+            "hx-get": str(self.url),
+            "hx-trigger": "input changed delay:300ms, search",
+            "hx-target": f"#{widget_id}__results",
+            "hx-sync": "this:replace",
+        }
+        text = self._search_text
+        if not text and value not in (None, "") and not getattr(self, "_bound", False):
+            text = self.describe(value)
+        search_attrs["value"] = text
+        hidden = format_html(
+            '<input type="hidden" name="{}" value="{}" id="{}" data-picker-value-input>',
+            name,
+            "" if value is None else str(value),
+            f"{widget_id}_value",
+        )
+        return format_html(
+            '<div class="picker" data-picker>{}<input{}>'
+            '<div class="picker-results list-group mt-1" id="{}__results" aria-live="polite"></div></div>',
+            hidden,
+            flatatt(search_attrs),
+            widget_id,
+        )
+
+    def describe(self, value) -> str:
+        """The text shown for an already chosen id (set by the form when it can resolve it in scope)."""
+        labels = getattr(self, "labels", None) or {}
+        return labels.get(str(value), f"№ {value}")
+
+
+def pick_url(kind: str, context: str, **params) -> str:
+    """The lookup URL of a picker (vyzov.core.views.pick) for a kind of record in a form context."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    return f"{reverse('core:pick', args=[kind])}?{urlencode({'for': context, **params})}"
+
+
+class RecordPickerField(forms.IntegerField):
+    """A field that links a record by its id, chosen in a picker over the actor's scope.
+
+    It cleans to the id (int); the view resolves it through the policy (get_in_scope or the form's own
+    selector), so an id outside the actor's scope answers exactly like a missing one.
+    """
+
+    widget = PickerWidget
+
+    def __init__(self, *, kind: str, context: str, params: dict | None = None, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        super().__init__(**kwargs)
+        self.kind, self.context = kind, context
+        self.set_params(params or {})
+
+    def set_params(self, params: dict) -> None:
+        self.widget.url = lazy(pick_url, str)(self.kind, self.context, **params)
+
+    def widget_attrs(self, widget):
+        return forms.Field.widget_attrs(self, widget)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return int(str(value).strip())
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None

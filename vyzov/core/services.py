@@ -108,6 +108,12 @@ PERSONAL_READ_KINDS: dict[str, str] = {
     "consilium_my_items": "Мои поручения консилиума",
     "support_case": "Сопровождение семьи",
     "search": "Поиск по системе",
+    "picker": "Выбор записи в форме (подсказки)",
+    "support_cases_list": "Список сопровождений семей",
+    "consilium_action_list": "Поручения консилиумов",
+    "consilium_action_item": "Поручение консилиума",
+    "aid_requests_list": "Список заявок на адресную помощь",
+    "aid_request": "Заявка на адресную помощь",
 }
 
 

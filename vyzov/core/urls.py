@@ -15,4 +15,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics, name="metrics"),
+    path("pick/<slug:kind>/", views.pick, name="pick"),
 ]

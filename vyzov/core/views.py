@@ -123,3 +123,40 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No request context: the error may come from the database that context processors would query.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+@login_required
+@require_GET
+def pick(request, kind):
+    """The lookup of a picker: at most 20 scoped matches of the typed text, as buttons (htmx fragment)."""
+    from django.http import Http404
+
+    from . import pickers
+    from .services import audit_personal_read
+
+    context = request.GET.get("for", "")
+    query = request.GET.get("q") or next(
+        (value for key, value in request.GET.items() if key.endswith("__search")), ""
+    )
+    try:
+        choices = pickers.lookup(
+            actor=request.user, kind=kind, context=context, query=query, params=request.GET
+        )
+    except pickers.UnknownPicker:
+        raise Http404() from None
+    personal = [choice for choice in choices if choice.personal]
+    if personal:
+        subjects = {choice.subject_id for choice in personal}
+        audit_personal_read(
+            actor=request.user,
+            kind="picker",
+            records_count=len(personal),
+            subject_id=subjects.pop() if len(subjects) == 1 else None,
+            filters={"kind": kind, "for": context},
+            record_ids=[choice.pk for choice in personal],
+        )
+    return render(
+        request,
+        "core/picker_results.html",
+        {"choices": choices, "query": query.strip(), "too_short": len(query.strip()) < pickers.MIN_QUERY},
+    )

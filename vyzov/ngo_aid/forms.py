@@ -1,6 +1,6 @@
 from django import forms
 
-from vyzov.core.forms import DateInput, StyledForm
+from vyzov.core.forms import DateInput, RecordPickerField, StyledForm
 
 from .models import AidForm, IncomeSource, Outcome, ReferralChannel
 
@@ -8,7 +8,12 @@ LINE_FORMS = 4
 
 
 class RequestForm(StyledForm):
-    family = forms.IntegerField(label="Номер семьи в реестре", min_value=1)
+    family = RecordPickerField(
+        label="Семья",
+        kind="families",
+        context="aid_request",
+        help_text="Начните вводить фамилию семьи или её номер в реестре и выберите семью из списка.",
+    )
     children_count = forms.IntegerField(label="Детей в семье", min_value=1, max_value=30)
     channel = forms.ChoiceField(label="Кто направил", choices=ReferralChannel.choices)
     justification = forms.CharField(

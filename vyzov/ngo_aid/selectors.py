@@ -65,23 +65,28 @@ def request_creator(*, actor) -> bool:
     return has_perm(actor, Perm.NGO_AID_EDIT) or has_perm(actor, Perm.NGO_AID_REFER)
 
 
+def request_families(*, actor) -> QuerySet[Family]:
+    """The families the actor may make an aid request for: those the actor refers (ngo_aid.refer over
+    the register) and every family of the region of an operator the actor works for."""
+    subjects = [
+        operator.subject_id
+        for operator in operator_list(actor=actor)
+        if allows(actor, Perm.NGO_AID_EDIT, operator)
+    ]
+    referred = scope(actor, Family.objects.all(), Perm.NGO_AID_REFER)
+    if not subjects:
+        return referred
+    return Family.objects.filter(Q(pk__in=referred.values("pk")) | Q(subject__in=subjects))
+
+
 def family_for_request(*, actor, pk) -> Family | None:
-    """The family a request is made for, resolved through the policy: a family the actor refers
-    (ngo_aid.refer over the register), or any family of the region of an operator the actor works for.
-    A family outside both is answered exactly like a missing one (None)."""
+    """The family a request is made for, resolved through the policy (request_families). A family
+    outside them is answered exactly like a missing one (None)."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         return None
-    family = scope(actor, Family.objects.all(), Perm.NGO_AID_REFER).filter(pk=pk).first()
-    if family is not None:
-        return family
-    for operator in operator_list(actor=actor):
-        if allows(actor, Perm.NGO_AID_EDIT, operator):
-            family = Family.objects.filter(pk=pk, subject=operator.subject_id).first()
-            if family is not None:
-                return family
-    return None
+    return request_families(actor=actor).filter(pk=pk).first()
 
 
 @dataclass

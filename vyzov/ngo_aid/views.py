@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require, require_perm
+from vyzov.accounts.privacy import sees_personal
+from vyzov.cases.services import personal_data_list_read, personal_data_read
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
 from vyzov.core.services import audit_entry_create
@@ -45,8 +47,16 @@ def request_list(request):
         for operator in operators
         if hasattr(operator, "fund")
     ]
+    page = paginate(request, requests)
+    # The family by name where the user works with it (the read is recorded), else by its number.
+    named = [aid for aid in page if sees_personal(request.user, aid)]
+    for aid in named:
+        aid.family_named = True
+    personal_data_list_read(
+        actor=request.user, kind="aid_requests_list", records=[aid.family for aid in named]
+    )
     context = {
-        "page_obj": paginate(request, requests),
+        "page_obj": page,
         "status": status,
         "statuses": RequestStatus.choices,
         "funds": funds,
@@ -176,8 +186,12 @@ def _detail_page(request, aid, *, status=200, **forms):
     form, so what was typed (a reason, a payment) stays on the page."""
     can_edit = allows(request.user, Perm.NGO_AID_EDIT, aid)
     can_prepare = aid.is_editable and services.aid_request_can_prepare(request.user, aid)
+    family_named = sees_personal(request.user, aid)
+    if family_named:
+        personal_data_read(actor=request.user, target=aid.family, kind="aid_request")
     context = {
         "aid": aid,
+        "family_named": family_named,
         "paid": sum(payment.amount for payment in aid.payments.all()),
         "can_edit": can_edit,
         "can_submit": can_prepare,

@@ -1,7 +1,7 @@
 from django import forms
 
 from vyzov.accounts.access import Perm, scope
-from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
+from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledModelForm
 from vyzov.core.uploads import UploadField
 from vyzov.territories.models import Subject
 
@@ -27,17 +27,33 @@ NEEDS = [
 ]
 
 
+def preselect_own_specialist(form, name: str, actor) -> None:
+    """The specialist field of a form about the actor's own work starts at the actor's own record."""
+    if actor is None or form.is_bound or form.initial.get(name):
+        return
+    own = form.fields[name].queryset.filter(user=actor).values_list("pk", flat=True).first()
+    if own is not None:
+        form.initial[name] = own
+
+
 class CaseOpenForm(StyledModelForm):
-    family_number = forms.IntegerField(label="Номер семьи в реестре", min_value=1)
+    family_number = RecordPickerField(
+        label="Семья",
+        kind="families",
+        context="support_case_open",
+        help_text="Начните вводить фамилию семьи или её номер в реестре и выберите семью из списка.",
+    )
 
     class Meta:
         model = FamilyCase
         fields = ["specialist", "referral", "reason", "intake_date", "children_count"]
         widgets = {"intake_date": DateInput, "reason": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, service, **kwargs):
+    def __init__(self, *args, service, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["specialist"].queryset = Specialist.objects.filter(service=service, is_active=True)
+        self.fields["family_number"].set_params({"service": service.pk})
+        preselect_own_specialist(self, "specialist", actor)
 
 
 class AssessmentForm(StyledModelForm):
@@ -61,12 +77,13 @@ class StepForm(StyledModelForm):
         fields = ["goal", "action", "responsible", "partner", "due_date"]
         widgets = {"due_date": DateInput}
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = Specialist.objects.filter(
             service=case.service_id, is_active=True
         )
         self.fields["responsible"].required = False
+        preselect_own_specialist(self, "responsible", actor)
         self.fields["partner"].queryset = self.fields["partner"].queryset.filter(
             subject=case.service.organization.subject_id, is_active=True
         )
@@ -78,11 +95,12 @@ class ContactForm(StyledModelForm):
         fields = ["date", "kind", "note", "specialist"]
         widgets = {"date": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["specialist"].queryset = Specialist.objects.filter(
             service=case.service_id, is_active=True
         )
+        preselect_own_specialist(self, "specialist", actor)
 
 
 class ReviewForm(StyledForm):

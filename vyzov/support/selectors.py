@@ -84,7 +84,9 @@ def caseload(*, actor, specialist: Specialist) -> QuerySet[FamilyCase]:
     qs = scope(
         actor, FamilyCase.objects.filter(specialist=specialist, status=CaseStatus.OPEN), Perm.SUPPORT_VIEW
     )
-    return _with_flags(qs.select_related("family__municipality"), today).order_by("next_review_date", "id")
+    return _with_flags(
+        qs.select_related("family__municipality", "service__organization__subject"), today
+    ).order_by("next_review_date", "id")
 
 
 def specialist_for(*, user) -> Specialist | None:
@@ -98,7 +100,9 @@ def case_list(*, actor, filters: dict | None = None) -> QuerySet[FamilyCase]:
     today = timezone.localdate()
     qs = scope(
         actor,
-        FamilyCase.objects.select_related("service__organization", "specialist", "family"),
+        FamilyCase.objects.select_related(
+            "service__organization__subject", "specialist", "family__municipality"
+        ),
         Perm.SUPPORT_VIEW,
     )
     if filters.get("status"):

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require, require_perm
-from vyzov.cases.services import personal_data_read
+from vyzov.accounts.privacy import sees_personal
+from vyzov.cases.services import personal_data_list_read, personal_data_read
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
 from vyzov.core.services import audit_entry_create
@@ -32,6 +33,19 @@ from .forms import (
 from .models import Club, MethodDocument, PlanStep, Specialist
 
 
+def _name_families(request, cases):
+    """Mark the cases whose family the user may see by name (its title is shown instead of its number)
+    and record that the response shows those families' personal data."""
+    cases = list(cases)
+    named = [case for case in cases if sees_personal(request.user, case)]
+    for case in named:
+        case.family_named = True
+    personal_data_list_read(
+        actor=request.user, kind="support_cases_list", records=[case.family for case in named]
+    )
+    return cases
+
+
 @login_required
 @require_GET
 def home(request):
@@ -40,7 +54,9 @@ def home(request):
     specialist = selectors.specialist_for(user=request.user)
     context = {
         "specialist": specialist,
-        "caseload": selectors.caseload(actor=request.user, specialist=specialist) if specialist else None,
+        "caseload": _name_families(request, selectors.caseload(actor=request.user, specialist=specialist))
+        if specialist
+        else None,
         "services": selectors.service_list(actor=request.user)[:200],
         "today": timezone.localdate(),
     }
@@ -54,10 +70,12 @@ def caseload(request, pk):
         request.user, Specialist.objects.select_related("service__organization"), Perm.SUPPORT_VIEW, pk=pk
     )
     cases = selectors.caseload(actor=request.user, specialist=specialist)
+    page_obj = paginate(request, cases)
+    page_obj.object_list = _name_families(request, page_obj.object_list)
     return render(
         request,
         "support/caseload.html",
-        {"specialist": specialist, "page_obj": paginate(request, cases), "today": timezone.localdate()},
+        {"specialist": specialist, "page_obj": page_obj, "today": timezone.localdate()},
     )
 
 
@@ -70,10 +88,12 @@ def case_list(request):
         "overdue": request.GET.get("overdue") == "1",
     }
     cases = selectors.case_list(actor=request.user, filters=filters)
+    page_obj = paginate(request, cases)
+    page_obj.object_list = _name_families(request, page_obj.object_list)
     return render(
         request,
         "support/case_list.html",
-        {"page_obj": paginate(request, cases), "filters": filters, "today": timezone.localdate()},
+        {"page_obj": page_obj, "filters": filters, "today": timezone.localdate()},
     )
 
 
@@ -81,7 +101,7 @@ def case_list(request):
 @require_http_methods(["GET", "POST"])
 def case_open(request, service_pk):
     service = selectors.service_get(actor=request.user, pk=service_pk)
-    form = CaseOpenForm(request.POST or None, service=service)
+    form = CaseOpenForm(request.POST or None, service=service, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         family = selectors.family_for_case_open(
@@ -118,8 +138,8 @@ def _case_page(request, case, *, status=200, refused=None):
     forms = (
         {
             "assessment": AssessmentForm(prefix="assessment"),
-            "step": StepForm(prefix="step", case=case),
-            "contact": ContactForm(prefix="contact", case=case),
+            "step": StepForm(prefix="step", case=case, actor=request.user),
+            "contact": ContactForm(prefix="contact", case=case, actor=request.user),
             "review": ReviewForm(prefix="review", initial={"next_review_date": case.next_review_date}),
             "transfer": TransferForm(prefix="transfer", case=case),
             "close": CloseForm(prefix="close", initial={"closed_on": timezone.localdate()}),

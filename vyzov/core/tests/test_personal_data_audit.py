@@ -314,8 +314,9 @@ def test_one_insert_per_response_whatever_the_number_of_records(client, curator_
     assert sorted(row.details["count"] for row in rows) == [1, 4, 4, 7, 10, 10]
 
 
-def test_support_lists_name_families_by_number_only_and_leave_no_row(client, curator_altai, world):
-    """Case lists show «Семья № N» and the municipality, never the family's name: no personal data."""
+def test_support_lists_name_families_for_caseworkers_with_one_row(client, curator_altai, fed_analyst, world):
+    """Case lists name the family for those who may see it (one audit row per page, never cached);
+    a role without personal data sees «Семья № N» and leaves no row."""
     pages = [
         (curator_altai, reverse("support:case_list")),
         (world["specialist"], reverse("support:case_list")),
@@ -327,6 +328,12 @@ def test_support_lists_name_families_by_number_only_and_leave_no_row(client, cur
         response = client.get(url)
         assert response.status_code == 200
         text = response.content.decode()
-        assert f"Семья № {world['family'].pk}" in text and "Аудитовых" not in text
-        assert AuditEntry.objects.count() == before
-        assert response.headers.get("Cache-Control") != "no-store"
+        assert "Семья Аудитовых" in text
+        assert AuditEntry.objects.count() == before + 1
+        assert AuditEntry.objects.latest("pk").details["kind"] == "support_cases_list"
+        assert response.headers.get("Cache-Control") == "no-store"
+    login(client, fed_analyst)
+    before = AuditEntry.objects.count()
+    text = client.get(reverse("support:case_list")).content.decode()
+    assert f"Семья № {world['family'].pk}" in text and "Аудитовых" not in text
+    assert AuditEntry.objects.count() == before
