@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from conftest import centre, town
 from vyzov.cases import imports
-from vyzov.cases.tests.factories import make_child, make_family, place
+from vyzov.cases.tests.factories import letters, make_child, make_family, place
 from vyzov.territories.models import Organization
 
 from .conftest import screenshot
@@ -90,7 +90,7 @@ def test_import_with_errors_then_valid_rows(page, live_server, register, tmp_pat
     for n in range(3):
         sheet.append(
             [
-                f"Импортова{n}",
+                f"Импортова{letters(n)}",
                 "Нина",
                 "",
                 "01.02.2016",
