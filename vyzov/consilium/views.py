@@ -54,6 +54,7 @@ def consilium_list(request):
         "consilium/consilium_list.html",
         {
             "consilia": selectors.consilium_list(actor=request.user),
+            "report_codes": selectors.report_subject_codes(actor=request.user),
             "can_manage": has_perm(request.user, Perm.CONSILIUM_MANAGE),
         },
     )
