@@ -462,7 +462,13 @@ def action_item(request, pk):
         else:
             messages.success(request, "Поручение обновлено.")
             return redirect("consilium:action_item", pk=pk)
-    return render(request, "consilium/action_item.html", {"item": item, "form": form})
+    # The child (and their family) the task is about, linked when the executor may open their cards.
+    child = item.child if item.child_id and allows(request.user, Perm.CASES_VIEW, item.child) else None
+    family = child.family if child and child.family_id else None
+    if family and not allows(request.user, Perm.CASES_VIEW, family):
+        family = None
+    context = {"item": item, "form": form, "child": child, "family": family}
+    return render(request, "consilium/action_item.html", context)
 
 
 @login_required
