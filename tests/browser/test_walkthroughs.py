@@ -13,10 +13,14 @@ from vyzov.accounts.models import User
 from vyzov.cases.tests.factories import make_family
 from vyzov.support.models import Service, Specialist
 
+from . import test_consilium
 from .conftest import assert_accessible, console_errors, screenshot
 from .test_roles import sign_in
 
 pytestmark = pytest.mark.browser
+
+
+meeting = test_consilium.meeting  # the fixture: three children over 6 months in care, a planned meeting
 
 
 def check(page, name):
@@ -109,4 +113,47 @@ def test_federal_admin_creates_a_user(page, live_server, demo):
     assert User.objects.filter(username="curator_tomsk").exists()
     assert page.get_by_text("Соколова Анна Петровна").first.is_visible()
     check(page, "admin-3-created")
+    assert errors == []
+
+
+def test_curator_reviews_decides_with_a_task_and_downloads_the_protocol(page, live_server, meeting):
+    from vyzov.territories.models import Organization
+
+    errors = console_errors(page)
+    sign_in(page, live_server, "curator_altai")
+    page.goto(f"{live_server.url}/consilium/meetings/{meeting.pk}/")
+    check(page, "consilium-1-agenda")
+    page.get_by_role("link", name="Рассмотреть").first.click()
+    page.locator("#id_review-placement_justified").select_option("justified")
+    page.locator("#id_review-return_prospect").select_option("conditional")
+    page.locator("#id_decision-route_goal").select_option("return_home")
+    page.locator("#id_decision-reasons").fill("Мама готова забрать ребёнка при поддержке службы")
+    page.locator("#id_decision-next_review_date").fill(
+        (timezone.localdate() + dt.timedelta(days=60)).isoformat()
+    )
+    page.locator("#id_action0-what").fill("Обследовать условия жизни семьи")
+    guardianship = Organization.objects.filter(
+        subject__code="22", kind="guardianship_body", municipality__is_regional_centre=True
+    ).first()
+    page.locator("#id_action0-organization").select_option(label=str(guardianship))
+    page.locator("#id_action0-executor").select_option(label="Специалист опеки г. Барнаула (демо)")
+    page.locator("#id_action0-deadline").fill((timezone.localdate() + dt.timedelta(days=10)).isoformat())
+    check(page, "consilium-2-review")
+    page.get_by_role("button", name="Принять решение").click()
+    assert page.get_by_text("Решение принято").is_visible()
+    check(page, "consilium-3-decided")
+
+    page.goto(f"{live_server.url}/consilium/meetings/{meeting.pk}/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Протокол (DOCX)").click()
+    assert download.value.suggested_filename.endswith(".docx")
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "municipal_barnaul")
+    page.goto(f"{live_server.url}/consilium/my-items/")
+    page.get_by_role("link", name="Обследовать условия жизни семьи").click()
+    check(page, "consilium-4-task")
+    page.locator("dd a[href*='/register/children/']").click()  # the task links the child it is about
+    page.wait_for_url(re.compile(r"/register/children/\d+/$"))
+    check(page, "consilium-5-child")
     assert errors == []
