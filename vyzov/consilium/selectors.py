@@ -11,6 +11,7 @@ from django.utils import timezone
 from vyzov.accounts.access import NotInScope, Perm, get_in_scope, grants_of, scope
 from vyzov.cases.models import Child, RouteGoal
 from vyzov.cases.selectors import with_personal_flag
+from vyzov.territories.models import Subject
 
 from .agenda import children_in_territory, needs_review_q
 from .models import (
@@ -37,6 +38,11 @@ def consilium_list(*, actor) -> QuerySet[Consilium]:
         .annotate(meeting_count=Count("meetings"))
         .order_by("subject__name", "level")
     )
+
+
+def report_subject_codes(*, actor) -> set[str]:
+    """Codes of the subjects whose regional consilium report the actor may open (the report view's scope)."""
+    return set(scope(actor, Subject.objects.all(), Perm.CONSILIUM_VIEW).values_list("code", flat=True))
 
 
 def consilium_get(*, actor, pk) -> Consilium:

@@ -55,6 +55,7 @@ def consilium_list(request):
         "consilium/consilium_list.html",
         {
             "consilia": selectors.consilium_list(actor=request.user),
+            "report_codes": selectors.report_subject_codes(actor=request.user),
             "can_manage": has_perm(request.user, Perm.CONSILIUM_MANAGE),
         },
     )
@@ -469,11 +470,17 @@ def action_item(request, pk):
     )
     if child_named:
         case_services.personal_data_read(actor=request.user, target=child, kind="consilium_action_item")
+    child_link = child is not None and allows(request.user, Perm.CASES_VIEW, child)
+    # The family the task is about, linked when the executor may open its card.
+    family = child.family if child_link and child.family_id else None
+    if family and not allows(request.user, Perm.CASES_VIEW, family):
+        family = None
     context = {
         "item": item,
         "form": form,
         "child_named": child_named,
-        "child_link": child is not None and allows(request.user, Perm.CASES_VIEW, child),
+        "child_link": child_link,
+        "family": family,
     }
     return render(request, "consilium/action_item.html", context)
 

@@ -152,6 +152,16 @@ class AuditEntry(models.Model):
         raise TypeError("Журнал аудита только дополняется: удаление записей запрещено.")
 
     @property
+    def object_type_display(self) -> str:
+        """«пользователь» for «accounts.user»: the model's Russian name (the code itself if it is gone)."""
+        from django.apps import apps
+
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
+
+    @property
     def filters_display(self) -> str:
         """The filters of a list read, e.g. «субъект РФ: 22; поиск: Иванов»."""
         filters = self.details.get("filters") if isinstance(self.details, dict) else None

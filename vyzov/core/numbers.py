@@ -92,3 +92,13 @@ def parse_int(text, *, label: str | None = None, allow_negative: bool = True) ->
     if not allow_negative and value < 0:
         raise ValidationError(_message(label, "число не может быть отрицательным."), code="negative")
     return value
+
+
+def format_rub(amount) -> str:
+    """Decimal('1234567.50') → «1 234 567,50 ₽» (narrow no-break spaces between thousands; kopecks only
+    when there are any): the one way amounts are written in messages and titles."""
+    value = Decimal(amount).quantize(Decimal("0.01"))
+    sign = "−" if value < 0 else ""
+    whole, _, kopecks = f"{abs(value):.2f}".partition(".")
+    groups = f"{int(whole):,}".replace(",", "\u202f")
+    return f"{sign}{groups}{',' + kopecks if kopecks != '00' else ''}\u00a0₽"

@@ -246,7 +246,8 @@ def render_svg(
             "</g>"
         )
         if tile and tile.href:
-            accessible = tile.label or tile.name
+            # The accessible name starts with the visible abbreviation (WCAG 2.5.3 «label in name»).
+            accessible = f"{abbr}: {tile.label or tile.name}"
             group = f'<a href="{escape(tile.href)}" aria-label="{escape(accessible)}">{group}</a>'
         parts.append(group)
     if legend_items:

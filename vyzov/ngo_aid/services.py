@@ -18,6 +18,7 @@ from vyzov.cases.models import Child, Family
 from vyzov.cases.services import family_event_add
 from vyzov.core import signals
 from vyzov.core.models import AuditAction
+from vyzov.core.numbers import format_rub
 from vyzov.core.services import audit_entry_create, changed_fields, field_values, save_with_version
 
 from . import eligibility
@@ -282,13 +283,13 @@ def aid_request_approve(*, actor, request: AidRequest, amount) -> AidRequest:
         raise ValidationError({"amount": "Сумма одобрения должна быть больше нуля."})
     requested = request.lines.aggregate(total=Sum("amount"))["total"] or Decimal(0)
     if requested and amount > requested:
-        raise ValidationError({"amount": f"Одобрено больше, чем запрошено ({requested} руб.)."})
+        raise ValidationError({"amount": f"Одобрено больше, чем запрошено ({format_rub(requested)})."})
     available = fund_available(fund)
     if amount > available:
         raise ValidationError(
             {
-                "amount": f"Недостаточно средств фонда: доступно {available} руб., "
-                f"на одобрение нужно {amount} руб."
+                "amount": f"Недостаточно средств фонда: доступно {format_rub(available)}, "
+                f"на одобрение нужно {format_rub(amount)}."
             }
         )
     request.status, request.approved_amount = RequestStatus.APPROVED, amount
@@ -298,7 +299,7 @@ def aid_request_approve(*, actor, request: AidRequest, amount) -> AidRequest:
         actor=actor,
         request=request,
         status=request.status,
-        title=f"одобрена на {amount} руб.",
+        title=f"одобрена на {format_rub(amount)}.",
         details={"amount": str(amount), "available_before": str(available)},
     )
     signals.announce(
@@ -358,8 +359,8 @@ def payment_add(
     if paid + amount > request.approved_amount:
         raise ValidationError(
             {
-                "amount": f"Выплата больше одобренного: одобрено {request.approved_amount} руб., "
-                f"уже выплачено {paid} руб."
+                "amount": f"Выплата больше одобренного: одобрено {format_rub(request.approved_amount)}, "
+                f"уже выплачено {format_rub(paid)}."
             }
         )
     if paid_on > timezone.localdate():

@@ -94,6 +94,7 @@ class ContactForm(StyledModelForm):
         model = Contact
         fields = ["date", "kind", "note", "specialist"]
         widgets = {"date": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
+        labels = {"specialist": "Специалист"}
 
     def __init__(self, *args, case, actor=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -194,6 +194,14 @@ class Assessment(BaseModel):
     def __str__(self) -> str:
         return f"Оценка {self.date:%d.%m.%Y}"
 
+    @property
+    def needs_display(self) -> str:
+        """The needs ticked in the assessment, in Russian («материальные, занятость»)."""
+        from .forms import NEEDS  # the list of needs lives with the form that offers it
+
+        labels = dict(NEEDS)
+        return ", ".join(labels.get(code, code) for code in self.needs or [])
+
 
 class StepStatus(models.TextChoices):
     PLANNED = "planned", "запланирован"

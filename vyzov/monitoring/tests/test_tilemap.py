@@ -145,7 +145,7 @@ def test_tile_with_href_is_a_link_with_title_and_label():
     assert len(links) == 1
     link = links[0]
     assert link.get("href") == "/monitoring/regions/22/"
-    assert link.get("aria-label") == "Алтайский край"
+    assert link.get("aria-label") == "АЛТ: Алтайский край"  # the visible abbreviation first
     group = link.find(f"{SVG}g")
     assert group.get("data-code") == "22"
     assert group.find(f"{SVG}title").text == "Алтайский край: −22,4 %"
@@ -173,7 +173,7 @@ def test_text_is_escaped():
     root = parse(svg)  # still well-formed
     assert root.find(f"{SVG}title").text == evil
     link = root.find(f".//{SVG}a")
-    assert link.get("aria-label") == evil
+    assert link.get("aria-label") == f"АЛТ: {evil}"
     assert link.get("href") == '/r/22/?a=1&b="2"'
     assert link.find(f"{SVG}g/{SVG}title").text == evil
 

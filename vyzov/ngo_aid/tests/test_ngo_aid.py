@@ -246,8 +246,11 @@ def test_approval_cannot_exceed_the_balance_or_the_request(operator_irkutsk, irk
     )
     with pytest.raises(ValidationError, match="больше, чем запрошено"):
         services.aid_request_approve(actor=operator_irkutsk, request=aid, amount="8000.01")
-    with pytest.raises(ValidationError, match=r"Недостаточно средств фонда: доступно 5000\.00"):
+    with pytest.raises(ValidationError) as refused:
         services.aid_request_approve(actor=operator_irkutsk, request=aid, amount="8000.00")
+    assert refused.value.message_dict["amount"] == [
+        "Недостаточно средств фонда: доступно 5\u202f000\u00a0₽, на одобрение нужно 8\u202f000\u00a0₽."
+    ]
     aid.refresh_from_db()
     assert aid.status == RequestStatus.SUBMITTED and aid.approved_amount is None
 
