@@ -38,13 +38,13 @@ def service(demo):
 
 def test_service_specialist_opens_a_case_assesses_plans_and_logs_a_visit(page, live_server, service):
     errors = console_errors(page)
-    # No family picker yet (another branch builds it): the family is found by its number in the register.
     family = make_family(centre("22"), title="Семья Журавлёвых")
     sign_in(page, live_server, "service_altai")
     page.goto(f"{live_server.url}/support/services/{service.pk}/cases/new/")
     check(page, "support-1-open-form")
-    page.get_by_label("Номер семьи в реестре").fill(str(family.pk))
-    page.locator("#id_specialist").select_option(index=1)
+    page.get_by_role("searchbox", name="Семья").fill("журавл")
+    page.get_by_role("button", name=family.title).click()
+    # The specialist is preselected: the case is about their own work.
     page.locator("#id_referral").select_option(index=1)
     page.locator("#id_children_count").fill("2")
     page.get_by_label("Причина").fill("Ребёнок пропускает школу, дома конфликт")
