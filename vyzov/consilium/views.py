@@ -20,6 +20,7 @@ from vyzov.accounts.access import (
 from vyzov.accounts.privacy import mask_form_text, sees_personal
 from vyzov.cases import services as case_services
 from vyzov.cases.models import Child
+from vyzov.core.forms import add_service_error
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
 from vyzov.core.params import parse_id
@@ -321,12 +322,6 @@ def _decision_typed(decision_form, action_forms) -> bool:
     )
 
 
-def _form_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict") and not set(error.error_dict) <= set(form.fields):
-        error = ValidationError(error.messages)
-    form.add_error(None, error)
-
-
 def _review_page(request, meeting, child, current, *, forms=None, status=200):
     decided = current is not None and hasattr(current, "decision")
     if forms is None:
@@ -376,7 +371,7 @@ def review_answers_save(request, pk, child_pk):
                 expected_version=review_form.cleaned_data.get("version"),
             )
         except ValidationError as error:
-            _form_error(review_form, error)
+            add_service_error(review_form, error)
     typed = _decision_typed(decision_form, action_forms)
     if saved is not None and not typed:
         messages.success(request, "Ответы сохранены.")
@@ -424,7 +419,7 @@ def review_decide(request, pk, child_pk):
                 **decision_form.cleaned_data,
             )
         except ValidationError as error:
-            _form_error(decision_form, error)
+            add_service_error(decision_form, error)
         else:
             messages.success(request, "Ответы сохранены, решение принято; маршрут ребёнка обновлён.")
             return redirect("consilium:meeting_detail", pk=pk)

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.utils.functional import lazy
@@ -361,3 +361,11 @@ class RecordPickerField(forms.IntegerField):
             return int(str(value).strip())
         except (TypeError, ValueError):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on its fields where the form has them, else above the form
+    (a service may name model fields the form does not show)."""
+    if hasattr(error, "error_dict") and not set(error.error_dict) <= set(form.fields):
+        error = ValidationError(error.messages)
+    form.add_error(None, error)

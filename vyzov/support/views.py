@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require, require_perm
 from vyzov.accounts.privacy import sees_personal
 from vyzov.cases.services import personal_data_list_read, personal_data_read
+from vyzov.core.forms import add_service_error
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
 from vyzov.core.services import audit_entry_create
@@ -174,9 +175,7 @@ def _case_action(request, pk, form_factory, action, success):
         try:
             action(case, form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict") and not set(error.error_dict) <= set(form.fields):
-                error = ValidationError(error.messages)
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, success)
             return redirect("support:case_detail", pk=pk)
