@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from conftest import centre, subject
 from vyzov.accounts.models import User
@@ -47,13 +48,13 @@ def meeting(demo):
 def test_curator_reviews_a_child_and_the_executor_sees_the_item(page, live_server, meeting):
     sign_in(page, live_server, "curator_altai")
     page.goto(f"{live_server.url}/consilium/meetings/{meeting.pk}/")
-    assert page.get_by_text("в учреждении больше 6 месяцев").first.is_visible()
+    expect(page.get_by_text("в учреждении больше 6 месяцев").first).to_be_visible()
     screenshot(page, "consilium-meeting-agenda")
     page.get_by_role("link", name="Рассмотреть").first.click()
     page.locator("#id_review-placement_justified").select_option("justified")
     page.locator("#id_review-return_prospect").select_option("conditional")
     page.get_by_role("button", name="Сохранить ответы").click()
-    assert page.get_by_text("Ответы сохранены").is_visible()
+    expect(page.get_by_text("Ответы сохранены")).to_be_visible()
     page.locator("#id_decision-route_goal").select_option("return_home")
     page.locator("#id_decision-reasons").fill("Мама готова забрать ребёнка при поддержке службы")
     page.locator("#id_decision-next_review_date").fill(
@@ -71,10 +72,10 @@ def test_curator_reviews_a_child_and_the_executor_sees_the_item(page, live_serve
     page.locator("#id_action0-deadline").fill((timezone.localdate() + dt.timedelta(days=10)).isoformat())
     screenshot(page, "consilium-review")
     page.get_by_role("button", name="Принять решение").click()
-    assert page.get_by_text("Решение принято").is_visible()
+    expect(page.get_by_text("Решение принято")).to_be_visible()
 
     page.context.clear_cookies()
     sign_in(page, live_server, "municipal_barnaul")
     page.goto(f"{live_server.url}/consilium/my-items/")
-    assert page.get_by_text("Обследовать условия жизни семьи").is_visible()
+    expect(page.get_by_text("Обследовать условия жизни семьи")).to_be_visible()
     screenshot(page, "consilium-my-items")

@@ -4,6 +4,7 @@ the 2017 results report; the practice library search."""
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from vyzov.accounts.models import User
 from vyzov.contests import history, services
@@ -33,14 +34,14 @@ def test_expert_scores_an_application_end_to_end(page, live_server, demo):
     )
     page.locator(f"#points_{criteria[0].pk}").fill("9")
     page.get_by_role("button", name="Завершить оценку").click()
-    assert page.get_by_text("не больше 5 баллов").is_visible()
+    expect(page.get_by_text("не больше 5 баллов")).to_be_visible()
     assert not Score.objects.exists()
     for number, criterion in enumerate(criteria):
         page.locator(f"#points_{criterion.pk}").fill(str(2 + number % 3))
     page.get_by_label("Комментарий к критерию 1").fill("Совет жителей работает")
     screenshot(page, "contests-scoring")
     page.get_by_role("button", name="Завершить оценку").click()
-    assert page.get_by_text("Оценка завершена.").is_visible()
+    expect(page.get_by_text("Оценка завершена.")).to_be_visible()
     assert Score.objects.count() == 4
 
     page.context.clear_cookies()
@@ -60,7 +61,7 @@ def test_results_report_and_practice_library(page, live_server, demo):
     assert page.locator('[data-figure="participants"]').inner_text() == "293"
     screenshot(page, "contests-report-2017")
     page.goto(f"{live_server.url}/practices/?q=примирения")
-    assert page.get_by_role("link", name="Архангельск").first.is_visible()
+    expect(page.get_by_role("link", name="Архангельск").first).to_be_visible()
     screenshot(page, "practices-search")
 
 
@@ -81,7 +82,7 @@ def test_a_score_typed_with_a_comma_is_shown_after_save_and_reload(page, live_se
     page.locator(f"#points_{criteria[0].pk}").fill("4,5")
     page.locator(f"#points_{criteria[1].pk}").fill("4")
     page.get_by_role("button", name="Сохранить", exact=True).click()
-    assert page.get_by_text("Оценки сохранены.").is_visible()
+    expect(page.get_by_text("Оценки сохранены.")).to_be_visible()
     page.reload()
     assert page.locator(f"#points_{criteria[0].pk}").input_value() == "4,5"
     assert page.locator(f"#points_{criteria[1].pk}").input_value() in ("4", "4,0")

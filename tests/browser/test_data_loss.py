@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from vyzov.accounts.models import User
 from vyzov.consilium.models import Meeting, MeetingStatus, Review
@@ -51,7 +52,7 @@ def test_answers_are_kept_when_the_decision_is_pressed_first(page, live_server, 
     messages = []
     page.once("dialog", lambda dialog: messages.append(dialog.message))
     page.get_by_role("button", name="Принять решение").click()
-    assert page.get_by_text("решение принято").is_visible()
+    expect(page.get_by_text("решение принято")).to_be_visible()
     assert messages and "Ответы на вопросы будут сохранены" in messages[0]
     page.goto(review_url)
     page.reload()
@@ -86,12 +87,12 @@ def test_operator_edits_a_returned_request_and_withdrawal_asks_first(page, live_
     page.goto(f"{live_server.url}/aid/{aid.pk}/")
     page.locator("#id_reason").fill("Приложите квитанцию за отопление")
     page.get_by_role("button", name="Вернуть на доработку").click()
-    assert page.get_by_text("возвращена на доработку").first.is_visible()
+    expect(page.get_by_text("возвращена на доработку").first).to_be_visible()
     page.get_by_role("link", name="Изменить заявку").click()
-    assert page.get_by_text("Причина возврата: Приложите квитанцию за отопление").is_visible()
+    expect(page.get_by_text("Причина возврата: Приложите квитанцию за отопление")).to_be_visible()
     page.locator("#id_justification").fill("Долг за отопление; квитанция приложена")
     page.get_by_role("button", name="Сохранить изменения").click()
-    assert page.get_by_text("квитанция приложена").is_visible()
+    expect(page.get_by_text("квитанция приложена")).to_be_visible()
     assert AidRequest.objects.get(pk=aid.pk).justification == "Долг за отопление; квитанция приложена"
     texts = dismiss_dialogs(page)
     page.get_by_role("button", name="Отозвать").click()
@@ -110,10 +111,10 @@ def test_the_intake_is_not_closed_before_its_deadline_without_saying_so(page, li
     texts = []
     page.on("dialog", lambda dialog: texts.append(dialog.message))  # accepted by the default listener
     page.get_by_role("button", name="Закрыть приём, начать экспертизу").click()
-    assert page.get_by_text(f"Приём заявок идёт до {deadline} включительно").is_visible()
+    expect(page.get_by_text(f"Приём заявок идёт до {deadline} включительно")).to_be_visible()
     assert texts and texts[0].startswith("Закрыть приём заявок и начать экспертизу?")
     assert Contest.objects.get(pk=contest.pk).status == ContestStatus.OPEN
     page.get_by_label(f"Закрыть досрочно (приём идёт до {deadline} включительно)").check()
     page.get_by_role("button", name="Закрыть приём, начать экспертизу").click()
-    assert page.get_by_text("Конкурс: экспертиза.").is_visible()
+    expect(page.get_by_text("Конкурс: экспертиза.")).to_be_visible()
     assert Contest.objects.get(pk=contest.pk).status == ContestStatus.REVIEW

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from conftest import centre, subject
 from vyzov.accounts.models import User
@@ -62,7 +63,7 @@ def test_assigned_item_is_on_the_executors_home_and_in_the_bell(page, live_serve
     page.locator("#id_action0-executor").select_option(label="Специалист опеки г. Барнаула (демо)")
     page.locator("#id_action0-deadline").fill((timezone.localdate() + dt.timedelta(days=10)).isoformat())
     page.get_by_role("button", name="Принять решение").click()
-    assert page.get_by_text("Решение принято").is_visible()
+    expect(page.get_by_text("Решение принято")).to_be_visible()
     assert page.locator(".notification-bell").get_attribute("data-unread") == "0"  # not told of one's own act
     item = ActionItem.objects.get(what="Обследовать условия жизни семьи")
 
@@ -73,7 +74,7 @@ def test_assigned_item_is_on_the_executors_home_and_in_the_bell(page, live_serve
     assert bell.locator(".badge").inner_text() == "1"
     queue = page.locator('[data-queue="action_items"]')
     link = queue.get_by_role("link", name="Обследовать условия жизни семьи")
-    assert link.is_visible()
+    expect(link).to_be_visible()
     screenshot(page, "home-municipal-work-queue")
     link.click()
     page.wait_for_url(f"{live_server.url}/consilium/items/{item.pk}/")

@@ -5,6 +5,7 @@ import re
 from urllib.parse import urljoin, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import centre, subject
 from vyzov.accounts.models import User
@@ -93,7 +94,7 @@ def test_api_docs_render_under_the_csp(page, live_server, demo):
     page.get_by_role("link", name="Документация API").click()
     page.locator(".opblock-tag").first.wait_for()
     assert page.locator(".opblock").count() > 20  # the operations list
-    assert page.get_by_text("/api/v1/children/").first.is_visible()
+    expect(page.get_by_text("/api/v1/children/").first).to_be_visible()
     screenshot(page, "api-docs")
     assert not [e for e in errors if "Content Security Policy" in e]
     assert errors == []

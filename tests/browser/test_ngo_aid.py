@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import centre
 from vyzov.cases.models import SocialStatusKind
@@ -34,9 +35,9 @@ def test_operator_approves_a_request(page, live_server, aid):
     page.goto(f"{live_server.url}/aid/")
     screenshot(page, "aid-requests-operator")
     page.goto(f"{live_server.url}/aid/{aid.pk}/")
-    assert page.get_by_text("проверено системой").first.is_visible()
+    expect(page.get_by_text("проверено системой").first).to_be_visible()
     page.locator("#id_amount").fill("59500.00")
     screenshot(page, "aid-request-card")
     page.get_by_role("button", name="Одобрить").click()
-    assert page.get_by_text("Заявка одобрена").is_visible()
+    expect(page.get_by_text("Заявка одобрена")).to_be_visible()
     assert page.locator("[data-status]").inner_text() == "одобрена"

@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from vyzov.accounts.models import User
 from vyzov.cases.tests.factories import make_family
@@ -48,7 +49,7 @@ def test_specialist_links_the_family_by_picking_it(page, live_server, service_al
     page.locator("#id_intake_date").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="Открыть сопровождение").click()
     page.wait_for_url("**/support/cases/**")
-    assert page.get_by_role("heading", name="Семья Пикеровых").is_visible()
+    expect(page.get_by_role("heading", name="Семья Пикеровых")).to_be_visible()
     case = FamilyCase.objects.get()
     assert case.family == family and case.specialist == specialist
     assert not errors

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from conftest import centre, town
 from vyzov.cases import imports
@@ -50,15 +51,15 @@ def test_curator_works_with_the_register(page, live_server, register):
     sign_in(page, live_server, "curator_altai")
     page.get_by_role("button", name="Дети и семьи").click()
     page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Реестр детей").click()
-    assert page.get_by_role("link", name="Морозова Алиса Игоревна").is_visible()
+    expect(page.get_by_role("link", name="Морозова Алиса Игоревна")).to_be_visible()
     screenshot(page, "register-list-curator")
 
     page.get_by_role("link", name="Морозова Алиса Игоревна").click()
-    assert page.get_by_text("Просмотр записан в журнал аудита").is_visible()
+    expect(page.get_by_text("Просмотр записан в журнал аудита")).to_be_visible()
     screenshot(page, "register-child-card")
 
     page.get_by_role("link", name="Семья Морозовых").click()
-    assert page.get_by_role("heading", name="Семья Морозовых").is_visible()
+    expect(page.get_by_role("heading", name="Семья Морозовых")).to_be_visible()
     screenshot(page, "register-family-card")
 
     page.goto(f"{live_server.url}/register/children/new/")
@@ -70,14 +71,14 @@ def test_curator_works_with_the_register(page, live_server, register):
     page.locator("#id_legal_status").select_option("has_parents")
     page.locator("#id_municipality").select_option(label="Барнаул")
     page.get_by_role("button", name="Сохранить").click()
-    assert page.get_by_role("heading", name="Возможные дубли").is_visible()
+    expect(page.get_by_role("heading", name="Возможные дубли")).to_be_visible()
     screenshot(page, "register-duplicate-warning")
 
 
 def test_federal_analyst_sees_no_names(page, live_server, register):
     sign_in(page, live_server, "fed_analyst")
     page.goto(f"{live_server.url}/register/children/?subject=22")
-    assert page.get_by_role("link", name="Ребёнок №").first.is_visible()
+    expect(page.get_by_role("link", name="Ребёнок №").first).to_be_visible()
     assert not page.get_by_text("Морозова").count()
     screenshot(page, "register-list-federal-analyst")
 
@@ -118,8 +119,10 @@ def test_import_with_errors_then_valid_rows(page, live_server, register, tmp_pat
     page.goto(f"{live_server.url}/register/import/")
     page.get_by_label("Файл XLSX").set_input_files(str(path))
     page.get_by_role("button", name="Проверить и загрузить").click()
-    assert page.get_by_text("Ничего не записано").is_visible()
-    assert page.get_by_role("cell", name="Неверная контрольная сумма СНИЛС: проверьте номер.").is_visible()
+    expect(page.get_by_text("Ничего не записано")).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="Неверная контрольная сумма СНИЛС: проверьте номер.")
+    ).to_be_visible()
     screenshot(page, "register-import-errors")
     page.get_by_role("button", name="Загрузить только корректные строки (2)").click()
-    assert page.get_by_text("Загружено строк: 2 из 3").is_visible()
+    expect(page.get_by_text("Загружено строк: 2 из 3")).to_be_visible()

@@ -2,6 +2,7 @@
 a page outside its permissions. Screenshots go to docs/screenshots/."""
 
 import pytest
+from playwright.sync_api import expect
 
 from vyzov.accounts.demo import DEMO_PASSWORD
 
@@ -51,7 +52,7 @@ def test_wrong_password_shows_russian_error(page, live_server, demo):
     page.get_by_label("Имя пользователя").fill("curator_altai")
     page.get_by_label("Пароль").fill("wrong-password-123")
     page.get_by_role("button", name="Войти").click()
-    assert page.get_by_text("Неверное имя пользователя или пароль").is_visible()
+    expect(page.get_by_text("Неверное имя пользователя или пароль")).to_be_visible()
     screenshot(page, "login-error")
 
 
@@ -70,5 +71,5 @@ def test_curator_browses_tree_and_creates_an_organization(page, live_server, dem
     assert page.get_by_role("heading", level=1).inner_text() == "АНО «Тёплый дом» (тест)"
     screenshot(page, "organization-card")
     page.goto(f"{live_server.url}/audit/")
-    assert page.get_by_text("АНО «Тёплый дом» (тест)").first.is_visible()
+    expect(page.get_by_text("АНО «Тёплый дом» (тест)").first).to_be_visible()
     screenshot(page, "audit-curator")

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from conftest import centre
 from vyzov.accounts.models import User
@@ -53,8 +54,8 @@ def caseload(demo):
 def test_specialist_works_with_a_family(page, live_server, caseload):
     sign_in(page, live_server, "service_altai")
     page.goto(f"{live_server.url}/support/")
-    assert page.get_by_role("link", name="Сопровождение №").first.is_visible()
+    expect(page.get_by_role("link", name="Сопровождение №").first).to_be_visible()
     screenshot(page, "support-caseload")
     page.get_by_role("link", name="Сопровождение №").first.click()
-    assert page.get_by_text("Безопасность ребёнка").is_visible()
+    expect(page.get_by_text("Безопасность ребёнка")).to_be_visible()
     screenshot(page, "support-family-case")

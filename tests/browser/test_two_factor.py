@@ -6,6 +6,7 @@ from base64 import b32decode
 
 import pytest
 from django_otp.oath import totp
+from playwright.sync_api import expect
 
 from vyzov.accounts.demo import DEMO_PASSWORD
 
@@ -34,8 +35,8 @@ def test_curator_enrols_then_signs_in_with_a_code(page, live_server, demo, setti
     password_step(page, live_server, "curator_altai")
     page.wait_for_url(re.compile(r"/accounts/two-factor/\?next="))
     assert page.get_by_role("heading", level=1).inner_text() == "Двухфакторная аутентификация"
-    assert page.get_by_text("вход с кодом обязателен").is_visible()
-    assert page.locator("[data-qr] svg").is_visible()
+    expect(page.get_by_text("вход с кодом обязателен")).to_be_visible()
+    expect(page.locator("[data-qr] svg")).to_be_visible()
     secret = page.locator("[data-secret]").inner_text()
     screenshot(page, "two-factor-setup")
 
@@ -61,7 +62,7 @@ def test_curator_enrols_then_signs_in_with_a_code(page, live_server, demo, setti
         "000000" if code_from(secret, steps_ahead=1) != "000000" else "111111"
     )
     page.get_by_role("button", name="Войти").click()
-    assert page.get_by_text("Неверный код").is_visible()
+    expect(page.get_by_text("Неверный код")).to_be_visible()
 
     # After the pause that follows a wrong code, the right one signs in.
     page.wait_for_timeout(1100)

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from conftest import centre
 from vyzov.accounts.models import User
@@ -63,7 +64,7 @@ def test_service_specialist_opens_a_case_assesses_plans_and_logs_a_visit(page, l
     assessment.get_by_label("занятость").check()
     assessment.get_by_label("Уровень риска").select_option(index=1)
     assessment.get_by_role("button", name="Сохранить").click()
-    assert page.get_by_text("Потребности: материальные, занятость").is_visible()  # kept and shown
+    expect(page.get_by_text("Потребности: материальные, занятость")).to_be_visible()  # kept and shown
     check(page, "support-3-assessed")
 
     page.locator("summary", has_text="Шаг плана").click()
@@ -75,7 +76,7 @@ def test_service_specialist_opens_a_case_assesses_plans_and_logs_a_visit(page, l
     step.get_by_role("button").last.click()
     page.wait_for_load_state()
     assert page.locator(".invalid-feedback, .alert-danger").all_inner_texts() == []
-    assert page.get_by_text("Встреча с классным руководителем").first.is_visible()
+    expect(page.get_by_text("Встреча с классным руководителем").first).to_be_visible()
     check(page, "support-4-planned")
 
     page.locator("summary", has_text="Запись в журнал").click()
@@ -87,7 +88,7 @@ def test_service_specialist_opens_a_case_assesses_plans_and_logs_a_visit(page, l
     contact.get_by_role("button").last.click()
     page.wait_for_load_state()
     assert page.locator(".invalid-feedback, .alert-danger").all_inner_texts() == []
-    assert page.get_by_text("Визит домой: мама согласна на встречу в школе").is_visible()
+    expect(page.get_by_text("Визит домой: мама согласна на встречу в школе")).to_be_visible()
     check(page, "support-5-visit")
     assert errors == []
 
@@ -111,7 +112,7 @@ def test_federal_admin_creates_a_user(page, live_server, demo):
     assert page.locator(".invalid-feedback, .alert-danger").all_inner_texts() == []
     page.wait_for_url(re.compile(r"/accounts/users/\d+/$"))
     assert User.objects.filter(username="curator_tomsk").exists()
-    assert page.get_by_text("Соколова Анна Петровна").first.is_visible()
+    expect(page.get_by_text("Соколова Анна Петровна").first).to_be_visible()
     check(page, "admin-3-created")
     assert errors == []
 
@@ -140,7 +141,7 @@ def test_curator_reviews_decides_with_a_task_and_downloads_the_protocol(page, li
     page.locator("#id_action0-deadline").fill((timezone.localdate() + dt.timedelta(days=10)).isoformat())
     check(page, "consilium-2-review")
     page.get_by_role("button", name="Принять решение").click()
-    assert page.get_by_text("Решение принято").is_visible()
+    expect(page.get_by_text("Решение принято")).to_be_visible()
     check(page, "consilium-3-decided")
 
     page.goto(f"{live_server.url}/consilium/meetings/{meeting.pk}/")
