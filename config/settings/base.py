@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "vyzov.contests",
     "vyzov.practices",
     "vyzov.dashboard",
+    "vyzov.demo",
+    "vyzov.bench",
 ]
 
 MIDDLEWARE = [

@@ -64,8 +64,8 @@ def page(browser):
 @pytest.fixture
 def demo(transactional_db):
     """The demo organisations and one account per role, as `make run` loads them."""
-    from vyzov.accounts import demo as accounts_demo
-    from vyzov.territories import demo as territories_demo
+    from vyzov.demo import accounts as accounts_demo
+    from vyzov.demo import territories as territories_demo
 
     territories_demo.load()
     return {account.username: account for account in accounts_demo.load()}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vyzov.monitoring import demo as monitoring_demo
+from vyzov.demo import monitoring as monitoring_demo
 from vyzov.monitoring import reference
 
 from .conftest import screenshot

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from conftest import centre
 from vyzov.cases.models import SocialStatusKind
 from vyzov.cases.tests.factories import make_family
-from vyzov.ngo_aid import demo as ngo_aid_demo
+from vyzov.demo import ngo_aid as ngo_aid_demo
 from vyzov.ngo_aid import reference
 from vyzov.ngo_aid.models import AidRequest, RequestStatus
 from vyzov.territories.reference import read_csv

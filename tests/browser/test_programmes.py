@@ -3,11 +3,11 @@
 import pytest
 from playwright.sync_api import expect
 
-from vyzov.monitoring import demo as monitoring_demo
+from vyzov.demo import monitoring as monitoring_demo
+from vyzov.demo import programmes as programmes_demo
+from vyzov.demo import support as support_demo
 from vyzov.monitoring.reference import load_all as load_monitoring_reference
-from vyzov.programmes import demo as programmes_demo
 from vyzov.programmes.models import RegionalProgramme
-from vyzov.support import demo as support_demo
 
 from .conftest import screenshot
 from .test_roles import sign_in

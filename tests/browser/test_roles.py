@@ -4,7 +4,7 @@ a page outside its permissions. Screenshots go to docs/screenshots/."""
 import pytest
 from playwright.sync_api import expect
 
-from vyzov.accounts.demo import DEMO_PASSWORD
+from vyzov.demo.accounts import DEMO_PASSWORD
 
 from .conftest import screenshot
 

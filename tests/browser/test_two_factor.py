@@ -8,7 +8,7 @@ import pytest
 from django_otp.oath import totp
 from playwright.sync_api import expect
 
-from vyzov.accounts.demo import DEMO_PASSWORD
+from vyzov.demo.accounts import DEMO_PASSWORD
 
 from .conftest import screenshot
 

@@ -27,15 +27,15 @@ ROLES = (
 
 
 def _build() -> dict[str, int]:
-    from vyzov.accounts import demo as accounts_demo
     from vyzov.cases.tests.factories import make_child, make_family, place
-    from vyzov.consilium import demo as consilium_demo
-    from vyzov.contests import demo as contests_demo
-    from vyzov.monitoring import demo as monitoring_demo
+    from vyzov.demo import accounts as accounts_demo
+    from vyzov.demo import consilium as consilium_demo
+    from vyzov.demo import contests as contests_demo
+    from vyzov.demo import monitoring as monitoring_demo
+    from vyzov.demo import ngo_aid as ngo_aid_demo
+    from vyzov.demo import programmes as programmes_demo
+    from vyzov.demo import territories as territories_demo
     from vyzov.monitoring.reference import load_all as load_monitoring_reference
-    from vyzov.ngo_aid import demo as ngo_aid_demo
-    from vyzov.programmes import demo as programmes_demo
-    from vyzov.territories import demo as territories_demo
     from vyzov.territories.models import Municipality, Organization, OrganizationKind, Subject
     from vyzov.territories.reference import load_territories
 

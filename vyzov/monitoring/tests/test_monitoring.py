@@ -14,7 +14,8 @@ from rest_framework.test import APIClient
 from conftest import centre, login, queries_for, subject, town
 from vyzov.accounts.access import ActionNotAllowed, NotInScope
 from vyzov.core.models import AuditAction, AuditEntry
-from vyzov.monitoring import demo, reference, rollups, services
+from vyzov.demo import monitoring as demo
+from vyzov.monitoring import reference, rollups, services
 from vyzov.monitoring.imports import FigureImportError, import_figures
 from vyzov.monitoring.models import (
     Figure,

@@ -13,7 +13,8 @@ from vyzov.accounts.access import ActionNotAllowed, NotInScope
 from vyzov.accounts.models import Role, ScopeLevel, User
 from vyzov.cases.tests.factories import make_family
 from vyzov.core.models import AuditAction, AuditEntry
-from vyzov.support import demo, selectors, services
+from vyzov.demo import support as demo
+from vyzov.support import selectors, services
 from vyzov.support.models import CaseStatus, FamilyCase, Service, Specialist, SupervisionFormat
 
 pytestmark = pytest.mark.django_db
@@ -274,7 +275,7 @@ def test_demo_reproduces_the_brochure_table(db):
     from django.core.management import call_command
     from django.test import override_settings
 
-    from vyzov.territories import demo as territories_demo
+    from vyzov.demo import territories as territories_demo
 
     with override_settings(DEBUG=True):
         territories_demo.load()

@@ -1,4 +1,4 @@
-"""`manage.py generate_national --scale 1.0 --seed 42`: the synthetic national data set (see cases/generator.py)."""
+"""`manage.py generate_national --scale 1.0 --seed 42`: the synthetic national data set (see bench/generator.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from vyzov.cases import generator
+from vyzov.bench import generator
 from vyzov.cases.models import Child
 from vyzov.territories.models import OrganizationKind
 from vyzov.territories.reference import load_territories

@@ -14,10 +14,8 @@ from django.utils import timezone
 
 from vyzov.accounts.models import User
 from vyzov.cases.models import Family, SocialStatusKind
-from vyzov.territories.reference import read_csv as read_territory_csv
-
-from . import reference, services
-from .models import (
+from vyzov.ngo_aid import reference, services
+from vyzov.ngo_aid.models import (
     AidForm,
     AidRequest,
     AidRequestLine,
@@ -29,6 +27,7 @@ from .models import (
     ReferralChannel,
     RequestStatus,
 )
+from vyzov.territories.reference import read_csv as read_territory_csv
 
 FAMILIES, CHILDREN, TOTAL_RUB = 610, 1600, Decimal("59800000")
 PERIOD = (dt.date(2025, 1, 10), dt.date(2025, 9, 30))

@@ -7,9 +7,9 @@ from urllib.parse import urlencode
 from django.db.models import Count
 
 from vyzov.accounts.models import Role, ScopeLevel
-from vyzov.cases.bench import bench_user, client_for, rotating
+from vyzov.bench.cases import bench_user, client_for, rotating
+from vyzov.bench.measure import Measurement, measure_page
 from vyzov.cases.models import Child
-from vyzov.core.bench import Measurement, measure_page
 from vyzov.territories.models import Subject
 
 TARGET_MS = 300

@@ -7,12 +7,11 @@ import statistics
 from django.db.models import Count
 from django.utils import timezone
 
+from vyzov.bench.measure import Measurement, percentile, time_calls
 from vyzov.cases.models import Child
-from vyzov.core.bench import Measurement, percentile, time_calls
+from vyzov.consilium.agenda import agenda_candidates
+from vyzov.consilium.models import Consilium, Level
 from vyzov.territories.models import Subject
-
-from .agenda import agenda_candidates
-from .models import Consilium, Level
 
 TARGET_MS = 300
 

@@ -9,11 +9,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from vyzov.accounts.models import Role, ScopeLevel
-from vyzov.cases.bench import bench_user, client_for
-from vyzov.core.bench import Measurement, measure_page
-from vyzov.territories.models import Municipality, Subject
-
-from .models import (
+from vyzov.bench.cases import bench_user, client_for
+from vyzov.bench.measure import Measurement, measure_page
+from vyzov.contests.models import (
     Application,
     ApplicationStatus,
     Category,
@@ -24,6 +22,7 @@ from .models import (
     ExpertAssignment,
     Score,
 )
+from vyzov.territories.models import Municipality, Subject
 
 APPLICATIONS = 600
 EXPERTS = 12

@@ -12,13 +12,12 @@ from django.test import Client
 
 from vyzov.accounts.models import Grant, Role, ScopeLevel, User
 from vyzov.accounts.services import grant_build
-from vyzov.core.bench import Measurement, PeakMemory, measure_page
+from vyzov.bench.measure import Measurement, PeakMemory, measure_page
+from vyzov.cases import exports, imports, selectors
+from vyzov.cases.models import Child, PlacementKind
 from vyzov.core.validators import snils_checksum
 from vyzov.core.xlsx import new_workbook, safe_append, workbook_bytes, xlsx_response
 from vyzov.territories.models import Organization, Subject
-
-from . import exports, imports, selectors
-from .models import Child, PlacementKind
 
 LIST_TARGET_MS = 150
 CARD_TARGET_MS = 150

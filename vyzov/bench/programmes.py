@@ -10,13 +10,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from vyzov.accounts.models import Role, ScopeLevel
-from vyzov.cases.bench import bench_user, client_for, rotating
+from vyzov.bench.cases import bench_user, client_for, rotating
+from vyzov.bench.measure import Measurement, measure_page
 from vyzov.consilium.models import ActionItem, ActionStatus
-from vyzov.core.bench import Measurement, measure_page
-from vyzov.territories.models import Organization, Subject
-
-from . import services
-from .models import (
+from vyzov.programmes import services
+from vyzov.programmes.models import (
     IndicatorActual,
     IndicatorTarget,
     Measure,
@@ -26,6 +24,7 @@ from .models import (
     WorkingGroupDecision,
     WorkingGroupMeeting,
 )
+from vyzov.territories.models import Organization, Subject
 
 TARGET_MS = 300
 

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count
 
+from vyzov.accounts.models import Role, ScopeLevel, User
+from vyzov.accounts.services import grant_build
 from vyzov.cases.models import Child
 from vyzov.territories.models import Municipality, Organization, OrganizationKind, Subject
-
-from .models import Role, ScopeLevel, User
-from .services import grant_build
 
 DEMO_PASSWORD = "vyzov-demo-2026"  # noqa: S105 — demo data only; load_demo refuses to run in production
 

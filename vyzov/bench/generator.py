@@ -27,12 +27,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
-from vyzov.core.text import normalize_for_search
-from vyzov.core.validators import snils_checksum
-from vyzov.territories.models import Municipality, MunicipalityKind, Organization, OrganizationKind, Subject
-from vyzov.territories.reference import read_csv
-
-from .models import (
+from vyzov.cases.models import (
     FAMILY_PLACEMENT_OUTCOMES,
     Case,
     CaseStatus,
@@ -53,6 +48,10 @@ from .models import (
     Sex,
     SocialStatusKind,
 )
+from vyzov.core.text import normalize_for_search
+from vyzov.core.validators import snils_checksum
+from vyzov.territories.models import Municipality, MunicipalityKind, Organization, OrganizationKind, Subject
+from vyzov.territories.reference import read_csv
 
 SYNTHETIC_MARK = "(синт.)"
 SOURCE = "generate_national"

@@ -19,11 +19,8 @@ from vyzov.accounts.models import User
 from vyzov.consilium.models import ActionItem, ActionStatus
 from vyzov.consilium.services import action_item_update
 from vyzov.monitoring.models import Indicator, RollUp, RollUpLevel, Target
-from vyzov.territories.models import Organization, OrganizationKind, Subject
-from vyzov.territories.reference import read_csv
-
-from . import services
-from .models import (
+from vyzov.programmes import services
+from vyzov.programmes.models import (
     CuratorAssignment,
     InformationPartner,
     MeasureStatus,
@@ -32,7 +29,9 @@ from .models import (
     WorkingGroup,
     WorkingGroupMember,
 )
-from .services import _rows
+from vyzov.programmes.services import _rows
+from vyzov.territories.models import Organization, OrganizationKind, Subject
+from vyzov.territories.reference import read_csv
 
 DEMO_MEASURES = [  # (direction, title, responsible, deadline, budget in roubles)
     (

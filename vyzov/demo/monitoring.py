@@ -15,12 +15,11 @@ import random
 from django.db import transaction
 
 from vyzov.accounts.models import User
+from vyzov.monitoring import rollups
+from vyzov.monitoring.models import Figure, FigureSource, Indicator, QuarterReport, ReportStatus
+from vyzov.monitoring.reference import BASELINE_DATE, MAIN_INDICATOR, read_csv, reference_figure, set_targets
 from vyzov.territories.models import Subject
 from vyzov.territories.reference import reference_municipalities
-
-from . import rollups
-from .models import Figure, FigureSource, Indicator, QuarterReport, ReportStatus
-from .reference import BASELINE_DATE, MAIN_INDICATOR, read_csv, reference_figure, set_targets
 
 QUARTERS = [
     dt.date(2024, 7, 1),

@@ -12,15 +12,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from vyzov.cases import bench as cases_bench
+from vyzov.bench import cases as cases_bench
+from vyzov.bench import consilium as consilium_bench
+from vyzov.bench import contests as contests_bench
+from vyzov.bench import dashboard as dashboard_bench
+from vyzov.bench import monitoring as monitoring_bench
+from vyzov.bench import programmes as programmes_bench
+from vyzov.bench import support as support_bench
+from vyzov.bench.measure import print_table
 from vyzov.cases.models import Child
-from vyzov.consilium import bench as consilium_bench
-from vyzov.contests import bench as contests_bench
-from vyzov.core.bench import print_table
-from vyzov.dashboard import bench as dashboard_bench
-from vyzov.monitoring import bench as monitoring_bench
-from vyzov.programmes import bench as programmes_bench
-from vyzov.support import bench as support_bench
 from vyzov.territories.reference import load_territories
 
 RESULTS = Path(settings.BASE_DIR) / "bench" / "results.json"

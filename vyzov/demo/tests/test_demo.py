@@ -42,7 +42,7 @@ def test_demo_refuses_production():
 
 
 def test_every_pilot_region_has_its_ngo_operator_from_the_seed():
-    from vyzov.territories import demo
+    from vyzov.demo import territories as demo
 
     demo.load()
     assert Organization.objects.filter(kind="ngo").count() == 14

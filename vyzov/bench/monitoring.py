@@ -10,12 +10,11 @@ from django.db import transaction
 from django.db.models import Sum
 
 from vyzov.accounts.models import Role, ScopeLevel
-from vyzov.cases.bench import bench_user, client_for
-from vyzov.core.bench import Measurement, measure_page
+from vyzov.bench.cases import bench_user, client_for
+from vyzov.bench.measure import Measurement, measure_page
+from vyzov.monitoring import reference, rollups
+from vyzov.monitoring.models import Direction, Figure, FigureSource, Indicator, QuarterReport, ReportStatus
 from vyzov.territories.models import Municipality, Subject
-
-from . import reference, rollups
-from .models import Direction, Figure, FigureSource, Indicator, QuarterReport, ReportStatus
 
 TARGET_MS = 200
 BENCH_MARK = "bench:"

@@ -7,12 +7,11 @@ import datetime as dt
 from django.utils import timezone
 
 from vyzov.accounts.models import Role, ScopeLevel
-from vyzov.cases.bench import bench_user, client_for
+from vyzov.bench.cases import bench_user, client_for
+from vyzov.bench.measure import Measurement, measure_page
 from vyzov.cases.models import Family
-from vyzov.core.bench import Measurement, measure_page
+from vyzov.support.models import CaseStatus, FamilyCase, Service, Specialist
 from vyzov.territories.models import Organization, OrganizationKind
-
-from .models import CaseStatus, FamilyCase, Service, Specialist
 
 TARGET_MS = 150
 CASES = 300

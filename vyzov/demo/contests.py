@@ -15,11 +15,8 @@ from django.utils import timezone
 
 from vyzov.accounts.models import Role, ScopeLevel, User
 from vyzov.accounts.services import grant_build
-from vyzov.practices.services import load_reference_practices
-from vyzov.territories.models import Municipality, MunicipalityKind, Subject
-
-from . import history, services
-from .models import (
+from vyzov.contests import history, services
+from vyzov.contests.models import (
     BonusItem,
     Contest,
     CriteriaSet,
@@ -29,6 +26,8 @@ from .models import (
     SettlementType,
     Stage,
 )
+from vyzov.practices.services import load_reference_practices
+from vyzov.territories.models import Municipality, MunicipalityKind, Subject
 
 ASSUMED_POINTS = Decimal(5)
 RURAL_CRITERIA = (1, 2, 3, 4, 6, 7, 8, 12, 13)  # assumption: the seed does not list the rural nine

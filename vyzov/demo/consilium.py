@@ -12,11 +12,10 @@ from django.utils import timezone
 
 from vyzov.accounts.models import User
 from vyzov.cases.models import Child, RouteGoal
+from vyzov.consilium import services
+from vyzov.consilium.models import Consilium, Level, MeetingStatus, MemberRole, RegionModel
 from vyzov.territories.models import Municipality, Organization, OrganizationKind, Subject
 from vyzov.territories.reference import read_csv
-
-from . import services
-from .models import Consilium, Level, MeetingStatus, MemberRole, RegionModel
 
 EXTERNAL_MEMBERS = [
     ("Орлова Татьяна Сергеевна", "Министерство социальной защиты", MemberRole.SECRETARY),

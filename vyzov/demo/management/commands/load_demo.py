@@ -4,18 +4,18 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from vyzov.accounts import demo as accounts_demo
 from vyzov.accounts.models import User
-from vyzov.cases import generator
+from vyzov.bench import generator
 from vyzov.cases.models import Child, EventKind, Family
-from vyzov.consilium import demo as consilium_demo
-from vyzov.contests import demo as contests_demo
-from vyzov.monitoring import demo as monitoring_demo
+from vyzov.demo import accounts as accounts_demo
+from vyzov.demo import consilium as consilium_demo
+from vyzov.demo import contests as contests_demo
+from vyzov.demo import monitoring as monitoring_demo
+from vyzov.demo import ngo_aid as ngo_aid_demo
+from vyzov.demo import programmes as programmes_demo
+from vyzov.demo import support as support_demo
+from vyzov.demo import territories as territories_demo
 from vyzov.monitoring.reference import load_all as load_monitoring_reference
-from vyzov.ngo_aid import demo as ngo_aid_demo
-from vyzov.programmes import demo as programmes_demo
-from vyzov.support import demo as support_demo
-from vyzov.territories import demo as territories_demo
 from vyzov.territories.reference import load_territories
 
 DEMO_EMAIL_DOMAIN = "@demo.vyzov.invalid"  # every demo account's address (accounts, contests demo)

@@ -10,16 +10,14 @@ import datetime as dt
 import random
 from pathlib import Path
 
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from vyzov.accounts.models import User
 from vyzov.cases.models import Family
-from vyzov.territories.models import Municipality, Organization, OrganizationKind, Subject
-from vyzov.territories.reference import read_csv
-
-from .models import (
+from vyzov.support.models import (
     CaseStatus,
     Club,
     ClubSession,
@@ -33,12 +31,14 @@ from .models import (
     SupervisionFormat,
     SupervisionSession,
 )
+from vyzov.territories.models import Municipality, Organization, OrganizationKind, Subject
+from vyzov.territories.reference import read_csv
 
 FAMILY_NOTE = "демо: семья на сопровождении службы"
 
 
 def load_formats() -> None:
-    path = Path(__file__).resolve().parent / "data" / "supervision_formats.csv"
+    path = Path(apps.get_app_config("support").path) / "data" / "supervision_formats.csv"
     with path.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             SupervisionFormat.objects.update_or_create(

@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from vyzov.cases import generator
-from vyzov.cases.generator import FAMILY_NOTE, SYNTHETIC_MARK, generated_child_ids, targets_for
+from vyzov.bench import generator
+from vyzov.bench.generator import FAMILY_NOTE, SYNTHETIC_MARK, generated_child_ids, targets_for
 from vyzov.cases.models import Case, CaseStatus, Child, Event, EventKind, Family, Placement, name_key
 from vyzov.cases.selectors import duplicate_candidates, overdue_review_q
 from vyzov.core.text import normalize_for_search

@@ -3,8 +3,8 @@ plausible, clearly numbered institutions, services and bodies."""
 
 from __future__ import annotations
 
-from .models import Municipality, Organization, OrganizationKind, Subject
-from .reference import read_csv, reference_municipalities
+from vyzov.territories.models import Municipality, Organization, OrganizationKind, Subject
+from vyzov.territories.reference import read_csv, reference_municipalities
 
 
 def _centre(subject: Subject) -> Municipality | None:

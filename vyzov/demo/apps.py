@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "vyzov.demo"
+    verbose_name = "Демонстрационные данные"
