@@ -19,14 +19,18 @@ A model without a path for a grant's level has no rows under such a grant (fail 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
-from .models import Grant, Role, ScopeLevel
+from .models import Grant, Role, ScopeLevel, User
+from .types import AnyUser
+
+M = TypeVar("M", bound=models.Model)
 
 
 class Perm:
@@ -248,7 +252,7 @@ TWO_FACTOR_ROLES: frozenset[str] = frozenset(
 class NotInScope(Http404):
     """The object lies outside the actor's scope: answered with 404, as if it did not exist."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("Объект не найден.")
 
 
@@ -264,7 +268,7 @@ def _check_perm(perm: str) -> None:
         raise ImproperlyConfigured(f"Unknown permission {perm!r}")
 
 
-def grants_of(actor) -> list[Grant]:
+def grants_of(actor: AnyUser) -> list[Grant]:
     """The actor's grants, loaded once per user object (i.e. once per request)."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return []
@@ -279,21 +283,21 @@ def grants_of(actor) -> list[Grant]:
     return cached
 
 
-def forget_grants(actor) -> None:
+def forget_grants(actor: AnyUser) -> None:
     actor.__dict__.pop("_vyzov_grants", None)
 
 
-def grants_with(actor, perm: str) -> list[Grant]:
+def grants_with(actor: AnyUser, perm: str) -> list[Grant]:
     _check_perm(perm)
     return [grant for grant in grants_of(actor) if perm in ROLE_PERMISSIONS[grant.role]]
 
 
-def has_perm(actor, perm: str) -> bool:
+def has_perm(actor: AnyUser, perm: str) -> bool:
     """Whether the actor holds `perm` anywhere (for menus; objects still go through scope/require)."""
     return bool(grants_with(actor, perm))
 
 
-def roles_of(actor) -> set[str]:
+def roles_of(actor: AnyUser) -> set[str]:
     return {grant.role for grant in grants_of(actor)}
 
 
@@ -301,11 +305,12 @@ def _access_paths(model: type[models.Model]) -> dict[str, str]:
     paths = getattr(model, "access_paths", None)
     if paths is None:
         raise ImproperlyConfigured(f"{model.__name__} declares no access_paths: it cannot be scoped.")
-    return paths
+    return cast(dict[str, str], paths)
 
 
 def _grant_target(grant: Grant, level: str) -> int | None:
-    return getattr(grant, f"{level}_id")
+    target: int | None = getattr(grant, f"{level}_id")
+    return target
 
 
 # ---- the rule ------------------------------------------------------------------------------------
@@ -340,15 +345,16 @@ def _resolve(obj: models.Model, path: str) -> int | None:
         if obj is None:
             return None
     if last == "pk":
-        return obj.pk
+        return cast(int | None, obj.pk)
     field = obj._meta.get_field(last)
-    return getattr(obj, field.attname) if field.is_relation else getattr(obj, last)
+    attname = field.attname if isinstance(field, models.Field) and field.is_relation else last
+    return cast(int | None, getattr(obj, attname))
 
 
 # ---- the policy API -----------------------------------------------------------------------------
 
 
-def scope_condition(actor, model: type[models.Model], perm: str) -> Q | None:
+def scope_condition(actor: AnyUser, model: type[models.Model], perm: str) -> Q | None:
     """The condition `scope` applies to `model`'s rows: `Q()` for all of them, None for none."""
     paths = _access_paths(model)
     condition: Q | None = None
@@ -361,7 +367,7 @@ def scope_condition(actor, model: type[models.Model], perm: str) -> Q | None:
     return condition
 
 
-def scope(actor, queryset: models.QuerySet, perm: str) -> models.QuerySet:
+def scope(actor: AnyUser, queryset: models.QuerySet[M], perm: str) -> models.QuerySet[M]:
     """The rows of `queryset` the actor may touch with `perm`; empty when none (fail closed)."""
     condition = scope_condition(actor, queryset.model, perm)
     if condition is None:
@@ -369,12 +375,12 @@ def scope(actor, queryset: models.QuerySet, perm: str) -> models.QuerySet:
     return queryset.filter(condition)
 
 
-def allows(actor, perm: str, obj: models.Model) -> bool:
+def allows(actor: AnyUser, perm: str, obj: models.Model) -> bool:
     position = position_of(obj)
     return any(covers(grant, position) for grant in grants_with(actor, perm))
 
 
-def require(actor, perm: str, obj: models.Model) -> None:
+def require(actor: AnyUser, perm: str, obj: models.Model) -> None:
     """Raise unless the actor may do `perm` to `obj` (saved or about to be created)."""
     if allows(actor, perm, obj):
         return
@@ -384,11 +390,11 @@ def require(actor, perm: str, obj: models.Model) -> None:
     raise NotInScope()
 
 
-def get_in_scope(actor, queryset: models.QuerySet, perm: str, **lookup) -> models.Model:
+def get_in_scope(actor: AnyUser, queryset: models.QuerySet[M], perm: str, **lookup: Any) -> M:
     """Fetch one object through `scope`; anything outside it is a 404."""
     try:
         return scope(actor, queryset, perm).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise NotInScope() from None
 
 
@@ -399,7 +405,7 @@ def grant_position(grant: Grant) -> dict[str, int | None]:
     return {level: _grant_target(grant, level) for level in LEVELS}
 
 
-def can_hand_out(actor, *, role: str, position: dict[str, int | None]) -> bool:
+def can_hand_out(actor: AnyUser, *, role: str, position: dict[str, int | None]) -> bool:
     """Whether the actor may give `role` at `position`: within their scope and below their own role."""
     rank = ROLE_RANK[role]
     return any(
@@ -408,7 +414,7 @@ def can_hand_out(actor, *, role: str, position: dict[str, int | None]) -> bool:
     )
 
 
-def can_manage_user(actor, target, target_grants: Iterable[Grant]) -> bool:
+def can_manage_user(actor: AnyUser, target: User, target_grants: Iterable[Grant]) -> bool:
     """All of the target's grants must be ones the actor could hand out; nobody manages themselves."""
     if target.pk == actor.pk:
         return False
@@ -418,14 +424,14 @@ def can_manage_user(actor, target, target_grants: Iterable[Grant]) -> bool:
     return all(can_hand_out(actor, role=g.role, position=grant_position(g)) for g in grants)
 
 
-def require_perm(actor, perm: str) -> None:
+def require_perm(actor: AnyUser, perm: str) -> None:
     """For pages that list or create: allowed when the actor holds `perm` anywhere (403 otherwise).
     The rows shown still go through `scope`, and the object created through `require`."""
     if not has_perm(actor, perm):
         raise ActionNotAllowed()
 
 
-def requires_two_factor(actor) -> bool:
+def requires_two_factor(actor: AnyUser) -> bool:
     """Whether the actor must sign in with a second factor: some grant's role reads personal data or
     manages users (TWO_FACTOR_ROLES), and the installation enforces it (settings.TWO_FACTOR_REQUIRED)."""
     if not settings.TWO_FACTOR_REQUIRED:

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
-from vyzov.core.forms import PersonNameField, StyledForm, StyledFormMixin
+from vyzov.core.forms import PersonNameField, StyledForm, StyledFormMixin, choice_field, select_field
 from vyzov.territories.models import FederalDistrict, Municipality, Organization, Subject
 
 from .access import ROLE_RANK, Perm, grants_with, scope
@@ -45,19 +45,21 @@ class GrantFieldsForm(StyledForm):
         label="Организация", required=False, queryset=Organization.objects.none()
     )
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
         manager_grants = grants_with(actor, Perm.USERS_MANAGE)
         is_federal = any(g.role == Role.FEDERAL_ADMIN for g in manager_grants)
         top_rank = max((ROLE_RANK[g.role] for g in manager_grants), default=0)
-        self.fields["role"].choices = [
+        select_field(self, "role").choices = [
             ("", "— выберите роль —"),
             *[(value, label) for value, label in Role.choices if is_federal or ROLE_RANK[value] < top_rank],
         ]
-        self.fields["district"].queryset = scope(actor, FederalDistrict.objects.all(), Perm.USERS_MANAGE)
+        choice_field(self, "district").queryset = scope(
+            actor, FederalDistrict.objects.all(), Perm.USERS_MANAGE
+        )
         subjects = scope(actor, Subject.objects.all(), Perm.USERS_MANAGE)
-        self.fields["subject"].queryset = subjects
+        choice_field(self, "subject").queryset = subjects
         for name in ("subject",):
             self.fields[name].widget.attrs.update(
                 {
@@ -79,10 +81,10 @@ class GrantFieldsForm(StyledForm):
             subject_id = int(subject_id) if subject_id else None
         except (TypeError, ValueError):
             subject_id = None
-        self.fields["municipality"].queryset = (
+        choice_field(self, "municipality").queryset = (
             municipalities.filter(subject_id=subject_id) if subject_id else municipalities.none()
         )
-        self.fields["organization"].queryset = (
+        choice_field(self, "organization").queryset = (
             organizations.filter(subject_id=subject_id) if subject_id else organizations.none()
         )
 

@@ -1,5 +1,7 @@
 """Users and their grants: (role, scope). What a role may do is declared in access.py."""
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -62,7 +64,7 @@ class User(AbstractUser):
     def audit_subject_id(self) -> int | None:
         return self.home_subject_id
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_name = normalize_for_search(f"{self.full_name} {self.username} {self.email}")
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from vyzov.accounts.models import User
+
 from .access import Perm, allows, has_perm
 
 HIDDEN_TEXT = "скрыто: нет доступа к персональным данным"
@@ -29,7 +31,7 @@ PERSONAL_PERMISSIONS: tuple[str, ...] = (
 )
 
 
-def sees_personal(actor, obj=None) -> bool:
+def sees_personal(actor: User, obj=None) -> bool:
     """Whether `actor` may see the personal data (exact dates, free text) of `obj` — or, without an
     object, of the records of their scope in general. Decided once per (actor, object)."""
     if not any(has_perm(actor, perm) for perm in PERSONAL_PERMISSIONS):
@@ -58,14 +60,14 @@ def coarse_date(value: dt.date | dt.datetime | None, *, iso: bool = False) -> st
     return f"{value.year:04d}-{value.month:02d}" if iso else f"{value.month:02d}.{value.year:04d}"
 
 
-def date_for(actor, value, obj=None, *, iso: bool = False):
+def date_for(actor: User, value, obj=None, *, iso: bool = False):
     """The date as is for those who see personal data; to the month for everyone else."""
     if value is None or sees_personal(actor, obj):
         return value
     return coarse_date(value, iso=iso)
 
 
-def text_for(actor, value, obj=None):
+def text_for(actor: User, value, obj=None):
     """Free text as is for those who see personal data; a marker for everyone else (empty stays empty)."""
     if not value or sees_personal(actor, obj):
         return value
@@ -78,7 +80,7 @@ def age_in_years(birth_date: dt.date | None, today: dt.date) -> int | None:
     return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
 
 
-def mask_form_text(actor, form, obj) -> None:
+def mask_form_text(actor: User, form, obj) -> None:
     """A read-only display of a filled form (e.g. a consilium review) to someone without personal-data
     rights: its free-text answers are replaced by the marker and the fields disabled."""
     if sees_personal(actor, obj):

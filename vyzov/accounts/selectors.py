@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
 
 from vyzov.core.text import normalize_for_search
+from vyzov.territories.models import Subject
 
 from .access import (
     ROLE_PERMISSIONS,
     NotInScope,
     Perm,
-    ScopeLevel,
     get_in_scope,
     grants_with,
     position_of,
     scope,
 )
-from .models import Grant, User
+from .models import Grant, ScopeLevel, User
 
 
-def _visible_users(actor) -> QuerySet[User]:
+def _visible_users(actor: User) -> QuerySet[User]:
     users = User.objects.all()
     if any(g.level == ScopeLevel.COUNTRY for g in grants_with(actor, Perm.USERS_MANAGE)):
         return users  # a federal admin also sees users who have no grant yet
@@ -28,7 +30,7 @@ def _visible_users(actor) -> QuerySet[User]:
     return users.filter(pk__in=granted)
 
 
-def user_list(*, actor, filters: dict | None = None) -> QuerySet[User]:
+def user_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[User]:
     filters = filters or {}
     qs = (
         _visible_users(actor)
@@ -49,7 +51,7 @@ def user_list(*, actor, filters: dict | None = None) -> QuerySet[User]:
     return qs.order_by("full_name", "username")
 
 
-def user_get(*, actor, pk) -> User:
+def user_get(*, actor: User, pk: int | str) -> User:
     """A user visible to the actor as a manager; anyone else is a 404."""
     qs = _visible_users(actor).select_related("home_subject")
     try:
@@ -62,7 +64,7 @@ def user_grants(*, user: User) -> list[Grant]:
     return list(user.grants.select_related("district", "subject", "municipality", "organization"))
 
 
-def user_count_for_territory(*, actor, subject=None) -> int | None:
+def user_count_for_territory(*, actor: User, subject: Subject | None = None) -> int | None:
     """How many users work in a territory, for managers only (None when the actor may not know)."""
     granted = scope(actor, Grant.objects.all(), Perm.USERS_MANAGE)
     if not grants_with(actor, Perm.USERS_MANAGE):
@@ -72,7 +74,7 @@ def user_count_for_territory(*, actor, subject=None) -> int | None:
     return User.objects.filter(pk__in=granted.values("user_id"), is_active=True).count()
 
 
-def grant_get(*, actor, pk) -> Grant:
+def grant_get(*, actor: User, pk: int | str) -> Grant:
     return get_in_scope(actor, Grant.objects.select_related("user"), Perm.USERS_MANAGE, pk=pk)
 
 
@@ -81,7 +83,9 @@ def roles_with(perm: str) -> list[str]:
     return [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
 
 
-def users_who_can(*, perm: str, obj: models.Model | None = None, subject=None) -> QuerySet[User]:
+def users_who_can(
+    *, perm: str, obj: models.Model | None = None, subject: Subject | None = None
+) -> QuerySet[User]:
     """Active users who can do the work of `perm` in a territory: the people to offer as a route curator,
     an executor, a responsible person. Only grants inside the territory count (a federal grant makes no
     one the executor of a municipal task), and only roles that hold `perm` (never a contest participant,

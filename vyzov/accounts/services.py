@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -59,7 +60,7 @@ def grant_build(
     return grant
 
 
-def _require_can_hand_out(actor, grant: Grant) -> None:
+def _require_can_hand_out(actor: User, grant: Grant) -> None:
     if not access.can_hand_out(actor, role=grant.role, position=access.grant_position(grant)):
         raise ActionNotAllowed("Вы не можете выдать эту роль на этой территории.")
 
@@ -67,7 +68,7 @@ def _require_can_hand_out(actor, grant: Grant) -> None:
 @transaction.atomic
 def user_create(
     *,
-    actor,
+    actor: User,
     username: str,
     full_name: str,
     email: str,
@@ -100,7 +101,7 @@ def user_create(
     return user
 
 
-def _require_can_manage(actor, user: User) -> None:
+def _require_can_manage(actor: User, user: User) -> None:
     visible = access.scope(actor, Grant.objects.filter(user=user), Perm.USERS_MANAGE).exists()
     grants = list(user.grants.all())
     if not visible and not access.can_manage_user(actor, user, grants):
@@ -111,7 +112,7 @@ def _require_can_manage(actor, user: User) -> None:
         )
 
 
-def _require_expert_home(*, role: str, home_subject) -> None:
+def _require_expert_home(*, role: str, home_subject: Subject | None) -> None:
     """A contest expert's subject is what keeps them off their own region's applications."""
     if role == Role.CONTEST_EXPERT and home_subject is None:
         raise ValidationError(
@@ -120,7 +121,7 @@ def _require_expert_home(*, role: str, home_subject) -> None:
 
 
 @transaction.atomic
-def user_update(*, actor, user: User, data: dict) -> User:
+def user_update(*, actor: User, user: User, data: dict[str, Any]) -> User:
     _require_can_manage(actor, user)
     original = field_values(user, USER_PROFILE_FIELDS)
     for name in USER_PROFILE_FIELDS:
@@ -140,7 +141,7 @@ def user_update(*, actor, user: User, data: dict) -> User:
 
 
 @transaction.atomic
-def user_set_active(*, actor, user: User, is_active: bool) -> User:
+def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
     _require_can_manage(actor, user)
     user.is_active = is_active
     user.save(update_fields=["is_active"])
@@ -153,7 +154,7 @@ def user_set_active(*, actor, user: User, is_active: bool) -> User:
 
 
 @transaction.atomic
-def grant_create(*, actor, user: User, grant: Grant) -> Grant:
+def grant_create(*, actor: User, user: User, grant: Grant) -> Grant:
     _require_can_manage(actor, user)
     _require_can_hand_out(actor, grant)
     _require_expert_home(role=grant.role, home_subject=user.home_subject)
@@ -177,7 +178,7 @@ def grant_create(*, actor, user: User, grant: Grant) -> Grant:
 
 
 @transaction.atomic
-def grant_delete(*, actor, grant: Grant) -> None:
+def grant_delete(*, actor: User, grant: Grant) -> None:
     user = grant.user
     _require_can_manage(actor, user)
     if user.grants.count() == 1:
@@ -188,7 +189,7 @@ def grant_delete(*, actor, grant: Grant) -> None:
 
 
 @transaction.atomic
-def password_change(*, actor, user: User, new_password: str) -> None:
+def password_change(*, actor: User, user: User, new_password: str) -> None:
     """Set a new password. Django ends every other session of the user (the session hash changes);
     API tokens are revoked as well."""
     if user.pk != actor.pk:
@@ -201,7 +202,7 @@ def password_change(*, actor, user: User, new_password: str) -> None:
 
 
 @transaction.atomic
-def api_token_issue(*, actor, otp_verified: bool = False) -> Token:
+def api_token_issue(*, actor: User, otp_verified: bool = False) -> Token:
     """Replace the actor's API token with a new one (the old one stops working). A user who must use
     two-factor login, or has enrolled, gets a token only in a session verified with a code."""
     if not access.has_perm(actor, Perm.API_USE):

@@ -247,7 +247,7 @@ def _devices_delete(user) -> None:
 
 
 @transaction.atomic
-def two_factor_reset(*, actor, user: User) -> None:
+def two_factor_reset(*, actor: User, user: User) -> None:
     """A federal admin removes a user's devices (a lost phone): at the next login the user enrols
     anew. The user's API tokens are revoked; the reset is audited."""
     if Role.FEDERAL_ADMIN not in access.roles_of(actor):

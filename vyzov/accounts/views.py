@@ -15,6 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from vyzov.accounts.models import Role
+from vyzov.accounts.types import AuthenticatedHttpRequest
 from vyzov.core.pagination import paginate
 
 from . import access, selectors, services, two_factor
@@ -41,7 +43,7 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def password_change(request):
+def password_change(request: AuthenticatedHttpRequest):
     form = StyledPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.password_change(
@@ -56,7 +58,7 @@ def password_change(request):
 
 @login_required
 @require_GET
-def profile(request):
+def profile(request: AuthenticatedHttpRequest):
     return render(
         request,
         "accounts/profile.html",
@@ -70,7 +72,7 @@ def profile(request):
 
 @login_required
 @require_POST
-def api_token_issue(request):
+def api_token_issue(request: AuthenticatedHttpRequest):
     token = services.api_token_issue(actor=request.user, otp_verified=two_factor.is_verified(request))
     messages.warning(request, "Сохраните токен сейчас: он показывается один раз.")
     return render(
@@ -86,7 +88,7 @@ def api_token_issue(request):
 
 @login_required
 @require_GET
-def user_list(request):
+def user_list(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.USERS_MANAGE)
     form = UserFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -96,7 +98,7 @@ def user_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_create(request):
+def user_create(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.USERS_MANAGE)
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -123,7 +125,7 @@ def user_create(request):
 
 @login_required
 @require_GET
-def user_detail(request, pk):
+def user_detail(request: AuthenticatedHttpRequest, pk):
     require_perm(request.user, Perm.USERS_MANAGE)
     user = selectors.user_get(actor=request.user, pk=pk)
     grants = selectors.user_grants(user=user)
@@ -133,14 +135,14 @@ def user_detail(request, pk):
         "can_manage": access.can_manage_user(request.user, user, grants),
         "grant_form": GrantFieldsForm(actor=request.user),
         "two_factor": two_factor.status_of(user),
-        "can_reset_two_factor": access.Role.FEDERAL_ADMIN in access.roles_of(request.user),
+        "can_reset_two_factor": Role.FEDERAL_ADMIN in access.roles_of(request.user),
     }
     return render(request, "accounts/user_detail.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_update(request, pk):
+def user_update(request: AuthenticatedHttpRequest, pk):
     require_perm(request.user, Perm.USERS_MANAGE)
     user = selectors.user_get(actor=request.user, pk=pk)
     initial = {
@@ -160,7 +162,7 @@ def user_update(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_set_password(request, pk):
+def user_set_password(request: AuthenticatedHttpRequest, pk):
     require_perm(request.user, Perm.USERS_MANAGE)
     user = selectors.user_get(actor=request.user, pk=pk)
     form = SetPasswordForm(request.POST or None)
@@ -179,7 +181,7 @@ def user_set_password(request, pk):
 
 @login_required
 @require_POST
-def user_set_active(request, pk):
+def user_set_active(request: AuthenticatedHttpRequest, pk):
     require_perm(request.user, Perm.USERS_MANAGE)
     user = selectors.user_get(actor=request.user, pk=pk)
     is_active = request.POST.get("is_active") == "1"
@@ -190,7 +192,7 @@ def user_set_active(request, pk):
 
 @login_required
 @require_POST
-def grant_create(request, pk):
+def grant_create(request: AuthenticatedHttpRequest, pk):
     require_perm(request.user, Perm.USERS_MANAGE)
     user = selectors.user_get(actor=request.user, pk=pk)
     form = GrantFieldsForm(request.POST, actor=request.user)
@@ -214,7 +216,7 @@ def grant_create(request, pk):
 
 @login_required
 @require_POST
-def grant_delete(request, pk):
+def grant_delete(request: AuthenticatedHttpRequest, pk):
     require_perm(request.user, Perm.USERS_MANAGE)
     grant = selectors.grant_get(actor=request.user, pk=pk)
     try:
@@ -228,7 +230,7 @@ def grant_delete(request, pk):
 
 @login_required
 @require_GET
-def territory_options(request):
+def territory_options(request: AuthenticatedHttpRequest):
     """Municipality and organisation choices for the chosen subject (htmx fragment of the grant form)."""
     form = GrantFieldsForm(request.GET, actor=request.user)
     return render(request, "accounts/_territory_options.html", {"form": form})
@@ -237,7 +239,7 @@ def territory_options(request):
 # ---- two-factor login ----------------------------------------------------------------------------------
 
 
-def _next_url(request) -> str:
+def _next_url(request: AuthenticatedHttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -248,7 +250,7 @@ def _next_url(request) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request):
+def two_factor_setup(request: AuthenticatedHttpRequest):
     """Enrolment: the QR code and the key of a new authenticator, confirmed with its first code."""
     if two_factor.session_state(request) == two_factor.VERIFY and not two_factor.is_verified(request):
         # Whoever has only the password may not replace the device: the code comes first.
@@ -279,7 +281,7 @@ def two_factor_setup(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_verify(request):
+def two_factor_verify(request: AuthenticatedHttpRequest):
     """The second step of the login: a code from the app or a recovery code."""
     next_url = _next_url(request)
     if two_factor.session_state(request) == two_factor.VERIFY and not two_factor.is_verified(request):
@@ -308,7 +310,7 @@ def two_factor_verify(request):
 
 @login_required
 @require_POST
-def two_factor_recovery_codes(request):
+def two_factor_recovery_codes(request: AuthenticatedHttpRequest):
     codes = two_factor.recovery_codes_issue(request=request)
     messages.warning(request, "Прежние коды восстановления больше не действуют.")
     return render(
@@ -320,7 +322,7 @@ def two_factor_recovery_codes(request):
 
 @login_required
 @require_POST
-def two_factor_disable(request):
+def two_factor_disable(request: AuthenticatedHttpRequest):
     two_factor.two_factor_disable(request=request)
     messages.success(request, "Двухфакторная аутентификация отключена.")
     return redirect("accounts:profile")
@@ -328,7 +330,7 @@ def two_factor_disable(request):
 
 @login_required
 @require_POST
-def user_two_factor_reset(request, pk):
+def user_two_factor_reset(request: AuthenticatedHttpRequest, pk):
     require_perm(request.user, Perm.USERS_MANAGE)
     user = selectors.user_get(actor=request.user, pk=pk)
     two_factor.two_factor_reset(actor=request.user, user=user)

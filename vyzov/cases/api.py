@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, require, scope
+from vyzov.accounts.models import User
 from vyzov.accounts.privacy import date_for, text_for
 from vyzov.api.permissions import CanUseApi, require_somewhere
 from vyzov.api.privacy import PersonalFieldsMixin
@@ -98,7 +99,7 @@ class ChildQuery(serializers.Serializer):
     q = serializers.CharField(required=False, max_length=100)
     sort = serializers.ChoiceField(choices=list(selectors.SORTS), required=False)
 
-    def to_filters(self, actor) -> dict:
+    def to_filters(self, actor: User) -> dict:
         data = dict(self.validated_data)
         if "subject" in data:
             found = (
@@ -129,7 +130,7 @@ class ChildInput(serializers.Serializer):
     confirm_not_duplicate = serializers.BooleanField(required=False, default=False)
     version = serializers.IntegerField(required=False)
 
-    def __init__(self, *args, actor=None, **kwargs):
+    def __init__(self, *args, actor: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if actor is None:  # schema generation: no caller, no choices
             return
@@ -298,7 +299,7 @@ class FamilyInput(serializers.Serializer):
     address = core_fields.FreeTextField(multiline=False, max_length=300, required=False, allow_blank=True)
     notes = core_fields.FreeTextField(max_length=5000, required=False, allow_blank=True)
 
-    def __init__(self, *args, actor=None, **kwargs):
+    def __init__(self, *args, actor: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if actor is None:  # schema generation: no caller, no choices
             return
@@ -365,7 +366,7 @@ class PlacementInput(serializers.Serializer):
     basis = core_fields.FreeTextField(multiline=False, max_length=300)
     planned_end_date = serializers.DateField(required=False, allow_null=True)
 
-    def __init__(self, *args, actor=None, **kwargs):
+    def __init__(self, *args, actor: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if actor is None:  # schema generation: no caller, no choices
             return

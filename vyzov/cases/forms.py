@@ -6,7 +6,7 @@ from django.utils.text import format_lazy
 from vyzov.accounts.access import Perm, scope
 from vyzov.accounts.models import User
 from vyzov.accounts.selectors import users_who_can
-from vyzov.core.forms import DateInput, PickerWidget, StyledForm, StyledModelForm, pick_url
+from vyzov.core.forms import DateInput, PickerWidget, StyledForm, StyledModelForm, choice_field, pick_url
 from vyzov.core.params import parse_id
 from vyzov.core.uploads import UploadField
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
@@ -87,10 +87,10 @@ class ChildFilterForm(StyledForm):
     overdue_review = forms.BooleanField(label="Пересмотр просрочен", required=False)
     sort = forms.ChoiceField(label="Сортировка", required=False, choices=SORT_CHOICES)
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         subjects = scope(actor, Subject.objects.all(), Perm.TERRITORIES_VIEW)
-        self.fields["subject"].queryset = subjects
+        choice_field(self, "subject").queryset = subjects
         code = self.data.get("subject")
         chosen = subjects.filter(code=code).first() if code else None
         if chosen is None and not code and subjects.count() == 1:
@@ -161,13 +161,13 @@ class ChildForm(StyledModelForm):
         ]
         widgets = {"birth_date": DateInput}
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         municipalities = scope(actor, Municipality.objects.all(), Perm.CASES_EDIT)
         subjects = Subject.objects.filter(
             pk__in=scope(actor, Subject.objects.all(), Perm.CASES_EDIT).values("pk")
         ) | Subject.objects.filter(pk__in=municipalities.values("subject"))
-        self.fields["subject"].queryset = subjects.order_by("name")
+        choice_field(self, "subject").queryset = subjects.order_by("name")
         self.fields["subject"].widget.attrs.update(
             {
                 "hx-get": format_lazy("{}?for=children", reverse_lazy("territories:municipality_options")),
@@ -187,10 +187,10 @@ class ChildForm(StyledModelForm):
             subject_id = int(subject_id) if subject_id else None
         except (TypeError, ValueError):
             subject_id = None
-        self.fields["municipality"].queryset = (
+        choice_field(self, "municipality").queryset = (
             municipalities.filter(subject_id=subject_id) if subject_id else municipalities.none()
         )
-        self.fields["family"].queryset = scope(actor, Family.objects.all(), Perm.CASES_EDIT)
+        choice_field(self, "family").queryset = scope(actor, Family.objects.all(), Perm.CASES_EDIT)
         self.fields["family"].widget.url = pick_url("families", "child_form")
         if self.instance.family_id:  # the linked family by its name (the edit form is audited as personal)
             family = self.instance.family
@@ -212,10 +212,10 @@ class PlacementForm(StyledModelForm):
         fields = ["organization", "kind", "start_date", "basis", "planned_end_date"]
         widgets = {"start_date": DateInput, "planned_end_date": DateInput}
 
-    def __init__(self, *args, actor, child: Child, **kwargs):
+    def __init__(self, *args, actor: User, child: Child, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.child = child
-        self.fields["organization"].queryset = scope(
+        choice_field(self, "organization").queryset = scope(
             actor,
             Organization.objects.filter(
                 subject=child.subject, kind__in=PLACEMENT_ORGANIZATION_KINDS, is_active=True
@@ -241,12 +241,12 @@ class RouteForm(StyledForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, child: Child, actor=None, **kwargs):
+    def __init__(self, *args, child: Child, actor: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # Only people who can work on this child's route (never a contest participant or an expert).
-        self.fields["responsible"].queryset = users_who_can(perm=Perm.CASES_EDIT, obj=child)
+        choice_field(self, "responsible").queryset = users_who_can(perm=Perm.CASES_EDIT, obj=child)
         own = actor is not None and not self.is_bound and not self.initial.get("responsible")
-        if own and self.fields["responsible"].queryset.filter(pk=actor.pk).exists():
+        if own and choice_field(self, "responsible").queryset.filter(pk=actor.pk).exists():
             self.initial["responsible"] = actor.pk
 
 
@@ -258,15 +258,15 @@ class FamilyForm(StyledModelForm):
         fields = ["title", "municipality", "address", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         municipalities = scope(actor, Municipality.objects.select_related("subject"), Perm.CASES_EDIT)
         if municipalities.count() > MAX_OPTIONS:
             # A federal user picks the municipality by number; the list would be thousands long.
             self.fields["municipality"].widget = forms.TextInput(attrs={"inputmode": "numeric"})
             self.fields["municipality"].help_text = "Номер муниципального образования (из дерева территорий)."
-        self.fields["municipality"].queryset = municipalities.order_by("subject__name", "name")
-        self.fields["municipality"].label_from_instance = lambda m: f"{m.name} ({m.subject.name})"
+        choice_field(self, "municipality").queryset = municipalities.order_by("subject__name", "name")
+        choice_field(self, "municipality").label_from_instance = lambda m: f"{m.name} ({m.subject.name})"
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -307,9 +307,9 @@ class ImportUploadForm(StyledForm):
     file = UploadField(label="Файл XLSX", help_text="Заполненный шаблон. Не больше 10 МБ и 20 000 строк.")
     subject = forms.ModelChoiceField(label="Субъект РФ", queryset=Subject.objects.none())
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         subjects = scope(actor, Subject.objects.all(), Perm.CASES_IMPORT)
-        self.fields["subject"].queryset = subjects
+        choice_field(self, "subject").queryset = subjects
         if subjects.count() == 1:
             self.initial["subject"] = subjects.get().pk

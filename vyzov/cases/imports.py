@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from openpyxl.styles import Font
 
+from vyzov.accounts.models import User
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.text import normalize_for_search
@@ -429,7 +430,7 @@ def validate_file(
 
 
 @transaction.atomic
-def write_rows(*, actor, rows: list[ParsedRow], batch_size: int = 2000) -> int:
+def write_rows(*, actor: User, rows: list[ParsedRow], batch_size: int = 2000) -> int:
     """Write validated rows: children, their cases, placements and timeline events, in bulk."""
     today = timezone.localdate()
     for start in range(0, len(rows), batch_size):

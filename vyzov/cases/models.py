@@ -74,6 +74,9 @@ class SocialStatusKind(models.TextChoices):
 class Family(BaseModel):
     """A birth family (or the family a child is to return to)."""
 
+    # Set by the selectors (cases.selectors.with_personal_flag): whether the actor may read personal data.
+    personal: bool
+
     subject = models.ForeignKey(
         "territories.Subject", verbose_name="субъект РФ", on_delete=models.PROTECT, related_name="+"
     )
@@ -222,6 +225,9 @@ class FamilySocialStatus(BaseModel):
 
 
 class Child(BaseModel):
+    # Set by the selectors (cases.selectors.with_personal_flag): whether the actor may read personal data.
+    personal: bool
+
     last_name = models.CharField("фамилия", max_length=100, validators=[validate_person_name])
     first_name = models.CharField("имя", max_length=100, validators=[validate_person_name])
     middle_name = models.CharField("отчество", max_length=100, blank=True, validators=[validate_person_name])

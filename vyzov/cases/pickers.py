@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from vyzov.accounts.access import Perm, scope
+from vyzov.accounts.models import User
 from vyzov.accounts.privacy import sees_personal
 from vyzov.core.pickers import Choice, query_number, register
 from vyzov.core.text import normalize_for_search
@@ -20,7 +21,7 @@ from .selectors import with_personal_flag
 LIMIT = 20
 
 
-def family_choices(*, actor, families: QuerySet[Family], query: str, personal: bool) -> list[Choice]:
+def family_choices(*, actor: User, families: QuerySet[Family], query: str, personal: bool) -> list[Choice]:
     """Families of `families` (already scoped) matching `query`: by number, and by name when `personal`."""
     number = query_number(query)
     if number is not None:
@@ -42,7 +43,7 @@ def family_choices(*, actor, families: QuerySet[Family], query: str, personal: b
     ]
 
 
-def child_choices(*, actor, children: QuerySet[Child], query: str) -> list[Choice]:
+def child_choices(*, actor: User, children: QuerySet[Child], query: str) -> list[Choice]:
     """Children of `children` (already scoped) matching `query`; names only where the actor may see them
     (per row: a curator's personal-data grant may be narrower than the grant that lets them see)."""
     number = query_number(query)
@@ -70,14 +71,14 @@ def child_choice(child: Child) -> Choice:
 
 
 @register("families", "child_form")
-def families_for_child_form(*, actor, query, params) -> list[Choice]:
+def families_for_child_form(*, actor: User, query, params) -> list[Choice]:
     """The birth family on the child's form: families the actor may edit (the form's own queryset)."""
     families = scope(actor, Family.objects.all(), Perm.CASES_EDIT)
     return family_choices(actor=actor, families=families, query=query, personal=sees_personal(actor))
 
 
 @register("children", "register")
-def children_of_register(*, actor, query, params) -> list[Choice]:
+def children_of_register(*, actor: User, query, params) -> list[Choice]:
     """Any child of the actor's register (e.g. the consilium agenda, resolved with cases.view_child)."""
     children = scope(actor, Child.objects.all(), Perm.CASES_VIEW)
     return child_choices(actor=actor, children=children, query=query)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, Model, Q, QuerySet, Value
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, scope, scope_condition
+from vyzov.accounts.models import User
 
 from .models import (
     Case,
@@ -33,6 +35,8 @@ SORTS = {
     "id": ("id",),
 }
 
+M = TypeVar("M", bound=Model)
+
 
 def _years_ago(years: int, today: dt.date) -> dt.date:
     try:
@@ -48,22 +52,25 @@ def _months_ago(months: int, today: dt.date) -> dt.date:
     return dt.date(year, month + 1, day)
 
 
-def with_personal_flag(actor, queryset: QuerySet) -> QuerySet:
+def with_personal_flag(actor: User, queryset: QuerySet[M]) -> QuerySet[M]:
     """Annotate `personal`: whether the actor may see this child's (or family's) personal data.
 
     Computed from the row's own columns by the policy's condition: no subquery, no extra query.
     """
     condition = scope_condition(actor, queryset.model, Perm.CASES_VIEW_PERSONAL)
+    flag: Value | ExpressionWrapper[Q]
     if condition is None:
         flag = Value(False, output_field=BooleanField())
     elif not condition:  # Q(): everything
         flag = Value(True, output_field=BooleanField())
     else:
         flag = ExpressionWrapper(condition, output_field=BooleanField())
-    return queryset.annotate(personal=flag)
+    return cast(QuerySet[M], queryset.annotate(personal=flag))
 
 
-def child_list(*, actor, filters: dict | None = None, today: dt.date | None = None) -> QuerySet[Child]:
+def child_list(
+    *, actor: User, filters: dict[str, Any] | None = None, today: dt.date | None = None
+) -> QuerySet[Child]:
     """Children of the register in the actor's scope, filtered and sorted.
 
     Name search is applied only for actors allowed to see personal data: others must not be able
@@ -108,7 +115,7 @@ def overdue_review_q(today: dt.date) -> Q:
     return Q(case__status=CaseStatus.OPEN, case__next_review_date__lt=today)
 
 
-def child_get(*, actor, pk) -> Child:
+def child_get(*, actor: User, pk: int | str) -> Child:
     qs = with_personal_flag(
         actor,
         Child.objects.filter(merged_into__isnull=True).select_related(
@@ -126,7 +133,7 @@ def child_timeline(*, child: Child, limit: int = 200) -> list[Event]:
     return list(child.events.select_related("created_by").order_by("-date", "-id")[:limit])
 
 
-def family_list(*, actor, filters: dict | None = None) -> QuerySet[Family]:
+def family_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[Family]:
     filters = filters or {}
     qs = scope(actor, Family.objects.all(), Perm.CASES_VIEW)
     if filters.get("municipality"):
@@ -144,13 +151,13 @@ def family_list(*, actor, filters: dict | None = None) -> QuerySet[Family]:
     )
 
 
-def family_get(*, actor, pk) -> Family:
+def family_get(*, actor: User, pk: int | str) -> Family:
     return get_in_scope(
         actor, Family.objects.select_related("subject", "municipality"), Perm.CASES_VIEW, pk=pk
     )
 
 
-def family_children(*, actor, family: Family) -> QuerySet[Child]:
+def family_children(*, actor: User, family: Family) -> QuerySet[Child]:
     """The family's children that the actor may see (a brother may be in another scope)."""
     qs = scope(actor, family.children.filter(merged_into__isnull=True), Perm.CASES_VIEW)
     return with_personal_flag(actor, qs.select_related("current_organization", "case")).order_by("birth_date")
@@ -177,8 +184,8 @@ DUPLICATE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def duplicate_keys(
-    *, snils: str, birth_certificate: str, search_name: str, birth_date
-) -> list[tuple[str, dict]]:
+    *, snils: str, birth_certificate: str, search_name: str, birth_date: dt.date | None
+) -> list[tuple[str, dict[str, Any]]]:
     """For each rule that applies: (rule, lookup). An empty document matches nothing."""
     values = {
         "snils": snils,
@@ -253,7 +260,7 @@ class DuplicateSplit:
         return [HIDDEN_DUPLICATE] * self.hidden_in_region + [CROSS_REGION_DUPLICATE] * bool(self.other_region)
 
 
-def duplicates_split(*, actor, subject_id: int | None, candidates: list[Child]) -> DuplicateSplit:
+def duplicates_split(*, actor: User, subject_id: int | None, candidates: list[Child]) -> DuplicateSplit:
     candidates = list({other.pk: other for other in candidates}.values())  # each child once
     visible = [other for other in candidates if allows(actor, Perm.CASES_VIEW, other)]
     for other in visible:  # named (with the birth date) only where the actor sees personal data
@@ -272,7 +279,7 @@ class DuplicateGroup:
     children: list[Child]
 
 
-def duplicate_groups(*, actor, limit: int = 100) -> list[DuplicateGroup]:
+def duplicate_groups(*, actor: User, limit: int = 100) -> list[DuplicateGroup]:
     """Groups of likely duplicates among the children the actor may merge."""
     base = scope(actor, Child.objects.filter(merged_into__isnull=True), Perm.CASES_MERGE)
     groups: list[DuplicateGroup] = []
@@ -303,7 +310,7 @@ def case_of(*, child: Child) -> Case | None:
     return getattr(child, "case", None)
 
 
-def cross_region_duplicate_list(*, actor, status: str = "open") -> QuerySet[CrossRegionDuplicate]:
+def cross_region_duplicate_list(*, actor: User, status: str = "open") -> QuerySet[CrossRegionDuplicate]:
     """The federal team's list of likely duplicates across regions (nobody below the country sees it)."""
     qs = scope(
         actor,
@@ -320,16 +327,16 @@ def cross_region_duplicate_list(*, actor, status: str = "open") -> QuerySet[Cros
     return qs.filter(status=status) if status else qs
 
 
-def sees_cross_region_duplicates(actor) -> bool:
+def sees_cross_region_duplicates(actor: User) -> bool:
     """Only the federal team (a country-wide cases.merge grant) sees the duplicates across regions."""
     return scope_condition(actor, CrossRegionDuplicate, Perm.CASES_MERGE) is not None
 
 
-def cross_region_duplicate_get(*, actor, pk) -> CrossRegionDuplicate:
+def cross_region_duplicate_get(*, actor: User, pk: int | str) -> CrossRegionDuplicate:
     return get_in_scope(actor, cross_region_duplicate_list(actor=actor, status=""), Perm.CASES_MERGE, pk=pk)
 
 
-def import_job_list(*, actor) -> QuerySet[ImportJob]:
+def import_job_list(*, actor: User) -> QuerySet[ImportJob]:
     return scope(
         actor, ImportJob.objects.select_related("subject", "created_by"), Perm.CASES_IMPORT
     ).order_by("-created_at")

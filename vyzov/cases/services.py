@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, require
+from vyzov.accounts.models import User
 from vyzov.core.models import AuditAction
 from vyzov.core.services import (
     audit_entry_create,
@@ -22,6 +25,7 @@ from vyzov.core.services import (
     save_with_version,
 )
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
+from vyzov.territories.models import Subject
 
 from .imports import MAX_FILE_BYTES, ImportFileError, check_upload
 from .models import (
@@ -101,7 +105,7 @@ def _clean_documents(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def family_event_add(
-    *, actor, family: Family, date: dt.date, title: str, details: dict | None = None
+    *, actor: User, family: Family, date: dt.date, title: str, details: dict[str, Any] | None = None
 ) -> FamilyEvent:
     return FamilyEvent.objects.create(
         family=family, date=date, title=title[:300], details=details or {}, created_by=actor
@@ -109,7 +113,7 @@ def family_event_add(
 
 
 def event_add(
-    *, actor, child: Child, kind: str, date: dt.date, title: str, details: dict | None = None
+    *, actor: User, child: Child, kind: str, date: dt.date, title: str, details: dict[str, Any] | None = None
 ) -> Event:
     return Event.objects.create(
         child=child, kind=kind, date=date, title=title[:300], details=details or {}, created_by=actor
@@ -121,7 +125,7 @@ def event_add(
 
 def cross_region_duplicates_record(
     *,
-    actor,
+    actor: User,
     others: list[Child],
     child: Child | None = None,
     subject_id: int | None = None,
@@ -131,7 +135,11 @@ def cross_region_duplicates_record(
 ) -> list[CrossRegionDuplicate]:
     """Record likely duplicates in another region for the federal team (once per open pair). The user
     is told only that such a match exists; the record is what lets the federal team act on it."""
-    subject_id = subject_id or (child.subject_id if child else None) or (import_job and import_job.subject_id)
+    subject_id = (
+        subject_id
+        or (child.subject_id if child else None)
+        or (import_job.subject_id if import_job is not None else None)
+    )
     others = [other for other in others if other.subject_id != subject_id]
     if not others:
         return []
@@ -147,7 +155,7 @@ def cross_region_duplicates_record(
     )
     created = CrossRegionDuplicate.objects.bulk_create(
         CrossRegionDuplicate(
-            subject_id=subject_id,
+            subject_id=subject_id,  # type: ignore[misc]  # the caller always knows the subject
             child=child if child and child.pk else None,
             import_job=import_job,
             row_number=row_number,
@@ -169,7 +177,7 @@ def cross_region_duplicates_record(
     return created
 
 
-def duplicates_found(*, actor, suspected: DuplicateSuspected) -> DuplicateSplit:
+def duplicates_found(*, actor: User, suspected: DuplicateSuspected) -> DuplicateSplit:
     """What a user who met likely duplicates is shown; matches in another region are recorded."""
     child = suspected.child
     split = duplicates_split(
@@ -180,7 +188,7 @@ def duplicates_found(*, actor, suspected: DuplicateSuspected) -> DuplicateSplit:
     return split
 
 
-def cross_region_duplicate_resolve(*, actor, duplicate: CrossRegionDuplicate, resolution: str) -> None:
+def cross_region_duplicate_resolve(*, actor: User, duplicate: CrossRegionDuplicate, resolution: str) -> None:
     require(actor, Perm.CASES_MERGE, duplicate)
     if duplicate.status == DuplicateStatus.RESOLVED:
         raise ValidationError("Этот дубль уже разобран.")
@@ -204,7 +212,7 @@ def cross_region_duplicate_resolve(*, actor, duplicate: CrossRegionDuplicate, re
 
 
 @transaction.atomic
-def child_create(*, actor, data: dict[str, Any], confirm_not_duplicate: bool = False) -> Child:
+def child_create(*, actor: User, data: dict[str, Any], confirm_not_duplicate: bool = False) -> Child:
     data = _clean_documents(data)
     child = Child(**{name: data[name] for name in CHILD_FIELDS if name in data})
     if child.municipality_id and not child.subject_id:
@@ -251,7 +259,7 @@ def child_create(*, actor, data: dict[str, Any], confirm_not_duplicate: bool = F
 
 
 @transaction.atomic
-def child_update(*, actor, child: Child, data: dict[str, Any], expected_version: int) -> Child:
+def child_update(*, actor: User, child: Child, data: dict[str, Any], expected_version: int) -> Child:
     require(actor, Perm.CASES_EDIT, child)
     data = _clean_documents(data)
     original = field_values(child, CHILD_FIELDS)
@@ -274,7 +282,7 @@ def child_update(*, actor, child: Child, data: dict[str, Any], expected_version:
 
 
 @transaction.atomic
-def placement_open(*, actor, child: Child, data: dict[str, Any]) -> Placement:
+def placement_open(*, actor: User, child: Child, data: dict[str, Any]) -> Placement:
     require(actor, Perm.CASES_EDIT, child)
     child = Child.objects.select_for_update().get(pk=child.pk)
     placement = Placement(child=child, **data)
@@ -307,7 +315,7 @@ def placement_open(*, actor, child: Child, data: dict[str, Any]) -> Placement:
     return placement
 
 
-OUTCOME_EVENTS = {
+OUTCOME_EVENTS: dict[str, str] = {
     PlacementOutcome.RETURNED_HOME: EventKind.RETURN_HOME,
     **dict.fromkeys(FAMILY_PLACEMENT_OUTCOMES, EventKind.FAMILY_PLACEMENT),
 }
@@ -315,7 +323,7 @@ OUTCOME_EVENTS = {
 
 @transaction.atomic
 def placement_close(
-    *, actor, placement: Placement, end_date: dt.date, outcome: str, note: str = ""
+    *, actor: User, placement: Placement, end_date: dt.date, outcome: str, note: str = ""
 ) -> Placement:
     require(actor, Perm.CASES_EDIT, placement.child)
     placement = (
@@ -354,11 +362,11 @@ def placement_close(
 @transaction.atomic
 def route_change(
     *,
-    actor,
+    actor: User,
     child: Child,
     goal: str,
     reason: str,
-    responsible=None,
+    responsible: User | None = None,
     next_review_date: dt.date | None = None,
     expected_version: int,
     event_kind: str = EventKind.ROUTE_CHANGE,
@@ -402,7 +410,7 @@ def route_change(
 
 
 @transaction.atomic
-def case_close(*, actor, child: Child, reason: str) -> Case:
+def case_close(*, actor: User, child: Child, reason: str) -> Case:
     require(actor, Perm.CASES_EDIT, child)
     if child.current_organization_id:
         raise ValidationError("Нельзя закрыть маршрут ребёнка, который находится в организации.")
@@ -427,7 +435,7 @@ def case_close(*, actor, child: Child, reason: str) -> Case:
 
 
 @transaction.atomic
-def family_create(*, actor, data: dict[str, Any]) -> Family:
+def family_create(*, actor: User, data: dict[str, Any]) -> Family:
     family = Family(**{name: data[name] for name in FAMILY_FIELDS if name in data})
     if family.municipality_id and not family.subject_id:
         family.subject_id = family.municipality.subject_id
@@ -440,7 +448,7 @@ def family_create(*, actor, data: dict[str, Any]) -> Family:
 
 
 @transaction.atomic
-def family_update(*, actor, family: Family, data: dict[str, Any], expected_version: int) -> Family:
+def family_update(*, actor: User, family: Family, data: dict[str, Any], expected_version: int) -> Family:
     require(actor, Perm.CASES_EDIT, family)
     original = field_values(family, FAMILY_FIELDS)
     for name in FAMILY_FIELDS:
@@ -456,7 +464,7 @@ def family_update(*, actor, family: Family, data: dict[str, Any], expected_versi
 
 
 @transaction.atomic
-def family_member_add(*, actor, family: Family, data: dict[str, Any]) -> FamilyMember:
+def family_member_add(*, actor: User, family: Family, data: dict[str, Any]) -> FamilyMember:
     require(actor, Perm.CASES_EDIT, family)
     member = FamilyMember(family=family, **{name: data[name] for name in MEMBER_FIELDS if name in data})
     member.full_clean()
@@ -467,14 +475,14 @@ def family_member_add(*, actor, family: Family, data: dict[str, Any]) -> FamilyM
 
 
 @transaction.atomic
-def family_member_remove(*, actor, member: FamilyMember) -> None:
+def family_member_remove(*, actor: User, member: FamilyMember) -> None:
     require(actor, Perm.CASES_EDIT, member.family)
     audit_entry_create(actor=actor, action=AuditAction.DELETE, target=member)
     member.delete()
 
 
 @transaction.atomic
-def family_status_add(*, actor, family: Family, data: dict[str, Any]) -> FamilySocialStatus:
+def family_status_add(*, actor: User, family: Family, data: dict[str, Any]) -> FamilySocialStatus:
     require(actor, Perm.CASES_EDIT, family)
     status = FamilySocialStatus(family=family, **data)
     status.full_clean()
@@ -499,7 +507,7 @@ def family_status_add(*, actor, family: Family, data: dict[str, Any]) -> FamilyS
 
 
 @transaction.atomic
-def family_status_close(*, actor, status: FamilySocialStatus, end_date: dt.date) -> FamilySocialStatus:
+def family_status_close(*, actor: User, status: FamilySocialStatus, end_date: dt.date) -> FamilySocialStatus:
     require(actor, Perm.CASES_EDIT, status.family)
     if status.end_date is not None:
         raise ValidationError("Статус уже закрыт.")
@@ -519,7 +527,7 @@ def family_status_close(*, actor, status: FamilySocialStatus, end_date: dt.date)
 
 
 @transaction.atomic
-def child_merge(*, actor, keep: Child, duplicate: Child) -> Child:
+def child_merge(*, actor: User, keep: Child, duplicate: Child) -> Child:
     """Merge `duplicate` into `keep`: every placement and event moves over, blank documents are
     filled from the duplicate, and the duplicate stays (hidden) pointing at the record kept."""
     if keep.pk == duplicate.pk:
@@ -575,7 +583,7 @@ def child_merge(*, actor, keep: Child, duplicate: Child) -> Child:
     return keep
 
 
-def personal_data_read(*, actor, target, kind: str = "") -> None:
+def personal_data_read(*, actor: User, target: Child | Family, kind: str = "") -> None:
     """Record that the actor has seen a child's or family's personal data (page, API or export).
 
     One card is one response: one row (see core.services.audit_personal_read).
@@ -587,10 +595,10 @@ def personal_data_read(*, actor, target, kind: str = "") -> None:
 
 def personal_data_list_read(
     *,
-    actor,
+    actor: User,
     kind: str,
-    records,
-    filters: dict | None = None,
+    records: Iterable[Child | Family],
+    filters: dict[str, Any] | None = None,
     subject_id: int | None = None,
     action: str = AuditAction.VIEW_PERSONAL,
 ) -> None:
@@ -619,11 +627,11 @@ def personal_data_list_read(
 
 
 @transaction.atomic
-def import_job_create(*, actor, subject, uploaded_file) -> ImportJob:
+def import_job_create(*, actor: User, subject: Subject, uploaded_file: UploadedFile[Any]) -> ImportJob:
     """Store an uploaded list and queue its check. The file is refused at once if it is unreadable."""
     job = ImportJob(subject=subject, original_name=(uploaded_file.name or "list.xlsx")[:255])
     require(actor, Perm.CASES_IMPORT, job)
-    if uploaded_file.size > MAX_FILE_BYTES:
+    if (uploaded_file.size or 0) > MAX_FILE_BYTES:
         raise ValidationError(
             {"file": f"Файл больше {MAX_FILE_BYTES // (1024 * 1024)} МБ. Разделите список на части."}
         )
@@ -642,7 +650,7 @@ def import_job_create(*, actor, subject, uploaded_file) -> ImportJob:
 
 
 @transaction.atomic
-def import_job_accept_valid(*, actor, job: ImportJob) -> ImportJob:
+def import_job_accept_valid(*, actor: User, job: ImportJob) -> ImportJob:
     """The user chose to load the valid rows of a file that has errors (the rest stay in the report)."""
     require(actor, Perm.CASES_IMPORT, job)
     job = ImportJob.objects.select_for_update().get(pk=job.pk)

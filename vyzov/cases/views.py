@@ -15,6 +15,7 @@ from vyzov.accounts.access import (
     require,
     require_perm,
 )
+from vyzov.accounts.types import AuthenticatedHttpRequest
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
 from vyzov.core.services import audit_entry_create, audit_personal_read
@@ -41,14 +42,14 @@ from .models import DuplicateStatus, FamilyMember, FamilySocialStatus, ImportJob
 # ---- children -----------------------------------------------------------------------------------
 
 
-def _child_filters(request):
+def _child_filters(request: AuthenticatedHttpRequest):
     form = ChildFilterForm(request.GET or None, actor=request.user)
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
 @login_required
 @require_GET
-def child_list(request):
+def child_list(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.CASES_VIEW)
     form, filters = _child_filters(request)
     children = selectors.child_list(actor=request.user, filters=filters)
@@ -75,7 +76,7 @@ def child_list(request):
 
 @login_required
 @require_GET
-def child_export(request):
+def child_export(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.CASES_EXPORT)
     _form, filters = _child_filters(request)
     children = selectors.child_list(actor=request.user, filters=filters)[: exports.EXPORT_LIMIT]
@@ -120,7 +121,7 @@ def child_export(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def child_create(request):
+def child_create(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.CASES_EDIT)
     form = ChildForm(request.POST or None, actor=request.user)
     duplicates = []
@@ -147,7 +148,7 @@ def child_create(request):
 
 @login_required
 @require_GET
-def child_detail(request, pk):
+def child_detail(request: AuthenticatedHttpRequest, pk):
     child = selectors.child_get(actor=request.user, pk=pk)
     if child.personal:
         services.personal_data_read(actor=request.user, target=child)
@@ -164,7 +165,7 @@ def child_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def child_update(request, pk):
+def child_update(request: AuthenticatedHttpRequest, pk):
     child = selectors.child_get(actor=request.user, pk=pk)
     require(request.user, Perm.CASES_EDIT, child)
     form = ChildForm(request.POST or None, instance=child, actor=request.user)
@@ -190,7 +191,7 @@ def child_update(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def placement_create(request, pk):
+def placement_create(request: AuthenticatedHttpRequest, pk):
     child = selectors.child_get(actor=request.user, pk=pk)
     require(request.user, Perm.CASES_EDIT, child)
     form = PlacementForm(request.POST or None, actor=request.user, child=child)
@@ -208,7 +209,7 @@ def placement_create(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def placement_close(request, pk):
+def placement_close(request: AuthenticatedHttpRequest, pk):
     placement = get_in_scope(
         request.user, Placement.objects.select_related("child", "organization"), Perm.CASES_VIEW, pk=pk
     )
@@ -233,7 +234,7 @@ def placement_close(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def route_change(request, pk):
+def route_change(request: AuthenticatedHttpRequest, pk):
     child = selectors.child_get(actor=request.user, pk=pk)
     require(request.user, Perm.CASES_EDIT, child)
     case = child.case
@@ -269,7 +270,7 @@ def route_change(request, pk):
 
 @login_required
 @require_GET
-def duplicate_list(request):
+def duplicate_list(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.CASES_MERGE)
     groups = selectors.duplicate_groups(actor=request.user)
     shown = {child.pk: child for group in groups for child in group.children}
@@ -283,7 +284,7 @@ def duplicate_list(request):
 
 @login_required
 @require_GET
-def cross_region_duplicate_list(request):
+def cross_region_duplicate_list(request: AuthenticatedHttpRequest):
     """The federal team's queue of likely duplicates across regions, each with both records."""
     if not selectors.sees_cross_region_duplicates(request.user):
         raise ActionNotAllowed()
@@ -299,7 +300,7 @@ def cross_region_duplicate_list(request):
 
 @login_required
 @require_POST
-def cross_region_duplicate_resolve(request, pk):
+def cross_region_duplicate_resolve(request: AuthenticatedHttpRequest, pk):
     duplicate = selectors.cross_region_duplicate_get(actor=request.user, pk=pk)
     try:
         services.cross_region_duplicate_resolve(
@@ -314,7 +315,7 @@ def cross_region_duplicate_resolve(request, pk):
 
 @login_required
 @require_POST
-def child_merge(request):
+def child_merge(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.CASES_MERGE)
     form = MergeForm(request.POST)
     if not form.is_valid():
@@ -336,7 +337,7 @@ def child_merge(request):
 
 @login_required
 @require_GET
-def family_list(request):
+def family_list(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.CASES_VIEW)
     filters = {"q": request.GET.get("q", "")[:100]}
     families = selectors.family_list(actor=request.user, filters=filters)
@@ -361,7 +362,7 @@ def family_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def family_create(request):
+def family_create(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.CASES_EDIT)
     form = FamilyForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -377,7 +378,7 @@ def family_create(request):
 
 @login_required
 @require_GET
-def family_detail(request, pk):
+def family_detail(request: AuthenticatedHttpRequest, pk):
     family = selectors.family_get(actor=request.user, pk=pk)
     personal = allows(request.user, Perm.CASES_VIEW_PERSONAL, family)
     if personal:
@@ -399,7 +400,7 @@ def family_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def family_update(request, pk):
+def family_update(request: AuthenticatedHttpRequest, pk):
     family = selectors.family_get(actor=request.user, pk=pk)
     require(request.user, Perm.CASES_EDIT, family)
     form = FamilyForm(request.POST or None, instance=family, actor=request.user)
@@ -425,7 +426,7 @@ def family_update(request, pk):
 
 @login_required
 @require_POST
-def family_member_add(request, pk):
+def family_member_add(request: AuthenticatedHttpRequest, pk):
     family = selectors.family_get(actor=request.user, pk=pk)
     form = FamilyMemberForm(request.POST)
     if form.is_valid():
@@ -442,7 +443,7 @@ def family_member_add(request, pk):
 
 @login_required
 @require_POST
-def family_member_remove(request, pk):
+def family_member_remove(request: AuthenticatedHttpRequest, pk):
     member = get_in_scope(request.user, FamilyMember.objects.select_related("family"), Perm.CASES_VIEW, pk=pk)
     services.family_member_remove(actor=request.user, member=member)
     messages.success(request, "Запись о члене семьи удалена.")
@@ -451,7 +452,7 @@ def family_member_remove(request, pk):
 
 @login_required
 @require_POST
-def family_status_add(request, pk):
+def family_status_add(request: AuthenticatedHttpRequest, pk):
     family = selectors.family_get(actor=request.user, pk=pk)
     form = FamilyStatusForm(request.POST)
     if form.is_valid():
@@ -468,7 +469,7 @@ def family_status_add(request, pk):
 
 @login_required
 @require_POST
-def family_status_close(request, pk):
+def family_status_close(request: AuthenticatedHttpRequest, pk):
     status = get_in_scope(
         request.user, FamilySocialStatus.objects.select_related("family"), Perm.CASES_VIEW, pk=pk
     )
@@ -500,7 +501,7 @@ def _errors_text(form) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request):
+def import_upload(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.CASES_IMPORT)
     form = ImportUploadForm(request.POST or None, request.FILES or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -520,7 +521,7 @@ def import_upload(request):
 
 @login_required
 @require_GET
-def import_template(request):
+def import_template(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.CASES_IMPORT)
     subject = get_in_scope(
         request.user, Subject.objects.all(), Perm.CASES_IMPORT, code=request.GET.get("subject")
@@ -532,7 +533,7 @@ def import_template(request):
 
 @login_required
 @require_GET
-def import_detail(request, pk):
+def import_detail(request: AuthenticatedHttpRequest, pk):
     # The watchdog: a job in flight past its time limit is failed, so the page stops polling.
     fail_stale_jobs()
     job = get_in_scope(
@@ -544,7 +545,7 @@ def import_detail(request, pk):
 
 @login_required
 @require_GET
-def import_report(request, pk):
+def import_report(request: AuthenticatedHttpRequest, pk):
     job = get_in_scope(request.user, ImportJob.objects.all(), Perm.CASES_IMPORT, pk=pk)
     return xlsx_response(
         filename=f"import-{job.pk}-errors.xlsx",
@@ -556,7 +557,7 @@ def import_report(request, pk):
 
 @login_required
 @require_POST
-def import_accept_valid(request, pk):
+def import_accept_valid(request: AuthenticatedHttpRequest, pk):
     job = get_in_scope(request.user, ImportJob.objects.all(), Perm.CASES_IMPORT, pk=pk)
     try:
         services.import_job_accept_valid(actor=request.user, job=job)

@@ -10,6 +10,7 @@ from docx import Document
 from docx.shared import Pt
 
 from vyzov.accounts.access import Perm, allows
+from vyzov.accounts.models import User
 from vyzov.accounts.privacy import text_for
 
 from .models import ActionItem, Decision, Meeting, Review, ServiceNeed
@@ -17,20 +18,20 @@ from .models import ActionItem, Decision, Meeting, Review, ServiceNeed
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _child_label(actor, child) -> str:
+def _child_label(actor: User, child) -> str:
     age = child.age_on(timezone.localdate())
     if allows(actor, Perm.CASES_VIEW_PERSONAL, child):
         return f"{child.full_name}, {child.birth_date:%d.%m.%Y} г. р. (№ {child.pk} в реестре)"
     return f"Ребёнок № {child.pk} в реестре, {age} лет"
 
 
-def protocol_named_children(*, actor, meeting: Meeting) -> list:
+def protocol_named_children(*, actor: User, meeting: Meeting) -> list:
     """The children the protocol names with their personal data for this actor (see `_child_label`)."""
     reviews = Review.objects.filter(meeting=meeting).select_related("child")
     return [review.child for review in reviews if allows(actor, Perm.CASES_VIEW_PERSONAL, review.child)]
 
 
-def protocol_docx(*, actor, meeting: Meeting) -> bytes:
+def protocol_docx(*, actor: User, meeting: Meeting) -> bytes:
     consilium = meeting.consilium
     reviews = list(
         Review.objects.filter(meeting=meeting)

@@ -5,7 +5,7 @@ from vyzov.accounts.access import Perm, scope
 from vyzov.accounts.models import User
 from vyzov.accounts.selectors import users_who_can
 from vyzov.cases.models import RouteGoal
-from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledModelForm
+from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledModelForm, choice_field
 from vyzov.core.uploads import UploadField
 from vyzov.territories.models import Municipality, Organization, Subject
 
@@ -17,16 +17,18 @@ class ConsiliumForm(StyledModelForm):
         model = Consilium
         fields = ["title", "level", "region_model", "subject", "municipality", "organization", "schedule"]
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject"].queryset = scope(actor, Subject.objects.all(), Perm.CONSILIUM_MANAGE)
+        choice_field(self, "subject").queryset = scope(actor, Subject.objects.all(), Perm.CONSILIUM_MANAGE)
         subject_id = self.data.get("subject") or (
-            self.fields["subject"].queryset.get().pk if self.fields["subject"].queryset.count() == 1 else None
+            choice_field(self, "subject").queryset.get().pk
+            if choice_field(self, "subject").queryset.count() == 1
+            else None
         )
         municipalities = scope(actor, Municipality.objects.all(), Perm.CONSILIUM_MANAGE)
         organizations = scope(actor, Organization.objects.filter(is_active=True), Perm.CONSILIUM_MANAGE)
-        self.fields["municipality"].queryset = municipalities.filter(subject_id=subject_id or 0)
-        self.fields["organization"].queryset = organizations.filter(subject_id=subject_id or 0)
+        choice_field(self, "municipality").queryset = municipalities.filter(subject_id=subject_id or 0)
+        choice_field(self, "organization").queryset = organizations.filter(subject_id=subject_id or 0)
         if subject_id:
             self.initial.setdefault("subject", subject_id)
 
@@ -38,7 +40,9 @@ class MemberForm(StyledModelForm):
 
     def __init__(self, *args, consilium: Consilium, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = users_who_can(perm=Perm.CONSILIUM_VIEW, subject=consilium.subject_id)
+        choice_field(self, "user").queryset = users_who_can(
+            perm=Perm.CONSILIUM_VIEW, subject=consilium.subject_id
+        )
         self.fields["user"].required = False
 
 
@@ -117,10 +121,12 @@ class ActionForm(StyledForm):
 
     def __init__(self, *args, subject, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(subject=subject, is_active=True)
+        choice_field(self, "organization").queryset = Organization.objects.filter(
+            subject=subject, is_active=True
+        )
         # Only people who can carry out a consilium's task in the region (never a contest participant,
         # an expert or an analyst).
-        self.fields["executor"].queryset = users_who_can(perm=Perm.CONSILIUM_VIEW, subject=subject)
+        choice_field(self, "executor").queryset = users_who_can(perm=Perm.CONSILIUM_VIEW, subject=subject)
 
     def clean(self):
         cleaned = super().clean()

@@ -206,6 +206,9 @@ class AgendaReason(models.TextChoices):
 
 
 class AgendaItem(models.Model):
+    # Set by consilium.selectors.agenda_with_reviews: the child's review at this meeting, if written.
+    review: Review | None
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
     child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="+")
     reasons = models.JSONField("основания", default=list)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from vyzov.accounts.access import NotInScope, Perm, get_in_scope, grants_of, scope
+from vyzov.accounts.models import User
 from vyzov.cases.models import Child, RouteGoal
 from vyzov.cases.selectors import with_personal_flag
 from vyzov.territories.models import Subject
@@ -28,7 +30,7 @@ from .models import (
 )
 
 
-def consilium_list(*, actor) -> QuerySet[Consilium]:
+def consilium_list(*, actor: User) -> QuerySet[Consilium]:
     return (
         scope(
             actor,
@@ -40,12 +42,12 @@ def consilium_list(*, actor) -> QuerySet[Consilium]:
     )
 
 
-def report_subject_codes(*, actor) -> set[str]:
+def report_subject_codes(*, actor: User) -> set[str]:
     """Codes of the subjects whose regional consilium report the actor may open (the report view's scope)."""
     return set(scope(actor, Subject.objects.all(), Perm.CONSILIUM_VIEW).values_list("code", flat=True))
 
 
-def consilium_get(*, actor, pk) -> Consilium:
+def consilium_get(*, actor: User, pk: int | str) -> Consilium:
     return get_in_scope(
         actor,
         Consilium.objects.select_related("subject", "municipality", "organization"),
@@ -54,7 +56,7 @@ def consilium_get(*, actor, pk) -> Consilium:
     )
 
 
-def meeting_get(*, actor, pk) -> Meeting:
+def meeting_get(*, actor: User, pk: int | str) -> Meeting:
     return get_in_scope(
         actor,
         Meeting.objects.select_related(
@@ -65,7 +67,7 @@ def meeting_get(*, actor, pk) -> Meeting:
     )
 
 
-def meeting_agenda(*, actor, meeting: Meeting) -> list[AgendaItem]:
+def meeting_agenda(*, actor: User, meeting: Meeting) -> list[AgendaItem]:
     """The agenda with each child's card data; personal data only where the actor may see it."""
     children = with_personal_flag(actor, Child.objects.select_related("current_organization", "case"))
     reviews = Review.objects.filter(meeting=meeting).select_related("decision")
@@ -81,7 +83,7 @@ def meeting_agenda(*, actor, meeting: Meeting) -> list[AgendaItem]:
     return items
 
 
-def review_get(*, actor, meeting: Meeting, child_pk) -> tuple[Child, Review | None]:
+def review_get(*, actor: User, meeting: Meeting, child_pk: int | str) -> tuple[Child, Review | None]:
     child = get_in_scope(
         actor,
         with_personal_flag(actor, Child.objects.select_related("case", "current_organization")),
@@ -97,7 +99,7 @@ def review_get(*, actor, meeting: Meeting, child_pk) -> tuple[Child, Review | No
     return child, review
 
 
-def my_action_items(*, actor, open_only: bool = True) -> QuerySet[ActionItem]:
+def my_action_items(*, actor: User, open_only: bool = True) -> QuerySet[ActionItem]:
     """Items assigned to the actor personally: the assignment is what gives access, not the territory."""
     qs = ActionItem.objects.filter(executor=actor).select_related("organization", "child", "subject")
     if open_only:
@@ -105,14 +107,14 @@ def my_action_items(*, actor, open_only: bool = True) -> QuerySet[ActionItem]:
     return qs.order_by("deadline", "id")
 
 
-def action_item_get(*, actor, pk) -> ActionItem:
+def action_item_get(*, actor: User, pk: int | str) -> ActionItem:
     """An item in the actor's territory or assigned to them; anything else is a 404."""
     qs = ActionItem.objects.select_related("organization", "child", "subject", "executor")
     mine = qs.filter(executor=actor, pk=pk).first() if actor.is_authenticated else None
     return mine or get_in_scope(actor, qs, Perm.CONSILIUM_VIEW, pk=pk)
 
 
-def action_item_list(*, actor, filters: dict | None = None) -> QuerySet[ActionItem]:
+def action_item_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[ActionItem]:
     filters = filters or {}
     qs = scope(
         actor,
@@ -158,7 +160,9 @@ class ConsiliumReport:
         return self.reviewed_in_six_months / self.children_in_institutions * 100
 
 
-def consilium_report(*, actor, subject, date_from: dt.date, date_to: dt.date) -> ConsiliumReport:
+def consilium_report(
+    *, actor: User, subject: Subject, date_from: dt.date, date_to: dt.date
+) -> ConsiliumReport:
     """Per level of one region: meetings, reviews, decisions by route, action items on time vs overdue,
     and the share of children in institutions reviewed in the last 6 months (the agenda's own rule)."""
     consilia = scope(actor, Consilium.objects.filter(subject=subject), Perm.CONSILIUM_VIEW)
@@ -203,7 +207,7 @@ def consilium_report(*, actor, subject, date_from: dt.date, date_to: dt.date) ->
     )
 
 
-def coverage(*, subject, today: dt.date | None = None) -> tuple[int, int]:
+def coverage(*, subject: Subject, today: dt.date | None = None) -> tuple[int, int]:
     """(children in institutions, of them reviewed in the last 6 months) — for the situational centre."""
     today = today or timezone.localdate()
     children = children_in_territory(Consilium(level="regional", subject=subject))
@@ -213,7 +217,7 @@ def coverage(*, subject, today: dt.date | None = None) -> tuple[int, int]:
 # ---- the home page's work queue ---------------------------------------------------------------
 
 
-def action_items_waiting(*, actor) -> QuerySet[ActionItem]:
+def action_items_waiting(*, actor: User) -> QuerySet[ActionItem]:
     """Open items for the actor: assigned to them, or to their organisation with nobody named;
     overdue first (by deadline)."""
     organizations = [g.organization_id for g in grants_of(actor) if g.organization_id]
@@ -226,7 +230,7 @@ def action_items_waiting(*, actor) -> QuerySet[ActionItem]:
     )
 
 
-def meetings_to_prepare(*, actor, today: dt.date | None = None) -> QuerySet[Meeting]:
+def meetings_to_prepare(*, actor: User, today: dt.date | None = None) -> QuerySet[Meeting]:
     """Planned meetings from today on: of consilia in the actor's scope, or where they are a member."""
     today = today or timezone.localdate()
     visible = scope(actor, Meeting.objects.all(), Perm.CONSILIUM_VIEW).values("pk")

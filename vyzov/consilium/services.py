@@ -7,18 +7,21 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, allows, require
+from vyzov.accounts.models import User
 from vyzov.cases import services as case_services
 from vyzov.cases.models import Child, EventKind
 from vyzov.core import signals
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create, changed_fields, field_values, save_with_version
 from vyzov.core.uploads import EMPTY_FILE_MESSAGE, replace_stored_file
+from vyzov.territories.models import Municipality, Organization, Subject
 
 from .agenda import agenda_candidates
 from .models import (
@@ -58,7 +61,7 @@ MAX_PROTOCOL_BYTES = 15 * 1024 * 1024
 
 
 @transaction.atomic
-def consilium_create(*, actor, data: dict[str, Any]) -> Consilium:
+def consilium_create(*, actor: User, data: dict[str, Any]) -> Consilium:
     consilium = Consilium(**data)
     require(actor, Perm.CONSILIUM_MANAGE, consilium)
     consilium.full_clean()
@@ -69,7 +72,7 @@ def consilium_create(*, actor, data: dict[str, Any]) -> Consilium:
 
 
 @transaction.atomic
-def member_add(*, actor, consilium: Consilium, data: dict[str, Any]) -> Member:
+def member_add(*, actor: User, consilium: Consilium, data: dict[str, Any]) -> Member:
     require(actor, Perm.CONSILIUM_MANAGE, consilium)
     member = Member(consilium=consilium, **data)
     member.full_clean()
@@ -83,7 +86,7 @@ def member_add(*, actor, consilium: Consilium, data: dict[str, Any]) -> Member:
 
 
 @transaction.atomic
-def meeting_create(*, actor, consilium: Consilium, date: dt.date, place: str = "") -> Meeting:
+def meeting_create(*, actor: User, consilium: Consilium, date: dt.date, place: str = "") -> Meeting:
     """Plan a meeting and fill its agenda with the children the agenda rule proposes."""
     require(actor, Perm.CONSILIUM_MANAGE, consilium)
     if not consilium.is_active:
@@ -112,7 +115,7 @@ def _require_planned(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def agenda_add(*, actor, meeting: Meeting, child: Child, reason: str) -> AgendaItem:
+def agenda_add(*, actor: User, meeting: Meeting, child: Child, reason: str) -> AgendaItem:
     require(actor, Perm.CONSILIUM_MANAGE, meeting)
     _require_planned(meeting)
     if not reason.strip():
@@ -140,7 +143,7 @@ def agenda_add(*, actor, meeting: Meeting, child: Child, reason: str) -> AgendaI
 
 
 @transaction.atomic
-def agenda_remove(*, actor, item: AgendaItem, reason: str) -> AgendaItem:
+def agenda_remove(*, actor: User, item: AgendaItem, reason: str) -> AgendaItem:
     require(actor, Perm.CONSILIUM_MANAGE, item.meeting)
     _require_planned(item.meeting)
     if not reason.strip():
@@ -157,7 +160,7 @@ def agenda_remove(*, actor, item: AgendaItem, reason: str) -> AgendaItem:
 
 
 @transaction.atomic
-def meeting_set_participants(*, actor, meeting: Meeting, members: list[Member]) -> Meeting:
+def meeting_set_participants(*, actor: User, meeting: Meeting, members: list[Member]) -> Meeting:
     require(actor, Perm.CONSILIUM_MANAGE, meeting)
     if any(member.consilium_id != meeting.consilium_id for member in members):
         raise ValidationError("Участники заседания — только члены этого консилиума.")
@@ -172,7 +175,7 @@ def meeting_set_participants(*, actor, meeting: Meeting, members: list[Member]) 
 
 
 @transaction.atomic
-def meeting_close(*, actor, meeting: Meeting) -> Meeting:
+def meeting_close(*, actor: User, meeting: Meeting) -> Meeting:
     require(actor, Perm.CONSILIUM_MANAGE, meeting)
     if meeting.status != MeetingStatus.PLANNED:
         raise ValidationError("Заседание уже закрыто.")
@@ -187,7 +190,7 @@ def meeting_close(*, actor, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def protocol_attach(*, actor, meeting: Meeting, uploaded) -> Meeting:
+def protocol_attach(*, actor: User, meeting: Meeting, uploaded: UploadedFile[Any]) -> Meeting:
     """Attach the signed protocol (PDF or a scan). Checked by content, not just by name."""
     require(actor, Perm.CONSILIUM_MANAGE, meeting)
     name = (uploaded.name or "").lower()
@@ -216,7 +219,7 @@ def protocol_attach(*, actor, meeting: Meeting, uploaded) -> Meeting:
 
 @transaction.atomic
 def review_save(
-    *, actor, meeting: Meeting, child: Child, data: dict[str, Any], expected_version: int | None
+    *, actor: User, meeting: Meeting, child: Child, data: dict[str, Any], expected_version: int | None
 ) -> Review:
     """Create or change the review of a child (optimistic locking: a stale version is refused)."""
     require(actor, Perm.CONSILIUM_DECIDE, meeting)
@@ -255,7 +258,7 @@ def review_save(
 @transaction.atomic
 def decision_make(
     *,
-    actor,
+    actor: User,
     review: Review,
     route_goal: str,
     reasons: str,
@@ -328,7 +331,7 @@ def decision_make(
 @transaction.atomic
 def review_decide(
     *,
-    actor,
+    actor: User,
     meeting: Meeting,
     child: Child,
     answers: dict[str, Any],
@@ -362,16 +365,16 @@ def review_decide(
 @transaction.atomic
 def action_item_create(
     *,
-    actor,
-    origin,
-    subject,
+    actor: User,
+    origin: models.Model,
+    subject: Subject,
     what: str,
-    organization,
+    organization: Organization,
     deadline: dt.date,
-    executor=None,
+    executor: User | None = None,
     child: Child | None = None,
     level: str = "",
-    municipality=None,
+    municipality: Municipality | None = None,
 ) -> ActionItem:
     """Issue an assignment. The executor must work in the organisation's territory; the deadline is
     not in the past."""
@@ -413,7 +416,7 @@ def action_item_create(
 
 
 @transaction.atomic
-def action_item_update(*, actor, item: ActionItem, status: str, result: str = "") -> ActionItem:
+def action_item_update(*, actor: User, item: ActionItem, status: str, result: str = "") -> ActionItem:
     """The executor (or a manager of the territory) moves the item on; «done» needs a result."""
     if item.executor_id != actor.pk:
         require(actor, Perm.CONSILIUM_MANAGE, item)
@@ -446,11 +449,11 @@ def reminders_send(*, today: dt.date | None = None, days_ahead: int = 3) -> int:
         .select_related("executor", "organization")
         .order_by("executor_id", "deadline")
     )
-    by_executor: dict[int, list[ActionItem]] = {}
+    by_executor: dict[User, list[ActionItem]] = {}
     for item in due:
-        by_executor.setdefault(item.executor_id, []).append(item)
-    for items in by_executor.values():
-        executor = items[0].executor
+        if item.executor is not None:
+            by_executor.setdefault(item.executor, []).append(item)
+    for executor, items in by_executor.items():
         lines = [
             f"— {item.what[:200]} (срок {item.deadline:%d.%m.%Y}{', просрочено' if item.deadline < today else ''})"
             for item in items

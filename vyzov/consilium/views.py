@@ -17,7 +17,9 @@ from vyzov.accounts.access import (
     require,
     require_perm,
 )
+from vyzov.accounts.models import User
 from vyzov.accounts.privacy import mask_form_text, sees_personal
+from vyzov.accounts.types import AuthenticatedHttpRequest
 from vyzov.cases import services as case_services
 from vyzov.cases.models import Child
 from vyzov.core.forms import add_service_error
@@ -49,7 +51,7 @@ ACTION_FORMS = 3
 
 @login_required
 @require_GET
-def consilium_list(request):
+def consilium_list(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.CONSILIUM_VIEW)
     return render(
         request,
@@ -64,7 +66,7 @@ def consilium_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consilium_create(request):
+def consilium_create(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.CONSILIUM_MANAGE)
     form = ConsiliumForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -80,7 +82,7 @@ def consilium_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consilium_detail(request, pk):
+def consilium_detail(request: AuthenticatedHttpRequest, pk):
     consilium = selectors.consilium_get(actor=request.user, pk=pk)
     can_manage = allows(request.user, Perm.CONSILIUM_MANAGE, consilium)
     member_form = MemberForm(request.POST or None, consilium=consilium) if can_manage else None
@@ -108,7 +110,7 @@ def consilium_detail(request, pk):
 
 @login_required
 @require_POST
-def meeting_create(request, pk):
+def meeting_create(request: AuthenticatedHttpRequest, pk):
     consilium = selectors.consilium_get(actor=request.user, pk=pk)
     form = MeetingForm(request.POST, prefix="meeting")
     if not form.is_valid():
@@ -130,7 +132,7 @@ def meeting_create(request, pk):
 
 @login_required
 @require_GET
-def meeting_detail(request, pk):
+def meeting_detail(request: AuthenticatedHttpRequest, pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
     agenda = selectors.meeting_agenda(actor=request.user, meeting=meeting)
     case_services.personal_data_list_read(
@@ -158,7 +160,7 @@ def _back(meeting):
 
 @login_required
 @require_POST
-def agenda_add(request, pk):
+def agenda_add(request: AuthenticatedHttpRequest, pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
     form = AgendaAddForm(request.POST)
     if not form.is_valid():
@@ -182,7 +184,7 @@ def agenda_add(request, pk):
 
 @login_required
 @require_POST
-def agenda_remove(request, pk):
+def agenda_remove(request: AuthenticatedHttpRequest, pk):
     item = get_in_scope(
         request.user, AgendaItem.objects.select_related("meeting__consilium"), Perm.CONSILIUM_VIEW, pk=pk
     )
@@ -200,7 +202,7 @@ def agenda_remove(request, pk):
 
 @login_required
 @require_POST
-def meeting_participants(request, pk):
+def meeting_participants(request: AuthenticatedHttpRequest, pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
     ids = [member for member in map(parse_id, request.POST.getlist("member")) if member]
     try:
@@ -216,7 +218,7 @@ def meeting_participants(request, pk):
 
 @login_required
 @require_POST
-def meeting_close(request, pk):
+def meeting_close(request: AuthenticatedHttpRequest, pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
     try:
         services.meeting_close(actor=request.user, meeting=meeting)
@@ -229,7 +231,7 @@ def meeting_close(request, pk):
 
 @login_required
 @require_GET
-def meeting_protocol(request, pk):
+def meeting_protocol(request: AuthenticatedHttpRequest, pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
     data = exports.protocol_docx(actor=request.user, meeting=meeting)
     named = exports.protocol_named_children(actor=request.user, meeting=meeting)
@@ -257,7 +259,7 @@ def meeting_protocol(request, pk):
 
 @login_required
 @require_POST
-def protocol_upload(request, pk):
+def protocol_upload(request: AuthenticatedHttpRequest, pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
     form = ProtocolUploadForm(request.POST, request.FILES)
     if form.is_valid():
@@ -274,7 +276,7 @@ def protocol_upload(request, pk):
 
 @login_required
 @require_GET
-def protocol_download(request, pk):
+def protocol_download(request: AuthenticatedHttpRequest, pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
     if not meeting.signed_protocol:
         raise Http404("Протокол не прикреплён.")
@@ -286,7 +288,7 @@ def protocol_download(request, pk):
     )
 
 
-def _review_load(request, pk, child_pk):
+def _review_load(request: AuthenticatedHttpRequest, pk, child_pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
     child, current = selectors.review_get(actor=request.user, meeting=meeting, child_pk=child_pk)
     if child.personal:
@@ -303,7 +305,7 @@ def _review_forms(data, meeting, child, current):
     return review_form, decision_form, action_forms
 
 
-def _require_review_writer(actor, meeting, child) -> None:
+def _require_review_writer(actor: User, meeting, child) -> None:
     """Answers are written only by someone who sees them unmasked: a masked page would post them back
     blank or as the «скрыто» marker."""
     require(actor, Perm.CONSILIUM_DECIDE, meeting)
@@ -322,7 +324,7 @@ def _decision_typed(decision_form, action_forms) -> bool:
     )
 
 
-def _review_page(request, meeting, child, current, *, forms=None, status=200):
+def _review_page(request: AuthenticatedHttpRequest, meeting, child, current, *, forms=None, status=200):
     decided = current is not None and hasattr(current, "decision")
     if forms is None:
         subject = meeting.consilium.subject
@@ -348,14 +350,14 @@ def _review_page(request, meeting, child, current, *, forms=None, status=200):
 
 @login_required
 @require_GET
-def review(request, pk, child_pk):
+def review(request: AuthenticatedHttpRequest, pk, child_pk):
     meeting, child, current = _review_load(request, pk, child_pk)
     return _review_page(request, meeting, child, current)
 
 
 @login_required
 @require_POST
-def review_answers_save(request, pk, child_pk):
+def review_answers_save(request: AuthenticatedHttpRequest, pk, child_pk):
     """«Сохранить ответы»: the answers only; whatever was typed into the decision is shown again."""
     meeting, child, current = _review_load(request, pk, child_pk)
     _require_review_writer(request.user, meeting, child)
@@ -396,7 +398,7 @@ def review_answers_save(request, pk, child_pk):
 
 @login_required
 @require_POST
-def review_decide(request, pk, child_pk):
+def review_decide(request: AuthenticatedHttpRequest, pk, child_pk):
     """«Принять решение»: the answers on the page are saved with the decision, in one transaction."""
     meeting, child, current = _review_load(request, pk, child_pk)
     _require_review_writer(request.user, meeting, child)
@@ -429,7 +431,7 @@ def review_decide(request, pk, child_pk):
 
 @login_required
 @require_GET
-def my_items(request):
+def my_items(request: AuthenticatedHttpRequest):
     items = selectors.my_action_items(actor=request.user, open_only=request.GET.get("all") != "1")
     page = paginate(request, items)
     # The assignment gives the executor the child's name; the read is recorded (one row for the page).
@@ -447,7 +449,7 @@ def my_items(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_item(request, pk):
+def action_item(request: AuthenticatedHttpRequest, pk):
     item = selectors.action_item_get(actor=request.user, pk=pk)
     form = ActionUpdateForm(request.POST or None, initial={"status": item.status, "result": item.result})
     if request.method == "POST" and form.is_valid():
@@ -482,7 +484,7 @@ def action_item(request, pk):
 
 @login_required
 @require_GET
-def action_list(request):
+def action_list(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.CONSILIUM_VIEW)
     items = selectors.action_item_list(
         actor=request.user, filters={"state": request.GET.get("state", "open")}
@@ -506,7 +508,7 @@ def action_list(request):
 
 @login_required
 @require_GET
-def report(request, code):
+def report(request: AuthenticatedHttpRequest, code):
     subject = get_in_scope(request.user, Subject.objects.all(), Perm.CONSILIUM_VIEW, code=code)
     today = timezone.localdate()
     form = ReportPeriodForm(

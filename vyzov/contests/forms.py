@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from vyzov.core.forms import DateInput, StyledForm, StyledModelForm
+from vyzov.core.forms import DateInput, StyledForm, StyledModelForm, choice_field
 from vyzov.core.uploads import UploadField
 
 from .models import BonusItem, Category, Contest, Criterion, MediaPublication, Nomination, Stage, Task
@@ -137,7 +137,7 @@ class PracticeForm(StyledForm):
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
         settlement = application.category.settlement_type if application.category else "city"
-        self.fields["criterion"].queryset = Criterion.objects.filter(
+        choice_field(self, "criterion").queryset = Criterion.objects.filter(
             criteria_set__contest=application.contest_id, criteria_set__settlement_type=settlement
         )
 
@@ -159,7 +159,7 @@ class CategoryChangeForm(StyledForm):
 
     def __init__(self, *args, contest, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = contest.categories.all()
+        choice_field(self, "category").queryset = contest.categories.all()
 
 
 class ExtendForm(StyledForm):
@@ -173,7 +173,7 @@ class AssignForm(StyledForm):
 
     def __init__(self, *args, experts, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["expert"].queryset = experts
+        choice_field(self, "expert").queryset = experts
 
 
 class BonusForm(StyledForm):
@@ -182,7 +182,7 @@ class BonusForm(StyledForm):
 
     def __init__(self, *args, contest, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = contest.bonus_items.filter(scored_by_jury=False)
+        choice_field(self, "item").queryset = contest.bonus_items.filter(scored_by_jury=False)
 
 
 class RereviewForm(StyledForm):
@@ -197,7 +197,7 @@ class SpecialAwardForm(StyledForm):
 
     def __init__(self, *args, contest, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nomination"].queryset = contest.nominations.all()
+        choice_field(self, "nomination").queryset = contest.nominations.all()
 
 
 class JuryForm(StyledForm):

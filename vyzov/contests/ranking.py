@@ -4,9 +4,10 @@ places are given with ties. No database here, so the rules are tested exhaustive
 from __future__ import annotations
 
 import statistics
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 CENT = Decimal("0.01")
 
@@ -17,12 +18,12 @@ def quantize(value: Decimal | float) -> Decimal:
 
 @dataclass(frozen=True)
 class Placed:
-    key: Hashable
+    key: Any  # an application id, a category id…
     score: Decimal
     place: int
 
 
-def rank(entries: Iterable[tuple[Hashable, Decimal]], *, rule: str) -> list[Placed]:
+def rank(entries: Iterable[tuple[Any, Decimal]], *, rule: str) -> list[Placed]:
     """Places by score, highest first; equal scores share a place.
 
     `dense` (as the 2016 results: Саранск and Уфа 1st, Тула 2nd) — the next score takes the next place;
@@ -52,8 +53,8 @@ def trimmed_mean(values: Sequence[float]) -> float:
 
 
 def expert_normalisers(
-    totals_by_expert: Mapping[Hashable, Sequence[float]],
-) -> dict[Hashable, tuple[float, float]]:
+    totals_by_expert: Mapping[Any, Sequence[float]],
+) -> dict[Any, tuple[float, float]]:
     """(mean, spread) of each expert's totals over all the applications they scored."""
     result = {}
     for expert, totals in totals_by_expert.items():
@@ -64,10 +65,10 @@ def expert_normalisers(
 
 
 def aggregate(
-    totals: Mapping[Hashable, float],
+    totals: Mapping[Any, float],
     *,
     rule: str,
-    normalisers: Mapping[Hashable, tuple[float, float]] | None = None,
+    normalisers: Mapping[Any, tuple[float, float]] | None = None,
 ) -> float | None:
     """One application's experts' totals combined by the contest's rule. `normalised` moves each
     expert's total to the common scale: a strict expert's 30 can be worth a lenient one's 40."""

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from vyzov.accounts.access import NotInScope, Perm, has_perm, scope_condition
+from vyzov.accounts.models import User
 
 from . import ranking as rules
 from .models import (
@@ -33,13 +34,13 @@ from .models import (
 )
 
 
-def manages_contests(actor) -> bool:
+def manages_contests(actor: User) -> bool:
     """The federal team for the whole country: sets contests up, sees every application and the
     ranking before publication. A district-level grant manages only its territory's applications."""
     return scope_condition(actor, Application, Perm.CONTESTS_MANAGE) == Q()
 
 
-def application_scope(actor, queryset: QuerySet[Application] | None = None) -> QuerySet[Application]:
+def application_scope(actor: User, queryset: QuerySet[Application] | None = None) -> QuerySet[Application]:
     """The applications an actor may open: the federal team — all; a municipality — its own; an expert —
     those assigned to them, never one from their own subject (conflict of interest)."""
     queryset = queryset if queryset is not None else Application.objects.all()
@@ -61,7 +62,7 @@ def application_scope(actor, queryset: QuerySet[Application] | None = None) -> Q
     return queryset.filter(condition)
 
 
-def application_get(*, actor, pk) -> Application:
+def application_get(*, actor: User, pk: int | str) -> Application:
     try:
         return application_scope(
             actor, Application.objects.select_related("contest", "category", "subject", "municipality")
@@ -70,21 +71,21 @@ def application_get(*, actor, pk) -> Application:
         raise NotInScope() from None
 
 
-def assignment_get(*, actor, application: Application) -> ExpertAssignment:
+def assignment_get(*, actor: User, application: Application) -> ExpertAssignment:
     assignment = ExpertAssignment.objects.filter(application=application, expert=actor).first()
     if assignment is None:
         raise NotInScope()
     return assignment
 
 
-def hides_municipality(actor, contest: Contest) -> bool:
+def hides_municipality(actor: User, contest: Contest) -> bool:
     """Blind review: experts see neither the municipality nor the subject."""
     return (
         contest.blind and not has_perm(actor, Perm.CONTESTS_MANAGE) and has_perm(actor, Perm.CONTESTS_SCORE)
     )
 
 
-def expert_assignments(*, actor) -> QuerySet[ExpertAssignment]:
+def expert_assignments(*, actor: User) -> QuerySet[ExpertAssignment]:
     applications = application_scope(actor)
     return (
         ExpertAssignment.objects.filter(expert=actor, application__in=applications)
@@ -126,7 +127,7 @@ def results(*, contest: Contest) -> dict[int, Result]:
         )
     )
     found = {application.pk: Result(application=application) for application in applications}
-    maximum = {
+    maximum: dict[str | None, float] = {
         row["criteria_set__settlement_type"]: float(row["total"] or 0)
         for row in Criterion.objects.filter(criteria_set__contest=contest)
         .values("criteria_set__settlement_type")
@@ -149,11 +150,11 @@ def results(*, contest: Contest) -> dict[int, Result]:
         .values("assignment__application_id", "assignment__expert_id")
         .annotate(total=Sum("points"))
     )
-    for row in totals:
-        result = found.get(row["assignment__application_id"])
+    for total in totals:
+        result = found.get(total["assignment__application_id"])
         if result is not None:
-            result.expert_totals[row["assignment__expert_id"]] = float(row["total"])
-            by_expert[row["assignment__expert_id"]].append(float(row["total"]))
+            result.expert_totals[total["assignment__expert_id"]] = float(total["total"])
+            by_expert[total["assignment__expert_id"]].append(float(total["total"]))
     normalisers = rules.expert_normalisers(by_expert)
     jury_item = BonusItem.objects.filter(contest=contest, scored_by_jury=True).first()
     jury: dict[int, list[float]] = defaultdict(list)
@@ -213,7 +214,9 @@ def ranking(*, contest: Contest) -> list[CategoryRanking]:
     for category in contest.categories.all():
         members = by_category.get(category.pk, [])
         scored = {r.application.pk: r for r in members if r.final is not None}
-        placed = rules.rank(((pk, r.final) for pk, r in scored.items()), rule=contest.tie_rule)
+        placed = rules.rank(
+            ((pk, r.final) for pk, r in scored.items() if r.final is not None), rule=contest.tie_rule
+        )
         rows = [
             RankedRow(
                 scored[p.key].application,
@@ -303,7 +306,7 @@ def report(*, contest: Contest) -> Report:
     )
 
 
-def applications_to_submit(*, actor) -> QuerySet[Application]:
+def applications_to_submit(*, actor: User) -> QuerySet[Application]:
     """The participant's drafts and returned applications of contests still taking them, with the
     application's own deadline (`due`: an extension, else the contest's); the nearest deadline first."""
     if not has_perm(actor, Perm.CONTESTS_PARTICIPATE):

@@ -12,7 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -63,21 +64,21 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 30
 SCORE_COMMENT_MAX = 2000  # a longer comment is refused with a message, never cut
 CITY_KINDS = {MunicipalityKind.URBAN_OKRUG, MunicipalityKind.URBAN_SETTLEMENT}
-NEXT_STATUS = {
+NEXT_STATUS: dict[str, str] = {
     ContestStatus.DRAFT: ContestStatus.OPEN,
     ContestStatus.OPEN: ContestStatus.REVIEW,
     ContestStatus.REVIEW: ContestStatus.PUBLISHED,
 }
 
 
-def _audit(actor, action: str, target, **details) -> None:
+def _audit(actor: User, action: str, target: models.Model, **details: Any) -> None:
     subject_id = getattr(target, "subject_id", None)
     audit_entry_create(
         actor=actor, action=action, target=target, subject_id=subject_id, details=details or None
     )
 
 
-def _manage(actor, application: Application | None = None) -> None:
+def _manage(actor: User, application: Application | None = None) -> None:
     """Contest-wide actions belong to the federal team for the whole country; an action on one
     application to whoever manages contests in its territory."""
     require_perm(actor, Perm.CONTESTS_MANAGE)
@@ -104,7 +105,7 @@ def _not_locked(contest: Contest) -> Contest:
 
 
 @transaction.atomic
-def contest_create(*, actor, data: Mapping[str, Any]) -> Contest:
+def contest_create(*, actor: User, data: Mapping[str, Any]) -> Contest:
     _manage(actor)
     contest = Contest(**data)
     contest.full_clean()
@@ -115,7 +116,7 @@ def contest_create(*, actor, data: Mapping[str, Any]) -> Contest:
 
 
 @transaction.atomic
-def setup_item_add(*, actor, contest: Contest, item) -> Any:
+def setup_item_add(*, actor: User, contest: Contest, item: Any) -> Any:
     """Add a stage, task, category, criterion, bonus item or nomination to a contest being prepared."""
     _manage(actor)
     contest = _not_locked(contest)
@@ -131,7 +132,7 @@ def setup_item_add(*, actor, contest: Contest, item) -> Any:
 
 
 @transaction.atomic
-def contest_copy(*, actor, source: Contest, year: int, title: str) -> Contest:
+def contest_copy(*, actor: User, source: Contest, year: int, title: str) -> Contest:
     """A new contest with the set-up of a previous one: stages (moved by the years between them),
     tasks, categories, criteria sets, bonus items and nominations. Applications are not copied."""
     shift = year - source.year
@@ -151,7 +152,7 @@ def contest_copy(*, actor, source: Contest, year: int, title: str) -> Contest:
         },
     )
 
-    def copy(objects: Iterable, **changes):
+    def copy(objects: Iterable[Any], **changes: Any) -> None:
         for obj in objects:
             obj.pk = None
             for name, value in changes.items():
@@ -188,7 +189,7 @@ def _shift(day: dt.date | None, years: int) -> dt.date | None:
 
 
 @transaction.atomic
-def contest_advance(*, actor, contest: Contest, close_early: bool = False) -> Contest:
+def contest_advance(*, actor: User, contest: Contest, close_early: bool = False) -> Contest:
     """Preparation → applications → expert review → published. Closing the intake before its deadline
     needs `close_early` (said explicitly by the federal team). Publishing needs every accepted
     application fully scored, freezes the ranking into awards and locks the scores."""
@@ -247,7 +248,7 @@ def _check_ready(contest: Contest) -> None:
         raise ValidationError("Конкурс не готов к приёму заявок: " + "; ".join(problems) + ".")
 
 
-def _publish(actor, contest: Contest) -> None:
+def _publish(actor: User, contest: Contest) -> None:
     from .selectors import ranking  # the one ranking rule, also used by the page
 
     unscored = ExpertAssignment.objects.filter(
@@ -288,7 +289,12 @@ def new_diploma_code() -> str:
 
 @transaction.atomic
 def award_special(
-    *, actor, contest: Contest, application: Application, title: str, nomination: Nomination | None = None
+    *,
+    actor: User,
+    contest: Contest,
+    application: Application,
+    title: str,
+    nomination: Nomination | None = None,
 ) -> Award:
     _manage(actor)
     if application.contest_id != contest.pk or application.status != ApplicationStatus.ACCEPTED:
@@ -301,7 +307,7 @@ def award_special(
         category=application.category,
         kind=AwardKind.NOMINATION if nomination else AwardKind.SPECIAL,
         nomination=nomination,
-        title=title.strip() or f"Номинация «{nomination.title}»",
+        title=title.strip() or f"Номинация «{nomination.title if nomination else ''}»",
         diploma_code=new_diploma_code(),
     )
     _audit(actor, AuditAction.CREATE, application, award=award.title)
@@ -339,7 +345,7 @@ def category_for(*, municipality: Municipality, categories: Iterable[Category]) 
 
 
 @transaction.atomic
-def application_create(*, actor, contest: Contest, municipality: Municipality) -> Application:
+def application_create(*, actor: User, contest: Contest, municipality: Municipality) -> Application:
     if contest.status != ContestStatus.OPEN:
         raise ValidationError("Приём заявок на этот конкурс не идёт.")
     application = Application(
@@ -358,7 +364,7 @@ def application_create(*, actor, contest: Contest, municipality: Municipality) -
     return application
 
 
-def _editable(actor, application: Application) -> None:
+def _editable(actor: User, application: Application) -> None:
     require(actor, Perm.CONTESTS_PARTICIPATE, application)
     _not_locked(application.contest)
     if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
@@ -367,7 +373,7 @@ def _editable(actor, application: Application) -> None:
 
 @transaction.atomic
 def application_update(
-    *, actor, application: Application, answers: Mapping[int, str], social_page: str = ""
+    *, actor: User, application: Application, answers: Mapping[int, str], social_page: str = ""
 ) -> Application:
     """Answers to the contest assignments (task id → text) and the social page, saved together."""
     _editable(actor, application)
@@ -392,7 +398,7 @@ def application_update(
 
 @transaction.atomic
 def practice_add(
-    *, actor, application: Application, criterion: Criterion, data: Mapping[str, Any]
+    *, actor: User, application: Application, criterion: Criterion, data: Mapping[str, Any]
 ) -> ApplicationPractice:
     _editable(actor, application)
     if criterion.criteria_set.contest_id != application.contest_id:
@@ -405,14 +411,19 @@ def practice_add(
 
 
 @transaction.atomic
-def file_add(*, actor, application: Application, uploaded, task: Task | None = None) -> ApplicationFile:
+def file_add(
+    *, actor: User, application: Application, uploaded: UploadedFile[Any], task: Task | None = None
+) -> ApplicationFile:
     """A file is checked by its content, not only its name, and is always served as a download."""
     _editable(actor, application)
     if application.files.count() >= MAX_FILES:
         raise ValidationError({"file": f"К заявке можно приложить не больше {MAX_FILES} файлов."})
     suffix = check_upload(uploaded, allowed=FILE_TYPES, max_bytes=MAX_FILE_BYTES)
     stored = ApplicationFile(
-        application=application, task=task, original_name=(uploaded.name or "")[-200:], size=uploaded.size
+        application=application,
+        task=task,
+        original_name=(uploaded.name or "")[-200:],
+        size=uploaded.size or 0,
     )
     stored.file.save(f"application-{application.pk}-{secrets.token_hex(6)}{suffix}", uploaded, save=False)
     stored.save()
@@ -425,7 +436,7 @@ def _deadline(application: Application) -> dt.date | None:
 
 
 @transaction.atomic
-def application_submit(*, actor, application: Application) -> Application:
+def application_submit(*, actor: User, application: Application) -> Application:
     _editable(actor, application)
     deadline = _deadline(application)
     if application.contest.status != ContestStatus.OPEN or (deadline and timezone.localdate() > deadline):
@@ -448,7 +459,7 @@ def application_submit(*, actor, application: Application) -> Application:
 
 
 @transaction.atomic
-def deadline_extend(*, actor, application: Application, until: dt.date, reason: str) -> Application:
+def deadline_extend(*, actor: User, application: Application, until: dt.date, reason: str) -> Application:
     _manage(actor, application)
     if until < timezone.localdate():
         raise ValidationError({"until": "Новый срок уже прошёл."})
@@ -461,7 +472,9 @@ def deadline_extend(*, actor, application: Application, until: dt.date, reason: 
 
 
 @transaction.atomic
-def application_review(*, actor, application: Application, accept: bool, reason: str = "") -> Application:
+def application_review(
+    *, actor: User, application: Application, accept: bool, reason: str = ""
+) -> Application:
     """The federal team accepts a submitted application for expert review (its practices go to the
     library, unless the review is blind) or returns it with a reason."""
     _manage(actor, application)
@@ -493,7 +506,7 @@ def application_review(*, actor, application: Application, accept: bool, reason:
 
 
 @transaction.atomic
-def category_change(*, actor, application: Application, category: Category, reason: str) -> Application:
+def category_change(*, actor: User, application: Application, category: Category, reason: str) -> Application:
     _manage(actor, application)
     _not_locked(application.contest)
     if category.contest_id != application.contest_id:
@@ -528,18 +541,18 @@ def experts() -> Any:
     )
 
 
-def conflict_of_interest(expert, application: Application) -> bool:
+def conflict_of_interest(expert: User, application: Application) -> bool:
     """An expert from the application's subject — or one whose subject is unknown (fail closed)."""
     return expert.home_subject_id is None or expert.home_subject_id == application.subject_id
 
 
-def _can_score(expert, application: Application) -> bool:
+def _can_score(expert: User, application: Application) -> bool:
     return expert.is_active and not conflict_of_interest(expert, application)
 
 
 @transaction.atomic
 def expert_assign(
-    *, actor, application: Application, expert, role: str = AssignmentRole.EXPERT
+    *, actor: User, application: Application, expert: User, role: str = AssignmentRole.EXPERT
 ) -> ExpertAssignment:
     _manage(actor, application)
     _not_locked(application.contest)
@@ -561,7 +574,7 @@ def expert_assign(
     return assignment
 
 
-def _announce_assignments(actor, assignments: list[ExpertAssignment]) -> None:
+def _announce_assignments(actor: User, assignments: list[ExpertAssignment]) -> None:
     for assignment in assignments:
         signals.announce(
             signals.work_assigned,
@@ -574,7 +587,7 @@ def _announce_assignments(actor, assignments: list[ExpertAssignment]) -> None:
 
 
 @transaction.atomic
-def experts_assign_automatically(*, actor, contest: Contest) -> int:
+def experts_assign_automatically(*, actor: User, contest: Contest) -> int:
     """Give every accepted application up to k experts: the least loaded first, never one from the
     application's own subject, never twice the same."""
     _manage(actor)
@@ -618,7 +631,7 @@ def experts_assign_automatically(*, actor, contest: Contest) -> int:
     return len(created)
 
 
-def _own_assignment(actor, assignment: ExpertAssignment) -> None:
+def _own_assignment(actor: User, assignment: ExpertAssignment) -> None:
     require_perm(actor, Perm.CONTESTS_SCORE)
     if assignment.expert_id != actor.pk or conflict_of_interest(actor, assignment.application):
         raise NotInScope()
@@ -630,7 +643,7 @@ def _own_assignment(actor, assignment: ExpertAssignment) -> None:
 
 
 @transaction.atomic
-def expert_unassign(*, actor, assignment: ExpertAssignment) -> None:
+def expert_unassign(*, actor: User, assignment: ExpertAssignment) -> None:
     """Take an application away from an expert (left, fell ill, found a conflict); their scores go too."""
     application = assignment.application
     _manage(actor, application)
@@ -641,7 +654,11 @@ def expert_unassign(*, actor, assignment: ExpertAssignment) -> None:
 
 @transaction.atomic
 def scores_save(
-    *, actor, assignment: ExpertAssignment, scores: Mapping[int, tuple[Decimal, str]], submit: bool = False
+    *,
+    actor: User,
+    assignment: ExpertAssignment,
+    scores: Mapping[int, tuple[Decimal, str]],
+    submit: bool = False,
 ) -> ExpertAssignment:
     """The expert's scores per criterion (criterion id → (points, comment)), all checked before any is
     written. `submit` finishes the assessment: then every criterion must have a score."""
@@ -653,7 +670,9 @@ def scores_save(
         c.pk: c
         for c in Criterion.objects.filter(
             criteria_set__contest=application.contest_id,
-            criteria_set__settlement_type=application.category.settlement_type,
+            criteria_set__settlement_type=application.category.settlement_type
+            if application.category
+            else None,
         )
     }
     errors = []
@@ -700,7 +719,9 @@ def scores_save(
 
 
 @transaction.atomic
-def jury_score_save(*, actor, assignment: ExpertAssignment, points: Decimal, comment: str = "") -> JuryScore:
+def jury_score_save(
+    *, actor: User, assignment: ExpertAssignment, points: Decimal, comment: str = ""
+) -> JuryScore:
     _own_assignment(actor, assignment)
     if assignment.role != AssignmentRole.JURY:
         raise ValidationError("Акцию оценивает детское жюри.")
@@ -729,7 +750,7 @@ def jury_score_save(*, actor, assignment: ExpertAssignment, points: Decimal, com
 
 
 @transaction.atomic
-def rereview_request(*, actor, assignment: ExpertAssignment, reason: str) -> ExpertAssignment:
+def rereview_request(*, actor: User, assignment: ExpertAssignment, reason: str) -> ExpertAssignment:
     """Experts disagree beyond the threshold: the federal team sends an assessment back for re-review."""
     _manage(actor, assignment.application)
     _not_locked(assignment.application.contest)
@@ -743,7 +764,7 @@ def rereview_request(*, actor, assignment: ExpertAssignment, reason: str) -> Exp
 
 
 @transaction.atomic
-def publication_add(*, actor, application: Application, data: Mapping[str, Any]) -> MediaPublication:
+def publication_add(*, actor: User, application: Application, data: Mapping[str, Any]) -> MediaPublication:
     """A media publication about a participant, for the registry and the report's media section."""
     _manage(actor, application)
     publication = MediaPublication(
@@ -760,7 +781,7 @@ def publication_add(*, actor, application: Application, data: Mapping[str, Any])
 
 
 @transaction.atomic
-def bonus_confirm(*, actor, application: Application, item: BonusItem, points: Decimal) -> BonusAward:
+def bonus_confirm(*, actor: User, application: Application, item: BonusItem, points: Decimal) -> BonusAward:
     _manage(actor, application)
     _not_locked(application.contest)
     if item.contest_id != application.contest_id or item.scored_by_jury:

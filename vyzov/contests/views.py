@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.accounts.access import NotInScope, Perm, allows, has_perm, require_perm
-from vyzov.accounts.models import Role
+from vyzov.accounts.models import Role, User
+from vyzov.accounts.types import AuthenticatedHttpRequest
 from vyzov.core.models import AuditAction
 from vyzov.core.numbers import parse_decimal
 from vyzov.core.pagination import paginate
@@ -63,11 +64,11 @@ def _any_contest_perm(user) -> None:
         require_perm(user, Perm.CONTESTS_MANAGE)  # raises with the usual 403
 
 
-def _error(request, error: ValidationError) -> None:
+def _error(request: AuthenticatedHttpRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
-def _form_errors(request, form) -> None:
+def _form_errors(request: AuthenticatedHttpRequest, form) -> None:
     messages.error(request, "; ".join(" ".join(errors) for errors in form.errors.values()))
 
 
@@ -77,7 +78,7 @@ def _contest(pk) -> Contest:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contest_list(request):
+def contest_list(request: AuthenticatedHttpRequest):
     _any_contest_perm(request.user)
     manage = selectors.manages_contests(request.user)
     form = ContestForm(request.POST or None) if manage else None
@@ -122,7 +123,7 @@ def _municipality_of(user) -> Municipality | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contest_detail(request, pk):
+def contest_detail(request: AuthenticatedHttpRequest, pk):
     _any_contest_perm(request.user)
     contest = _contest(pk)
     manage = selectors.manages_contests(request.user)
@@ -134,7 +135,7 @@ def contest_detail(request, pk):
     return _contest_page(request, contest, manage=manage, editable=editable)
 
 
-def _contest_page(request, contest, *, manage, editable, refused=None, status=200):
+def _contest_page(request: AuthenticatedHttpRequest, contest, *, manage, editable, refused=None, status=200):
     """`refused`: a set-up form that was not accepted, shown again as filled in (opened)."""
     municipality = (
         _municipality_of(request.user) if has_perm(request.user, Perm.CONTESTS_PARTICIPATE) else None
@@ -173,7 +174,7 @@ def _contest_page(request, contest, *, manage, editable, refused=None, status=20
     )
 
 
-def _contest_post(request, contest: Contest):
+def _contest_post(request: AuthenticatedHttpRequest, contest: Contest):
     """Set-up actions of the federal team and «Подать заявку» of a municipality."""
     actor, post = request.user, request.POST
     try:
@@ -223,7 +224,7 @@ def _contest_post(request, contest: Contest):
 
 @login_required
 @require_POST
-def contest_advance(request, pk):
+def contest_advance(request: AuthenticatedHttpRequest, pk):
     """The next stage of the contest; closing the intake before its deadline needs «закрыть досрочно»."""
     require_perm(request.user, Perm.CONTESTS_MANAGE)
     contest = _contest(pk)
@@ -242,7 +243,7 @@ def contest_advance(request, pk):
 
 @login_required
 @require_GET
-def application_list(request, pk):
+def application_list(request: AuthenticatedHttpRequest, pk):
     require_perm(request.user, Perm.CONTESTS_MANAGE)
     contest = _contest(pk)
     applications = selectors.application_scope(
@@ -280,7 +281,7 @@ def application_list(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def application_detail(request, pk):
+def application_detail(request: AuthenticatedHttpRequest, pk):
     application = selectors.application_get(actor=request.user, pk=pk)
     contest = application.contest
     manage = allows(request.user, Perm.CONTESTS_MANAGE, application)
@@ -343,7 +344,7 @@ def application_detail(request, pk):
     )
 
 
-def _application_post(request, application, form):
+def _application_post(request: AuthenticatedHttpRequest, application, form):
     actor, post = request.user, request.POST
     try:
         if "save" in post or "submit" in post:
@@ -387,7 +388,7 @@ def _application_post(request, application, form):
     return redirect("contests:application_detail", pk=application.pk)
 
 
-def _manage_post(request, application) -> None:
+def _manage_post(request: AuthenticatedHttpRequest, application) -> None:
     actor, post, contest = request.user, request.POST, application.contest
     require_perm(actor, Perm.CONTESTS_MANAGE)
     forms = {
@@ -433,7 +434,7 @@ def _manage_post(request, application) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def score(request, pk):
+def score(request: AuthenticatedHttpRequest, pk):
     """The expert's scoring page: every criterion of the application's set within 0..max."""
     require_perm(request.user, Perm.CONTESTS_SCORE)
     application = selectors.application_get(actor=request.user, pk=pk)
@@ -502,7 +503,7 @@ def score(request, pk):
     )
 
 
-def _texts_for_reader(actor, application, answers: dict):
+def _texts_for_reader(actor: User, application, answers: dict):
     """Answers, practices and files as the reader may see them: masked by territory in blind review."""
     practices = list(application.practices.select_related("criterion"))
     files = list(application.files.all())
@@ -511,7 +512,7 @@ def _texts_for_reader(actor, application, answers: dict):
     return masked_application_texts(application, answers=answers, practices=practices, files=files)
 
 
-def _posted_scores(request, criteria) -> dict[int, tuple[Decimal, str]]:
+def _posted_scores(request: AuthenticatedHttpRequest, criteria) -> dict[int, tuple[Decimal, str]]:
     """Points as typed («4,5» or «4.5») through the one number parser; every bad value is named."""
     scores, errors = {}, []
     for criterion in criteria:
@@ -531,7 +532,7 @@ def _posted_scores(request, criteria) -> dict[int, tuple[Decimal, str]]:
 
 @login_required
 @require_GET
-def file_download(request, pk):
+def file_download(request: AuthenticatedHttpRequest, pk):
     stored = get_object_or_404(ApplicationFile, pk=pk)
     application = selectors.application_get(actor=request.user, pk=stored.application_id)  # 404 outside scope
     # Always a download, never inline: uploaded files are not trusted content. In blind review the
@@ -546,7 +547,7 @@ def file_download(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ranking(request, pk):
+def ranking(request: AuthenticatedHttpRequest, pk):
     _any_contest_perm(request.user)
     contest = _contest(pk)
     manage = selectors.manages_contests(request.user)
@@ -595,7 +596,7 @@ def ranking(request, pk):
 
 @login_required
 @require_GET
-def report(request, pk):
+def report(request: AuthenticatedHttpRequest, pk):
     _any_contest_perm(request.user)
     contest = _contest(pk)
     if contest.status != ContestStatus.PUBLISHED and not selectors.manages_contests(request.user):
@@ -616,7 +617,7 @@ def report(request, pk):
 
 @login_required
 @require_GET
-def diploma(request, pk):
+def diploma(request: AuthenticatedHttpRequest, pk):
     award = get_object_or_404(Award.objects.select_related("contest", "application", "category"), pk=pk)
     visible = selectors.application_scope(request.user).filter(pk=award.application_id).exists()
     if not visible or not (has_perm(request.user, Perm.CONTESTS_MANAGE) or award.contest.is_locked):
@@ -632,7 +633,7 @@ def diploma(request, pk):
 
 
 @require_GET
-def verify(request, code):
+def verify(request: HttpRequest, code):
     """Public: anyone holding a diploma can check that it is genuine."""
     award = (
         Award.objects.filter(diploma_code=code.upper()[:32])

@@ -1,5 +1,9 @@
 """Form rendering with Bootstrap classes and accessible error markup, for every form of the system."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -17,10 +21,23 @@ from .models import AuditAction
 from .numbers import parse_decimal, parse_int
 from .text import normalize_text
 
+if TYPE_CHECKING:
+    from vyzov.accounts.models import User
+
 
 class BootstrapFormRenderer(TemplatesSetting):
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """A form's model choice field with its type (`form.fields` is typed as holding plain fields)."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
+def select_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's choice field with its type."""
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 def _widget_class(widget: forms.Widget) -> str:
@@ -238,10 +255,10 @@ class AuditFilterForm(StyledForm):
     object_id = forms.CharField(label="ID объекта", required=False, max_length=64)
     subject = forms.ModelChoiceField(label="Субъект РФ", required=False, queryset=None, to_field_name="code")
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "Все действия"), *AuditAction.choices]
-        self.fields["object_type"].choices = [
+        select_field(self, "action").choices = [("", "Все действия"), *AuditAction.choices]
+        select_field(self, "object_type").choices = [
             ("", "Все типы"),
             *sorted(
                 (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
@@ -249,7 +266,7 @@ class AuditFilterForm(StyledForm):
                 if model.__module__.startswith("vyzov.")
             ),
         ]
-        self.fields["subject"].queryset = scope(actor, Subject.objects.all(), Perm.AUDIT_VIEW)
+        choice_field(self, "subject").queryset = scope(actor, Subject.objects.all(), Perm.AUDIT_VIEW)
         self.fields["subject"].empty_label = "Все доступные"
 
     def clean(self):

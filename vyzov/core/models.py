@@ -1,5 +1,7 @@
 """Base model for domain tables and the append-only audit log."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -37,7 +39,7 @@ class BaseModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.compute_derived()
         super().save(*args, **kwargs)
 
@@ -143,7 +145,7 @@ class AuditEntry(models.Model):
             f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.get_action_display()} {self.object_repr}"
         )
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise TypeError("Журнал аудита только дополняется: изменение записей запрещено.")
         super().save(*args, **kwargs)

@@ -11,6 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vyzov.accounts.models import User
+
 
 LIMIT = 20
 MIN_QUERY = 2
@@ -43,7 +48,7 @@ class UnknownPicker(LookupError):
     pass
 
 
-def lookup(*, actor, kind: str, context: str, query: str, params) -> list[Choice]:
+def lookup(*, actor: User, kind: str, context: str, query: str, params) -> list[Choice]:
     try:
         resolver = _REGISTRY[(kind, context)]
     except KeyError:

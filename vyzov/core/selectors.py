@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -11,13 +12,16 @@ from vyzov.accounts.access import Perm, scope
 
 from .models import AuditEntry
 
+if TYPE_CHECKING:
+    from vyzov.accounts.models import User
+
 
 def _day_start(day: dt.date) -> dt.datetime:
     """Midnight of a day in the user's time zone, as an aware datetime."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def audit_entry_list(*, actor, filters: dict | None = None) -> QuerySet[AuditEntry]:
+def audit_entry_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[AuditEntry]:
     filters = filters or {}
     qs = scope(actor, AuditEntry.objects.select_related("subject"), Perm.AUDIT_VIEW)
     if filters.get("date_from"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -10,7 +10,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from .middleware import current_ip, mark_personal_response
-from .models import AuditAction, AuditEntry
+from .models import AuditAction, AuditEntry, BaseModel
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from vyzov.accounts.models import User
 
 
 def _subject_id_of(target: models.Model | None) -> int | None:
@@ -18,20 +23,31 @@ def _subject_id_of(target: models.Model | None) -> int | None:
     if target is None:
         return None
     if target._meta.label == "territories.Subject":
-        return target.pk
+        return cast(int, target.pk)
     subject_id = getattr(target, "audit_subject_id", None)
     if subject_id is None:
         subject_id = getattr(target, "subject_id", None)
-    return subject_id
+    return cast(int | None, subject_id)
 
 
-def _entry(*, actor, action, target, subject_id, details, actor_username, object_repr) -> AuditEntry:
+def _entry(
+    *,
+    actor: User | AnonymousUser | None,
+    action: str,
+    target: models.Model | None,
+    subject_id: int | None,
+    details: dict[str, Any] | None,
+    actor_username: str,
+    object_repr: str,
+) -> AuditEntry:
     if action not in AuditAction.values:
         raise ValueError(f"Unknown audit action: {action}")
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    user = cast(
+        "User | None", actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    )
     return AuditEntry(
-        actor=actor if is_user else None,
-        actor_username=(actor.get_username() if is_user else actor_username)[:150],
+        actor=user,
+        actor_username=(user.get_username() if user is not None else actor_username)[:150],
         action=action,
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None and target.pk is not None else "",
@@ -44,7 +60,7 @@ def _entry(*, actor, action, target, subject_id, details, actor_username, object
 
 def audit_entry_create(
     *,
-    actor,
+    actor: User | AnonymousUser | None,
     action: str,
     target: models.Model | None = None,
     subject_id: int | None = None,
@@ -68,7 +84,7 @@ def audit_entry_create(
     return entry
 
 
-def audit_entries_create(*, actor, action: str, targets: list[models.Model]) -> None:
+def audit_entries_create(*, actor: User, action: str, targets: list[models.Model]) -> None:
     """The same rows for many objects in one INSERT (a page that shows several people)."""
     if action == AuditAction.VIEW_PERSONAL and targets:
         mark_personal_response()
@@ -134,7 +150,7 @@ def _json_filters(filters: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def personal_scope_subject_id(actor, perm: str) -> int | None:
+def personal_scope_subject_id(actor: User, perm: str) -> int | None:
     """The one subject of the Federation that all the actor's grants with `perm` lie in, else None.
 
     Read from the grants already loaded for the request: no query.
@@ -145,9 +161,9 @@ def personal_scope_subject_id(actor, perm: str) -> int | None:
     for grant in grants_with(actor, perm):
         if grant.subject_id:
             subjects.add(grant.subject_id)
-        elif grant.municipality_id:
+        elif grant.municipality is not None:
             subjects.add(grant.municipality.subject_id)
-        elif grant.organization_id:
+        elif grant.organization is not None:
             subjects.add(grant.organization.subject_id)
         else:  # the country or a federal district: no single subject
             subjects.add(None)
@@ -156,7 +172,7 @@ def personal_scope_subject_id(actor, perm: str) -> int | None:
 
 def audit_personal_read(
     *,
-    actor,
+    actor: User,
     kind: str,
     records_count: int,
     subject_id: int | None = None,
@@ -201,7 +217,7 @@ def audit_personal_read(
 
 
 class ConcurrentEditError(ValidationError):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(
             "Запись уже изменил другой пользователь, пока вы её редактировали. "
             "Откройте её заново и повторите изменения.",
@@ -231,9 +247,9 @@ def field_values(instance: models.Model, fields: list[str]) -> dict[str, Any]:
 
 @transaction.atomic
 def save_with_version(
-    instance: models.Model,
+    instance: BaseModel,
     *,
-    actor,
+    actor: User,
     expected_version: int,
     fields: list[str],
 ) -> None:
@@ -248,7 +264,7 @@ def save_with_version(
     values["updated_by"] = actor
     values["updated_at"] = timezone.now()
     updated = (
-        type(instance)
+        cast(Any, type(instance))
         .objects.filter(pk=instance.pk, version=expected_version)
         .update(version=F("version") + 1, **values)
     )

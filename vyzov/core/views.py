@@ -2,13 +2,14 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from vyzov.accounts.access import Perm, require_perm
+from vyzov.accounts.types import AuthenticatedHttpRequest
 
 from . import observability
 from .forms import AuditFilterForm
@@ -20,14 +21,14 @@ from .services import audit_entry_create
 from .xlsx import xlsx_response
 
 
-def _audit_filters(request):
+def _audit_filters(request: AuthenticatedHttpRequest):
     form = AuditFilterForm(request.GET or None, actor=request.user)
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
 @login_required
 @require_GET
-def audit_list(request):
+def audit_list(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.AUDIT_VIEW)
     form, filters = _audit_filters(request)
     entries = audit_entry_list(actor=request.user, filters=filters)
@@ -39,7 +40,7 @@ AUDIT_EXPORT_LIMIT = 200_000
 
 @login_required
 @require_GET
-def audit_export(request):
+def audit_export(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.AUDIT_VIEW)
     _form, filters = _audit_filters(request)
     entries = audit_entry_list(actor=request.user, filters=filters)[:AUDIT_EXPORT_LIMIT]
@@ -71,7 +72,7 @@ def audit_export(request):
 
 
 @require_GET
-def health(request):
+def health(request: HttpRequest):
     """For load balancers: the application answers and the database is reachable."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -79,55 +80,55 @@ def health(request):
 
 
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest):
     """Liveness: the process answers (no dependency is touched; restart the process if this fails)."""
     return JsonResponse({"status": "ok"})
 
 
 @require_GET
-def readyz(request):
+def readyz(request: HttpRequest):
     """Readiness: the database, the replica and Redis when configured, and the job queue (503 if not)."""
     ready, checks = observability.readiness()
     return JsonResponse({"status": "ok" if ready else "fail", "checks": checks}, status=200 if ready else 503)
 
 
 @require_GET
-def metrics(request):
+def metrics(request: HttpRequest):
     """Prometheus metrics, only for the monitoring system (see observability.require_metrics_access)."""
     observability.require_metrics_access(request)
     body, content_type = observability.metrics_text()
     return HttpResponse(body, content_type=content_type)
 
 
-def bad_request(request, exception=None):
+def bad_request(request: HttpRequest, exception=None):
     if isinstance(exception, RequestDataTooBig):
         return request_too_big(request)
     message = str(exception) if isinstance(exception, ForbiddenCharacters) else None
     return render(request, "400.html", {"message": message}, status=400)
 
 
-def request_too_big(request):
+def request_too_big(request: HttpRequest):
     """413 with a Russian page; rendered without the session or the user (the body was not read)."""
     limit = getattr(settings, "MAX_REQUEST_BODY_BYTES", 0) // (1024 * 1024)
     return HttpResponse(loader.get_template("413.html").render({"limit_mb": limit}), status=413)
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception=None):
     return render(request, "403.html", status=403)
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception=None):
     return render(request, "404.html", status=404)
 
 
-def server_error(request):
+def server_error(request: HttpRequest):
     # No request context: the error may come from the database that context processors would query.
     return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 @login_required
 @require_GET
-def pick(request, kind):
+def pick(request: AuthenticatedHttpRequest, kind):
     """The lookup of a picker: at most 20 scoped matches of the typed text, as buttons (htmx fragment)."""
     from django.http import Http404
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from vyzov.accounts import selectors as account_selectors
 from vyzov.accounts.access import Perm, allows, has_perm, scope
+from vyzov.accounts.models import User
 from vyzov.cases import selectors as case_selectors
 from vyzov.consilium.models import Meeting
 from vyzov.ngo_aid import selectors as aid_selectors
@@ -74,7 +75,7 @@ def _municipality(obj) -> str:
 # ---- each kind ------------------------------------------------------------------------------------
 
 
-def _children(actor, query: ParsedQuery) -> list[Hit]:
+def _children(actor: User, query: ParsedQuery) -> list[Hit]:
     base = case_selectors.child_list(actor=actor)
     personal = scope(actor, base, Perm.CASES_VIEW_PERSONAL)  # never matched on personal fields otherwise
     if query.number:
@@ -100,7 +101,7 @@ def _children(actor, query: ParsedQuery) -> list[Hit]:
     return hits
 
 
-def _families(actor, query: ParsedQuery) -> list[Hit]:
+def _families(actor: User, query: ParsedQuery) -> list[Hit]:
     base = case_selectors.family_list(actor=actor)
     if query.number:
         qs = base.filter(pk=query.number)
@@ -117,7 +118,7 @@ def _families(actor, query: ParsedQuery) -> list[Hit]:
     return hits
 
 
-def _support_cases(actor, query: ParsedQuery) -> list[Hit]:
+def _support_cases(actor: User, query: ParsedQuery) -> list[Hit]:
     base = support_selectors.case_list(actor=actor).select_related("service__organization__subject")
     if query.number:
         qs = base.filter(pk=query.number)
@@ -138,7 +139,7 @@ def _support_cases(actor, query: ParsedQuery) -> list[Hit]:
     return hits
 
 
-def _aid_requests(actor, query: ParsedQuery) -> list[Hit]:
+def _aid_requests(actor: User, query: ParsedQuery) -> list[Hit]:
     base = aid_selectors.request_list(actor=actor)
     if query.number:
         qs = base.filter(pk=query.number)
@@ -154,7 +155,7 @@ def _aid_requests(actor, query: ParsedQuery) -> list[Hit]:
     return hits
 
 
-def _meetings(actor, query: ParsedQuery) -> list[Hit]:
+def _meetings(actor: User, query: ParsedQuery) -> list[Hit]:
     if not query.number:
         return []
     qs = scope(actor, Meeting.objects.select_related("consilium"), Perm.CONSILIUM_VIEW).filter(
@@ -170,7 +171,7 @@ def _meetings(actor, query: ParsedQuery) -> list[Hit]:
     ]
 
 
-def _organizations(actor, query: ParsedQuery) -> list[Hit]:
+def _organizations(actor: User, query: ParsedQuery) -> list[Hit]:
     if not query.words:
         return []
     qs = territory_selectors.organization_list(actor=actor).filter(
@@ -186,7 +187,7 @@ def _organizations(actor, query: ParsedQuery) -> list[Hit]:
     ]
 
 
-def _users(actor, query: ParsedQuery) -> list[Hit]:
+def _users(actor: User, query: ParsedQuery) -> list[Hit]:
     if not query.words or not has_perm(actor, Perm.USERS_MANAGE):
         return []
     qs = account_selectors.user_list(actor=actor).filter(_words_condition("search_name", query.words))
@@ -211,7 +212,7 @@ KINDS = (
 )
 
 
-def global_search(*, actor, q: str | None) -> SearchResult:
+def global_search(*, actor: User, q: str | None) -> SearchResult:
     """Records of every kind matching `q` that `actor` may see, grouped by kind (up to PER_KIND each)."""
     result = SearchResult(query=parse_query(q))
     if result.query.is_empty:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Window
 from django.http import Http404
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, has_perm
+from vyzov.accounts.models import User
 from vyzov.accounts.selectors import user_count_for_territory
 from vyzov.cases import selectors as case_selectors
 from vyzov.consilium import selectors as consilium_selectors
@@ -20,6 +22,7 @@ from vyzov.contests import selectors as contest_selectors
 from vyzov.core.models import AuditAction
 from vyzov.core.selectors import audit_entry_list
 from vyzov.monitoring import selectors as monitoring_selectors
+from vyzov.monitoring.models import QuarterReport
 from vyzov.ngo_aid import selectors as ngo_aid_selectors
 from vyzov.support import selectors as support_selectors
 from vyzov.territories import selectors as territory_selectors
@@ -29,14 +32,14 @@ from .models import Notification
 AID_SUBMITTED, AID_RETURNED = "submitted", "returned"  # ngo_aid RequestStatus values (filters of its list)
 
 
-def notification_list(*, actor, unread_only: bool = False) -> QuerySet[Notification]:
+def notification_list(*, actor: User, unread_only: bool = False) -> QuerySet[Notification]:
     qs = Notification.objects.filter(recipient=actor)
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at", "-id")
 
 
-def notification_get(*, actor, pk) -> Notification:
+def notification_get(*, actor: User, pk: int | str) -> Notification:
     """Only one's own notification; another user's id is a 404."""
     notification = Notification.objects.filter(recipient=actor, pk=pk).first()
     if notification is None:
@@ -44,7 +47,7 @@ def notification_get(*, actor, pk) -> Notification:
     return notification
 
 
-def unread_count(*, actor) -> int:
+def unread_count(*, actor: User) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).count()
 
 
@@ -81,14 +84,19 @@ class QueueSection:
         return sum(1 for item in self.items if item.overdue)
 
     @property
-    def urgency(self) -> tuple:
+    def urgency(self) -> tuple[int, dt.date]:
         """Sections with overdue work first, then by their nearest date."""
         first = min((item.due for item in self.items if item.due), default=dt.date.max)
         return (0 if self.overdue_count else 1, first)
 
 
 def _section(
-    key: str, title: str, queryset: QuerySet, to_item: Callable, all_url: str = "", limit: int = QUEUE_LIMIT
+    key: str,
+    title: str,
+    queryset: QuerySet[Any],
+    to_item: Callable[[Any], QueueItem],
+    all_url: str = "",
+    limit: int = QUEUE_LIMIT,
 ) -> QueueSection | None:
     """One query per section: the first `limit` rows with the total count computed by a window."""
     rows = list(queryset.annotate(queue_total=Window(Count("pk")))[:limit])
@@ -99,13 +107,13 @@ def _section(
     )
 
 
-def _date(value) -> dt.date | None:
+def _date(value: dt.date | dt.datetime | None) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).date()
     return value
 
 
-def work_queue(*, actor, today: dt.date | None = None) -> list[QueueSection]:
+def work_queue(*, actor: User, today: dt.date | None = None) -> list[QueueSection]:
     """Everything waiting for the actor, a section per kind of work, the most urgent first.
 
     Every section comes from the owning app's selector (already scoped by the access policy) and
@@ -114,7 +122,7 @@ def work_queue(*, actor, today: dt.date | None = None) -> list[QueueSection]:
     today = today or timezone.localdate()
     sections: list[QueueSection | None] = []
 
-    def add(*args, **kwargs):
+    def add(*args: Any, **kwargs: Any) -> None:
         sections.append(_section(*args, **kwargs))
 
     add(
@@ -263,13 +271,13 @@ def work_queue(*, actor, today: dt.date | None = None) -> list[QueueSection]:
     return sorted((s for s in sections if s is not None), key=lambda s: s.urgency)
 
 
-def _report_url(report) -> str:
+def _report_url(report: QuarterReport) -> str:
     return reverse("monitoring:report_edit", args=[report.subject.code, report.as_of.isoformat()])
 
 
-def home_summary(*, actor) -> dict:
+def home_summary(*, actor: User) -> dict[str, Any]:
     """The figures of the actor's scope (the former home page's counters), for one summary line."""
-    summary: dict = {}
+    summary: dict[str, Any] = {}
     if has_perm(actor, Perm.TERRITORIES_VIEW):
         summary.update(
             subject_count=territory_selectors.subject_list(actor=actor).count(),

@@ -11,6 +11,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from vyzov.accounts.models import User
+
 from .models import Kind, Notification, NotificationPreference
 
 
@@ -18,12 +20,12 @@ def _absolute(url: str) -> str:
     return getattr(settings, "SITE_URL", "").rstrip("/") + url
 
 
-def preference_of(user) -> NotificationPreference:
+def preference_of(user: User) -> NotificationPreference:
     """The user's preference; the defaults (everything on) when they never changed it."""
     return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(user=user)
 
 
-def preference_set(*, actor, email_each: bool, email_digest: bool) -> NotificationPreference:
+def preference_set(*, actor: User, email_each: bool, email_digest: bool) -> NotificationPreference:
     preference, _ = NotificationPreference.objects.update_or_create(
         user=actor, defaults={"email_each": email_each, "email_digest": email_digest}
     )
@@ -56,7 +58,7 @@ def _email_each(notification_ids: list[int]) -> None:
 
 
 def notify(
-    *, recipients: Iterable, kind: str, title: str, url: str, email: bool = True
+    *, recipients: Iterable[User | None], kind: str, title: str, url: str, email: bool = True
 ) -> list[Notification]:
     """Tell each (active) recipient in the app, and by e-mail unless they opted out (or `email` is
     off: the caller has e-mailed already). The e-mail goes after the transaction commits, so a
@@ -76,7 +78,7 @@ def notify(
     return notifications
 
 
-def notification_read(*, actor, notification: Notification) -> Notification:
+def notification_read(*, actor: User, notification: Notification) -> Notification:
     if notification.recipient_id != actor.pk:
         raise PermissionError("Not the recipient")
     if notification.read_at is None:
@@ -85,7 +87,7 @@ def notification_read(*, actor, notification: Notification) -> Notification:
     return notification
 
 
-def notifications_read_all(*, actor) -> int:
+def notifications_read_all(*, actor: User) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
 
 

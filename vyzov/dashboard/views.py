@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.accounts.access import Perm
+from vyzov.accounts.types import AuthenticatedHttpRequest
 from vyzov.core.pagination import paginate
 from vyzov.core.services import audit_personal_read
 
@@ -20,7 +21,7 @@ from .search import global_search
 
 @login_required
 @require_GET
-def home(request):
+def home(request: AuthenticatedHttpRequest):
     """Each role's start page: the work waiting for this user, the most urgent first; the figures of
     the user's scope only as one summary line."""
     actor = request.user
@@ -31,7 +32,7 @@ def home(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notification_list(request):
+def notification_list(request: AuthenticatedHttpRequest):
     actor = request.user
     if request.method == "POST":
         form = NotificationPreferenceForm(request.POST)
@@ -62,7 +63,7 @@ def _safe(url: str, request) -> str:
 
 @login_required
 @require_POST
-def notification_open(request, pk):
+def notification_open(request: AuthenticatedHttpRequest, pk):
     """Mark read and go to the item's page."""
     notification = selectors.notification_get(actor=request.user, pk=pk)
     services.notification_read(actor=request.user, notification=notification)
@@ -72,7 +73,7 @@ def notification_open(request, pk):
 
 @login_required
 @require_POST
-def notification_read(request, pk):
+def notification_read(request: AuthenticatedHttpRequest, pk):
     notification = selectors.notification_get(actor=request.user, pk=pk)
     services.notification_read(actor=request.user, notification=notification)
     forget_unread(request)
@@ -81,7 +82,7 @@ def notification_read(request, pk):
 
 @login_required
 @require_POST
-def notifications_read_all(request):
+def notifications_read_all(request: AuthenticatedHttpRequest):
     count = services.notifications_read_all(actor=request.user)
     forget_unread(request)
     messages.success(request, f"Отмечено прочитанными: {count}.")
@@ -90,7 +91,7 @@ def notifications_read_all(request):
 
 @login_required
 @require_GET
-def search(request):
+def search(request: AuthenticatedHttpRequest):
     result = global_search(actor=request.user, q=request.GET.get("q"))
     # One audit row per answer that shows children's or families' personal data; the query itself
     # may be a name, and the audit log is where such reads are kept.

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vyzov.accounts.access import Perm, has_perm, scope
+from vyzov.accounts.models import User
 from vyzov.api.permissions import CanUseApi, require_somewhere
 from vyzov.core import serializers as core_fields
 from vyzov.territories.models import Municipality, Subject
@@ -68,7 +69,7 @@ class FigureInput(serializers.Serializer):
         multiline=False, max_length=500, required=False, allow_blank=True, default=""
     )
 
-    def __init__(self, *args, actor=None, **kwargs):
+    def __init__(self, *args, actor: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if actor is None:  # schema generation: no caller, no choices
             return

@@ -19,6 +19,7 @@ from django.utils import timezone
 from openpyxl.styles import Font
 
 from vyzov.accounts.access import Perm, allows, require_perm
+from vyzov.accounts.models import User
 from vyzov.cases.imports import STALE_JOB_MESSAGE, job_time_limit
 from vyzov.cases.models import ImportStatus
 from vyzov.core.models import AuditAction
@@ -97,7 +98,7 @@ def _value(raw) -> int:
     return _VALUE_FIELD.clean(text)
 
 
-def import_figures(*, actor, data, progress=None, deadline: float | None = None) -> int:
+def import_figures(*, actor: User, data, progress=None, deadline: float | None = None) -> int:
     """Validate the whole file, then save it report by report in one transaction. Returns rows saved.
 
     `data` is bytes or the upload object (its size is checked before it is read)."""
@@ -116,7 +117,7 @@ def import_figures(*, actor, data, progress=None, deadline: float | None = None)
             raise FigureImportError([(0, "файл", str(error))]) from None
 
 
-def _import_rows(*, actor, table: XlsxTable, progress=None, deadline: float | None = None) -> int:
+def _import_rows(*, actor: User, table: XlsxTable, progress=None, deadline: float | None = None) -> int:
     subjects = {subject.code: subject for subject in Subject.objects.all()}
     indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
     municipalities: dict[tuple[int, str], Municipality] = {
@@ -326,7 +327,7 @@ def fail_stale_figure_jobs(*, now=None) -> int:
     ).update(status=ImportStatus.FAILED, failure=STALE_JOB_MESSAGE, finished_at=now)
 
 
-def figure_import_job_create(*, actor, uploaded_file) -> FigureImportJob:
+def figure_import_job_create(*, actor: User, uploaded_file) -> FigureImportJob:
     """Store an uploaded file of figures and queue its check; an unreadable file is refused at once."""
     from .tasks import run_figure_import  # the task module imports this one
 

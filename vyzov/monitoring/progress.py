@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 ON_TRACK = "on_track"
@@ -74,7 +75,7 @@ def progress(
     baseline: float,
     target_date: dt.date,
     target: float,
-    points: list[tuple[dt.date, float]],
+    points: Sequence[tuple[dt.date, float]],
     lower_is_better: bool = True,
 ) -> Progress:
     """Progress of a series from its baseline towards its target.

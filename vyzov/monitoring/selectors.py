@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 
 from vyzov.accounts.access import Perm, get_in_scope, has_perm, scope
+from vyzov.accounts.models import User
 from vyzov.territories.models import FederalDistrict, Subject
 
 from .models import (
@@ -49,7 +51,9 @@ def series(*, level: str, key: str, indicator: Indicator) -> list[tuple[dt.date,
     )
 
 
-def group_progress(*, level: str, key: str, indicator: Indicator, points=None) -> Progress | None:
+def group_progress(
+    *, level: str, key: str, indicator: Indicator, points: list[tuple[dt.date, int]] | None = None
+) -> Progress | None:
     """Progress of a whole group against −25 % from its baseline (the programme's goal; for the country
     the same reduction is shown as a reference)."""
     points = points if points is not None else series(level=level, key=key, indicator=indicator)
@@ -131,6 +135,8 @@ class Overview:
         """How many percentage points faster the pilot regions fell than the country."""
         if not (self.country and self.pilot) or self.country.change_percent is None:
             return None
+        if self.pilot.change_percent is None:
+            return None
         return self.country.change_percent - self.pilot.change_percent
 
 
@@ -149,7 +155,7 @@ def overview() -> Overview:
         (
             district,
             district_values.get((district.code, BASELINE_DATE)),
-            district_values.get((district.code, latest)),
+            district_values.get((district.code, latest)) if latest else None,
         )
         for district in FederalDistrict.objects.order_by("name")
     ]
@@ -184,7 +190,7 @@ def small_cell_threshold() -> int:
     return settings.VYZOV_SMALL_CELL_THRESHOLD
 
 
-def suppress(actor, value: int | None) -> tuple[int | None, bool]:
+def suppress(actor: User, value: int | None) -> tuple[int | None, bool]:
     """Aggregates never reveal a cell smaller than the threshold to roles without personal data access."""
     if value is None or has_perm(actor, Perm.CASES_VIEW_PERSONAL):
         return value, False
@@ -193,7 +199,7 @@ def suppress(actor, value: int | None) -> tuple[int | None, bool]:
     return value, False
 
 
-def region_page(*, actor, code: str) -> RegionPage:
+def region_page(*, actor: User, code: str) -> RegionPage:
     subject = get_in_scope(actor, Subject.objects.select_related("district"), Perm.MONITORING_VIEW, code=code)
     rows = {row.subject.code: row for row in subject_rows()}
     by_indicator: dict[int, list[tuple[dt.date, int]]] = {}
@@ -243,7 +249,7 @@ def region_page(*, actor, code: str) -> RegionPage:
     )
 
 
-def report_get(*, actor, pk) -> QuarterReport:
+def report_get(*, actor: User, pk: int | str) -> QuarterReport:
     return get_in_scope(
         actor,
         QuarterReport.objects.select_related("subject", "submitted_by", "reviewed_by"),
@@ -252,7 +258,7 @@ def report_get(*, actor, pk) -> QuarterReport:
     )
 
 
-def report_list(*, actor, filters: dict | None = None) -> QuerySet[QuarterReport]:
+def report_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[QuarterReport]:
     filters = filters or {}
     qs = scope(actor, QuarterReport.objects.select_related("subject"), Perm.MONITORING_VIEW)
     if filters.get("status"):
@@ -276,7 +282,7 @@ def subject_values(*, subject: Subject, as_of: dt.date) -> dict[int, int]:
     )
 
 
-def report_revisions(*, actor, report: QuarterReport) -> list[FigureRevision]:
+def report_revisions(*, actor: User, report: QuarterReport) -> list[FigureRevision]:
     return list(
         scope(
             actor, FigureRevision.objects.filter(figure__report=report), Perm.MONITORING_VIEW
@@ -284,13 +290,13 @@ def report_revisions(*, actor, report: QuarterReport) -> list[FigureRevision]:
     )
 
 
-def reports_to_submit(*, actor) -> QuerySet[QuarterReport]:
+def reports_to_submit(*, actor: User) -> QuerySet[QuarterReport]:
     """Drafts and returned reports the actor may edit and submit; the oldest quarter first."""
     qs = QuarterReport.objects.filter(status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
     return scope(actor, qs.select_related("subject"), Perm.MONITORING_EDIT).order_by("as_of", "subject__name")
 
 
-def reports_to_accept(*, actor) -> QuerySet[QuarterReport]:
+def reports_to_accept(*, actor: User) -> QuerySet[QuarterReport]:
     """Submitted reports waiting for the actor's acceptance; the longest waiting first."""
     qs = QuarterReport.objects.filter(status=ReportStatus.SUBMITTED).select_related("subject")
     return scope(actor, qs, Perm.MONITORING_APPROVE).order_by("submitted_at", "id")

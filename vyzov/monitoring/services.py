@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, require
+from vyzov.accounts.models import User
 from vyzov.core import signals
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
@@ -43,7 +44,7 @@ class FigureInput:
     municipality: Municipality | None = None
 
 
-def report_for(*, actor, subject: Subject, as_of: dt.date, create: bool = False) -> QuarterReport:
+def report_for(*, actor: User, subject: Subject, as_of: dt.date, create: bool = False) -> QuarterReport:
     """The subject's report for a quarter; created (as a draft) only by someone who may enter figures."""
     validate_quarter_date(as_of)
     report = QuarterReport.objects.filter(subject=subject, as_of=as_of).first()
@@ -135,7 +136,7 @@ def validate_figures(report: QuarterReport, inputs: list[FigureInput]) -> None:
 
 @transaction.atomic
 def figures_save(
-    *, actor, report: QuarterReport, inputs: list[FigureInput], source: str = FigureSource.MANUAL
+    *, actor: User, report: QuarterReport, inputs: list[FigureInput], source: str = FigureSource.MANUAL
 ) -> int:
     """Save figures of a draft or returned report. Returns how many values changed."""
     require(actor, Perm.MONITORING_EDIT, report)
@@ -186,7 +187,7 @@ def figures_save(
 
 
 @transaction.atomic
-def report_submit(*, actor, report: QuarterReport) -> QuarterReport:
+def report_submit(*, actor: User, report: QuarterReport) -> QuarterReport:
     require(actor, Perm.MONITORING_EDIT, report)
     report = QuarterReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_editable:
@@ -203,7 +204,7 @@ def report_submit(*, actor, report: QuarterReport) -> QuarterReport:
 
 
 @transaction.atomic
-def report_save_and_submit(*, actor, report: QuarterReport, inputs: list[FigureInput]) -> QuarterReport:
+def report_save_and_submit(*, actor: User, report: QuarterReport, inputs: list[FigureInput]) -> QuarterReport:
     """The figures on the page and the submission, in one transaction: what was typed is never left
     behind by «Направить на проверку», and a refused submission saves nothing."""
     figures_save(actor=actor, report=report, inputs=inputs)
@@ -211,7 +212,7 @@ def report_save_and_submit(*, actor, report: QuarterReport, inputs: list[FigureI
 
 
 @transaction.atomic
-def report_accept(*, actor, report: QuarterReport) -> QuarterReport:
+def report_accept(*, actor: User, report: QuarterReport) -> QuarterReport:
     require(actor, Perm.MONITORING_APPROVE, report)
     report = QuarterReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.SUBMITTED:
@@ -239,7 +240,7 @@ def _report_url(report: QuarterReport) -> str:
 
 
 @transaction.atomic
-def report_return(*, actor, report: QuarterReport, comment: str) -> QuarterReport:
+def report_return(*, actor: User, report: QuarterReport, comment: str) -> QuarterReport:
     require(actor, Perm.MONITORING_APPROVE, report)
     if not (comment or "").strip():
         raise ValidationError({"comment": "Напишите, что нужно исправить."})
@@ -315,7 +316,7 @@ def register_values(*, subject: Subject, as_of: dt.date) -> dict[str, int]:
 
 
 @transaction.atomic
-def figures_from_register(*, actor, report: QuarterReport) -> int:
+def figures_from_register(*, actor: User, report: QuarterReport) -> int:
     """Fill the register-computable indicators of a report from the register (source: «по реестру»)."""
     require(actor, Perm.MONITORING_EDIT, report)
     values = register_values(subject=report.subject, as_of=report.as_of)

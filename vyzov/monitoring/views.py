@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, require, require_perm, scope
+from vyzov.accounts.models import User
+from vyzov.accounts.types import AuthenticatedHttpRequest
 from vyzov.consilium.selectors import coverage as consilium_coverage
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
@@ -32,7 +34,7 @@ def ru_number(value: float, *, digits: int = 1, signed: bool = False) -> str:
     return ("+" if signed and value > 0 else "") + text
 
 
-def _tiles(actor, rows):
+def _tiles(actor: User, rows):
     tiles = []
     for row in rows:
         share = row.progress.share_of_way if row.progress else None
@@ -59,7 +61,7 @@ def _tiles(actor, rows):
 
 @login_required
 @require_GET
-def overview(request):
+def overview(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.MONITORING_VIEW)
     data = selectors.overview()
     legend = [(colour, label) for colour, label in tilemap.PROGRESS_LEGEND]
@@ -87,7 +89,7 @@ SORTS = {
 }
 
 
-def _ranking_rows(request):
+def _ranking_rows(request: AuthenticatedHttpRequest):
     rows = selectors.subject_rows()
     sort = request.GET.get("sort", "progress")
     rows.sort(key=SORTS.get(sort, SORTS["progress"]))
@@ -98,7 +100,7 @@ def _ranking_rows(request):
 
 @login_required
 @require_GET
-def ranking(request):
+def ranking(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.MONITORING_VIEW)
     rows, sort = _ranking_rows(request)
     return render(
@@ -110,7 +112,7 @@ def ranking(request):
 
 @login_required
 @require_GET
-def ranking_export(request):
+def ranking_export(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.MONITORING_VIEW)
     rows, _sort = _ranking_rows(request)
     audit_entry_create(actor=request.user, action=AuditAction.EXPORT, object_repr="Рейтинг регионов")
@@ -124,7 +126,7 @@ def ranking_export(request):
 
 @login_required
 @require_GET
-def region(request, code):
+def region(request: AuthenticatedHttpRequest, code):
     page = selectors.region_page(actor=request.user, code=code)
     chart = {
         "labels": sorted(
@@ -155,7 +157,7 @@ def region(request, code):
 
 @login_required
 @require_GET
-def region_summary(request, code):
+def region_summary(request: AuthenticatedHttpRequest, code):
     page = selectors.region_page(actor=request.user, code=code)
     data = exports.region_summary_docx(page)
     audit_entry_create(
@@ -171,7 +173,7 @@ def region_summary(request, code):
 
 @login_required
 @require_http_methods(["GET"])
-def priority(request):
+def priority(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.MONITORING_VIEW)
     form = PriorityForm(request.GET or None)
     weights = {"weight_count": 1.0, "weight_share": 1.0, "top_n": 14}
@@ -202,7 +204,7 @@ def priority(request):
 
 @login_required
 @require_GET
-def report_list(request):
+def report_list(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.MONITORING_VIEW)
     form = ReportFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -234,7 +236,7 @@ def _parse_quarter(value: str) -> dt.date:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_edit(request, code, as_of):
+def report_edit(request: AuthenticatedHttpRequest, code, as_of):
     subject = get_in_scope(request.user, Subject.objects.all(), Perm.MONITORING_VIEW, code=code)
     as_of = _parse_quarter(as_of)
     report = (
@@ -266,7 +268,7 @@ def report_edit(request, code, as_of):
     return _report_page(request, subject, report, as_of, form, can_edit)
 
 
-def _quarter_form(request, subject, report, as_of) -> QuarterForm:
+def _quarter_form(request: AuthenticatedHttpRequest, subject, report, as_of) -> QuarterForm:
     figures = selectors.report_figures(report=report) if report.pk else {}
     previous = selectors.subject_values(subject=subject, as_of=previous_quarter(as_of))
     return QuarterForm(
@@ -282,7 +284,7 @@ def _figure_inputs(form) -> list:
     ]
 
 
-def _report_page(request, subject, report, as_of, form, can_edit, status=200):
+def _report_page(request: AuthenticatedHttpRequest, subject, report, as_of, form, can_edit, status=200):
     context = {
         "subject": subject,
         "report": report,
@@ -305,7 +307,7 @@ def _errors_to_form(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, texts)
 
 
-def _report_action(request, pk, action):
+def _report_action(request: AuthenticatedHttpRequest, pk, action):
     report = selectors.report_get(actor=request.user, pk=pk)
     try:
         action(report)
@@ -316,7 +318,7 @@ def _report_action(request, pk, action):
 
 @login_required
 @require_POST
-def report_submit(request, pk):
+def report_submit(request: AuthenticatedHttpRequest, pk):
     """«Сохранить и направить на проверку» from the figures form: the values on the page are saved with
     the submission; a refusal shows the page again with what was typed."""
     if not any(key.startswith("value_") for key in request.POST):
@@ -343,7 +345,7 @@ def report_submit(request, pk):
 
 @login_required
 @require_POST
-def report_accept(request, pk):
+def report_accept(request: AuthenticatedHttpRequest, pk):
     def accept(report):
         services.report_accept(actor=request.user, report=report)
         messages.success(request, "Отчёт принят; своды пересчитаны.")
@@ -353,7 +355,7 @@ def report_accept(request, pk):
 
 @login_required
 @require_POST
-def report_return(request, pk):
+def report_return(request: AuthenticatedHttpRequest, pk):
     form = ReturnForm(request.POST)
 
     def give_back(report):
@@ -367,7 +369,7 @@ def report_return(request, pk):
 
 @login_required
 @require_POST
-def report_from_register(request, pk):
+def report_from_register(request: AuthenticatedHttpRequest, pk):
     def fill(report):
         changed = services.figures_from_register(actor=request.user, report=report)
         messages.success(request, f"Заполнено по реестру; изменено значений: {changed}.")
@@ -377,7 +379,7 @@ def report_from_register(request, pk):
 
 @login_required
 @require_GET
-def report_history(request, pk):
+def report_history(request: AuthenticatedHttpRequest, pk):
     report = selectors.report_get(actor=request.user, pk=pk)
     revisions = selectors.report_revisions(actor=request.user, report=report)
     return render(request, "monitoring/report_history.html", {"report": report, "revisions": revisions})
@@ -385,7 +387,7 @@ def report_history(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def figure_import(request):
+def figure_import(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.MONITORING_EDIT)
     form = FigureImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -402,7 +404,7 @@ def figure_import(request):
 
 @login_required
 @require_GET
-def figure_import_detail(request, pk):
+def figure_import_detail(request: AuthenticatedHttpRequest, pk):
     require_perm(request.user, Perm.MONITORING_EDIT)
     # The watchdog: a job in flight past its time limit is failed, so the page stops polling.
     fail_stale_figure_jobs()
@@ -413,7 +415,7 @@ def figure_import_detail(request, pk):
 
 @login_required
 @require_GET
-def figure_import_report(request, pk):
+def figure_import_report(request: AuthenticatedHttpRequest, pk):
     require_perm(request.user, Perm.MONITORING_EDIT)
     job = get_object_or_404(FigureImportJob.objects.filter(created_by=request.user), pk=pk)
     return xlsx_response(
@@ -426,7 +428,7 @@ def figure_import_report(request, pk):
 
 @login_required
 @require_GET
-def figure_import_template(request):
+def figure_import_template(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.MONITORING_EDIT)
     response = HttpResponse(template_bytes(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="monitoring-template.xlsx"'

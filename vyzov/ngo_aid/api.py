@@ -16,7 +16,7 @@ from vyzov.api.privacy import PersonalFieldsMixin
 from vyzov.core import serializers as core_fields
 
 from . import selectors, services
-from .models import AidForm, AidRequest, Operator, Payment
+from .models import AidForm, AidRequest, Operator, Payment, ReferralChannel
 
 
 class LineOutput(serializers.Serializer):
@@ -62,7 +62,7 @@ class LineInput(serializers.Serializer):
 class AidRequestInput(serializers.Serializer):
     family = serializers.IntegerField(min_value=1)
     children_count = serializers.IntegerField(min_value=1, max_value=30)
-    channel = serializers.ChoiceField(choices=AidRequest._meta.get_field("channel").choices)
+    channel = serializers.ChoiceField(choices=ReferralChannel.choices)
     justification = core_fields.FreeTextField(max_length=5000)
     lines = LineInput(many=True)
 
@@ -72,7 +72,7 @@ class AidRequestUpdateInput(serializers.Serializer):
 
     version = serializers.IntegerField(min_value=1)
     children_count = serializers.IntegerField(min_value=1, max_value=30)
-    channel = serializers.ChoiceField(choices=AidRequest._meta.get_field("channel").choices)
+    channel = serializers.ChoiceField(choices=ReferralChannel.choices)
     justification = serializers.CharField(max_length=5000)
     lines = LineInput(many=True)
 

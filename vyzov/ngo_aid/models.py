@@ -4,6 +4,7 @@ forms of aid and eligibility checklist, approvals within the fund's balance, pay
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +14,13 @@ from django.db import models
 from vyzov.core.models import BaseModel
 from vyzov.core.validators import validate_free_text, validate_single_line_text, validate_work_date
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+
+class _Money(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: _Money = {"max_digits": 14, "decimal_places": 2}
 MIN_AMOUNT = Decimal("0.01")
 MAX_AMOUNT = Decimal("5000000")  # a single form of aid above 5 million roubles is not plausible
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
-from vyzov.accounts.access import NotInScope, Perm, ScopeLevel, allows, grants_with, has_perm, scope
+from vyzov.accounts.access import NotInScope, Perm, allows, grants_with, has_perm, scope
+from vyzov.accounts.models import ScopeLevel, User
 from vyzov.cases.models import Family
 
 from .models import (
@@ -24,7 +26,7 @@ from .models import (
 )
 
 
-def _referred(actor) -> Q:
+def _referred(actor: User) -> Q:
     """Requests the actor referred, or that came from an organisation where they refer families."""
     organizations = [
         g.organization_id
@@ -34,7 +36,7 @@ def _referred(actor) -> Q:
     return Q(referred_by=actor.pk) | Q(referring_organization__in=organizations)
 
 
-def request_list(*, actor, filters: dict | None = None) -> QuerySet[AidRequest]:
+def request_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[AidRequest]:
     filters = filters or {}
     visible = scope(actor, AidRequest.objects.all(), Perm.NGO_AID_VIEW).values("pk")
     qs = AidRequest.objects.filter(Q(pk__in=visible) | _referred(actor))
@@ -49,23 +51,23 @@ def request_list(*, actor, filters: dict | None = None) -> QuerySet[AidRequest]:
     )
 
 
-def request_get(*, actor, pk) -> AidRequest:
+def request_get(*, actor: User, pk: int | str) -> AidRequest:
     try:
         return request_list(actor=actor).prefetch_related("lines__form", "payments", "children").get(pk=pk)
     except (AidRequest.DoesNotExist, ValueError, TypeError):
         raise NotInScope() from None
 
 
-def operator_list(*, actor) -> QuerySet[Operator]:
+def operator_list(*, actor: User) -> QuerySet[Operator]:
     return scope(actor, Operator.objects.select_related("organization", "subject", "fund"), Perm.NGO_AID_VIEW)
 
 
-def request_creator(*, actor) -> bool:
+def request_creator(*, actor: User) -> bool:
     """Whether the actor may create a request at all (operator staff) or refer a family."""
     return has_perm(actor, Perm.NGO_AID_EDIT) or has_perm(actor, Perm.NGO_AID_REFER)
 
 
-def request_families(*, actor) -> QuerySet[Family]:
+def request_families(*, actor: User) -> QuerySet[Family]:
     """The families the actor may make an aid request for: those the actor refers (ngo_aid.refer over
     the register) and every family of the region of an operator the actor works for."""
     subjects = [
@@ -79,7 +81,7 @@ def request_families(*, actor) -> QuerySet[Family]:
     return Family.objects.filter(Q(pk__in=referred.values("pk")) | Q(subject__in=subjects))
 
 
-def family_for_request(*, actor, pk) -> Family | None:
+def family_for_request(*, actor: User, pk: int | str) -> Family | None:
     """The family a request is made for, resolved through the policy (request_families). A family
     outside them is answered exactly like a missing one (None)."""
     try:
@@ -104,7 +106,7 @@ class OperatorReport:
 
 
 def report(
-    *, actor, date_from: dt.date, date_to: dt.date, operator: Operator | None = None
+    *, actor: User, date_from: dt.date, date_to: dt.date, operator: Operator | None = None
 ) -> OperatorReport:
     """Families, children, sums by form of aid and by source of money, outcomes — for approvals made in
     the period. Only aggregates: no family is named."""

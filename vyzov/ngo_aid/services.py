@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, allows, require
+from vyzov.accounts.models import User
 from vyzov.cases.models import Child, Family
 from vyzov.cases.services import family_event_add
 from vyzov.core import signals
@@ -36,7 +37,7 @@ from .models import (
 )
 
 
-def _money(value) -> Decimal:
+def _money(value: object) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except Exception:
@@ -56,7 +57,7 @@ def fund_available(fund: Fund) -> Decimal:
 
 
 def _state_change(
-    *, actor, request: AidRequest, status: str, title: str, details: dict | None = None
+    *, actor: User, request: AidRequest, status: str, title: str, details: dict[str, Any] | None = None
 ) -> None:
     audit_entry_create(
         actor=actor,
@@ -74,7 +75,7 @@ def _state_change(
 
 
 @transaction.atomic
-def income_add(*, actor, fund: Fund, data: dict[str, Any]) -> FundIncome:
+def income_add(*, actor: User, fund: Fund, data: dict[str, Any]) -> FundIncome:
     require(actor, Perm.NGO_AID_EDIT, fund)
     income = FundIncome(fund=fund, **data)
     if income.received_on and income.received_on > timezone.localdate():
@@ -94,7 +95,8 @@ def income_add(*, actor, fund: Fund, data: dict[str, Any]) -> FundIncome:
 def _lines(lines: list[dict[str, Any]]) -> list[AidRequestLine]:
     if not lines:
         raise ValidationError("Укажите хотя бы одну форму помощи.")
-    built, seen = [], set()
+    built: list[AidRequestLine] = []
+    seen: set[int] = set()
     for line in lines:
         form = line["form"]
         if not isinstance(form, AidForm) or not form.is_active:
@@ -110,15 +112,15 @@ def _lines(lines: list[dict[str, Any]]) -> list[AidRequestLine]:
                 f"«{form}»: сумма больше {MAX_AMOUNT:,.0f} руб. — проверьте число.".replace(",", " ")
             )
         built.append(AidRequestLine(form=form, amount=amount, in_kind=(line.get("in_kind") or "").strip()))
-    for line in built:
-        line.clean()
+    for built_line in built:
+        built_line.clean()
     return built
 
 
 @transaction.atomic
 def aid_request_create(
     *,
-    actor,
+    actor: User,
     operator: Operator,
     family: Family,
     data: dict[str, Any],
@@ -153,13 +155,13 @@ def aid_request_create(
     return request
 
 
-def aid_request_can_prepare(actor, request: AidRequest) -> bool:
+def aid_request_can_prepare(actor: User, request: AidRequest) -> bool:
     """Who prepares a request (edits, submits, withdraws it): the operator's staff, or the specialist
     who referred the family."""
     return request.referred_by_id == actor.pk or allows(actor, Perm.NGO_AID_EDIT, request)
 
 
-def _require_author(actor, request: AidRequest) -> None:
+def _require_author(actor: User, request: AidRequest) -> None:
     if not aid_request_can_prepare(actor, request):
         require(actor, Perm.NGO_AID_EDIT, request)
 
@@ -170,7 +172,7 @@ EDITABLE_FIELDS = ["children_count", "channel", "justification"]
 @transaction.atomic
 def aid_request_update(
     *,
-    actor,
+    actor: User,
     request: AidRequest,
     expected_version: int,
     data: dict[str, Any],
@@ -218,7 +220,7 @@ def aid_request_update(
 
 
 @transaction.atomic
-def aid_request_withdraw(*, actor, request: AidRequest, reason: str = "") -> AidRequest:
+def aid_request_withdraw(*, actor: User, request: AidRequest, reason: str = "") -> AidRequest:
     """Withdraw a draft or a returned request: it stays on record, is never submitted again and
     reserves no money."""
     _require_author(actor, request)
@@ -239,7 +241,7 @@ def aid_request_withdraw(*, actor, request: AidRequest, reason: str = "") -> Aid
 
 
 def aid_request_submit(
-    *, actor, request: AidRequest, crisis_confirmed: bool, result_confirmed: bool, exception: str = ""
+    *, actor: User, request: AidRequest, crisis_confirmed: bool, result_confirmed: bool, exception: str = ""
 ) -> AidRequest:
     """Check the eligibility conditions and send the request for a decision. The result of the check is
     kept on the request either way, so the card shows which condition failed and why."""
@@ -270,7 +272,7 @@ def aid_request_submit(
 
 
 @transaction.atomic
-def aid_request_approve(*, actor, request: AidRequest, amount) -> AidRequest:
+def aid_request_approve(*, actor: User, request: AidRequest, amount: object) -> AidRequest:
     """Approve within the fund's balance. The fund row is locked (PostgreSQL SELECT … FOR UPDATE), so
     concurrent approvals are serialised and the balance can never go below zero."""
     require(actor, Perm.NGO_AID_APPROVE, request)
@@ -314,7 +316,7 @@ def aid_request_approve(*, actor, request: AidRequest, amount) -> AidRequest:
 
 
 @transaction.atomic
-def aid_request_decline(*, actor, request: AidRequest, reason: str, give_back: bool) -> AidRequest:
+def aid_request_decline(*, actor: User, request: AidRequest, reason: str, give_back: bool) -> AidRequest:
     """Reject (final) or return for changes; the reason is required either way."""
     require(actor, Perm.NGO_AID_APPROVE, request)
     if not (reason or "").strip():
@@ -346,7 +348,7 @@ def aid_request_decline(*, actor, request: AidRequest, reason: str, give_back: b
 
 @transaction.atomic
 def payment_add(
-    *, actor, request: AidRequest, amount, paid_on: dt.date, payee: str, document: str
+    *, actor: User, request: AidRequest, amount: object, paid_on: dt.date, payee: str, document: str
 ) -> Payment:
     require(actor, Perm.NGO_AID_EDIT, request)
     request = AidRequest.objects.select_for_update().get(pk=request.pk)
@@ -356,7 +358,7 @@ def payment_add(
     if amount <= 0:
         raise ValidationError({"amount": "Сумма выплаты должна быть больше нуля."})
     paid = request.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    if paid + amount > request.approved_amount:
+    if paid + amount > (request.approved_amount or Decimal(0)):
         raise ValidationError(
             {
                 "amount": f"Выплата больше одобренного: одобрено {format_rub(request.approved_amount)}, "
@@ -387,7 +389,7 @@ def payment_add(
 
 
 @transaction.atomic
-def outcome_report(*, actor, request: AidRequest, outcome: str, note: str = "") -> AidRequest:
+def outcome_report(*, actor: User, request: AidRequest, outcome: str, note: str = "") -> AidRequest:
     require(actor, Perm.NGO_AID_EDIT, request)
     request = AidRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != RequestStatus.PAID:

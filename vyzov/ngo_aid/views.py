@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require, require_perm
+from vyzov.accounts.models import User
 from vyzov.accounts.privacy import sees_personal
+from vyzov.accounts.types import AuthenticatedHttpRequest
 from vyzov.cases.services import personal_data_list_read, personal_data_read
 from vyzov.core.forms import add_service_error
 from vyzov.core.models import AuditAction
@@ -35,7 +37,7 @@ from .models import Operator, RequestStatus
 
 @login_required
 @require_GET
-def request_list(request):
+def request_list(request: AuthenticatedHttpRequest):
     if not (has_perm(request.user, Perm.NGO_AID_VIEW) or has_perm(request.user, Perm.NGO_AID_REFER)):
         require_perm(request.user, Perm.NGO_AID_VIEW)
     status = request.GET.get("status", "")
@@ -66,7 +68,7 @@ def request_list(request):
     return render(request, "ngo_aid/request_list.html", context)
 
 
-def _operators_for(actor):
+def _operators_for(actor: User):
     """Operators a request can go to: the actor's own (operator staff) or any active one of a region
     where the actor refers families."""
     own = selectors.operator_list(actor=actor)
@@ -77,7 +79,7 @@ def _operators_for(actor):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_create(request):
+def request_create(request: AuthenticatedHttpRequest):
     if not has_perm(request.user, Perm.NGO_AID_EDIT):
         require_perm(request.user, Perm.NGO_AID_REFER)
     form = RequestForm(request.POST or None, initial={"family": request.GET.get("family")})
@@ -114,7 +116,7 @@ def request_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_edit(request, pk):
+def request_edit(request: AuthenticatedHttpRequest, pk):
     """A draft or a request returned for rework: the creation form, filled in; the family stays."""
     aid = selectors.request_get(actor=request.user, pk=pk)
     if not services.aid_request_can_prepare(request.user, aid):
@@ -167,7 +169,7 @@ def request_edit(request, pk):
 
 @login_required
 @require_POST
-def request_withdraw(request, pk):
+def request_withdraw(request: AuthenticatedHttpRequest, pk):
     def withdraw(aid, data):
         services.aid_request_withdraw(actor=request.user, request=aid, reason=data["reason"])
 
@@ -176,11 +178,11 @@ def request_withdraw(request, pk):
 
 @login_required
 @require_GET
-def request_detail(request, pk):
+def request_detail(request: AuthenticatedHttpRequest, pk):
     return _detail_page(request, selectors.request_get(actor=request.user, pk=pk))
 
 
-def _detail_page(request, aid, *, status=200, **forms):
+def _detail_page(request: AuthenticatedHttpRequest, aid, *, status=200, **forms):
     """The card of a request with its action forms; a refused action comes back here with the bound
     form, so what was typed (a reason, a payment) stays on the page."""
     can_edit = allows(request.user, Perm.NGO_AID_EDIT, aid)
@@ -209,7 +211,7 @@ def _detail_page(request, aid, *, status=200, **forms):
     return render(request, "ngo_aid/request_detail.html", context, status=status)
 
 
-def _act(request, pk, form_class, action, success: str, form_name: str):
+def _act(request: AuthenticatedHttpRequest, pk, form_class, action, success: str, form_name: str):
     """Run one state change of a request from a small form. A refusal shows the card again with the
     form as it was filled in and the reason next to it."""
     aid = selectors.request_get(actor=request.user, pk=pk)
@@ -233,7 +235,7 @@ def _form_messages(form) -> list[str]:
 
 @login_required
 @require_POST
-def request_submit(request, pk):
+def request_submit(request: AuthenticatedHttpRequest, pk):
     def submit(aid, data):
         services.aid_request_submit(actor=request.user, request=aid, **data)
 
@@ -242,7 +244,7 @@ def request_submit(request, pk):
 
 @login_required
 @require_POST
-def request_approve(request, pk):
+def request_approve(request: AuthenticatedHttpRequest, pk):
     def approve(aid, data):
         services.aid_request_approve(actor=request.user, request=aid, amount=data["amount"])
 
@@ -251,7 +253,7 @@ def request_approve(request, pk):
 
 @login_required
 @require_POST
-def request_reject(request, pk):
+def request_reject(request: AuthenticatedHttpRequest, pk):
     def reject(aid, data):
         services.aid_request_decline(actor=request.user, request=aid, reason=data["reason"], give_back=False)
 
@@ -260,7 +262,7 @@ def request_reject(request, pk):
 
 @login_required
 @require_POST
-def request_return(request, pk):
+def request_return(request: AuthenticatedHttpRequest, pk):
     def give_back(aid, data):
         services.aid_request_decline(actor=request.user, request=aid, reason=data["reason"], give_back=True)
 
@@ -269,7 +271,7 @@ def request_return(request, pk):
 
 @login_required
 @require_POST
-def payment_add(request, pk):
+def payment_add(request: AuthenticatedHttpRequest, pk):
     def pay(aid, data):
         services.payment_add(actor=request.user, request=aid, **data)
 
@@ -278,7 +280,7 @@ def payment_add(request, pk):
 
 @login_required
 @require_POST
-def outcome_add(request, pk):
+def outcome_add(request: AuthenticatedHttpRequest, pk):
     def report_outcome(aid, data):
         services.outcome_report(actor=request.user, request=aid, **data)
 
@@ -287,7 +289,7 @@ def outcome_add(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def fund_detail(request, pk):
+def fund_detail(request: AuthenticatedHttpRequest, pk):
     operator = get_in_scope(
         request.user,
         Operator.objects.select_related("organization", "subject", "fund"),
@@ -315,7 +317,7 @@ def fund_detail(request, pk):
     return render(request, "ngo_aid/fund_detail.html", context)
 
 
-def _period(request):
+def _period(request: AuthenticatedHttpRequest):
     today = timezone.localdate()
     form = PeriodForm(request.GET or None, initial={"date_from": dt.date(today.year, 1, 1), "date_to": today})
     if form.is_valid():
@@ -325,7 +327,7 @@ def _period(request):
 
 @login_required
 @require_GET
-def report(request):
+def report(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.NGO_AID_REPORTS)
     form, date_from, date_to = _period(request)
     data = selectors.report(actor=request.user, date_from=date_from, date_to=date_to)
@@ -334,7 +336,7 @@ def report(request):
 
 @login_required
 @require_GET
-def report_export(request):
+def report_export(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.NGO_AID_REPORTS)
     _form, date_from, date_to = _period(request)
     data = selectors.report(actor=request.user, date_from=date_from, date_to=date_to)

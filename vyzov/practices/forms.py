@@ -1,6 +1,6 @@
 from django import forms
 
-from vyzov.core.forms import StyledForm, StyledModelForm
+from vyzov.core.forms import StyledForm, StyledModelForm, choice_field, select_field
 from vyzov.core.uploads import UploadField
 from vyzov.territories.models import Municipality, Subject
 
@@ -18,7 +18,7 @@ class SearchForm(StyledForm):
 
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "все"), *((c, c) for c in categories)]
+        select_field(self, "category").choices = [("", "все"), *((c, c) for c in categories)]
 
 
 class PracticeForm(StyledModelForm):
@@ -43,7 +43,7 @@ class PracticeForm(StyledModelForm):
 
     def __init__(self, *args, subjects, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject"].queryset = subjects
-        self.fields["municipality"].queryset = Municipality.objects.filter(subject__in=subjects).order_by(
-            "name"
-        )
+        choice_field(self, "subject").queryset = subjects
+        choice_field(self, "municipality").queryset = Municipality.objects.filter(
+            subject__in=subjects
+        ).order_by("name")

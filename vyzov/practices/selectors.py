@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from vyzov.accounts.access import NotInScope, Perm, has_perm
+from vyzov.accounts.models import User
 from vyzov.core.text import normalize_for_search
 
 from .models import Practice
@@ -33,14 +34,14 @@ class Filters:
     year: int | None = None
 
 
-def practices_visible(*, actor) -> QuerySet[Practice]:
+def practices_visible(*, actor: User) -> QuerySet[Practice]:
     """Practices are shared knowledge: everyone with `practices.view` reads the whole library."""
     if not has_perm(actor, Perm.PRACTICES_VIEW):
         return Practice.objects.none()
     return Practice.objects.select_related("theme", "subject")
 
 
-def practice_get(*, actor, pk) -> Practice:
+def practice_get(*, actor: User, pk: int | str) -> Practice:
     try:
         return practices_visible(actor=actor).get(pk=pk)
     except (Practice.DoesNotExist, ValueError, TypeError):
@@ -53,7 +54,7 @@ def _stem(word: str) -> str:
     return stem if len(stem) >= 3 else word
 
 
-def search(*, actor, filters: Filters) -> QuerySet[Practice]:
+def search(*, actor: User, filters: Filters) -> QuerySet[Practice]:
     practices = practices_visible(actor=actor)
     if filters.theme:
         practices = practices.filter(theme_id=filters.theme)

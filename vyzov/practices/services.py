@@ -12,9 +12,11 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 
 from vyzov.accounts.access import Perm, require
+from vyzov.accounts.models import User
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.text import normalize_for_search
@@ -80,12 +82,14 @@ def refresh_search(practices: list[Practice]) -> None:
 
 
 @transaction.atomic
-def practice_create(*, actor, data: Mapping[str, Any], uploaded=None) -> Practice:
+def practice_create(
+    *, actor: User, data: Mapping[str, Any], uploaded: UploadedFile[Any] | None = None
+) -> Practice:
     practice = Practice(**data)
     require(actor, Perm.PRACTICES_EDIT, practice)
-    if practice.municipality_id and practice.municipality.subject_id != practice.subject_id:
+    if practice.municipality is not None and practice.municipality.subject_id != practice.subject_id:
         raise ValidationError({"municipality": "Муниципалитет из другого субъекта РФ."})
-    if practice.municipality_id and not practice.settlement:
+    if practice.municipality is not None and not practice.settlement:
         practice.settlement = practice.municipality.name
     practice.full_clean()
     practice.created_by = practice.updated_by = actor
@@ -100,16 +104,18 @@ def practice_create(*, actor, data: Mapping[str, Any], uploaded=None) -> Practic
 
 
 @transaction.atomic
-def file_add(*, actor, practice: Practice, uploaded) -> PracticeFile:
+def file_add(*, actor: User, practice: Practice, uploaded: UploadedFile[Any]) -> PracticeFile:
     require(actor, Perm.PRACTICES_EDIT, practice)
     suffix = check_upload(uploaded, allowed=FILE_TYPES, max_bytes=MAX_FILE_BYTES)
-    stored = PracticeFile(practice=practice, original_name=(uploaded.name or "")[-200:], size=uploaded.size)
+    stored = PracticeFile(
+        practice=practice, original_name=(uploaded.name or "")[-200:], size=uploaded.size or 0
+    )
     stored.file.save(f"practice-{practice.pk}-{secrets.token_hex(6)}{suffix}", uploaded, save=False)
     stored.save()
     return stored
 
 
-def practices_publish_from_application(*, actor, application) -> list[Practice]:
+def practices_publish_from_application(*, actor: User, application: Any) -> list[Practice]:
     """Every practice of an accepted application goes to the library under its criterion's theme
     (matched by the criterion's title, as contests copy their criteria); once per practice."""
     themes = {
@@ -153,7 +159,7 @@ def load_reference_practices() -> int:
     subjects = {s.code: s for s in Subject.objects.all()}
     contest_themes = {t.number: t for t in Theme.objects.filter(source=ThemeSource.CONTEST)}
     element_themes = {t.number: t for t in Theme.objects.filter(source=ThemeSource.VYZOV)}
-    groups: dict[tuple, list[dict]] = defaultdict(list)
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in _csv(CONTEST_DATA / "contest_practice_figures.csv"):
         if row["settlement"] and row["subject_code"]:
             groups[(row["year"], row["settlement"], row["subject_code"], row["criterion_no"])].append(row)

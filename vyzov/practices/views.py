@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vyzov.accounts.access import Perm, require_perm, scope
+from vyzov.accounts.types import AuthenticatedHttpRequest
 from vyzov.core.pagination import paginate
 from vyzov.territories.models import Subject
 
@@ -16,7 +17,7 @@ from .models import Practice, PracticeFile
 
 @login_required
 @require_GET
-def practice_list(request):
+def practice_list(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.PRACTICES_VIEW)
     categories = sorted(set(Practice.objects.exclude(category="").values_list("category", flat=True)))
     form = SearchForm(request.GET or None, categories=categories)
@@ -47,7 +48,7 @@ def practice_list(request):
 
 @login_required
 @require_GET
-def practice_detail(request, pk):
+def practice_detail(request: AuthenticatedHttpRequest, pk):
     practice = selectors.practice_get(actor=request.user, pk=pk)
     return render(
         request, "practices/practice_detail.html", {"practice": practice, "files": practice.files.all()}
@@ -56,7 +57,7 @@ def practice_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def practice_create(request):
+def practice_create(request: AuthenticatedHttpRequest):
     subjects = scope(request.user, Subject.objects.order_by("name"), Perm.PRACTICES_EDIT)
     if not subjects.exists():
         require_perm(request.user, Perm.PRACTICES_EDIT)
@@ -77,7 +78,7 @@ def practice_create(request):
 
 @login_required
 @require_GET
-def file_download(request, pk):
+def file_download(request: AuthenticatedHttpRequest, pk):
     stored = get_object_or_404(PracticeFile, pk=pk)
     selectors.practice_get(actor=request.user, pk=stored.practice_id)
     return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name)

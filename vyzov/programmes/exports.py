@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.shared import Pt
 
 from vyzov.core.templatetags.vyzov import money
@@ -14,7 +15,7 @@ from .models import WorkingGroupMeeting
 from .selectors import Passport, meetings_with_items
 
 
-def _document(title: str) -> Document:
+def _document(title: str) -> DocxDocument:
     document = Document()
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(10)
@@ -22,13 +23,13 @@ def _document(title: str) -> Document:
     return document
 
 
-def _bytes(document: Document) -> bytes:
+def _bytes(document: DocxDocument) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def _table(document: Document, rows: list[tuple[str, str]]) -> None:
+def _table(document: DocxDocument, rows: list[tuple[str, str]]) -> None:
     table = document.add_table(rows=0, cols=2)
     table.style = "Table Grid"
     for label, value in rows:

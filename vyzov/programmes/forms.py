@@ -1,6 +1,6 @@
 from django import forms
 
-from vyzov.core.forms import DateInput, PersonNameField, StyledForm, StyledModelForm
+from vyzov.core.forms import DateInput, PersonNameField, StyledForm, StyledModelForm, choice_field
 from vyzov.core.uploads import UploadField
 from vyzov.monitoring.models import Indicator as MonitoringIndicator
 from vyzov.territories.models import Organization, OrganizationKind
@@ -32,7 +32,7 @@ class IndicatorForm(StyledForm):
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["direction"].queryset = programme.directions.all()
+        choice_field(self, "direction").queryset = programme.directions.all()
         self.fields["target_year"].initial = programme.end_year
 
 
@@ -49,7 +49,7 @@ class MeasureForm(StyledModelForm):
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["direction"].queryset = programme.directions.all()
+        choice_field(self, "direction").queryset = programme.directions.all()
 
 
 class MeasureStatusForm(StyledForm):
@@ -118,7 +118,9 @@ class InspectionForm(StyledForm):
 
     def __init__(self, *args, subject, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organizations"].queryset = Organization.objects.filter(subject=subject, is_active=True)
+        choice_field(self, "organizations").queryset = Organization.objects.filter(
+            subject=subject, is_active=True
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -140,7 +142,7 @@ class InstitutionPlanForm(StyledForm):
 
     def __init__(self, *args, subject, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(
+        choice_field(self, "organization").queryset = Organization.objects.filter(
             subject=subject, kind=OrganizationKind.ORPHAN_INSTITUTION, is_active=True
         )
 

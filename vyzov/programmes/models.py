@@ -5,6 +5,7 @@ strategic sessions, inspections, and the transformation of institutions."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +23,9 @@ from vyzov.core.validators import (
 )
 
 SUBJECT_PATHS = {"district": "subject__district", "subject": "subject"}
+
+if TYPE_CHECKING:
+    from vyzov.consilium.models import ActionItem
 
 
 def _through(prefix: str) -> dict[str, str]:
@@ -250,6 +254,9 @@ class WorkingGroupMeeting(BaseModel):
 
 
 class WorkingGroupDecision(BaseModel):
+    # Set by programmes.selectors.meetings_with_items: the decision's action items.
+    items: list[ActionItem]
+
     meeting = models.ForeignKey(WorkingGroupMeeting, on_delete=models.PROTECT, related_name="decisions")
     text = models.TextField("решение", max_length=3000, validators=[validate_free_text])
 
@@ -387,6 +394,9 @@ class StrategicSession(BaseModel):
 
 
 class Inspection(BaseModel):
+    # Set by programmes.selectors.inspections_with_items: the inspection's action items.
+    items: list[ActionItem]
+
     subject = models.ForeignKey("territories.Subject", on_delete=models.PROTECT, related_name="+")
     date_from = models.DateField("с", validators=[validate_work_plan_date])
     date_to = models.DateField("по", validators=[validate_work_plan_date])

@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, get_in_scope, scope
+from vyzov.accounts.models import User
 from vyzov.consilium.models import ActionItem, ActionStatus
 from vyzov.consilium.selectors import coverage as consilium_coverage
 from vyzov.monitoring.models import Indicator, RollUp, RollUpLevel
@@ -36,11 +39,11 @@ from .models import (
 )
 
 
-def programme_list(*, actor) -> QuerySet[RegionalProgramme]:
+def programme_list(*, actor: User) -> QuerySet[RegionalProgramme]:
     return scope(actor, RegionalProgramme.objects.select_related("subject"), Perm.PROGRAMMES_VIEW)
 
 
-def programme_get(*, actor, pk) -> RegionalProgramme:
+def programme_get(*, actor: User, pk: int | str) -> RegionalProgramme:
     return get_in_scope(
         actor, RegionalProgramme.objects.select_related("subject"), Perm.PROGRAMMES_VIEW, pk=pk
     )
@@ -134,11 +137,14 @@ class DirectionView:
 
 
 def programme_view(*, programme: RegionalProgramme) -> list[DirectionView]:
-    directions = programme.directions.prefetch_related(
-        Prefetch("indicators", queryset=ProgrammeIndicator.objects.prefetch_related("targets", "actuals")),
-        "measures",
+    directions = list(
+        programme.directions.prefetch_related(
+            Prefetch(
+                "indicators", queryset=ProgrammeIndicator.objects.prefetch_related("targets", "actuals")
+            ),
+            "measures",
+        )
     )
-    directions = list(directions)
     results = indicators_progress([i for direction in directions for i in direction.indicators.all()])
     views = []
     for direction in directions:
@@ -154,7 +160,7 @@ def programme_view(*, programme: RegionalProgramme) -> list[DirectionView]:
     return views
 
 
-def action_items_by_origin(model, origin_ids) -> dict[int, list[ActionItem]]:
+def action_items_by_origin(model: type[models.Model], origin_ids: list[int]) -> dict[int, list[ActionItem]]:
     items: dict[int, list[ActionItem]] = {}
     for item in ActionItem.objects.filter(
         origin_type=ContentType.objects.get_for_model(model), origin_id__in=origin_ids
@@ -163,7 +169,7 @@ def action_items_by_origin(model, origin_ids) -> dict[int, list[ActionItem]]:
     return items
 
 
-def meetings_with_items(*, group: WorkingGroup) -> list:
+def meetings_with_items(*, group: WorkingGroup) -> list[Any]:
     """Meetings, newest first, each decision carrying its action items as `.items` — three queries."""
     meetings = list(group.meetings.prefetch_related("decisions"))
     items = action_items_by_origin(WorkingGroupDecision, [d.pk for m in meetings for d in m.decisions.all()])
@@ -215,7 +221,7 @@ class Passport:
         return self.reviewed_recently / self.children_in_institutions * 100
 
 
-def passport(*, actor, code: str) -> Passport:
+def passport(*, actor: User, code: str) -> Passport:
     """The regional passport: monitoring progress, programme indicators, МРГ decisions, consilium
     coverage, services and aid — each from its own app's rule."""
     subject = get_in_scope(actor, Subject.objects.select_related("district"), Perm.PROGRAMMES_VIEW, code=code)

@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, require
+from vyzov.accounts.models import User
 from vyzov.consilium.services import action_item_create
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import check_upload, replace_stored_file
+from vyzov.territories.models import Organization, Subject
 
 from .models import (
     CuratorAssignment,
@@ -43,19 +47,21 @@ from .models import (
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
+T = TypeVar("T", bound=models.Model)
+
 
 def _rows(name: str) -> list[dict[str, str]]:
     with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
-def _save(actor, instance, *, perm_target=None):
+def _save(actor: User, instance: T, *, perm_target: models.Model | None = None) -> T:
     require(actor, Perm.PROGRAMMES_EDIT, perm_target or instance)
     instance.full_clean()
     if hasattr(instance, "created_by_id") and instance.pk is None:
-        instance.created_by = actor
+        setattr(instance, "created_by", actor)  # noqa: B010 (not every model tracks its author)
     if hasattr(instance, "updated_by_id"):
-        instance.updated_by = actor
+        setattr(instance, "updated_by", actor)  # noqa: B010
     instance.save()
     audit_entry_create(
         actor=actor,
@@ -68,7 +74,7 @@ def _save(actor, instance, *, perm_target=None):
 
 @transaction.atomic
 def programme_create(
-    *, actor, subject, title: str, start_year: int, end_year: int, approved_document: str = ""
+    *, actor: User, subject: Subject, title: str, start_year: int, end_year: int, approved_document: str = ""
 ) -> RegionalProgramme:
     """A programme with the brochure's eight directions as its template."""
     programme = _save(
@@ -94,7 +100,7 @@ def _programme_end(programme: RegionalProgramme) -> dt.date:
 
 @transaction.atomic
 def indicator_add(
-    *, actor, direction: Direction, data: dict[str, Any], targets: dict[int, Decimal]
+    *, actor: User, direction: Direction, data: dict[str, Any], targets: dict[int, Decimal]
 ) -> ProgrammeIndicator:
     programme = direction.programme
     bad = [year for year in targets if not programme.start_year <= year <= programme.end_year]
@@ -117,7 +123,9 @@ def indicator_add(
 
 
 @transaction.atomic
-def actual_add(*, actor, indicator: ProgrammeIndicator, as_of: dt.date, value: Decimal) -> IndicatorActual:
+def actual_add(
+    *, actor: User, indicator: ProgrammeIndicator, as_of: dt.date, value: Decimal
+) -> IndicatorActual:
     programme = indicator.direction.programme
     require(actor, Perm.PROGRAMMES_EDIT, programme)
     if indicator.monitoring_indicator_id:
@@ -142,7 +150,7 @@ def actual_add(*, actor, indicator: ProgrammeIndicator, as_of: dt.date, value: D
 
 
 @transaction.atomic
-def measure_add(*, actor, direction: Direction, data: dict[str, Any]) -> Measure:
+def measure_add(*, actor: User, direction: Direction, data: dict[str, Any]) -> Measure:
     measure = Measure(direction=direction, **data)
     if measure.budget is not None and measure.budget < 0:
         raise ValidationError({"budget": "Бюджет не может быть отрицательным."})
@@ -164,7 +172,7 @@ EVIDENCE_TYPES = {
 
 
 @transaction.atomic
-def measure_evidence_attach(*, actor, measure: Measure, uploaded) -> Measure:
+def measure_evidence_attach(*, actor: User, measure: Measure, uploaded: UploadedFile[Any]) -> Measure:
     require(actor, Perm.PROGRAMMES_EDIT, measure.direction.programme)
     suffix = check_upload(uploaded, allowed=EVIDENCE_TYPES, max_bytes=20 * 1024 * 1024)
     replace_stored_file(measure, "evidence", f"measure-{measure.pk}{suffix}", uploaded)
@@ -181,7 +189,7 @@ def measure_evidence_attach(*, actor, measure: Measure, uploaded) -> Measure:
 
 
 @transaction.atomic
-def measure_set_status(*, actor, measure: Measure, status: str) -> Measure:
+def measure_set_status(*, actor: User, measure: Measure, status: str) -> Measure:
     require(actor, Perm.PROGRAMMES_EDIT, measure.direction.programme)
     measure.status, measure.updated_by = status, actor
     measure.full_clean()
@@ -200,7 +208,9 @@ def measure_set_status(*, actor, measure: Measure, status: str) -> Measure:
 
 
 @transaction.atomic
-def member_add(*, actor, group: WorkingGroup, person: str, agency: str, role: str) -> WorkingGroupMember:
+def member_add(
+    *, actor: User, group: WorkingGroup, person: str, agency: str, role: str
+) -> WorkingGroupMember:
     require(actor, Perm.PROGRAMMES_EDIT, group)
     member = WorkingGroupMember(group=group, person=person.strip(), agency=agency.strip(), role=role.strip())
     member.full_clean()
@@ -216,13 +226,13 @@ def member_add(*, actor, group: WorkingGroup, person: str, agency: str, role: st
 
 
 @transaction.atomic
-def meeting_add(*, actor, group: WorkingGroup, date: dt.date, agenda: str) -> WorkingGroupMeeting:
+def meeting_add(*, actor: User, group: WorkingGroup, date: dt.date, agenda: str) -> WorkingGroupMeeting:
     return _save(actor, WorkingGroupMeeting(group=group, date=date, agenda=agenda), perm_target=group)
 
 
 @transaction.atomic
 def decision_add(
-    *, actor, meeting: WorkingGroupMeeting, text: str, actions: list[dict[str, Any]]
+    *, actor: User, meeting: WorkingGroupMeeting, text: str, actions: list[dict[str, Any]]
 ) -> WorkingGroupDecision:
     """An МРГ decision with its assignments — the same ActionItem as the consilium's."""
     group = meeting.group
@@ -239,7 +249,13 @@ def decision_add(
 
 @transaction.atomic
 def curator_assign(
-    *, actor, subject, full_name: str, position: str, since: dt.date, curator=None
+    *,
+    actor: User,
+    subject: Subject,
+    full_name: str,
+    position: str,
+    since: dt.date,
+    curator: User | None = None,
 ) -> CuratorAssignment:
     assignment = _save(
         actor,
@@ -269,7 +285,7 @@ def curator_task_texts() -> list[str]:
 
 
 @transaction.atomic
-def curator_task_update(*, actor, task: CuratorTask, done: bool, evidence: str) -> CuratorTask:
+def curator_task_update(*, actor: User, task: CuratorTask, done: bool, evidence: str) -> CuratorTask:
     require(actor, Perm.PROGRAMMES_EDIT, task.assignment)
     if done and not evidence.strip():
         raise ValidationError({"evidence": "Подтвердите выполнение: что сделано."})
@@ -286,7 +302,9 @@ def curator_task_update(*, actor, task: CuratorTask, done: bool, evidence: str) 
 
 
 @transaction.atomic
-def curator_report_add(*, actor, assignment: CuratorAssignment, month: dt.date, text: str) -> CuratorReport:
+def curator_report_add(
+    *, actor: User, assignment: CuratorAssignment, month: dt.date, text: str
+) -> CuratorReport:
     if month.day != 1:
         raise ValidationError({"month": "Месяц указывается первым числом."})
     if month > timezone.localdate():
@@ -296,7 +314,7 @@ def curator_report_add(*, actor, assignment: CuratorAssignment, month: dt.date, 
 
 @transaction.atomic
 def publication_add(
-    *, actor, partner: InformationPartner, date: dt.date, title: str, url: str = ""
+    *, actor: User, partner: InformationPartner, date: dt.date, title: str, url: str = ""
 ) -> Publication:
     if date > timezone.localdate():
         raise ValidationError({"date": "Дата публикации не может быть в будущем."})
@@ -307,7 +325,7 @@ def publication_add(
 
 @transaction.atomic
 def strategic_session_add(
-    *, actor, subject, date: dt.date, participants: int, outcomes: str
+    *, actor: User, subject: Subject, date: dt.date, participants: int, outcomes: str
 ) -> StrategicSession:
     if date > timezone.localdate():
         raise ValidationError({"date": "Итоги вносятся после сессии: дата не может быть в будущем."})
@@ -318,7 +336,12 @@ def strategic_session_add(
 
 @transaction.atomic
 def inspection_add(
-    *, actor, subject, data: dict[str, Any], organizations, actions: list[dict[str, Any]]
+    *,
+    actor: User,
+    subject: Subject,
+    data: dict[str, Any],
+    organizations: Iterable[Organization],
+    actions: list[dict[str, Any]],
 ) -> Inspection:
     if any(organization.subject_id != subject.pk for organization in organizations):
         raise ValidationError({"organizations": "Проверенные организации — из этого субъекта РФ."})
@@ -331,7 +354,12 @@ def inspection_add(
 
 @transaction.atomic
 def institution_plan_save(
-    *, actor, organization, family_work_positions: int, target_profile: str, milestones: list[dict[str, Any]]
+    *,
+    actor: User,
+    organization: Organization,
+    family_work_positions: int,
+    target_profile: str,
+    milestones: list[dict[str, Any]],
 ) -> InstitutionPlan:
     if organization.kind != "orphan_institution":
         raise ValidationError({"organization": "План трансформации — для организаций для детей-сирот."})
@@ -348,7 +376,7 @@ def institution_plan_save(
 
 
 @transaction.atomic
-def milestone_done(*, actor, milestone: Milestone, done_on: dt.date) -> Milestone:
+def milestone_done(*, actor: User, milestone: Milestone, done_on: dt.date) -> Milestone:
     require(actor, Perm.PROGRAMMES_EDIT, milestone.plan)
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": "Дата не может быть в будущем."})

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, require, require_perm, scope
+from vyzov.accounts.types import AuthenticatedHttpRequest
 from vyzov.consilium.forms import ActionForm
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
@@ -48,20 +49,20 @@ from .models import (
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _done(request, error=None, success=""):
+def _done(request: AuthenticatedHttpRequest, error=None, success=""):
     if error is not None:
         messages.error(request, " ".join(error.messages))
     elif success:
         messages.success(request, success)
 
 
-def _form_errors(request, form) -> None:
+def _form_errors(request: AuthenticatedHttpRequest, form) -> None:
     messages.error(request, "; ".join(" ".join(errors) for errors in form.errors.values()))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def programme_list(request):
+def programme_list(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.PROGRAMMES_VIEW)
     editable = scope(request.user, Subject.objects.all(), Perm.PROGRAMMES_EDIT)
     form = ProgrammeForm(request.POST or None)
@@ -93,11 +94,11 @@ def programme_list(request):
 
 @login_required
 @require_GET
-def programme_detail(request, pk):
+def programme_detail(request: AuthenticatedHttpRequest, pk):
     return _programme_page(request, selectors.programme_get(actor=request.user, pk=pk))
 
 
-def _programme_page(request, programme, *, status=200, **refused):
+def _programme_page(request: AuthenticatedHttpRequest, programme, *, status=200, **refused):
     """The programme with its forms; `refused`: a form that was not accepted, shown as filled in."""
     can_edit = allows(request.user, Perm.PROGRAMMES_EDIT, programme)
     context = {
@@ -117,7 +118,7 @@ def _programme_page(request, programme, *, status=200, **refused):
 
 @login_required
 @require_POST
-def indicator_add(request, pk):
+def indicator_add(request: AuthenticatedHttpRequest, pk):
     programme = selectors.programme_get(actor=request.user, pk=pk)
     form = IndicatorForm(request.POST, programme=programme)
     if form.is_valid():
@@ -137,7 +138,7 @@ def indicator_add(request, pk):
 
 @login_required
 @require_POST
-def actual_add(request, pk):
+def actual_add(request: AuthenticatedHttpRequest, pk):
     indicator = get_in_scope(
         request.user,
         ProgrammeIndicator.objects.select_related("direction__programme"),
@@ -159,7 +160,7 @@ def actual_add(request, pk):
 
 @login_required
 @require_POST
-def measure_add(request, pk):
+def measure_add(request: AuthenticatedHttpRequest, pk):
     programme = selectors.programme_get(actor=request.user, pk=pk)
     form = MeasureForm(request.POST, programme=programme)
     if form.is_valid():
@@ -177,7 +178,7 @@ def measure_add(request, pk):
 
 @login_required
 @require_POST
-def measure_status(request, pk):
+def measure_status(request: AuthenticatedHttpRequest, pk):
     measure = get_in_scope(
         request.user, Measure.objects.select_related("direction__programme"), Perm.PROGRAMMES_VIEW, pk=pk
     )
@@ -194,7 +195,7 @@ def measure_status(request, pk):
 
 @login_required
 @require_POST
-def measure_evidence(request, pk):
+def measure_evidence(request: AuthenticatedHttpRequest, pk):
     measure = get_in_scope(
         request.user, Measure.objects.select_related("direction__programme"), Perm.PROGRAMMES_VIEW, pk=pk
     )
@@ -214,7 +215,7 @@ def measure_evidence(request, pk):
 
 @login_required
 @require_GET
-def measure_evidence_download(request, pk):
+def measure_evidence_download(request: AuthenticatedHttpRequest, pk):
     measure = get_in_scope(request.user, Measure.objects.all(), Perm.PROGRAMMES_VIEW, pk=pk)
     if not measure.evidence:
         raise Http404("Документ не прикреплён.")
@@ -226,7 +227,7 @@ def measure_evidence_download(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def working_group(request, code):
+def working_group(request: AuthenticatedHttpRequest, code):
     subject = get_in_scope(request.user, Subject.objects.all(), Perm.PROGRAMMES_VIEW, code=code)
     group = WorkingGroup.objects.filter(subject=subject).first()
     can_edit = group is not None and allows(request.user, Perm.PROGRAMMES_EDIT, group)
@@ -274,7 +275,7 @@ def _working_group_page(
 
 @login_required
 @require_POST
-def decision_add(request, pk):
+def decision_add(request: AuthenticatedHttpRequest, pk):
     meeting = get_in_scope(
         request.user,
         WorkingGroupMeeting.objects.select_related("group__subject"),
@@ -320,7 +321,7 @@ def decision_add(request, pk):
 
 @login_required
 @require_GET
-def meeting_minutes(request, pk):
+def meeting_minutes(request: AuthenticatedHttpRequest, pk):
     meeting = get_in_scope(
         request.user,
         WorkingGroupMeeting.objects.select_related("group__subject"),
@@ -342,7 +343,7 @@ def meeting_minutes(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def curator(request, code):
+def curator(request: AuthenticatedHttpRequest, code):
     subject = get_in_scope(request.user, Subject.objects.all(), Perm.PROGRAMMES_VIEW, code=code)
     assignment = (
         scope(request.user, CuratorAssignment.objects.filter(subject=subject), Perm.PROGRAMMES_VIEW)
@@ -385,7 +386,7 @@ def curator(request, code):
 
 @login_required
 @require_POST
-def task_update(request, pk):
+def task_update(request: AuthenticatedHttpRequest, pk):
     task = get_in_scope(
         request.user, CuratorTask.objects.select_related("assignment__subject"), Perm.PROGRAMMES_VIEW, pk=pk
     )
@@ -402,7 +403,7 @@ def task_update(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def region_governance(request, code):
+def region_governance(request: AuthenticatedHttpRequest, code):
     """Information partners and publications, strategic sessions, inspections, institution plans."""
     subject = get_in_scope(request.user, Subject.objects.all(), Perm.PROGRAMMES_VIEW, code=code)
     can_edit = allows(request.user, Perm.PROGRAMMES_EDIT, subject)
@@ -510,7 +511,7 @@ def _governance_post(
 
 @login_required
 @require_POST
-def milestone_done(request, pk):
+def milestone_done(request: AuthenticatedHttpRequest, pk):
     milestone = get_in_scope(
         request.user, Milestone.objects.select_related("plan__subject"), Perm.PROGRAMMES_VIEW, pk=pk
     )
@@ -528,21 +529,21 @@ def milestone_done(request, pk):
 
 @login_required
 @require_GET
-def passport_redirect(request):
+def passport_redirect(request: AuthenticatedHttpRequest):
     """The region picker on the programme list: GET ?code=… opens that region's passport."""
     return redirect("programmes:passport", code=request.GET.get("code", "")[:2] or "00")
 
 
 @login_required
 @require_GET
-def passport(request, code):
+def passport(request: AuthenticatedHttpRequest, code):
     data = selectors.passport(actor=request.user, code=code)
     return render(request, "programmes/passport.html", {"p": data})
 
 
 @login_required
 @require_GET
-def passport_docx(request, code):
+def passport_docx(request: AuthenticatedHttpRequest, code):
     data = selectors.passport(actor=request.user, code=code)
     audit_entry_create(
         actor=request.user,

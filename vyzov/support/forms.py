@@ -1,7 +1,8 @@
 from django import forms
 
 from vyzov.accounts.access import Perm, scope
-from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledModelForm
+from vyzov.accounts.models import User
+from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledModelForm, choice_field
 from vyzov.core.uploads import UploadField
 from vyzov.territories.models import Subject
 
@@ -27,7 +28,7 @@ NEEDS = [
 ]
 
 
-def preselect_own_specialist(form, name: str, actor) -> None:
+def preselect_own_specialist(form, name: str, actor: User) -> None:
     """The specialist field of a form about the actor's own work starts at the actor's own record."""
     if actor is None or form.is_bound or form.initial.get(name):
         return
@@ -49,9 +50,9 @@ class CaseOpenForm(StyledModelForm):
         fields = ["specialist", "referral", "reason", "intake_date", "children_count"]
         widgets = {"intake_date": DateInput, "reason": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, service, actor=None, **kwargs):
+    def __init__(self, *args, service, actor: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["specialist"].queryset = Specialist.objects.filter(service=service, is_active=True)
+        choice_field(self, "specialist").queryset = Specialist.objects.filter(service=service, is_active=True)
         self.fields["family_number"].set_params({"service": service.pk})
         preselect_own_specialist(self, "specialist", actor)
 
@@ -77,14 +78,14 @@ class StepForm(StyledModelForm):
         fields = ["goal", "action", "responsible", "partner", "due_date"]
         widgets = {"due_date": DateInput}
 
-    def __init__(self, *args, case, actor=None, **kwargs):
+    def __init__(self, *args, case, actor: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = Specialist.objects.filter(
+        choice_field(self, "responsible").queryset = Specialist.objects.filter(
             service=case.service_id, is_active=True
         )
         self.fields["responsible"].required = False
         preselect_own_specialist(self, "responsible", actor)
-        self.fields["partner"].queryset = self.fields["partner"].queryset.filter(
+        choice_field(self, "partner").queryset = choice_field(self, "partner").queryset.filter(
             subject=case.service.organization.subject_id, is_active=True
         )
 
@@ -96,9 +97,9 @@ class ContactForm(StyledModelForm):
         widgets = {"date": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
         labels = {"specialist": "Специалист"}
 
-    def __init__(self, *args, case, actor=None, **kwargs):
+    def __init__(self, *args, case, actor: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["specialist"].queryset = Specialist.objects.filter(
+        choice_field(self, "specialist").queryset = Specialist.objects.filter(
             service=case.service_id, is_active=True
         )
         preselect_own_specialist(self, "specialist", actor)
@@ -114,14 +115,14 @@ class TransferForm(StyledForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_specialist"].queryset = (
+        choice_field(self, "to_specialist").queryset = (
             Specialist.objects.filter(
                 is_active=True, service__organization__subject=case.service.organization.subject_id
             )
             .exclude(pk=case.specialist_id)
             .select_related("service__organization")
         )
-        self.fields["to_specialist"].label_from_instance = lambda s: f"{s.full_name} ({s.service})"
+        choice_field(self, "to_specialist").label_from_instance = lambda s: f"{s.full_name} ({s.service})"
 
 
 class CloseForm(StyledForm):
@@ -161,9 +162,9 @@ class MethodDocumentForm(StyledForm):
     subject = forms.ModelChoiceField(label="Регион-автор", queryset=Subject.objects.none())
     file = UploadField(label="Файл (PDF, DOCX, PPTX, XLSX, до 25 МБ)")
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         subjects = scope(actor, Subject.objects.all(), Perm.SUPPORT_MANAGE)
-        self.fields["subject"].queryset = subjects
+        choice_field(self, "subject").queryset = subjects
         if subjects.count() == 1:
             self.initial["subject"] = subjects.get().pk

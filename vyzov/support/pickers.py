@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vyzov.accounts.access import Perm, scope
+from vyzov.accounts.models import User
 from vyzov.accounts.privacy import sees_personal
 from vyzov.cases.pickers import family_choices
 from vyzov.core.pickers import Choice, register
@@ -12,7 +13,7 @@ from .selectors import service_families
 
 
 @register("families", "support_case_open")
-def families_for_case_open(*, actor, query, params) -> list[Choice]:
+def families_for_case_open(*, actor: User, query, params) -> list[Choice]:
     """The families the intake form accepts (family_for_case_open): those of a service the actor manages."""
     try:
         service_pk = int(params.get("service", ""))

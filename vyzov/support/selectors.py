@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, get_in_scope, scope
+from vyzov.accounts.models import User
 from vyzov.cases.models import Family
 from vyzov.core.text import normalize_for_search
 
@@ -25,7 +27,7 @@ from .models import (
 )
 
 
-def service_list(*, actor) -> QuerySet[Service]:
+def service_list(*, actor: User) -> QuerySet[Service]:
     return (
         scope(
             actor,
@@ -40,7 +42,7 @@ def service_list(*, actor) -> QuerySet[Service]:
     )
 
 
-def service_get(*, actor, pk) -> Service:
+def service_get(*, actor: User, pk: int | str) -> Service:
     return get_in_scope(
         actor, Service.objects.select_related("organization__subject"), Perm.SUPPORT_VIEW, pk=pk
     )
@@ -58,7 +60,7 @@ def service_families(*, service: Service) -> QuerySet[Family]:
     return families
 
 
-def family_for_case_open(*, actor, service: Service, number) -> Family | None:
+def family_for_case_open(*, actor: User, service: Service, number: str) -> Family | None:
     """The family named by its register number on the intake form, resolved through the policy: the actor
     must manage cases of this service and the family must lie in the service's territory. A family outside
     it is answered exactly like a missing one (None)."""
@@ -78,7 +80,7 @@ def _with_flags(qs: QuerySet[FamilyCase], today: dt.date) -> QuerySet[FamilyCase
     )
 
 
-def caseload(*, actor, specialist: Specialist) -> QuerySet[FamilyCase]:
+def caseload(*, actor: User, specialist: Specialist) -> QuerySet[FamilyCase]:
     """The specialist's open cases with overdue reviews and steps flagged (one query)."""
     today = timezone.localdate()
     qs = scope(
@@ -89,13 +91,13 @@ def caseload(*, actor, specialist: Specialist) -> QuerySet[FamilyCase]:
     ).order_by("next_review_date", "id")
 
 
-def specialist_for(*, user) -> Specialist | None:
+def specialist_for(*, user: User) -> Specialist | None:
     return (
         Specialist.objects.filter(user=user, is_active=True).select_related("service__organization").first()
     )
 
 
-def case_list(*, actor, filters: dict | None = None) -> QuerySet[FamilyCase]:
+def case_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[FamilyCase]:
     filters = filters or {}
     today = timezone.localdate()
     qs = scope(
@@ -115,7 +117,7 @@ def case_list(*, actor, filters: dict | None = None) -> QuerySet[FamilyCase]:
     return _with_flags(qs, today).order_by("-intake_date", "-id")
 
 
-def case_get(*, actor, pk) -> FamilyCase:
+def case_get(*, actor: User, pk: int | str) -> FamilyCase:
     return get_in_scope(
         actor,
         FamilyCase.objects.select_related(
@@ -126,13 +128,13 @@ def case_get(*, actor, pk) -> FamilyCase:
     )
 
 
-def club_list(*, actor) -> QuerySet[Club]:
+def club_list(*, actor: User) -> QuerySet[Club]:
     return scope(actor, Club.objects.select_related("service__organization"), Perm.SUPPORT_VIEW).annotate(
         family_count=Count("families", distinct=True), session_count=Count("sessions", distinct=True)
     )
 
 
-def supervision_hours(*, actor, service: Service) -> list[tuple[Specialist, float]]:
+def supervision_hours(*, actor: User, service: Service) -> list[tuple[Specialist, float]]:
     totals: dict[int, float] = {}
     for session in scope(
         actor, SupervisionSession.objects.filter(service=service), Perm.SUPPORT_VIEW
@@ -143,7 +145,7 @@ def supervision_hours(*, actor, service: Service) -> list[tuple[Specialist, floa
     return sorted(((specialists[pk], total) for pk, total in totals.items()), key=lambda row: -row[1])
 
 
-def library(*, actor, query: str = "") -> QuerySet[MethodDocument]:
+def library(*, actor: User, query: str = "") -> QuerySet[MethodDocument]:
     qs = scope(actor, MethodDocument.objects.select_related("subject"), Perm.SUPPORT_VIEW)
     if query:
         qs = qs.filter(search_text__contains=normalize_for_search(query))
@@ -172,7 +174,9 @@ class SupportReport:
     regions: list[RegionRow]
 
 
-def report(*, actor, date_from: dt.date, date_to: dt.date, service: Service | None = None) -> SupportReport:
+def report(
+    *, actor: User, date_from: dt.date, date_to: dt.date, service: Service | None = None
+) -> SupportReport:
     """Families in work during the period, their children, outcomes of cases closed in the period (each
     closed case once, by its current outcome — a reopened and re-closed case is one case), case-load per
     specialist, average time to closure, and the per-region table of services/specialists/families."""
@@ -201,11 +205,13 @@ def report(*, actor, date_from: dt.date, date_to: dt.date, service: Service | No
     ]
     services = scope(actor, Service.objects.all(), Perm.SUPPORT_VIEW)
     regions = [
-        RegionRow(row["organization__subject__name"], row["services"], row["specialists"], row["families"])
+        RegionRow(
+            row["organization__subject__name"], row["services"], row["specialists_count"], row["families"]
+        )
         for row in services.values("organization__subject__name")
         .annotate(
             services=Count("id", distinct=True),
-            specialists=Count("specialists", filter=Q(specialists__is_active=True), distinct=True),
+            specialists_count=Count("specialists", filter=Q(specialists__is_active=True), distinct=True),
             families=Count("cases", filter=Q(cases__status=CaseStatus.OPEN), distinct=True),
         )
         .order_by("organization__subject__name")
@@ -224,7 +230,7 @@ def report(*, actor, date_from: dt.date, date_to: dt.date, service: Service | No
     )
 
 
-def cases_with_overdue_steps(*, actor, today: dt.date | None = None) -> QuerySet[FamilyCase]:
+def cases_with_overdue_steps(*, actor: User, today: dt.date | None = None) -> QuerySet[FamilyCase]:
     """Open cases in the actor's scope with a planned step past its date; the oldest overdue first."""
     today = today or timezone.localdate()
     overdue = Q(steps__status=StepStatus.PLANNED, steps__due_date__lt=today)

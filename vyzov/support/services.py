@@ -8,17 +8,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, require
+from vyzov.accounts.models import User
 from vyzov.cases.models import Family
 from vyzov.cases.services import family_event_add
 from vyzov.core import signals
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import check_upload
+from vyzov.territories.models import Subject
 
 from . import selectors
 from .models import (
@@ -51,13 +54,13 @@ def _own_specialist(service: Service, specialist: Specialist, field: str) -> Non
         raise ValidationError({field: "Специалист должен работать в этой службе."})
 
 
-def _audit(actor, action, target, **details):
+def _audit(actor: User, action: str, target: models.Model, **details: Any) -> None:
     audit_entry_create(actor=actor, action=action, target=target, details=details)
 
 
 @transaction.atomic
 def case_open(
-    *, actor, service: Service, family: Family, specialist: Specialist, data: dict[str, Any]
+    *, actor: User, service: Service, family: Family, specialist: Specialist, data: dict[str, Any]
 ) -> FamilyCase:
     case = FamilyCase(service=service, family=family, specialist=specialist, **data)
     require(actor, Perm.SUPPORT_MANAGE, case)
@@ -87,7 +90,7 @@ def _editable(case: FamilyCase) -> None:
 
 
 @transaction.atomic
-def assessment_add(*, actor, case: FamilyCase, data: dict[str, Any]) -> Assessment:
+def assessment_add(*, actor: User, case: FamilyCase, data: dict[str, Any]) -> Assessment:
     require(actor, Perm.SUPPORT_MANAGE, case)
     _editable(case)
     assessment = Assessment(case=case, **data)
@@ -103,7 +106,7 @@ def assessment_add(*, actor, case: FamilyCase, data: dict[str, Any]) -> Assessme
 
 
 @transaction.atomic
-def step_add(*, actor, case: FamilyCase, data: dict[str, Any]) -> PlanStep:
+def step_add(*, actor: User, case: FamilyCase, data: dict[str, Any]) -> PlanStep:
     require(actor, Perm.SUPPORT_MANAGE, case)
     _editable(case)
     if not data.get("responsible"):
@@ -120,7 +123,7 @@ def step_add(*, actor, case: FamilyCase, data: dict[str, Any]) -> PlanStep:
 
 
 @transaction.atomic
-def step_done(*, actor, step: PlanStep, done_on: dt.date) -> PlanStep:
+def step_done(*, actor: User, step: PlanStep, done_on: dt.date) -> PlanStep:
     require(actor, Perm.SUPPORT_MANAGE, step.case)
     _not_future(done_on, "done_on")
     if done_on < step.case.intake_date:
@@ -132,7 +135,7 @@ def step_done(*, actor, step: PlanStep, done_on: dt.date) -> PlanStep:
 
 
 @transaction.atomic
-def contact_add(*, actor, case: FamilyCase, data: dict[str, Any]) -> Contact:
+def contact_add(*, actor: User, case: FamilyCase, data: dict[str, Any]) -> Contact:
     require(actor, Perm.SUPPORT_MANAGE, case)
     _editable(case)
     contact = Contact(case=case, **data)
@@ -140,7 +143,7 @@ def contact_add(*, actor, case: FamilyCase, data: dict[str, Any]) -> Contact:
     _not_future(contact.date, "date")
     if contact.date < case.intake_date:
         raise ValidationError({"date": "Запись раньше даты приёма."})
-    if contact.aid_request_id and contact.aid_request.family_id != case.family_id:
+    if contact.aid_request is not None and contact.aid_request.family_id != case.family_id:
         raise ValidationError({"aid_request": "Заявка на помощь — другой семьи."})
     contact.full_clean()
     contact.created_by = contact.updated_by = actor
@@ -150,7 +153,7 @@ def contact_add(*, actor, case: FamilyCase, data: dict[str, Any]) -> Contact:
 
 
 @transaction.atomic
-def review_set(*, actor, case: FamilyCase, next_review_date: dt.date) -> FamilyCase:
+def review_set(*, actor: User, case: FamilyCase, next_review_date: dt.date) -> FamilyCase:
     require(actor, Perm.SUPPORT_MANAGE, case)
     _editable(case)
     if next_review_date < case.intake_date:
@@ -162,7 +165,7 @@ def review_set(*, actor, case: FamilyCase, next_review_date: dt.date) -> FamilyC
 
 
 @transaction.atomic
-def case_transfer(*, actor, case: FamilyCase, to_specialist: Specialist, reason: str) -> FamilyCase:
+def case_transfer(*, actor: User, case: FamilyCase, to_specialist: Specialist, reason: str) -> FamilyCase:
     """Hand the case to another specialist (possibly of another service of the region). Access goes
     with the case: the previous service no longer sees it."""
     require(actor, Perm.SUPPORT_MANAGE, case)
@@ -211,7 +214,7 @@ def case_transfer(*, actor, case: FamilyCase, to_specialist: Specialist, reason:
 
 
 @transaction.atomic
-def case_close(*, actor, case: FamilyCase, outcome: str, closed_on: dt.date) -> FamilyCase:
+def case_close(*, actor: User, case: FamilyCase, outcome: str, closed_on: dt.date) -> FamilyCase:
     require(actor, Perm.SUPPORT_MANAGE, case)
     _editable(case)
     _not_future(closed_on, "closed_on")
@@ -231,7 +234,7 @@ def case_close(*, actor, case: FamilyCase, outcome: str, closed_on: dt.date) -> 
 
 
 @transaction.atomic
-def case_reopen(*, actor, case: FamilyCase, reason: str) -> FamilyCase:
+def case_reopen(*, actor: User, case: FamilyCase, reason: str) -> FamilyCase:
     require(actor, Perm.SUPPORT_MANAGE, case)
     if case.status != CaseStatus.CLOSED:
         raise ValidationError("Сопровождение не закрыто.")
@@ -261,7 +264,7 @@ def case_reopen(*, actor, case: FamilyCase, reason: str) -> FamilyCase:
 
 
 @transaction.atomic
-def club_create(*, actor, service: Service, title: str, families: list[Family]) -> Club:
+def club_create(*, actor: User, service: Service, title: str, families: list[Family]) -> Club:
     club = Club(service=service, title=title.strip())
     require(actor, Perm.SUPPORT_MANAGE, club)
     if any(family.subject_id != service.organization.subject_id for family in families):
@@ -275,7 +278,7 @@ def club_create(*, actor, service: Service, title: str, families: list[Family]) 
 
 
 @transaction.atomic
-def club_session_add(*, actor, club: Club, data: dict[str, Any]) -> ClubSession:
+def club_session_add(*, actor: User, club: Club, data: dict[str, Any]) -> ClubSession:
     require(actor, Perm.SUPPORT_MANAGE, club)
     session = ClubSession(club=club, **data)
     _not_future(session.date, "date")
@@ -291,7 +294,12 @@ def club_session_add(*, actor, club: Club, data: dict[str, Any]) -> ClubSession:
 
 @transaction.atomic
 def supervision_add(
-    *, actor, service: Service, data: dict[str, Any], participants: list[Specialist], cases: list[FamilyCase]
+    *,
+    actor: User,
+    service: Service,
+    data: dict[str, Any],
+    participants: list[Specialist],
+    cases: list[FamilyCase],
 ) -> SupervisionSession:
     session = SupervisionSession(service=service, **data)
     require(actor, Perm.SUPPORT_MANAGE, session)
@@ -316,7 +324,7 @@ def supervision_add(
 
 
 @transaction.atomic
-def method_event_add(*, actor, data: dict[str, Any]) -> MethodEvent:
+def method_event_add(*, actor: User, data: dict[str, Any]) -> MethodEvent:
     event = MethodEvent(**data)
     require(actor, Perm.SUPPORT_MANAGE, event)
     if event.organization.kind != "resource_centre":
@@ -329,7 +337,9 @@ def method_event_add(*, actor, data: dict[str, Any]) -> MethodEvent:
 
 
 @transaction.atomic
-def method_document_add(*, actor, subject, title: str, description: str, uploaded) -> MethodDocument:
+def method_document_add(
+    *, actor: User, subject: Subject, title: str, description: str, uploaded: UploadedFile[Any]
+) -> MethodDocument:
     document = MethodDocument(subject=subject, title=title.strip(), description=description.strip())
     require(actor, Perm.SUPPORT_MANAGE, document)
     suffix = check_upload(uploaded, allowed=LIBRARY_TYPES, max_bytes=25 * 1024 * 1024)

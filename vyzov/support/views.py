@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require, require_perm
 from vyzov.accounts.privacy import sees_personal
+from vyzov.accounts.types import AuthenticatedHttpRequest
 from vyzov.cases.services import personal_data_list_read, personal_data_read
 from vyzov.core.forms import add_service_error
 from vyzov.core.models import AuditAction
@@ -34,7 +35,7 @@ from .forms import (
 from .models import Club, MethodDocument, PlanStep, Specialist
 
 
-def _name_families(request, cases):
+def _name_families(request: AuthenticatedHttpRequest, cases):
     """Mark the cases whose family the user may see by name (its title is shown instead of its number)
     and record that the response shows those families' personal data."""
     cases = list(cases)
@@ -49,7 +50,7 @@ def _name_families(request, cases):
 
 @login_required
 @require_GET
-def home(request):
+def home(request: AuthenticatedHttpRequest):
     """The specialist's case-load, or the list of services for everyone else with access."""
     require_perm(request.user, Perm.SUPPORT_VIEW)
     specialist = selectors.specialist_for(user=request.user)
@@ -66,7 +67,7 @@ def home(request):
 
 @login_required
 @require_GET
-def caseload(request, pk):
+def caseload(request: AuthenticatedHttpRequest, pk):
     specialist = get_in_scope(
         request.user, Specialist.objects.select_related("service__organization"), Perm.SUPPORT_VIEW, pk=pk
     )
@@ -82,7 +83,7 @@ def caseload(request, pk):
 
 @login_required
 @require_GET
-def case_list(request):
+def case_list(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.SUPPORT_VIEW)
     filters = {
         "status": request.GET.get("status", "open") if request.GET.get("status") != "all" else "",
@@ -100,7 +101,7 @@ def case_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_open(request, service_pk):
+def case_open(request: AuthenticatedHttpRequest, service_pk):
     service = selectors.service_get(actor=request.user, pk=service_pk)
     form = CaseOpenForm(request.POST or None, service=service, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -126,11 +127,11 @@ def case_open(request, service_pk):
 
 @login_required
 @require_GET
-def case_detail(request, pk):
+def case_detail(request: AuthenticatedHttpRequest, pk):
     return _case_page(request, selectors.case_get(actor=request.user, pk=pk))
 
 
-def _case_page(request, case, *, status=200, refused=None):
+def _case_page(request: AuthenticatedHttpRequest, case, *, status=200, refused=None):
     """The case card with its action forms; a refused action comes back with its form as filled in."""
     can_manage = allows(request.user, Perm.SUPPORT_MANAGE, case)
     if can_manage:
@@ -165,7 +166,7 @@ def _case_page(request, case, *, status=200, refused=None):
     return render(request, "support/case_detail.html", context, status=status)
 
 
-def _case_action(request, pk, form_factory, action, success):
+def _case_action(request: AuthenticatedHttpRequest, pk, form_factory, action, success):
     """One action of the case card. A refusal shows the card again with the form as it was filled in
     (opened) and the reasons, so nothing typed is lost."""
     case = selectors.case_get(actor=request.user, pk=pk)
@@ -186,7 +187,7 @@ def _case_action(request, pk, form_factory, action, success):
 
 @login_required
 @require_POST
-def assessment_add(request, pk):
+def assessment_add(request: AuthenticatedHttpRequest, pk):
     return _case_action(
         request,
         pk,
@@ -198,7 +199,7 @@ def assessment_add(request, pk):
 
 @login_required
 @require_POST
-def step_add(request, pk):
+def step_add(request: AuthenticatedHttpRequest, pk):
     return _case_action(
         request,
         pk,
@@ -210,7 +211,7 @@ def step_add(request, pk):
 
 @login_required
 @require_POST
-def step_done(request, pk):
+def step_done(request: AuthenticatedHttpRequest, pk):
     step = get_in_scope(
         request.user, PlanStep.objects.select_related("case__service"), Perm.SUPPORT_VIEW, pk=pk
     )
@@ -223,7 +224,7 @@ def step_done(request, pk):
 
 @login_required
 @require_POST
-def contact_add(request, pk):
+def contact_add(request: AuthenticatedHttpRequest, pk):
     return _case_action(
         request,
         pk,
@@ -235,7 +236,7 @@ def contact_add(request, pk):
 
 @login_required
 @require_POST
-def review_set(request, pk):
+def review_set(request: AuthenticatedHttpRequest, pk):
     return _case_action(
         request,
         pk,
@@ -247,7 +248,7 @@ def review_set(request, pk):
 
 @login_required
 @require_POST
-def case_transfer(request, pk):
+def case_transfer(request: AuthenticatedHttpRequest, pk):
     return _case_action(
         request,
         pk,
@@ -259,7 +260,7 @@ def case_transfer(request, pk):
 
 @login_required
 @require_POST
-def case_close(request, pk):
+def case_close(request: AuthenticatedHttpRequest, pk):
     return _case_action(
         request,
         pk,
@@ -271,7 +272,7 @@ def case_close(request, pk):
 
 @login_required
 @require_POST
-def case_reopen(request, pk):
+def case_reopen(request: AuthenticatedHttpRequest, pk):
     return _case_action(
         request,
         pk,
@@ -283,7 +284,7 @@ def case_reopen(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def club_detail(request, pk):
+def club_detail(request: AuthenticatedHttpRequest, pk):
     club = get_in_scope(
         request.user, Club.objects.select_related("service__organization"), Perm.SUPPORT_VIEW, pk=pk
     )
@@ -311,14 +312,14 @@ def club_detail(request, pk):
 
 @login_required
 @require_GET
-def clubs(request):
+def clubs(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.SUPPORT_VIEW)
     return render(request, "support/clubs.html", {"clubs": selectors.club_list(actor=request.user)[:200]})
 
 
 @login_required
 @require_GET
-def service_detail(request, pk):
+def service_detail(request: AuthenticatedHttpRequest, pk):
     service = selectors.service_get(actor=request.user, pk=pk)
     return render(
         request,
@@ -337,7 +338,7 @@ def service_detail(request, pk):
 
 @login_required
 @require_GET
-def library(request):
+def library(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.SUPPORT_VIEW)
     query = request.GET.get("q", "")[:100]
     return render(
@@ -353,7 +354,7 @@ def library(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def library_upload(request):
+def library_upload(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.SUPPORT_MANAGE)
     form = MethodDocumentForm(request.POST or None, request.FILES or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -376,14 +377,14 @@ def library_upload(request):
 
 @login_required
 @require_GET
-def library_download(request, pk):
+def library_download(request: AuthenticatedHttpRequest, pk):
     document = get_in_scope(request.user, MethodDocument.objects.all(), Perm.SUPPORT_VIEW, pk=pk)
     return FileResponse(
         document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
     )
 
 
-def _period(request):
+def _period(request: AuthenticatedHttpRequest):
     today = timezone.localdate()
     form = PeriodForm(request.GET or None, initial={"date_from": dt.date(today.year, 1, 1), "date_to": today})
     if form.is_valid():
@@ -393,7 +394,7 @@ def _period(request):
 
 @login_required
 @require_GET
-def report(request):
+def report(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.SUPPORT_VIEW)
     form, date_from, date_to = _period(request)
     return render(
@@ -405,7 +406,7 @@ def report(request):
 
 @login_required
 @require_GET
-def report_export(request):
+def report_export(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.SUPPORT_VIEW)
     _form, date_from, date_to = _period(request)
     data = selectors.report(actor=request.user, date_from=date_from, date_to=date_to)

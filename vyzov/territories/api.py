@@ -5,6 +5,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, scope
+from vyzov.accounts.models import User
 from vyzov.api.permissions import CanUseApi
 from vyzov.core import serializers as core_fields
 from vyzov.core.text import normalize_for_search
@@ -135,7 +136,7 @@ class OrganizationInput(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
     version = serializers.IntegerField(required=False, help_text="Обязательна при изменении.")
 
-    def __init__(self, *args, actor=None, **kwargs):
+    def __init__(self, *args, actor: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if actor is None:  # schema generation: no caller, no choices
             return

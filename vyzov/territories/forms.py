@@ -3,7 +3,8 @@ from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 
 from vyzov.accounts.access import Perm, scope
-from vyzov.core.forms import StyledForm, StyledModelForm
+from vyzov.accounts.models import User
+from vyzov.core.forms import StyledForm, StyledModelForm, choice_field
 
 from .models import Municipality, Organization, OrganizationKind, Subject
 
@@ -21,9 +22,9 @@ class OrganizationFilterForm(StyledForm):
         to_field_name="code",
     )
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject"].queryset = scope(actor, Subject.objects.all(), Perm.TERRITORIES_VIEW)
+        choice_field(self, "subject").queryset = scope(actor, Subject.objects.all(), Perm.TERRITORIES_VIEW)
 
 
 class OrganizationForm(StyledModelForm):
@@ -50,13 +51,13 @@ class OrganizationForm(StyledModelForm):
             "is_active",
         ]
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         municipalities = scope(actor, Municipality.objects.all(), Perm.ORGANIZATIONS_MANAGE)
         subjects = Subject.objects.filter(
             pk__in=scope(actor, Subject.objects.all(), Perm.ORGANIZATIONS_MANAGE).values("pk")
         ) | Subject.objects.filter(pk__in=municipalities.values("subject"))
-        self.fields["subject"].queryset = subjects.order_by("name")
+        choice_field(self, "subject").queryset = subjects.order_by("name")
         self.fields["subject"].widget.attrs.update(
             {
                 "hx-get": format_lazy(
@@ -76,11 +77,11 @@ class OrganizationForm(StyledModelForm):
             subject_id = subjects.get().pk
             self.initial["subject"] = subject_id
         try:
-            self.fields["municipality"].queryset = (
+            choice_field(self, "municipality").queryset = (
                 municipalities.filter(subject_id=int(subject_id)) if subject_id else municipalities.none()
             )
         except (TypeError, ValueError):
-            self.fields["municipality"].queryset = municipalities.none()
+            choice_field(self, "municipality").queryset = municipalities.none()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 

@@ -4,6 +4,8 @@ Each model that the access policy scopes declares `access_paths`: for every leve
 (district, subject, municipality, organisation), the lookup that leads from a row to that level.
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -98,7 +100,7 @@ class Municipality(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_name = normalize_for_search(self.name)
         super().save(*args, **kwargs)
 

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from vyzov.accounts.access import Perm, get_in_scope, scope
+from vyzov.accounts.models import User
 from vyzov.core.text import normalize_for_search
 
-from .models import FederalDistrict, Municipality, Organization, Subject
+from .models import FederalDistrict, Municipality, Organization, OrganizationKind, Subject
 
 
-def subject_list(*, actor) -> QuerySet[Subject]:
+def subject_list(*, actor: User) -> QuerySet[Subject]:
     return scope(actor, Subject.objects.select_related("district"), Perm.TERRITORIES_VIEW)
 
 
-def subject_get(*, actor, code: str) -> Subject:
+def subject_get(*, actor: User, code: str) -> Subject:
     return get_in_scope(actor, Subject.objects.select_related("district"), Perm.TERRITORIES_VIEW, code=code)
 
 
-def municipality_list(*, actor, filters: dict | None = None) -> QuerySet[Municipality]:
+def municipality_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[Municipality]:
     filters = filters or {}
     qs = scope(actor, Municipality.objects.select_related("subject"), Perm.TERRITORIES_VIEW)
     if filters.get("subject"):
@@ -32,24 +34,26 @@ def municipality_list(*, actor, filters: dict | None = None) -> QuerySet[Municip
     return qs.order_by("-is_regional_centre", "-population", "name")
 
 
-def municipality_options(*, actor, perm: str, subject_id) -> QuerySet[Municipality]:
+def municipality_options(*, actor: User, perm: str, subject_id: object) -> QuerySet[Municipality]:
     """Municipalities of one subject where the actor holds `perm` (for dependent selects)."""
     try:
-        subject_id = int(subject_id)
+        subject_pk = int(subject_id)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return Municipality.objects.none()
-    return scope(actor, Municipality.objects.filter(subject_id=subject_id), perm).order_by(
+    return scope(actor, Municipality.objects.filter(subject_id=subject_pk), perm).order_by(
         "-is_regional_centre", "name"
     )
 
 
-def municipality_get(*, actor, pk) -> Municipality:
+def municipality_get(*, actor: User, pk: int | str) -> Municipality:
     return get_in_scope(
         actor, Municipality.objects.select_related("subject__district"), Perm.TERRITORIES_VIEW, pk=pk
     )
 
 
-def organization_list(*, actor, filters: dict | None = None, perm: str = Perm.TERRITORIES_VIEW):
+def organization_list(
+    *, actor: User, filters: dict[str, Any] | None = None, perm: str = Perm.TERRITORIES_VIEW
+) -> QuerySet[Organization]:
     filters = filters or {}
     qs = scope(actor, Organization.objects.select_related("subject", "municipality"), perm)
     if filters.get("q"):
@@ -65,7 +69,7 @@ def organization_list(*, actor, filters: dict | None = None, perm: str = Perm.TE
     return qs.order_by("name", "id")
 
 
-def organization_get(*, actor, pk) -> Organization:
+def organization_get(*, actor: User, pk: int | str) -> Organization:
     return get_in_scope(
         actor,
         Organization.objects.select_related("subject__district", "municipality", "created_by", "updated_by"),
@@ -74,12 +78,12 @@ def organization_get(*, actor, pk) -> Organization:
     )
 
 
-def organization_counts_by_kind(*, actor, subject: Subject | None = None) -> list[dict]:
+def organization_counts_by_kind(*, actor: User, subject: Subject | None = None) -> list[dict[str, Any]]:
     qs = scope(actor, Organization.objects.filter(is_active=True), Perm.TERRITORIES_VIEW)
     if subject is not None:
         qs = qs.filter(subject=subject)
     rows = qs.values("kind").annotate(total=Count("id")).order_by("-total")
-    labels = dict(Organization._meta.get_field("kind").choices)
+    labels = dict(OrganizationKind.choices)
     return [
         {"kind": row["kind"], "label": labels.get(row["kind"], row["kind"]), "total": row["total"]}
         for row in rows
@@ -99,7 +103,7 @@ class DistrictNode:
     subjects: list[SubjectNode] = field(default_factory=list)
 
 
-def territory_tree(*, actor) -> list[DistrictNode]:
+def territory_tree(*, actor: User) -> list[DistrictNode]:
     """District → subject nodes for everything the actor can see; municipalities load per subject.
 
     An actor with a municipality or organisation grant sees their subject as an unlinked ancestor,

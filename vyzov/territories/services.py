@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from vyzov.accounts.access import Perm, require
+from vyzov.accounts.models import User
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create, changed_fields, field_values, save_with_version
 
@@ -27,9 +30,9 @@ ORGANIZATION_FIELDS = [
 
 
 @transaction.atomic
-def organization_create(*, actor, data: dict) -> Organization:
+def organization_create(*, actor: User, data: dict[str, Any]) -> Organization:
     organization = Organization(**{name: data[name] for name in ORGANIZATION_FIELDS if name in data})
-    if organization.municipality_id and not organization.subject_id:
+    if organization.municipality is not None and not organization.subject_id:
         organization.subject = organization.municipality.subject
     require(actor, Perm.ORGANIZATIONS_MANAGE, organization)
     organization.created_by = actor
@@ -42,7 +45,7 @@ def organization_create(*, actor, data: dict) -> Organization:
 
 @transaction.atomic
 def organization_update(
-    *, actor, organization: Organization, data: dict, expected_version: int
+    *, actor: User, organization: Organization, data: dict[str, Any], expected_version: int
 ) -> Organization:
     # The actor must be allowed both where the organisation is and where it is being moved to.
     require(actor, Perm.ORGANIZATIONS_MANAGE, organization)

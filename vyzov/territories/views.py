@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from vyzov.accounts.access import Perm, allows, has_perm, require, require_perm
 from vyzov.accounts.selectors import user_count_for_territory
+from vyzov.accounts.types import AuthenticatedHttpRequest
 from vyzov.core.pagination import paginate
 
 from . import selectors, services
@@ -15,7 +16,7 @@ from .models import Subject
 
 @login_required
 @require_GET
-def tree(request):
+def tree(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.TERRITORIES_VIEW)
     return render(
         request, "territories/tree.html", {"districts": selectors.territory_tree(actor=request.user)}
@@ -24,7 +25,7 @@ def tree(request):
 
 @login_required
 @require_GET
-def subject_municipalities(request, code):
+def subject_municipalities(request: AuthenticatedHttpRequest, code):
     """The municipalities of one subject that the actor sees: an htmx fragment of the tree.
     Works for an unlinked ancestor subject too (a municipal specialist sees their municipality)."""
     subject = get_object_or_404(Subject, code=code)
@@ -40,7 +41,7 @@ def subject_municipalities(request, code):
 
 @login_required
 @require_GET
-def subject_detail(request, code):
+def subject_detail(request: AuthenticatedHttpRequest, code):
     subject = selectors.subject_get(actor=request.user, code=code)
     municipalities = selectors.municipality_list(actor=request.user, filters={"subject": subject})
     context = {
@@ -54,7 +55,7 @@ def subject_detail(request, code):
 
 @login_required
 @require_GET
-def municipality_detail(request, pk):
+def municipality_detail(request: AuthenticatedHttpRequest, pk):
     municipality = selectors.municipality_get(actor=request.user, pk=pk)
     organizations = selectors.organization_list(actor=request.user, filters={"municipality": municipality})
     context = {
@@ -67,7 +68,7 @@ def municipality_detail(request, pk):
 
 @login_required
 @require_GET
-def organization_list(request):
+def organization_list(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.TERRITORIES_VIEW)
     form = OrganizationFilterForm(request.GET or None, actor=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -82,7 +83,7 @@ def organization_list(request):
 
 @login_required
 @require_GET
-def organization_detail(request, pk):
+def organization_detail(request: AuthenticatedHttpRequest, pk):
     organization = selectors.organization_get(actor=request.user, pk=pk)
     can_edit = allows(request.user, Perm.ORGANIZATIONS_MANAGE, organization)
     return render(
@@ -92,7 +93,7 @@ def organization_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_create(request):
+def organization_create(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.ORGANIZATIONS_MANAGE)
     form = OrganizationForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -108,7 +109,7 @@ def organization_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_update(request, pk):
+def organization_update(request: AuthenticatedHttpRequest, pk):
     organization = selectors.organization_get(actor=request.user, pk=pk)
     require(request.user, Perm.ORGANIZATIONS_MANAGE, organization)
     form = OrganizationForm(request.POST or None, instance=organization, actor=request.user)
@@ -136,7 +137,7 @@ OPTION_PURPOSES = {"organizations": Perm.ORGANIZATIONS_MANAGE, "children": Perm.
 
 @login_required
 @require_GET
-def municipality_options(request):
+def municipality_options(request: AuthenticatedHttpRequest):
     """<option>s of the municipalities of a subject for a dependent select (htmx)."""
     perm = OPTION_PURPOSES.get(request.GET.get("for", "organizations"), Perm.ORGANIZATIONS_MANAGE)
     municipalities = selectors.municipality_options(
