@@ -40,8 +40,10 @@ run: install assets demo
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# CI runs the suite under coverage: make test PYTEST="$(BIN)/coverage run -m pytest".
+PYTEST ?= $(BIN)/pytest
 test: install assets
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 # Browser walk-throughs that also refresh docs/screenshots/ (a plain `make test` writes no tracked file).
 screenshots: install assets

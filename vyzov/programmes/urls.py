@@ -18,6 +18,16 @@ urlpatterns = [
         name="measure_evidence_download",
     ),
     path("regions/<str:code>/working-group/", views.working_group, name="working_group"),
+    path(
+        "regions/<str:code>/working-group/meetings/",
+        views.working_group_meeting_add,
+        name="working_group_meeting_add",
+    ),
+    path(
+        "regions/<str:code>/working-group/members/",
+        views.working_group_member_add,
+        name="working_group_member_add",
+    ),
     path("working-group/meetings/<int:pk>/decisions/", views.decision_add, name="decision_add"),
     path("working-group/meetings/<int:pk>/minutes.docx", views.meeting_minutes, name="meeting_minutes"),
     path("regions/<str:code>/curator/", views.curator, name="curator"),

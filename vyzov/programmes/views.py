@@ -225,27 +225,52 @@ def measure_evidence_download(request: AuthenticatedHttpRequest, pk):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def working_group(request: AuthenticatedHttpRequest, code):
+def _working_group_load(
+    request: AuthenticatedHttpRequest, code: str
+) -> tuple[Subject, WorkingGroup | None, bool]:
     subject = get_in_scope(request.user, Subject.objects.all(), Perm.PROGRAMMES_VIEW, code=code)
     group = WorkingGroup.objects.filter(subject=subject).first()
     can_edit = group is not None and allows(request.user, Perm.PROGRAMMES_EDIT, group)
-    meeting_form = MeetingForm(request.POST if "meeting" in request.POST else None)
-    member_form = MemberForm(request.POST if "member" in request.POST else None)
-    if request.method == "POST":
-        if group is None:
-            raise Http404("Рабочая группа не создана.")
-        require(request.user, Perm.PROGRAMMES_EDIT, group)
-        if "meeting" in request.POST and meeting_form.is_valid():
-            services.meeting_add(actor=request.user, group=group, **meeting_form.cleaned_data)
-            messages.success(request, "Заседание добавлено.")
-            return redirect("programmes:working_group", code=code)
-        if "member" in request.POST and member_form.is_valid():
-            services.member_add(actor=request.user, group=group, **member_form.cleaned_data)
-            messages.success(request, "Состав дополнен.")
-            return redirect("programmes:working_group", code=code)
-    return _working_group_page(request, subject, group, can_edit, meeting_form, member_form)
+    return subject, group, can_edit
+
+
+def _working_group_editable(request: AuthenticatedHttpRequest, code: str) -> tuple[Subject, WorkingGroup]:
+    subject, group, _ = _working_group_load(request, code)
+    if group is None:
+        raise Http404("Рабочая группа не создана.")
+    require(request.user, Perm.PROGRAMMES_EDIT, group)
+    return subject, group
+
+
+@login_required
+@require_GET
+def working_group(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    subject, group, can_edit = _working_group_load(request, code)
+    return _working_group_page(request, subject, group, can_edit, MeetingForm(), MemberForm())
+
+
+@login_required
+@require_POST
+def working_group_meeting_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    subject, group = _working_group_editable(request, code)
+    meeting_form = MeetingForm(request.POST)
+    if meeting_form.is_valid():
+        services.meeting_add(actor=request.user, group=group, **meeting_form.cleaned_data)
+        messages.success(request, "Заседание добавлено.")
+        return redirect("programmes:working_group", code=code)
+    return _working_group_page(request, subject, group, True, meeting_form, MemberForm())
+
+
+@login_required
+@require_POST
+def working_group_member_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    subject, group = _working_group_editable(request, code)
+    member_form = MemberForm(request.POST)
+    if member_form.is_valid():
+        services.member_add(actor=request.user, group=group, **member_form.cleaned_data)
+        messages.success(request, "Состав дополнен.")
+        return redirect("programmes:working_group", code=code)
+    return _working_group_page(request, subject, group, True, MeetingForm(), member_form)
 
 
 def _working_group_page(
