@@ -50,6 +50,7 @@ screenshots: install assets
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Benchmarks need PostgreSQL (BENCH_DATABASE_URL); the first run generates the national data set.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vyzov_bench

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("vyzov.core.urls")),
     path("", include("vyzov.territories.urls")),
     path("accounts/", include("vyzov.accounts.urls")),
+    path("audit/", include("vyzov.accounts.audit_urls")),
     path("register/", include("vyzov.cases.urls")),
     path("monitoring/", include("vyzov.monitoring.urls")),
     path("consilium/", include("vyzov.consilium.urls")),

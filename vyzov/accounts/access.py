@@ -288,6 +288,24 @@ def grants_with(actor, perm: str) -> list[Grant]:
     return [grant for grant in grants_of(actor) if perm in ROLE_PERMISSIONS[grant.role]]
 
 
+def personal_scope_subject_id(actor, perm: str) -> int | None:
+    """The one subject of the Federation that all the actor's grants with `perm` lie in, else None.
+
+    Read from the grants already loaded for the request: no query.
+    """
+    subjects: set[int | None] = set()
+    for grant in grants_with(actor, perm):
+        if grant.subject_id:
+            subjects.add(grant.subject_id)
+        elif grant.municipality_id:
+            subjects.add(grant.municipality.subject_id)
+        elif grant.organization_id:
+            subjects.add(grant.organization.subject_id)
+        else:  # the country or a federal district: no single subject
+            subjects.add(None)
+    return subjects.pop() if len(subjects) == 1 else None
+
+
 def has_perm(actor, perm: str) -> bool:
     """Whether the actor holds `perm` anywhere (for menus; objects still go through scope/require)."""
     return bool(grants_with(actor, perm))

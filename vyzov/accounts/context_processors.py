@@ -57,7 +57,7 @@ NAVIGATION = [
         "Администрирование",
         (
             Link("Пользователи", "accounts:user_list", Perm.USERS_MANAGE),
-            Link("Журнал аудита", "core:audit_list", Perm.AUDIT_VIEW),
+            Link("Журнал аудита", "audit:list", Perm.AUDIT_VIEW),
         ),
     ),
 ]

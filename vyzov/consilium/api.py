@@ -6,9 +6,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, scope
+from vyzov.accounts.api_access import CanUseApi, PersonalFieldsMixin
 from vyzov.accounts.privacy import text_for
-from vyzov.api.permissions import CanUseApi
-from vyzov.api.privacy import PersonalFieldsMixin
 from vyzov.core import serializers as core_fields
 
 from . import selectors, services

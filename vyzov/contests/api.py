@@ -16,7 +16,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, has_perm
-from vyzov.api.permissions import CanUseApi
+from vyzov.accounts.api_access import CanUseApi
 from vyzov.core import serializers as core_fields
 from vyzov.core.params import parse_id
 

@@ -345,6 +345,17 @@ class ApplicationPractice(models.Model):
     )
     description = models.TextField("описание", max_length=20000, validators=[validate_free_text])
     results = models.TextField("результаты", max_length=10000, blank=True, validators=[validate_free_text])
+    # The library's record made from this practice when the application was accepted (contests own the
+    # link: the library knows nothing of contests).
+    published = models.OneToOneField(
+        "practices.Practice",
+        verbose_name="в библиотеке практик",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = "практика заявки"

@@ -24,6 +24,7 @@ from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import check_upload
 from vyzov.core.validators import check_free_text
+from vyzov.practices.services import PracticeToPublish, practices_publish
 from vyzov.territories.models import Municipality, MunicipalityKind
 
 from .models import (
@@ -247,6 +248,35 @@ def _check_ready(contest: Contest) -> None:
         raise ValidationError("Конкурс не готов к приёму заявок: " + "; ".join(problems) + ".")
 
 
+def _practices_publish(actor, application: Application) -> list[ApplicationPractice]:
+    """The application's practices not yet in the library go there (once each); contests keep the link."""
+    items = list(application.practices.select_related("criterion").filter(published__isnull=True))
+    category = application.category.title if application.category else ""
+    published = practices_publish(
+        actor=actor,
+        items=[
+            PracticeToPublish(
+                title=item.title,
+                theme_title=item.criterion.title,
+                subject_id=application.subject_id,
+                municipality_id=application.municipality_id,
+                settlement=application.settlement_name,
+                organization=item.organization,
+                description=item.description,
+                results=item.results,
+                year=application.contest.year,
+                category=category,
+                source_note=f"Заявка на конкурс «{application.contest.title}»",
+            )
+            for item in items
+        ],
+    )
+    for item, practice in zip(items, published, strict=True):
+        item.published = practice
+    ApplicationPractice.objects.bulk_update(items, ["published"])
+    return items
+
+
 def _publish(actor, contest: Contest) -> None:
     from .selectors import ranking  # the one ranking rule, also used by the page
 
@@ -259,10 +289,8 @@ def _publish(actor, contest: Contest) -> None:
             "дождитесь оценок или снимите назначение с эксперта, который не может оценить."
         )
     if contest.blind:  # blind review kept the practices out of the library until now
-        from vyzov.practices.services import practices_publish_from_application
-
         for application in contest.applications.filter(status=ApplicationStatus.ACCEPTED):
-            practices_publish_from_application(actor=actor, application=application)
+            _practices_publish(actor, application)
     awards = []
     for group in ranking(contest=contest):
         for row in group.rows:
@@ -476,9 +504,7 @@ def application_review(*, actor, application: Application, accept: bool, reason:
     application.updated_by = actor
     application.save()
     if accept and not application.contest.blind:
-        from vyzov.practices.services import practices_publish_from_application
-
-        practices_publish_from_application(actor=actor, application=application)
+        _practices_publish(actor, application)
     _audit(actor, AuditAction.STATUS_CHANGE, application, status=application.status, reason=reason.strip())
     if not accept:
         signals.announce(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -134,24 +135,21 @@ def _json_filters(filters: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# The policy (vyzov.accounts) stands above core: it registers, when the apps are ready, how to find the
+# one subject of the Federation that an actor's grants with a permission lie in (core imports no app).
+_scope_subject_resolver: Callable[[Any, str], int | None] | None = None
+
+
+def register_scope_subject_resolver(resolver: Callable[[Any, str], int | None]) -> None:
+    global _scope_subject_resolver
+    _scope_subject_resolver = resolver
+
+
 def personal_scope_subject_id(actor, perm: str) -> int | None:
-    """The one subject of the Federation that all the actor's grants with `perm` lie in, else None.
-
-    Read from the grants already loaded for the request: no query.
-    """
-    from vyzov.accounts.access import grants_with  # the policy sits above core
-
-    subjects: set[int | None] = set()
-    for grant in grants_with(actor, perm):
-        if grant.subject_id:
-            subjects.add(grant.subject_id)
-        elif grant.municipality_id:
-            subjects.add(grant.municipality.subject_id)
-        elif grant.organization_id:
-            subjects.add(grant.organization.subject_id)
-        else:  # the country or a federal district: no single subject
-            subjects.add(None)
-    return subjects.pop() if len(subjects) == 1 else None
+    """The one subject of the Federation that all the actor's grants with `perm` lie in, else None."""
+    if _scope_subject_resolver is None:
+        raise ImproperlyConfigured("vyzov.accounts registers the scope resolver; it is not installed.")
+    return _scope_subject_resolver(actor, perm)
 
 
 def audit_personal_read(

@@ -9,8 +9,6 @@ urlpatterns = [
     # The home page lives in the dashboard (config/urls.py routes "/" there first); the old name is
     # kept so that `{% url 'core:home' %}` and LOGIN_REDIRECT_URL keep working.
     path("", RedirectView.as_view(pattern_name="dashboard:home"), name="home"),
-    path("audit/", views.audit_list, name="audit_list"),
-    path("audit/export.xlsx", views.audit_export, name="audit_export"),
     path("health/", views.health, name="health"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),

@@ -13,12 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, has_perm
-from vyzov.accounts.selectors import user_count_for_territory
+from vyzov.accounts.selectors import audit_entry_list, user_count_for_territory
 from vyzov.cases import selectors as case_selectors
 from vyzov.consilium import selectors as consilium_selectors
 from vyzov.contests import selectors as contest_selectors
 from vyzov.core.models import AuditAction
-from vyzov.core.selectors import audit_entry_list
 from vyzov.monitoring import selectors as monitoring_selectors
 from vyzov.ngo_aid import selectors as ngo_aid_selectors
 from vyzov.support import selectors as support_selectors

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vyzov.accounts.access import Perm, has_perm, scope
-from vyzov.api.permissions import CanUseApi, require_somewhere
+from vyzov.accounts.api_access import CanUseApi, require_somewhere
 from vyzov.core import serializers as core_fields
 from vyzov.territories.models import Municipality, Subject
 

@@ -11,8 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vyzov.accounts.access import Perm, has_perm
-from vyzov.api.permissions import CanUseApi
-from vyzov.api.privacy import PersonalFieldsMixin
+from vyzov.accounts.api_access import CanUseApi, PersonalFieldsMixin
 from vyzov.core import serializers as core_fields
 
 from . import selectors, services

@@ -250,11 +250,11 @@ def test_regional_curator_sees_these_rows_on_the_audit_page(
     client.get(reverse("cases:child_list"), {"subject": subject("22").pk})
     client.get(f"/api/v1/children/{world['child'].pk}/")
     login(client, curator_altai)
-    page = client.get(reverse("core:audit_list")).content.decode()
+    page = client.get(reverse("audit:list")).content.decode()
     assert "Список детей реестра: 4 записи" in page and "Фильтры: субъект РФ: 22" in page
     assert "API: ребёнок: Ребёнок №" in page
     login(client, curator_perm)
-    page = client.get(reverse("core:audit_list")).content.decode()
+    page = client.get(reverse("audit:list")).content.decode()
     assert "Список детей реестра" not in page
 
 
