@@ -89,6 +89,16 @@ def family_for_request(*, actor, pk) -> Family | None:
     return request_families(actor=actor).filter(pk=pk).first()
 
 
+def operator_for_family(*, actor, family: Family) -> Operator | None:
+    """The one rule for where a new request for `family` goes: an active operator of the family's region,
+    the actor's own (one they work for) first, else the region's active operator; None if it has none."""
+    active = Operator.objects.filter(subject=family.subject_id, is_active=True).select_related(
+        "organization", "subject"
+    )
+    own = operator_list(actor=actor).filter(subject=family.subject_id, is_active=True)
+    return active.filter(pk__in=own.values("pk")).order_by("pk").first() or active.order_by("pk").first()
+
+
 @dataclass
 class OperatorReport:
     operator: Operator | None

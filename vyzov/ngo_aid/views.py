@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require, require_perm
+from vyzov.accounts.access import NotInScope, Perm, allows, get_in_scope, has_perm, require, require_perm
 from vyzov.accounts.privacy import sees_personal
 from vyzov.cases.services import personal_data_list_read, personal_data_read
 from vyzov.core.forms import add_service_error
@@ -66,15 +66,6 @@ def request_list(request):
     return render(request, "ngo_aid/request_list.html", context)
 
 
-def _operators_for(actor):
-    """Operators a request can go to: the actor's own (operator staff) or any active one of a region
-    where the actor refers families."""
-    own = selectors.operator_list(actor=actor)
-    if own.exists():
-        return own
-    return Operator.objects.filter(is_active=True).select_related("organization", "subject")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create(request):
@@ -84,31 +75,24 @@ def request_create(request):
     lines = [LineForm(request.POST or None, prefix=f"line{n}") for n in range(LINE_FORMS)]
     if request.method == "POST" and form.is_valid() and all(line.is_valid() for line in lines):
         data = form.cleaned_data
-        family = selectors.family_for_request(actor=request.user, pk=data["family"])
-        if family is None:
+        try:
+            aid = services.aid_request_create_for_family(
+                actor=request.user,
+                family_id=data["family"],
+                lines=[line.cleaned_data for line in lines if line.cleaned_data.get("form")],
+                data={
+                    "children_count": data["children_count"],
+                    "channel": data["channel"],
+                    "justification": data["justification"],
+                },
+            )
+        except NotInScope:
             form.add_error("family", "Семья с таким номером не найдена в вашем регионе.")
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            operator = _operators_for(request.user).filter(subject=family.subject_id).first()
-            chosen = [line.cleaned_data for line in lines if line.cleaned_data.get("form")]
-            try:
-                if operator is None:
-                    raise ValidationError("В регионе семьи нет НКО-оператора.")
-                aid = services.aid_request_create(
-                    actor=request.user,
-                    operator=operator,
-                    family=family,
-                    lines=chosen,
-                    data={
-                        "children_count": data["children_count"],
-                        "channel": data["channel"],
-                        "justification": data["justification"],
-                    },
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, f"{aid} создана.")
-                return redirect("ngo_aid:request_detail", pk=aid.pk)
+            messages.success(request, f"{aid} создана.")
+            return redirect("ngo_aid:request_detail", pk=aid.pk)
     return render(request, "ngo_aid/request_form.html", {"form": form, "lines": lines})
 
 
