@@ -115,16 +115,12 @@ class FigureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = FigureInput(data=request.data, actor=request.user)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        report = services.report_for(actor=request.user, subject=data["subject"], as_of=data["as_of"])
-        if report.pk is None:
-            services.validate_figures(report, [])  # an empty report is always valid; created below
-            report = services.report_for(
-                actor=request.user, subject=data["subject"], as_of=data["as_of"], create=True
-            )
         item = services.FigureInput(
             data["indicator"], data["value"], data.get("comment", ""), data.get("municipality")
         )
-        services.figures_save(actor=request.user, report=report, inputs=[item])
+        report, _changed = services.figures_enter(
+            actor=request.user, subject=data["subject"], as_of=data["as_of"], inputs=[item]
+        )
         figure = Figure.objects.get(
             report=report, indicator=data["indicator"], municipality=data.get("municipality")
         )

@@ -195,10 +195,8 @@ def _import_rows(*, actor, table: XlsxTable, progress=None, deadline: float | No
     if errors:
         raise FigureImportError(errors)
 
-    reports = {}
     for (code, as_of), items in grouped.items():
         report = services.report_for(actor=actor, subject=subjects[code], as_of=as_of)
-        reports[(code, as_of)] = report
         try:
             services.validate_figures(report, [item for _number, item in items])
         except ValidationError as error:
@@ -214,15 +212,15 @@ def _import_rows(*, actor, table: XlsxTable, progress=None, deadline: float | No
 
     with transaction.atomic():
         saved = 0
-        for key, items in grouped.items():
-            report = reports[key]
-            if report.pk is None:
-                report = services.report_for(
-                    actor=actor, subject=report.subject, as_of=report.as_of, create=True
-                )
-            saved += services.figures_save(
-                actor=actor, report=report, inputs=[item for _n, item in items], source=FigureSource.IMPORT
+        for (code, as_of), items in grouped.items():
+            _report, changed = services.figures_enter(
+                actor=actor,
+                subject=subjects[code],
+                as_of=as_of,
+                inputs=[item for _n, item in items],
+                source=FigureSource.IMPORT,
             )
+            saved += changed
         audit_entry_create(
             actor=actor,
             action=AuditAction.IMPORT,

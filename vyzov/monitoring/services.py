@@ -186,6 +186,22 @@ def figures_save(
 
 
 @transaction.atomic
+def figures_enter(
+    *,
+    actor,
+    subject: Subject,
+    as_of: dt.date,
+    inputs: list[FigureInput],
+    source: str = FigureSource.MANUAL,
+) -> tuple[QuarterReport, int]:
+    """Entering figures of a subject's quarter — from the page, the API and the XLSX import: the report
+    is found or created as a draft (audited) and the figures saved, all or nothing (a refused entry
+    leaves no empty report behind). Returns the report and how many values changed."""
+    report = report_for(actor=actor, subject=subject, as_of=as_of, create=True)
+    return report, figures_save(actor=actor, report=report, inputs=inputs, source=source)
+
+
+@transaction.atomic
 def report_submit(*, actor, report: QuarterReport) -> QuarterReport:
     require(actor, Perm.MONITORING_EDIT, report)
     report = QuarterReport.objects.select_for_update().get(pk=report.pk)

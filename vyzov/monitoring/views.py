@@ -253,11 +253,9 @@ def report_edit(request, code, as_of):
         if form.is_valid():
             inputs = _figure_inputs(form)
             try:
-                if report.pk is None:
-                    report = services.report_for(
-                        actor=request.user, subject=subject, as_of=as_of, create=True
-                    )
-                changed = services.figures_save(actor=request.user, report=report, inputs=inputs)
+                _report, changed = services.figures_enter(
+                    actor=request.user, subject=subject, as_of=as_of, inputs=inputs
+                )
             except ValidationError as error:
                 _errors_to_form(form, error)
             else:
