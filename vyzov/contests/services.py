@@ -41,6 +41,7 @@ from .models import (
     Category,
     Contest,
     ContestStatus,
+    CriteriaSet,
     Criterion,
     ExpertAssignment,
     JuryScore,
@@ -116,8 +117,9 @@ def contest_create(*, actor, data: Mapping[str, Any]) -> Contest:
 
 
 @transaction.atomic
-def setup_item_add(*, actor, contest: Contest, item) -> Any:
-    """Add a stage, task, category, criterion, bonus item or nomination to a contest being prepared."""
+def setup_item_add(*, actor, contest: Contest, item, settlement_type: str | None = None) -> Any:
+    """Add a stage, task, category, criterion, bonus item or nomination to a contest being prepared. A
+    criterion goes to the contest's criteria set for `settlement_type`, made (and audited) if it is new."""
     _manage(actor)
     contest = _not_locked(contest)
     if contest.is_history:
@@ -125,6 +127,20 @@ def setup_item_add(*, actor, contest: Contest, item) -> Any:
     if contest.status != ContestStatus.DRAFT and not isinstance(item, Stage | Nomination):
         # Applications and scores already rest on the categories, criteria, tasks and bonuses.
         raise ValidationError("После открытия приёма заявок меняются только этапы и номинации.")
+    if settlement_type is not None:
+        if settlement_type not in SettlementType.values:
+            raise ValidationError({"settlement_type": "Неизвестный тип поселения."})
+        item.criteria_set, created = CriteriaSet.objects.get_or_create(
+            contest=contest, settlement_type=settlement_type
+        )
+        if created:
+            _audit(
+                actor,
+                AuditAction.UPDATE,
+                contest,
+                added=str(item.criteria_set._meta.verbose_name),
+                title=str(item.criteria_set),
+            )
     item.full_clean()
     item.save()
     _audit(actor, AuditAction.UPDATE, contest, added=type(item)._meta.verbose_name, title=str(item))

@@ -49,7 +49,6 @@ from .models import (
     Award,
     Contest,
     ContestStatus,
-    CriteriaSet,
     Criterion,
     ExpertAssignment,
     Score,
@@ -208,13 +207,10 @@ def _contest_post(request, contest: Contest):
                     request, contest, manage=manage, editable=editable, refused=form, status=400
                 )
             item = form.save(commit=False)
-            if kind == "criterion":
-                item.criteria_set, _ = CriteriaSet.objects.get_or_create(
-                    contest=contest, settlement_type=form.cleaned_data["settlement_type"]
-                )
-            else:
+            settlement_type = form.cleaned_data["settlement_type"] if kind == "criterion" else None
+            if settlement_type is None:
                 item.contest = contest
-            services.setup_item_add(actor=actor, contest=contest, item=item)
+            services.setup_item_add(actor=actor, contest=contest, item=item, settlement_type=settlement_type)
             messages.success(request, "Добавлено.")
     except ValidationError as error:
         _error(request, error)
