@@ -160,12 +160,7 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         if _fake(self):
             return contests.none()
-        user = self.request.user
-        if has_perm(user, Perm.CONTESTS_MANAGE):
-            return contests
-        if any(has_perm(user, p) for p in (Perm.CONTESTS_PARTICIPATE, Perm.CONTESTS_SCORE)):
-            return contests.exclude(status=ContestStatus.DRAFT)
-        return contests.none()
+        return contests.filter(pk__in=selectors.contests_visible(actor=self.request.user).values("pk"))
 
     @extend_schema(responses={200: RANKING_RESPONSE})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

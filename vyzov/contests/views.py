@@ -54,7 +54,7 @@ from .models import (
     Score,
 )
 
-CONTEST_PERMS = (Perm.CONTESTS_MANAGE, Perm.CONTESTS_PARTICIPATE, Perm.CONTESTS_SCORE)
+CONTEST_PERMS = selectors.CONTEST_PERMS
 
 
 def _any_contest_perm(user) -> None:
@@ -90,7 +90,7 @@ def contest_list(request):
             else:
                 messages.success(request, "Конкурс создан. Добавьте этапы, задания, категории и критерии.")
                 return redirect("contests:contest_detail", pk=contest.pk)
-    contests = Contest.objects.all() if manage else Contest.objects.exclude(status=ContestStatus.DRAFT)
+    contests = selectors.contests_visible(actor=request.user)
     return render(
         request,
         "contests/contest_list.html",
@@ -123,10 +123,8 @@ def _municipality_of(user) -> Municipality | None:
 @require_http_methods(["GET", "POST"])
 def contest_detail(request, pk):
     _any_contest_perm(request.user)
-    contest = _contest(pk)
+    contest = selectors.contest_get(actor=request.user, pk=pk)
     manage = selectors.manages_contests(request.user)
-    if contest.status == ContestStatus.DRAFT and not manage:
-        raise NotInScope()
     editable = manage and not contest.is_history and not contest.is_locked
     if request.method == "POST":
         return _contest_post(request, contest)
