@@ -213,6 +213,7 @@ def test_aid_requests_waiting_for_the_operators_decision(client):
     ]
     # The operator works with the family: the request is named with it, and the read recorded.
     assert sections["aid_to_decide"].items[0].title == f"Заявка № {submitted.pk}: {submitted.family.title}"
+    assert submitted.family.title in html
     assert AuditEntry.objects.filter(details__kind="home_queue_families").get().details["ids"] == [
         submitted.family_id
     ]
