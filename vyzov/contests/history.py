@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from vyzov.core.seeds import with_titles
 from vyzov.territories.models import Subject
 
 from .models import (
@@ -110,7 +111,7 @@ def _setup(year: int) -> Contest:
         title=title,
         status=ContestStatus.PUBLISHED,
         is_history=True,
-        source=SOURCES[year],
+        source=with_titles(SOURCES[year]),
     )
     for row in rows("contest_categories.csv"):
         if int(row["year"]) == year:

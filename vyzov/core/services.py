@@ -115,6 +115,8 @@ PERSONAL_READ_KINDS: dict[str, str] = {
     "consilium_action_item": "Поручение консилиума",
     "aid_requests_list": "Список заявок на адресную помощь",
     "aid_request": "Заявка на адресную помощь",
+    "home_queue_children": "Главная страница: дети в рабочей очереди",
+    "home_queue_families": "Главная страница: семьи в рабочей очереди",
 }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from vyzov.core.seeds import with_titles
 from vyzov.territories.models import Subject
 
 from .models import Indicator, ReferenceFigure, Target
@@ -72,7 +73,7 @@ def load_reference_figures() -> int:
                 "value_as_in_seed": row["value_as_in_seed"],
                 "unit": row["unit"],
                 "date_or_period": row["date_or_period"],
-                "source": row["source"][:400],
+                "source": with_titles(row["source"])[:400],
             },
         )
     return len(rows)

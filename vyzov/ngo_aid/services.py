@@ -106,9 +106,7 @@ def _lines(lines: list[dict[str, Any]]) -> list[AidRequestLine]:
         if amount is not None and amount <= 0:
             raise ValidationError(f"«{form}»: сумма должна быть больше нуля.")
         if amount is not None and amount > MAX_AMOUNT:
-            raise ValidationError(
-                f"«{form}»: сумма больше {MAX_AMOUNT:,.0f} руб. — проверьте число.".replace(",", " ")
-            )
+            raise ValidationError(f"«{form}»: сумма больше {format_rub(MAX_AMOUNT)} — проверьте число.")
         built.append(AidRequestLine(form=form, amount=amount, in_kind=(line.get("in_kind") or "").strip()))
     for line in built:
         line.clean()

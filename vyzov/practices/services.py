@@ -17,6 +17,7 @@ from django.db import connection, transaction
 
 from vyzov.accounts.access import Perm, require
 from vyzov.core.models import AuditAction
+from vyzov.core.seeds import with_titles
 from vyzov.core.services import audit_entry_create
 from vyzov.core.text import normalize_for_search
 from vyzov.core.uploads import check_upload
@@ -185,7 +186,7 @@ def load_reference_practices() -> int:
                 year=int(year),
                 description="; ".join(f"{f['figure']} — {f['value_as_in_seed']}" for f in figures),
                 results=figures[0]["period"],
-                source_note=f"Отчёт о конкурсе {year} г. ({figures[0]['source']})",
+                source_note=with_titles(f"Отчёт о конкурсе {year} г. ({figures[0]['source']})")[:300],
             )
         )
     for row in _csv(Path(__file__).resolve().parents[1] / "territories" / "data" / "vyzov_pilot_regions.csv"):
