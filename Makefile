@@ -32,11 +32,12 @@ migrate: install
 demo: migrate
 	$(DEV) $(PY) manage.py load_demo
 
-# The background worker (imports of large files) runs beside the web server and stops with it.
+# The background worker (imports, big exports) runs beside the web server, is started again if it dies
+# (scripts/run_worker.sh) and stops with the server.
 run: install assets demo
 	@echo "Открывайте http://127.0.0.1:$(PORT) — демо-входы перечислены выше."
 	@$(DEV) $(PY) manage.py fail_stale_jobs -v 0; \
-	$(DEV) $(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	$(DEV) scripts/run_worker.sh $(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -129,6 +129,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The embedded SQLite (`make run`) serves several people at once. WAL: readers never wait for a writer
+# and a writer never waits for readers; a transaction takes the write lock when it begins (BEGIN IMMEDIATE),
+# so two writers queue for up to `timeout` seconds instead of one failing with «database is locked»
+# (a deferred transaction that reads and then writes cannot wait: SQLite refuses it at once).
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
