@@ -185,3 +185,42 @@ def params_querydict(params: dict):
     for key, values in params.items():
         query.setlist(key, values if isinstance(values, list) else [values])
     return query
+
+
+AUDIT_EXPORT_LIMIT = 200_000
+
+
+@register("audit", "Выгрузка журнала аудита")
+def audit_plan(*, actor, params: dict) -> ExportPlan:
+    """The audit log under the requester's filters and scope (a curator: their region's rows)."""
+    from vyzov.accounts.access import Perm, require_perm
+
+    from .forms import AuditFilterForm
+    from .selectors import audit_entry_list
+
+    require_perm(actor, Perm.AUDIT_VIEW)
+    form = AuditFilterForm(params_querydict(params) or None, actor=actor)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = audit_entry_list(actor=actor, filters=filters)
+    rows = (
+        (
+            timezone.localtime(entry.at),
+            entry.actor_username,
+            entry.get_action_display(),
+            entry.object_type,
+            entry.object_id,
+            entry.object_repr,
+            entry.subject.name if entry.subject else "",
+            entry.ip or "",
+        )
+        for entry in entries[:AUDIT_EXPORT_LIMIT].iterator(chunk_size=2000)
+    )
+    return ExportPlan(
+        filename=f"audit-{timezone.localdate():%Y-%m-%d}.xlsx",
+        sheet_title="Журнал аудита",
+        header=["Когда", "Пользователь", "Действие", "Тип объекта", "ID", "Объект", "Субъект РФ", "IP-адрес"],
+        rows=rows,
+        total=min(entries.count(), AUDIT_EXPORT_LIMIT),
+        object_repr="Журнал аудита",
+        filters=filters,
+    )

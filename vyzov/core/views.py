@@ -3,21 +3,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
-from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from vyzov.accounts.access import Perm, require_perm
 
 from . import exports, observability
 from .forms import AuditFilterForm
 from .middleware import ForbiddenCharacters
-from .models import AuditAction, ExportJob, ExportStatus
+from .models import ExportJob, ExportStatus
 from .pagination import paginate
 from .selectors import audit_entry_list
-from .services import audit_entry_create, export_download_audit
-from .xlsx import XLSX_CONTENT_TYPE, xlsx_response
+from .services import export_download_audit, export_job_create
+from .xlsx import XLSX_CONTENT_TYPE
 
 
 def _audit_filters(request):
@@ -34,40 +33,13 @@ def audit_list(request):
     return render(request, "core/audit_list.html", {"form": form, "page_obj": paginate(request, entries)})
 
 
-AUDIT_EXPORT_LIMIT = 200_000
-
-
 @login_required
-@require_GET
+@require_POST
 def audit_export(request):
+    """Up to 200 000 rows: written by a background job (exports.audit_plan), like the register's."""
     require_perm(request.user, Perm.AUDIT_VIEW)
-    _form, filters = _audit_filters(request)
-    entries = audit_entry_list(actor=request.user, filters=filters)[:AUDIT_EXPORT_LIMIT]
-    audit_entry_create(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        object_repr="Журнал аудита",
-        details={"filters": {key: str(value) for key, value in filters.items() if value}},
-    )
-    rows = (
-        (
-            timezone.localtime(entry.at),
-            entry.actor_username,
-            entry.get_action_display(),
-            entry.object_type,
-            entry.object_id,
-            entry.object_repr,
-            entry.subject.name if entry.subject else "",
-            entry.ip or "",
-        )
-        for entry in entries.iterator(chunk_size=2000)
-    )
-    return xlsx_response(
-        filename=f"audit-{timezone.localdate():%Y-%m-%d}.xlsx",
-        sheet_title="Журнал аудита",
-        header=["Когда", "Пользователь", "Действие", "Тип объекта", "ID", "Объект", "Субъект РФ", "IP-адрес"],
-        rows=rows,
-    )
+    job = export_job_create(actor=request.user, kind="audit", params=request.GET)
+    return redirect("core:export_detail", pk=job.pk)
 
 
 @require_GET
