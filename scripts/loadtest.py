@@ -23,6 +23,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psutil
 
@@ -142,30 +143,70 @@ def worker_pids(master: int) -> list[int]:
         return []
 
 
-class MemorySampler(threading.Thread):
-    """Peak resident memory of each gunicorn worker and of all of them together, every 0.5 s."""
+def database_backends(name: str) -> list[psutil.Process]:
+    """PostgreSQL backends serving the load database (their process title names it)."""
+    found = []
+    for process in psutil.process_iter(["name", "cmdline"]):
+        cmdline = " ".join(process.info["cmdline"] or [])
+        if cmdline.startswith("postgres:") and f" {name} " in f"{cmdline} ":
+            found.append(process)
+    return found
 
-    def __init__(self, master: int):
+
+def cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+class Sampler(threading.Thread):
+    """Every 0.5 s: resident memory of each gunicorn worker (peak of one, peak of all together) and the
+    CPU time of the workers and of the PostgreSQL backends of the load database. CPU is counted from the
+    moment the locustfile starts measuring (the marker file) to the end."""
+
+    def __init__(self, master: int, database: str, marker: Path):
         super().__init__(daemon=True)
-        self.master = master
+        self.master, self.database, self.marker = master, database, marker
         self.stop = threading.Event()
         self.peak_worker = 0
         self.peak_total = 0
-        self.workers_seen: set[int] = set()
+        self.baseline: dict[tuple[str, int], float] | None = None
+        self.last: dict[tuple[str, int], float] = {}
 
     def run(self) -> None:
         while not self.stop.is_set():
-            total = 0
-            for pid in worker_pids(self.master):
-                try:
-                    rss = psutil.Process(pid).memory_info().rss
-                except psutil.NoSuchProcess:
-                    continue
-                self.workers_seen.add(pid)
-                total += rss
-                self.peak_worker = max(self.peak_worker, rss)
-            self.peak_total = max(self.peak_total, total)
+            self.sample()
             self.stop.wait(0.5)
+        self.sample()
+
+    def sample(self) -> None:
+        total = 0
+        seen: dict[tuple[str, int], float] = {}
+        for pid in worker_pids(self.master):
+            try:
+                process = psutil.Process(pid)
+                rss = process.memory_info().rss
+                seen[("web", pid)] = cpu_seconds(process)
+            except psutil.NoSuchProcess:
+                continue
+            total += rss
+            self.peak_worker = max(self.peak_worker, rss)
+        self.peak_total = max(self.peak_total, total)
+        for process in database_backends(self.database):
+            try:
+                seen[("db", process.pid)] = cpu_seconds(process)
+            except psutil.NoSuchProcess:
+                continue
+        if self.baseline is None:
+            if self.marker.exists():
+                self.baseline = dict(seen)
+                self.last = dict(seen)
+            return
+        self.last.update(seen)
+
+    def cpu(self, kind: str) -> float:
+        if self.baseline is None:
+            return 0.0
+        return sum(value - self.baseline.get(key, 0.0) for key, value in self.last.items() if key[0] == kind)
 
 
 def wait_ready(port: int, timeout: float = 120) -> None:
@@ -225,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"targets: meeting {found['meeting']}, contest {found['contest']}, {len(found['children'])} children"
     )
-    gunicorn_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{args.port}", "LOG_LEVEL": "warning"}
+    gunicorn_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{args.port}", "LOG_LEVEL": "WARNING"}
     if args.workers:
         gunicorn_env["WEB_CONCURRENCY"] = str(args.workers)
     gunicorn_log = (logs / "gunicorn.log").open("w")
@@ -237,13 +278,14 @@ def main(argv: list[str] | None = None) -> int:
         stdout=gunicorn_log,
         stderr=subprocess.STDOUT,
     )
-    sampler = MemorySampler(server.pid)
+    marker = logs / "measuring"
+    marker.unlink(missing_ok=True)
+    sampler = Sampler(server.pid, urlsplit(url).path.lstrip("/"), marker)
     try:
         wait_ready(args.port)
         workers = len(worker_pids(server.pid))
         sampler.start()
         load_before = os.getloadavg()
-        ramp = int(args.users / args.spawn_rate) + 1
         run(
             sys.executable,
             "-m",
@@ -257,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
             "--spawn-rate",
             str(args.spawn_rate),
             "--run-time",
-            f"{args.duration + ramp}s",
+            f"{args.duration + 600}s",  # a bound only: the locustfile stops the run (LOADTEST_DURATION)
             "--stop-timeout",
             "10",
             "--host",
@@ -266,11 +308,17 @@ def main(argv: list[str] | None = None) -> int:
             str(logs / "locust"),
             "--exit-code-on-error",
             "0",
-            env={**env, "LOADTEST_TARGETS": str(logs / "targets.json")},
+            env={
+                **env,
+                "LOADTEST_TARGETS": str(logs / "targets.json"),
+                "LOADTEST_DURATION": str(args.duration),
+                "LOADTEST_MARKER": str(marker),
+            },
         )
         load_after = os.getloadavg()
     finally:
         sampler.stop.set()
+        sampler.join(5)
         server.send_signal(signal.SIGTERM)
         try:
             server.wait(timeout=60)
@@ -278,8 +326,10 @@ def main(argv: list[str] | None = None) -> int:
             server.kill()
         gunicorn_log.close()
 
-    stats = read_stats(logs / "locust_stats.csv")
+    stats = {name: page for name, page in read_stats(logs / "locust_stats.csv").items() if page["requests"]}
     mixed = stats.pop("Aggregated")
+    web_cpu, db_cpu = sampler.cpu("web"), sampler.cpu("db")
+    requests = max(mixed["requests"], 1)
     result = {
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": f"{platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} CPU",
@@ -291,6 +341,12 @@ def main(argv: list[str] | None = None) -> int:
         "load_average_after": [round(value, 2) for value in load_after],
         "mixed": mixed,
         "pages": stats,
+        # CPU time over the measured run ÷ requests served (on a shared machine: the honest figure).
+        "cpu_ms_per_request": {
+            "gunicorn": round(1000 * web_cpu / requests, 1),
+            "postgresql": round(1000 * db_cpu / requests, 1),
+            "total": round(1000 * (web_cpu + db_cpu) / requests, 1),
+        },
         "workers_peak_rss_mb": round(sampler.peak_worker / 2**20, 1),
         "workers_peak_rss_total_mb": round(sampler.peak_total / 2**20, 1),
         "target": {"rps": 200, "p95_ms": 300, "errors": 0},
@@ -299,7 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"mixed: {mixed['rps']} req/s, p50 {mixed['p50_ms']} ms, p95 {mixed['p95_ms']} ms, "
         f"errors {mixed['errors']}; worker peak RSS {result['workers_peak_rss_mb']} MB "
-        f"(all {result['workers_peak_rss_total_mb']} MB); load average {load_after[0]:.2f}"
+        f"(all {result['workers_peak_rss_total_mb']} MB); load average {load_after[0]:.2f}; "
+        f"CPU per request {result['cpu_ms_per_request']}"
     )
     for name, page in sorted(stats.items()):
         print(
