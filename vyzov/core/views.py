@@ -151,7 +151,7 @@ def export_detail(request, pk):
     context = {
         "job": job,
         "title": exports.title_of(job),
-        "retention_hours": exports.retention().total_seconds() // 3600,
+        "retention_hours": int(exports.retention().total_seconds() // 3600),
     }
     template = "core/export_detail.html#progress" if request.htmx else "core/export_detail.html"
     return render(request, template, context)

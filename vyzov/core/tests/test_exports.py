@@ -50,6 +50,7 @@ def test_the_requester_gets_their_scope_and_nobody_else_sees_the_job(
     assert job.total_rows == job.processed_rows == 1 and job.personal
     page = client.get(reverse("core:export_detail", args=[job.pk])).content.decode()
     assert reverse("core:export_download", args=[job.pk]) in page and "hx-trigger" not in page
+    assert "хранится 24 ч" in page
     rows = sheet_rows(client.get(reverse("core:export_download", args=[job.pk])))
     assert [row[0] for row in rows[1:]] == ["Барнаулов"]  # not the Perm child
 
