@@ -129,6 +129,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The embedded SQLite (`make run`) serves several people at once. WAL: readers never wait for a writer
+# and a writer never waits for readers; a transaction takes the write lock when it begins (BEGIN IMMEDIATE),
+# so two writers queue for up to `timeout` seconds instead of one failing with «database is locked»
+# (a deferred transaction that reads and then writes cannot wait: SQLite refuses it at once).
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -195,6 +206,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", 30 * 1024 * 1024))
 IMPORT_JOB_TIME_LIMIT = int(os.environ.get("IMPORT_JOB_TIME_LIMIT", 600))
+# Large exports are background jobs (vyzov/core/exports.py): one may run this long, and its file is
+# deleted this many hours after it is ready.
+EXPORT_JOB_TIME_LIMIT = int(os.environ.get("EXPORT_JOB_TIME_LIMIT", 1800))
+EXPORT_RETENTION_HOURS = int(os.environ.get("EXPORT_RETENTION_HOURS", 24))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

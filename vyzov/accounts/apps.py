@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from vyzov.core.services import register_scope_subject_resolver
 
-        from . import signals  # noqa: F401  (login auditing)
+        from . import audit_exports, signals  # noqa: F401  (the audit export planner; login auditing)
         from .access import personal_scope_subject_id
 
         register_scope_subject_resolver(personal_scope_subject_id)

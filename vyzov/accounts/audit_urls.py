@@ -6,5 +6,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("", audit_views.audit_list, name="list"),
-    path("export.xlsx", audit_views.audit_export, name="export"),
+    path("export/", audit_views.audit_export, name="export"),
 ]

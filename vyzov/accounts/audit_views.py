@@ -2,14 +2,11 @@
 reads which of them (Perm.AUDIT_VIEW, scoped by subject)."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
-from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
-from vyzov.core.services import audit_entry_create
-from vyzov.core.xlsx import xlsx_response
+from vyzov.core.services import export_job_create
 
 from . import selectors
 from .access import Perm, require_perm
@@ -30,37 +27,10 @@ def audit_list(request):
     return render(request, "accounts/audit_list.html", {"form": form, "page_obj": paginate(request, entries)})
 
 
-AUDIT_EXPORT_LIMIT = 200_000
-
-
 @login_required
-@require_GET
+@require_POST
 def audit_export(request):
+    """Up to 200 000 rows, written by a background job (audit_exports.audit_plan) like the register's."""
     require_perm(request.user, Perm.AUDIT_VIEW)
-    _form, filters = _audit_filters(request)
-    entries = selectors.audit_entry_list(actor=request.user, filters=filters)[:AUDIT_EXPORT_LIMIT]
-    audit_entry_create(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        object_repr="Журнал аудита",
-        details={"filters": {key: str(value) for key, value in filters.items() if value}},
-    )
-    rows = (
-        (
-            timezone.localtime(entry.at),
-            entry.actor_username,
-            entry.get_action_display(),
-            entry.object_type,
-            entry.object_id,
-            entry.object_repr,
-            entry.subject.name if entry.subject else "",
-            entry.ip or "",
-        )
-        for entry in entries.iterator(chunk_size=2000)
-    )
-    return xlsx_response(
-        filename=f"audit-{timezone.localdate():%Y-%m-%d}.xlsx",
-        sheet_title="Журнал аудита",
-        header=["Когда", "Пользователь", "Действие", "Тип объекта", "ID", "Объект", "Субъект РФ", "IP-адрес"],
-        rows=rows,
-    )
+    job = export_job_create(actor=request.user, kind="audit", params=request.GET)
+    return redirect("core:export_detail", pk=job.pk)

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .middleware import current_ip, mark_personal_response
-from .models import AuditAction, AuditEntry
+from .models import AuditAction, AuditEntry, ExportJob
 
 
 def _subject_id_of(target: models.Model | None) -> int | None:
@@ -200,6 +200,11 @@ def audit_personal_read(
     )
 
 
+def json_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
+    """Filters of a request as the audit log stores them (model instances by their text)."""
+    return _json_filters(filters) if filters else {}
+
+
 class ConcurrentEditError(ValidationError):
     def __init__(self):
         super().__init__(
@@ -256,3 +261,45 @@ def save_with_version(
         raise ConcurrentEditError()
     instance.version = expected_version + 1
     instance.updated_by = actor
+
+
+@transaction.atomic
+def export_job_create(*, actor, kind: str, params) -> ExportJob:
+    """Queue a large export for the actor. `params`: the request's filters (a QueryDict or a dict).
+
+    The caller has checked the permission; the planner checks it again in the worker, under the
+    actor's grants at that moment, and the rows are chosen there (exports.py)."""
+    from .exports import exporter
+    from .tasks import run_export
+
+    exporter(kind)  # an unknown kind fails here, in the request
+    if hasattr(params, "lists"):
+        params = {key: values for key, values in params.lists() if key != "page"}
+    job = ExportJob.objects.create(kind=kind, params=params, created_by=actor, updated_by=actor)
+    # The database task backend stores the task in this transaction: a worker sees it after the commit.
+    run_export.enqueue(job.pk)
+    return job
+
+
+def export_download_audit(*, actor, job: ExportJob) -> AuditEntry:
+    """The one audit row of a download of an export's file (the file is the personal-data response)."""
+    from .exports import title_of
+
+    audit = job.audit
+    if audit.get("personal_count"):
+        return audit_personal_read(
+            actor=actor,
+            kind=audit["personal_kind"],
+            action=AuditAction.EXPORT,
+            records_count=audit["personal_count"],
+            subject_id=audit.get("subject_id"),
+            scope_perm=audit.get("scope_perm"),
+            filters=audit.get("filters"),
+        )
+    return audit_entry_create(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        subject_id=audit.get("subject_id"),
+        object_repr=audit.get("object_repr") or title_of(job),
+        details={"filters": audit.get("filters", {}), "export_job": job.pk, "rows": job.processed_rows},
+    )

@@ -2,13 +2,16 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.views.decorators.http import require_GET
 
-from . import observability
+from . import exports, observability
 from .middleware import ForbiddenCharacters
+from .models import ExportJob, ExportStatus
+from .services import export_download_audit
+from .xlsx import XLSX_CONTENT_TYPE
 
 
 @require_GET
@@ -100,4 +103,39 @@ def pick(request, kind):
         request,
         "core/picker_results.html",
         {"choices": choices, "query": query.strip(), "too_short": len(query.strip()) < pickers.MIN_QUERY},
+    )
+
+
+# ---- exports (background jobs) ------------------------------------------------------------------
+
+
+def _own_export(request, pk) -> ExportJob:
+    """An export job is its requester's alone: anyone else gets 404, whatever their role."""
+    return get_object_or_404(ExportJob, pk=pk, created_by=request.user)
+
+
+@login_required
+@require_GET
+def export_detail(request, pk):
+    # The watchdog: a job in flight past its time limit is failed, so the page stops polling.
+    exports.fail_stale_exports()
+    job = _own_export(request, pk)
+    context = {
+        "job": job,
+        "title": exports.title_of(job),
+        "retention_hours": int(exports.retention().total_seconds() // 3600),
+    }
+    template = "core/export_detail.html#progress" if request.htmx else "core/export_detail.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def export_download(request, pk):
+    job = _own_export(request, pk)
+    if job.status != ExportStatus.DONE or not job.file:
+        raise Http404("Файл выгрузки недоступен.")
+    export_download_audit(actor=request.user, job=job)
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX_CONTENT_TYPE
     )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import login, queries_for, subject
-from vyzov.core.models import AuditAction, AuditEntry
+from vyzov.core.models import AuditAction, AuditEntry, ExportJob
 from vyzov.core.services import audit_entry_create
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_roles_without_audit_permission_are_refused(client, municipal_barnaul, a
     for person in (municipal_barnaul, analyst, specialist_perm):
         login(client, person)
         assert client.get(reverse("audit:list")).status_code == 403
-        assert client.get(reverse("audit:export")).status_code == 403
+        assert client.post(reverse("audit:export")).status_code == 403
 
 
 def test_filters_by_action_and_dates(client, fed_admin):
@@ -114,7 +114,10 @@ def test_export_is_filtered_scoped_audited_and_neutralises_formulas(client, cura
     entry(text='=HYPERLINK("http://evil","click")')
     entry(subject_code="59", text="пермская запись")
     login(client, curator_altai)
-    response = client.get(reverse("audit:export"), {"action": "update"})
+    started = client.post(reverse("audit:export") + "?action=update")
+    assert started.status_code == 302
+    job = ExportJob.objects.get(created_by=curator_altai)
+    response = client.get(reverse("core:export_download", args=[job.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
