@@ -14,6 +14,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("contests", "0003_text_and_date_validators")]
+    dependencies = [("contests", "0004_practice_link_owned_by_contests")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

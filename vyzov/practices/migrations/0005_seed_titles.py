@@ -14,6 +14,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("practices", "0003_text_and_date_validators")]
+    dependencies = [("practices", "0004_practice_link_moves_to_contests")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
