@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
 MAX_LENGTH = 500
-MAX_DEPTH = 30
+MAX_DEPTH = 100
 
 _BINARY = {
     ast.Add: lambda a, b: a + b,
@@ -61,7 +61,7 @@ def parse(text: str, *, known_codes: set[str] | frozenset[str] | None = None) ->
     source = text.replace("×", "*").replace("÷", "/").replace("−", "-")
     try:
         tree = ast.parse(source, mode="eval").body
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         raise ExpressionError(
             "Не удалось разобрать выражение: допустимы коды показателей, числа, + − × ÷ и скобки."
         ) from None
