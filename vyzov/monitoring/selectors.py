@@ -24,6 +24,7 @@ from .models import (
     RollUp,
     RollUpLevel,
     Target,
+    TerritoryLevel,
     ValidationRule,
 )
 from .progress import Progress, progress
@@ -344,11 +345,13 @@ def data_sets(*, active_only: bool = False) -> QuerySet[DataSet]:
     return qs.filter(is_active=True) if active_only else qs
 
 
-def data_set_indicators(data_set: DataSet) -> list[Indicator]:
-    """The form's lines: the data set's active indicators in the catalogue's order."""
-    return list(
-        data_set.indicators.filter(is_active=True).select_related("part_of").order_by("order", "code")
-    )
+def data_set_indicators(data_set: DataSet, *, municipal: bool = False) -> list[Indicator]:
+    """The form's lines: the data set's active indicators in the catalogue's order. The subject's own
+    form leaves out the indicators reported by municipality (their subject value is the sum)."""
+    qs = data_set.indicators.filter(is_active=True).select_related("part_of").order_by("order", "code")
+    if not municipal:
+        qs = qs.exclude(territory_level=TerritoryLevel.MUNICIPALITY)
+    return list(qs)
 
 
 def validation_rules() -> QuerySet[ValidationRule]:

@@ -33,6 +33,7 @@ from .models import (
     OutlierRange,
     QuarterReport,
     ReportStatus,
+    TerritoryLevel,
     ValidationRule,
     previous_quarter,
     validate_quarter_date,
@@ -146,6 +147,8 @@ def validate_figures(
             continue
         if data_set_codes is not None and item.indicator.code not in data_set_codes:
             error(item, f"Показатель не входит в набор «{report.data_set.name}».")
+        elif item.municipality is None and item.indicator.territory_level == TerritoryLevel.MUNICIPALITY:
+            error(item, "Показатель вводится по муниципалитетам: значение субъекта — их сумма.")
     if errors:
         raise ValidationError(errors)
 

@@ -335,7 +335,7 @@ def _quarter_form(request, subject, report, as_of, municipality=None) -> Quarter
     )
     return QuarterForm(
         request.POST or None,
-        indicators=selectors.data_set_indicators(report.data_set),
+        indicators=selectors.data_set_indicators(report.data_set, municipal=municipality is not None),
         figures=figures,
         previous=previous,
     )

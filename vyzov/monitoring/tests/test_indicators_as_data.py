@@ -465,3 +465,44 @@ def test_import_routes_rows_to_the_indicator_data_set(catalogue, fed_analyst, sp
         ("yearly", dt.date(2025, 1, 1)),
         ("vyzov_quarterly", AS_OF),
     }
+
+
+def test_an_indicator_reported_by_municipality_is_entered_per_municipality(
+    catalogue, fed_analyst, curator_altai, client
+):
+    indicator = services.indicator_save(
+        actor=fed_analyst,
+        data={
+            "code": "kinship_by_town",
+            "name": "По муниципалитетам",
+            "direction": "lower",
+            "territory_level": "municipality",
+        },
+    )
+    services.data_set_save(
+        actor=fed_analyst, data={"code": "towns", "name": "Муниципальный сбор", "indicators": [indicator]}
+    )
+    data_set = DataSet.objects.get(code="towns")
+    report = services.report_for(
+        actor=curator_altai, subject=subject("22"), as_of=AS_OF, data_set=data_set, create=True
+    )
+    with pytest.raises(ValidationError, match="вводится по муниципалитетам"):
+        services.figures_save(actor=curator_altai, report=report, inputs=[services.FigureInput(indicator, 3)])
+    services.figures_save(
+        actor=curator_altai, report=report, inputs=[services.FigureInput(indicator, 3, "", centre("22"))]
+    )
+    login(client, curator_altai)
+    url = reverse("monitoring:report_edit_data_set", args=["22", AS_OF.isoformat(), "towns"])
+    assert "value_kinship_by_town" not in client.get(url).context["form"].fields
+    assert (
+        "value_kinship_by_town" in client.get(url, {"municipality": centre("22").pk}).context["form"].fields
+    )
+
+
+def test_setup_and_analysis_pages_have_bounded_queries(
+    catalogue, fed_analyst, client, django_assert_max_num_queries
+):
+    login(client, fed_analyst)
+    for name in ("setup", "analysis", "outliers", "outlier_ranges"):
+        with django_assert_max_num_queries(20):
+            assert client.get(reverse(f"monitoring:{name}")).status_code == 200
