@@ -264,7 +264,7 @@ def work_queue(*, actor, today: dt.date | None = None) -> list[QueueSection]:
 
 
 def _report_url(report) -> str:
-    return reverse("monitoring:report_edit", args=[report.subject.code, report.as_of.isoformat()])
+    return report.get_absolute_url()  # the report of its data set
 
 
 def home_summary(*, actor) -> dict:

@@ -221,7 +221,7 @@ class RollUpViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 # federal team (the same services as the setup pages) -------------------------------------------------
 
 
-class IndicatorOutput(serializers.ModelSerializer):
+class MonitoringIndicatorOutput(serializers.ModelSerializer):
     part_of = serializers.CharField(source="part_of.code", allow_null=True, default=None)
     data_sets = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
@@ -244,7 +244,7 @@ class IndicatorOutput(serializers.ModelSerializer):
         ]
 
 
-class IndicatorInput(serializers.Serializer):
+class MonitoringIndicatorInput(serializers.Serializer):
     code = serializers.CharField(max_length=50)
     name = core_fields.FreeTextField(multiline=False, max_length=300)
     unit = core_fields.FreeTextField(multiline=False, max_length=30, required=False, default="чел.")
@@ -350,13 +350,15 @@ class _ConfigViewSet(
 
 
 @extend_schema_view(
-    create=extend_schema(request=IndicatorInput, responses={201: IndicatorOutput}),
-    update=extend_schema(request=IndicatorInput, responses={200: IndicatorOutput}),
-    partial_update=extend_schema(request=IndicatorInput, responses={200: IndicatorOutput}),
+    create=extend_schema(request=MonitoringIndicatorInput, responses={201: MonitoringIndicatorOutput}),
+    update=extend_schema(request=MonitoringIndicatorInput, responses={200: MonitoringIndicatorOutput}),
+    partial_update=extend_schema(
+        request=MonitoringIndicatorInput, responses={200: MonitoringIndicatorOutput}
+    ),
 )
 class IndicatorViewSet(_ConfigViewSet):
-    serializer_class = IndicatorOutput
-    input_class = IndicatorInput
+    serializer_class = MonitoringIndicatorOutput
+    input_class = MonitoringIndicatorInput
 
     def get_queryset(self):
         return (

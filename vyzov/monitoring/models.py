@@ -383,7 +383,9 @@ class QuarterReport(BaseModel):
 
     @property
     def is_locked(self) -> bool:
-        return self.locked_at is not None
+        """An accepted period is locked (reports accepted before locking existed included); `locked_at`
+        and `locked_by` say when and by whom, where known."""
+        return self.status == ReportStatus.ACCEPTED
 
     def get_absolute_url(self) -> str:
         args = [self.subject.code, self.as_of.isoformat()]

@@ -259,7 +259,7 @@ def report_get(*, actor, pk) -> QuarterReport:
 
 def report_list(*, actor, filters: dict | None = None) -> QuerySet[QuarterReport]:
     filters = filters or {}
-    qs = scope(actor, QuarterReport.objects.select_related("subject"), Perm.MONITORING_VIEW)
+    qs = scope(actor, QuarterReport.objects.select_related("subject", "data_set"), Perm.MONITORING_VIEW)
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     if filters.get("as_of"):
@@ -328,12 +328,14 @@ def report_revisions(*, actor, report: QuarterReport) -> list[FigureRevision]:
 def reports_to_submit(*, actor) -> QuerySet[QuarterReport]:
     """Drafts and returned reports the actor may edit and submit; the oldest quarter first."""
     qs = QuarterReport.objects.filter(status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
-    return scope(actor, qs.select_related("subject"), Perm.MONITORING_EDIT).order_by("as_of", "subject__name")
+    return scope(actor, qs.select_related("subject", "data_set"), Perm.MONITORING_EDIT).order_by(
+        "as_of", "subject__name"
+    )
 
 
 def reports_to_accept(*, actor) -> QuerySet[QuarterReport]:
     """Submitted reports waiting for the actor's acceptance; the longest waiting first."""
-    qs = QuarterReport.objects.filter(status=ReportStatus.SUBMITTED).select_related("subject")
+    qs = QuarterReport.objects.filter(status=ReportStatus.SUBMITTED).select_related("subject", "data_set")
     return scope(actor, qs, Perm.MONITORING_APPROVE).order_by("submitted_at", "id")
 
 

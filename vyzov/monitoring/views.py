@@ -236,6 +236,11 @@ def report_list(request):
         "page_obj": paginate(request, reports),
         "editable_subjects": scope(request.user, Subject.objects.all(), Perm.MONITORING_EDIT),
         "next_quarter": _current_quarter(),
+        "other_data_sets": [
+            data_set
+            for data_set in selectors.data_sets(active_only=True)
+            if data_set.pk != DataSet.main_id() and data_set.allows_date(_current_quarter())
+        ],
     }
     return render(request, "monitoring/report_list.html", context)
 
