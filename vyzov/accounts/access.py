@@ -48,6 +48,8 @@ class Perm:
     MONITORING_VIEW = "monitoring.view"
     MONITORING_EDIT = "monitoring.edit"
     MONITORING_APPROVE = "monitoring.approve"
+    # Indicators, data sets, validation rules and outlier ranges (country-level grants only).
+    MONITORING_CONFIGURE = "monitoring.configure"
     # Consilium.
     CONSILIUM_VIEW = "consilium.view"
     CONSILIUM_MANAGE = "consilium.manage"
@@ -91,7 +93,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.FEDERAL_ADMIN: ALL_PERMISSIONS,
     # The federal team reads everything but personal data; it accepts the regions' figures.
     Role.FEDERAL_ANALYST: frozenset(
-        _REGIONAL_READ | {Perm.CASES_VIEW, Perm.MONITORING_APPROVE, Perm.CONTESTS_MANAGE, Perm.PRACTICES_EDIT}
+        _REGIONAL_READ
+        | {
+            Perm.CASES_VIEW,
+            Perm.MONITORING_APPROVE,
+            Perm.MONITORING_CONFIGURE,
+            Perm.CONTESTS_MANAGE,
+            Perm.PRACTICES_EDIT,
+        }
     ),
     Role.REGIONAL_CURATOR: frozenset(
         _REGIONAL_READ

@@ -298,7 +298,7 @@ def queue_people(sections: list[QueueSection]) -> dict[str, list[Model]]:
 
 
 def _report_url(report) -> str:
-    return reverse("monitoring:report_edit", args=[report.subject.code, report.as_of.isoformat()])
+    return report.get_absolute_url()  # the report of its data set
 
 
 def home_summary(*, actor) -> dict:

@@ -14,7 +14,21 @@ from vyzov.core import serializers as core_fields
 from vyzov.territories.models import Municipality, Subject
 
 from . import selectors, services
-from .models import Figure, Indicator, RollUp, RollUpLevel, validate_quarter_date
+from .models import (
+    Aggregation,
+    DataSet,
+    Direction,
+    Figure,
+    Importance,
+    Indicator,
+    Operator,
+    PeriodType,
+    RollUp,
+    RollUpLevel,
+    TerritoryLevel,
+    ValidationRule,
+    validate_quarter_date,
+)
 
 
 class MonitoringReader(CanUseApi):
@@ -115,11 +129,14 @@ class FigureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = FigureInput(data=request.data, actor=request.user)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        data_set = data["indicator"].data_sets.first()
+        if data_set is None:
+            raise serializers.ValidationError({"indicator": ["Показатель не входит ни в один набор данных."]})
         item = services.FigureInput(
             data["indicator"], data["value"], data.get("comment", ""), data.get("municipality")
         )
         report, _changed = services.figures_enter(
-            actor=request.user, subject=data["subject"], as_of=data["as_of"], inputs=[item]
+            actor=request.user, subject=data["subject"], as_of=data["as_of"], data_set=data_set, inputs=[item]
         )
         figure = Figure.objects.get(
             report=report, indicator=data["indicator"], municipality=data.get("municipality")
@@ -188,3 +205,189 @@ class RollUpViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if params.get("indicator"):
             qs = qs.filter(indicator__code=params["indicator"])
         return qs
+
+
+# ---- indicators, data sets and validation rules: read for every monitoring reader, write for the
+# federal team (the same services as the setup pages) -------------------------------------------------
+
+
+class MonitoringIndicatorOutput(serializers.ModelSerializer):
+    part_of = serializers.CharField(source="part_of.code", allow_null=True, default=None)
+    data_sets = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "name",
+            "unit",
+            "is_stock",
+            "aggregation",
+            "direction",
+            "part_of",
+            "parts_are_exclusive",
+            "territory_level",
+            "order",
+            "description",
+            "is_active",
+            "data_sets",
+        ]
+
+
+class MonitoringIndicatorInput(serializers.Serializer):
+    code = serializers.CharField(max_length=50)
+    name = core_fields.FreeTextField(multiline=False, max_length=300)
+    unit = core_fields.FreeTextField(multiline=False, max_length=30, required=False, default="чел.")
+    is_stock = serializers.BooleanField(required=False, default=True)
+    aggregation = serializers.ChoiceField(
+        choices=Aggregation.choices, required=False, default=Aggregation.SUM
+    )
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    part_of = serializers.SlugRelatedField(
+        slug_field="code", queryset=Indicator.objects.all(), required=False, allow_null=True, default=None
+    )
+    parts_are_exclusive = serializers.BooleanField(required=False, default=False)
+    territory_level = serializers.ChoiceField(
+        choices=TerritoryLevel.choices, required=False, default=TerritoryLevel.SUBJECT
+    )
+    order = core_fields.IntegerField(min_value=0, max_value=32_000, required=False, default=0)
+    description = core_fields.FreeTextField(max_length=2000, required=False, allow_blank=True, default="")
+    is_active = serializers.BooleanField(required=False, default=True)
+
+
+class DataSetOutput(serializers.ModelSerializer):
+    indicators = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    required_indicators = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = DataSet
+        fields = [
+            "code",
+            "name",
+            "period_type",
+            "deadline_days",
+            "indicators",
+            "required_indicators",
+            "is_active",
+            "description",
+        ]
+
+
+class DataSetInput(serializers.Serializer):
+    code = serializers.CharField(max_length=50)
+    name = core_fields.FreeTextField(multiline=False, max_length=300)
+    period_type = serializers.ChoiceField(
+        choices=PeriodType.choices, required=False, default=PeriodType.QUARTER
+    )
+    deadline_days = core_fields.IntegerField(min_value=1, max_value=366, required=False, default=30)
+    indicators = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all(), many=True)
+    required_indicators = serializers.SlugRelatedField(
+        slug_field="code", queryset=Indicator.objects.all(), many=True, required=False, default=list
+    )
+    is_active = serializers.BooleanField(required=False, default=True)
+    description = core_fields.FreeTextField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ValidationRuleOutput(serializers.ModelSerializer):
+    class Meta:
+        model = ValidationRule
+        fields = ["code", "name", "left", "operator", "right", "importance", "message", "is_active"]
+
+
+class ValidationRuleInput(serializers.Serializer):
+    code = serializers.CharField(max_length=80)
+    name = core_fields.FreeTextField(multiline=False, max_length=300)
+    left = core_fields.FreeTextField(multiline=False, max_length=500)
+    operator = serializers.ChoiceField(choices=Operator.choices)
+    right = core_fields.FreeTextField(multiline=False, max_length=500)
+    importance = serializers.ChoiceField(choices=Importance.choices, required=False, default=Importance.HIGH)
+    message = core_fields.FreeTextField(multiline=False, max_length=500)
+    is_active = serializers.BooleanField(required=False, default=True)
+
+
+class _ConfigViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Read for every monitoring reader; create and change (PUT or PATCH) for the federal team only."""
+
+    permission_classes = [MonitoringReader]
+    lookup_field = "code"
+    lookup_value_regex = "[a-z][a-z0-9_]*"
+    input_class: type[serializers.Serializer]
+    what = ""
+
+    def save(self, instance, data):  # pragma: no cover - defined by each endpoint
+        raise NotImplementedError
+
+    def create(self, request, *args, **kwargs):
+        services.require_configure(request.user)
+        serializer = self.input_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        saved = self.save(None, dict(serializer.validated_data))
+        return Response(self.get_serializer(saved).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        services.require_configure(request.user)
+        instance = self.get_object()
+        serializer = self.input_class(data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        saved = self.save(instance, dict(serializer.validated_data))
+        return Response(self.get_serializer(saved).data)
+
+
+@extend_schema_view(
+    create=extend_schema(request=MonitoringIndicatorInput, responses={201: MonitoringIndicatorOutput}),
+    update=extend_schema(request=MonitoringIndicatorInput, responses={200: MonitoringIndicatorOutput}),
+    partial_update=extend_schema(
+        request=MonitoringIndicatorInput, responses={200: MonitoringIndicatorOutput}
+    ),
+)
+class IndicatorViewSet(_ConfigViewSet):
+    serializer_class = MonitoringIndicatorOutput
+    input_class = MonitoringIndicatorInput
+
+    def get_queryset(self):
+        return (
+            Indicator.objects.select_related("part_of")
+            .prefetch_related("data_sets")
+            .order_by("order", "code")
+        )
+
+    def save(self, instance, data):
+        return services.indicator_save(actor=self.request.user, indicator=instance, data=data)
+
+
+@extend_schema_view(
+    create=extend_schema(request=DataSetInput, responses={201: DataSetOutput}),
+    update=extend_schema(request=DataSetInput, responses={200: DataSetOutput}),
+    partial_update=extend_schema(request=DataSetInput, responses={200: DataSetOutput}),
+)
+class DataSetViewSet(_ConfigViewSet):
+    serializer_class = DataSetOutput
+    input_class = DataSetInput
+
+    def get_queryset(self):
+        return selectors.data_sets()
+
+    def save(self, instance, data):
+        return services.data_set_save(actor=self.request.user, data_set=instance, data=data)
+
+
+@extend_schema_view(
+    create=extend_schema(request=ValidationRuleInput, responses={201: ValidationRuleOutput}),
+    update=extend_schema(request=ValidationRuleInput, responses={200: ValidationRuleOutput}),
+    partial_update=extend_schema(request=ValidationRuleInput, responses={200: ValidationRuleOutput}),
+)
+class ValidationRuleViewSet(_ConfigViewSet):
+    serializer_class = ValidationRuleOutput
+    input_class = ValidationRuleInput
+
+    def get_queryset(self):
+        return selectors.validation_rules()
+
+    def save(self, instance, data):
+        return services.validation_rule_save(actor=self.request.user, rule=instance, data=data)

@@ -14,6 +14,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("monitoring", "0003_text_and_date_validators")]
+    dependencies = [("monitoring", "0004_indicators_as_data")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
