@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("vyzov.accounts.urls")),
     path("register/", include("vyzov.cases.urls")),
     path("monitoring/", include("vyzov.monitoring.urls")),
+    path("open-data/", include("vyzov.monitoring.open_data_urls")),
     path("consilium/", include("vyzov.consilium.urls")),
     path("aid/", include("vyzov.ngo_aid.urls")),
     path("support/", include("vyzov.support.urls")),

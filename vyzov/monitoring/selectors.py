@@ -35,6 +35,14 @@ def main_indicator() -> Indicator:
     return Indicator.objects.get(code=MAIN_INDICATOR)
 
 
+def default_indicator() -> Indicator | None:
+    """The programme's main indicator, or the first of the catalogue when it has none."""
+    return (
+        Indicator.objects.filter(code=MAIN_INDICATOR).first()
+        or Indicator.objects.order_by("order", "code").first()
+    )
+
+
 def quarters() -> list[dt.date]:
     return sorted(
         RollUp.objects.filter(level=RollUpLevel.COUNTRY).order_by().values_list("as_of", flat=True).distinct()
