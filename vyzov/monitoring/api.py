@@ -303,6 +303,9 @@ class ExplorerValueOutput(serializers.Serializer):
     subjects_reporting = serializers.IntegerField(allow_null=True)
 
 
+EXPLORER_FIELDS = tuple(ExplorerValueOutput().fields)
+
+
 class ExplorerOutput(serializers.Serializer):
     level = serializers.CharField()
     indicators = serializers.ListField(child=serializers.CharField())
@@ -345,9 +348,6 @@ class ExplorerView(APIView):
                 "territory_count": result.territory_count,
                 "page": result.page,
                 "pages": result.pages,
-                "data": [
-                    {key: row[key] for key in ExplorerValueOutput().fields}
-                    for row in explorer.flat_rows(result)
-                ],
+                "data": [{key: row[key] for key in EXPLORER_FIELDS} for row in explorer.flat_rows(result)],
             }
         )

@@ -24,7 +24,7 @@ from vyzov.territories.models import FederalDistrict, Municipality, Subject
 
 from .models import Figure, Indicator, ReportStatus, RollUp, RollUpLevel
 from .rollups import COUNTRY_KEY, PILOT_KEY
-from .selectors import suppress
+from .selectors import suppressor
 
 MAX_CELLS = 3000
 MAX_TERRITORIES_PER_PAGE = 100
@@ -175,6 +175,7 @@ def run(*, actor, query: Query, all_pages: bool = False) -> Result:
     result = Result(query, territories, count, page, pages)
     if not territories or not query.indicators or not query.quarters:
         return result
+    suppress = suppressor(actor)  # the region page's rule, with the actor's permission looked up once
     indicator_ids = [indicator.pk for indicator in query.indicators]
     keys = [territory.key for territory in territories]
     if query.level == Level.MUNICIPALITY:
@@ -185,7 +186,7 @@ def run(*, actor, query: Query, all_pages: bool = False) -> Result:
             report__status=ReportStatus.ACCEPTED,
         ).values_list("municipality_id", "indicator_id", "as_of", "value")
         for municipality_id, indicator_id, as_of, number in rows:
-            shown, suppressed = suppress(actor, number)
+            shown, suppressed = suppress(number)
             result.values[(str(municipality_id), indicator_id, as_of)] = Value(shown, suppressed)
         return result
     rows = RollUp.objects.filter(
@@ -196,7 +197,7 @@ def run(*, actor, query: Query, all_pages: bool = False) -> Result:
     ).values_list("key", "indicator_id", "as_of", "value", "subjects_reporting")
     summed = query.level != Level.SUBJECT
     for key, indicator_id, as_of, number, reporting in rows:
-        shown, suppressed = suppress(actor, number)
+        shown, suppressed = suppress(number)
         result.values[(key, indicator_id, as_of)] = Value(shown, suppressed, reporting if summed else None)
     return result
 

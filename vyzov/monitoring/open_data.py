@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -43,8 +44,7 @@ CSV_HEADER = [
 ]
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     subject_code: str
     subject_name: str
     district: str
@@ -120,14 +120,57 @@ def _build() -> Dataset:
     )
 
 
-def dataset() -> Dataset:
-    """The whole open data set, from the cache while the roll-ups have not changed."""
-    key = f"open_data:{settings.VYZOV_SMALL_CELL_THRESHOLD}:{_version()}"
-    data = cache.get(key)
-    if data is None:
-        data = _build()
-        cache.set(key, data, settings.VYZOV_OPEN_DATA_CACHE_SECONDS)
-    return data
+class Snapshot:
+    """The open data as of one request: every piece (the whole set, its description, a filtered
+    table, a CSV or JSON file) is built once per state of the roll-ups and then served from the cache.
+    Filters are checked against the data set before they become a cache key."""
+
+    def __init__(self):
+        self.version = _version()
+
+    def _cached(self, name: str, build):
+        key = f"open_data:{settings.VYZOV_SMALL_CELL_THRESHOLD}:{self.version}:{name}"
+        value = cache.get(key)
+        if value is None:
+            value = build()
+            cache.set(key, value, settings.VYZOV_OPEN_DATA_CACHE_SECONDS)
+        return value
+
+    def dataset(self) -> Dataset:
+        return self._cached("all", _build)
+
+    def meta(self) -> Dataset:
+        """The data set without its rows (indicators, quarters, last period)."""
+        return self._cached("meta", lambda: Dataset(**{**self.dataset().__dict__, "rows": []}))
+
+    def known(self, *, indicator: str, as_of: dt.date | None) -> bool:
+        meta = self.meta()
+        return (not indicator or indicator in {item["code"] for item in meta.indicators}) and (
+            as_of is None or as_of in meta.quarters
+        )
+
+    def rows(self, *, indicator: str = "", as_of: dt.date | None = None) -> list[Row]:
+        if not self.known(indicator=indicator, as_of=as_of):
+            return []  # no such indicator or period: nothing to publish, nothing to cache
+        return self._cached(
+            f"rows:{indicator}:{as_of or ''}",
+            lambda: filtered(self.dataset(), indicator=indicator, as_of=as_of),
+        )
+
+    def csv(self, *, indicator: str = "", as_of: dt.date | None = None) -> str:
+        if not self.known(indicator=indicator, as_of=as_of):
+            return csv_text([])
+        return self._cached(
+            f"csv:{indicator}:{as_of or ''}", lambda: csv_text(self.rows(indicator=indicator, as_of=as_of))
+        )
+
+    def json(self, *, indicator: str = "", as_of: dt.date | None = None) -> str:
+        if not self.known(indicator=indicator, as_of=as_of):
+            return json_text(self.meta(), [])
+        return self._cached(
+            f"json:{indicator}:{as_of or ''}",
+            lambda: json_text(self.meta(), self.rows(indicator=indicator, as_of=as_of)),
+        )
 
 
 def filtered(data: Dataset, *, indicator: str = "", as_of: dt.date | None = None) -> list[Row]:

@@ -194,11 +194,21 @@ def small_cell_threshold() -> int:
 
 def suppress(actor, value: int | None) -> tuple[int | None, bool]:
     """Aggregates never reveal a cell smaller than the threshold to roles without personal data access."""
-    if value is None or has_perm(actor, Perm.CASES_VIEW_PERSONAL):
+    return suppressor(actor)(value)
+
+
+def suppressor(actor):
+    """`suppress` for one actor and many cells: the permission and the threshold are looked up once."""
+    if has_perm(actor, Perm.CASES_VIEW_PERSONAL):
+        return lambda value: (value, False)
+    threshold = small_cell_threshold()
+
+    def hide(value: int | None) -> tuple[int | None, bool]:
+        if value is not None and 0 < value < threshold:
+            return None, True
         return value, False
-    if 0 < value < small_cell_threshold():
-        return None, True
-    return value, False
+
+    return hide
 
 
 def region_page(*, actor, code: str) -> RegionPage:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, require, require_perm, scope
@@ -485,6 +486,24 @@ def _explorer_form(request) -> ExplorerForm:
     return ExplorerForm(params, actor=request.user, quarters=quarters)
 
 
+def _cells_html(cells, threshold: int) -> str:
+    """One row of pivot cells as HTML, written here rather than in the template: a national view has
+    thousands of cells. Only numbers go in (never text a user typed), so nothing needs escaping."""
+    parts = []
+    for cell in cells:
+        if cell.suppressed:
+            text = f"&lt; {int(threshold)}"
+        elif cell.value is None:
+            text = "—"
+        else:
+            text = f"{int(cell.value):,}".replace(",", "\u00a0")
+        title = (
+            f' title="сумма по субъектам: {int(cell.subjects_reporting)}"' if cell.subjects_reporting else ""
+        )
+        parts.append(f'<td class="text-end"{title}>{text}</td>')
+    return mark_safe("".join(parts))  # noqa: S308 — numbers and fixed text only
+
+
 @login_required
 @require_GET
 def explore(request):
@@ -494,6 +513,8 @@ def explore(request):
     if form.is_valid():
         result = explorer.run(actor=request.user, query=form.query())
         table, chart = explorer.pivot(result), explorer.chart(result)
+        threshold = selectors.small_cell_threshold()
+        table.rows = [(label, sub, _cells_html(cells, threshold)) for label, sub, cells in table.rows]
     params = form.data.copy()
     params.pop("page", None)
     context = {
@@ -542,7 +563,8 @@ def _open_data_request(request):
         )
         response["Retry-After"] = "60"
         return response
-    data = open_data.dataset()
+    snapshot = open_data.Snapshot()
+    data = snapshot.meta()
     indicator = request.GET.get("indicator", "")
     if indicator and indicator not in {item["code"] for item in data.indicators}:
         return HttpResponseBadRequest("Нет такого показателя.", content_type="text/plain; charset=utf-8")
@@ -554,7 +576,7 @@ def _open_data_request(request):
             return HttpResponseBadRequest(
                 "Отчётная дата — в виде ГГГГ-ММ-ДД.", content_type="text/plain; charset=utf-8"
             )
-    return data, indicator, as_of
+    return snapshot, indicator, as_of
 
 
 @require_GET
@@ -562,12 +584,13 @@ def open_data_page(request):
     answer = _open_data_request(request)
     if isinstance(answer, HttpResponse):
         return answer
-    data, indicator, as_of = answer
+    snapshot, indicator, as_of = answer
+    data = snapshot.meta()
     codes = [item["code"] for item in data.indicators]
     main = selectors.default_indicator()
     indicator = indicator or (main.code if main and main.code in codes else (codes[0] if codes else ""))
     as_of = as_of or data.last_period
-    rows = open_data.filtered(data, indicator=indicator, as_of=as_of) if as_of else []
+    rows = snapshot.rows(indicator=indicator, as_of=as_of) if as_of and indicator else []
     context = {
         "data": data,
         "rows": sorted(rows, key=lambda row: row.subject_name),
@@ -585,9 +608,9 @@ def open_data_csv(request):
     answer = _open_data_request(request)
     if isinstance(answer, HttpResponse):
         return answer
-    data, indicator, as_of = answer
+    snapshot, indicator, as_of = answer
     response = HttpResponse(
-        open_data.csv_text(open_data.filtered(data, indicator=indicator, as_of=as_of)),
+        snapshot.csv(indicator=indicator, as_of=as_of),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="vyzov-open-data.csv"'
@@ -600,9 +623,9 @@ def open_data_json(request):
     answer = _open_data_request(request)
     if isinstance(answer, HttpResponse):
         return answer
-    data, indicator, as_of = answer
+    snapshot, indicator, as_of = answer
     response = HttpResponse(
-        open_data.json_text(data, open_data.filtered(data, indicator=indicator, as_of=as_of)),
+        snapshot.json(indicator=indicator, as_of=as_of),
         content_type="application/json; charset=utf-8",
     )
     response["Cache-Control"] = f"public, max-age={settings.VYZOV_OPEN_DATA_CACHE_SECONDS}"
