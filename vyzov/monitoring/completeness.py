@@ -183,7 +183,6 @@ def completeness(
 ) -> Completeness:
     """The table of subjects × quarters with the rates per quarter, per subject and in total (two
     queries whatever the size)."""
-    today = today or timezone.localdate()
     subjects = list(subjects.select_related("district").order_by("name"))
     reports = {
         (subject_id, as_of): (status, submitted_at)
@@ -191,6 +190,10 @@ def completeness(
             subject__in=[subject.pk for subject in subjects], as_of__in=quarters
         ).values_list("subject_id", "as_of", "status", "submitted_at")
     }
+    return _table(subjects, quarters, reports, today or timezone.localdate())
+
+
+def _table(subjects: list[Subject], quarters: list[dt.date], reports: dict, today: dt.date) -> Completeness:
     by_quarter = [Rate() for _ in quarters]
     total = Rate()
     lines = []
@@ -241,12 +244,29 @@ def completeness_for(*, actor, count: int = 4, today: dt.date | None = None) -> 
     )
 
 
-def subject_completeness(*, subject: Subject, count: int = 4, today: dt.date | None = None) -> SubjectLine:
-    """One subject's line (for the region page and the regional passport; the caller has checked access)."""
+def subject_completeness(
+    *,
+    subject: Subject,
+    count: int = 4,
+    today: dt.date | None = None,
+    latest_reports: list[QuarterReport] | None = None,
+    latest_limit: int = 0,
+) -> SubjectLine:
+    """One subject's line (for the region page and the regional passport; the caller has checked access).
+
+    `latest_reports` — the subject's latest reports the page has read anyway (at most `latest_limit`,
+    newest first): used instead of a query when they surely hold every due quarter."""
     today = today or timezone.localdate()
-    data = completeness(
-        subjects=Subject.objects.filter(pk=subject.pk),
-        quarters=due_quarters(today=today, count=count),
-        today=today,
-    )
-    return data.lines[0]
+    quarters = due_quarters(today=today, count=count)
+    if latest_reports is not None and (
+        len(latest_reports) < latest_limit or (latest_reports and latest_reports[-1].as_of <= quarters[0])
+    ):
+        reports = {
+            (subject.pk, report.as_of): (report.status, report.submitted_at)
+            for report in latest_reports
+            if report.subject_id == subject.pk
+        }
+        return _table([subject], quarters, reports, today).lines[0]
+    return completeness(subjects=Subject.objects.filter(pk=subject.pk), quarters=quarters, today=today).lines[
+        0
+    ]

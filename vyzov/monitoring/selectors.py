@@ -211,6 +211,9 @@ def suppressor(actor):
     return hide
 
 
+REGION_REPORTS = 12  # the latest reports listed on the region page
+
+
 def region_page(*, actor, code: str) -> RegionPage:
     subject = get_in_scope(actor, Subject.objects.select_related("district"), Perm.MONITORING_VIEW, code=code)
     rows = {row.subject.code: row for row in subject_rows()}
@@ -247,7 +250,7 @@ def region_page(*, actor, code: str) -> RegionPage:
             municipal.append((name, shown, suppressed))
     reports = list(
         scope(actor, QuarterReport.objects.filter(subject=subject), Perm.MONITORING_VIEW).order_by("-as_of")[
-            :12
+            :REGION_REPORTS
         ]
     )
     return RegionPage(

@@ -159,7 +159,9 @@ def region(request, code):
     in_institutions, reviewed = consilium_coverage(subject=page.subject)
     context = {
         "page": page,
-        "reporting": completeness.subject_completeness(subject=page.subject),
+        "reporting": completeness.subject_completeness(
+            subject=page.subject, latest_reports=page.reports, latest_limit=selectors.REGION_REPORTS
+        ),
         "chart": chart,
         "consilium_coverage": (in_institutions, reviewed),
         "can_edit": allows(request.user, Perm.MONITORING_EDIT, page.subject),

@@ -214,3 +214,27 @@ def test_send_reminders_command_queues_the_report_reminders_too():
     out = StringIO()
     call_command("send_reminders", stdout=out)
     assert out.getvalue().count("Задача поставлена") == 2
+
+
+def test_region_line_from_the_pages_reports_equals_the_queried_one(django_assert_num_queries):
+    today = dt.date(2025, 8, 1)
+    report("22", Q2, ReportStatus.ACCEPTED, utc(2025, 4, 10, 9))
+    report("22", Q3, ReportStatus.SUBMITTED, utc(2025, 7, 25, 9))
+    altai = subject("22")
+    queried = completeness.subject_completeness(subject=altai, today=today)
+    latest = list(QuarterReport.objects.filter(subject=altai).order_by("-as_of"))
+    with django_assert_num_queries(0):
+        preloaded = completeness.subject_completeness(
+            subject=altai, today=today, latest_reports=latest, latest_limit=12
+        )
+    assert [c.status for c in preloaded.cells] == [c.status for c in queried.cells] == ["on_time", "late"]
+    # Twelve later drafts push the due quarters out of the page's list: then the line is queried.
+    for year in (2026, 2027, 2028):
+        for month in (1, 4, 7, 10):
+            report("22", dt.date(year, month, 1), ReportStatus.DRAFT)
+    latest = list(QuarterReport.objects.filter(subject=altai).order_by("-as_of")[:12])
+    with django_assert_num_queries(2):
+        line = completeness.subject_completeness(
+            subject=altai, today=today, latest_reports=latest, latest_limit=12
+        )
+    assert [c.status for c in line.cells] == ["on_time", "late"]
