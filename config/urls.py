@@ -8,6 +8,7 @@ urlpatterns = [
     path("audit/", include("vyzov.accounts.audit_urls")),
     path("register/", include("vyzov.cases.urls")),
     path("monitoring/", include("vyzov.monitoring.urls")),
+    path("open-data/", include("vyzov.monitoring.open_data_urls")),
     path("consilium/", include("vyzov.consilium.urls")),
     path("aid/", include("vyzov.ngo_aid.urls")),
     path("support/", include("vyzov.support.urls")),

@@ -53,5 +53,11 @@ urlpatterns = [
     ),
     path("v1/aid/report/", ngo_aid_api.ReportView.as_view(), name="aid-report"),
     path("v1/monitoring/progress/", monitoring_api.ProgressView.as_view(), name="monitoring-progress"),
+    path(
+        "v1/monitoring/completeness/",
+        monitoring_api.CompletenessView.as_view(),
+        name="monitoring-completeness",
+    ),
+    path("v1/monitoring/explore/", monitoring_api.ExplorerView.as_view(), name="monitoring-explore"),
     path("v1/", include(router.urls)),
 ]

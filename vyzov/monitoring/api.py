@@ -13,7 +13,8 @@ from vyzov.accounts.api_access import CanUseApi, require_somewhere
 from vyzov.core import serializers as core_fields
 from vyzov.territories.models import Municipality, Subject
 
-from . import selectors, services
+from . import completeness, explorer, selectors, services
+from .forms import CompletenessForm, ExplorerForm
 from .models import (
     Aggregation,
     DataSet,
@@ -391,3 +392,161 @@ class ValidationRuleViewSet(_ConfigViewSet):
 
     def save(self, instance, data):
         return services.validation_rule_save(actor=self.request.user, rule=instance, data=data)
+
+
+# ---- completeness and the analytics explorer --------------------------------------------------------
+
+
+class RateOutput(serializers.Serializer):
+    expected = serializers.IntegerField()
+    received = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    completeness = serializers.FloatField(allow_null=True, help_text="Получено от ожидаемых, %")
+    timeliness = serializers.FloatField(allow_null=True, help_text="Получено в срок от ожидаемых, %")
+
+
+class QuarterRateOutput(RateOutput):
+    as_of = serializers.DateField()
+    deadline = serializers.DateField()
+
+
+class CellOutput(serializers.Serializer):
+    as_of = serializers.DateField()
+    deadline = serializers.DateField()
+    status = serializers.ChoiceField(choices=list(completeness.CellStatus.LABELS.items()))
+    report_status = serializers.CharField(allow_null=True)
+    submitted_on = serializers.DateField(allow_null=True)
+
+
+class SubjectCompletenessOutput(serializers.Serializer):
+    subject = serializers.CharField(source="subject.code")
+    name = serializers.CharField(source="subject.name")
+    cells = CellOutput(many=True)
+    rate = RateOutput()
+
+
+class CompletenessOutput(serializers.Serializer):
+    quarters = QuarterRateOutput(many=True)
+    total = RateOutput()
+    subjects = SubjectCompletenessOutput(many=True)
+
+
+def _rate(rate: completeness.Rate) -> dict:
+    return {
+        "expected": rate.expected,
+        "received": rate.received,
+        "on_time": rate.on_time,
+        "overdue": rate.overdue,
+        "completeness": round(rate.completeness, 2) if rate.completeness is not None else None,
+        "timeliness": round(rate.timeliness, 2) if rate.timeliness is not None else None,
+    }
+
+
+class CompletenessView(APIView):
+    """Completeness and timeliness of the quarterly reports of the subjects in the caller's scope
+    (the same table as /monitoring/completeness/)."""
+
+    permission_classes = [MonitoringReader]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("quarters", int, description="Сколько последних кварталов (1–40), 4")],
+        responses={200: CompletenessOutput},
+    )
+    def get(self, request):
+        form = CompletenessForm(request.query_params or None)
+        if form.is_bound and not form.is_valid():
+            return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
+        count = (form.cleaned_data.get("quarters") if form.is_bound else None) or 4
+        data = completeness.completeness_for(actor=request.user, count=count)
+        return Response(
+            {
+                "quarters": [
+                    {"as_of": as_of, "deadline": deadline, **_rate(rate)}
+                    for as_of, deadline, rate in zip(
+                        data.quarters, data.deadlines, data.by_quarter, strict=True
+                    )
+                ],
+                "total": _rate(data.total),
+                "subjects": [
+                    {
+                        "subject": line.subject.code,
+                        "name": line.subject.name,
+                        "cells": [
+                            {
+                                "as_of": cell.as_of,
+                                "deadline": cell.deadline,
+                                "status": cell.status,
+                                "report_status": cell.report_status,
+                                "submitted_on": cell.submitted_on,
+                            }
+                            for cell in line.cells
+                        ],
+                        "rate": _rate(line.rate),
+                    }
+                    for line in data.lines
+                ],
+            }
+        )
+
+
+class ExplorerValueOutput(serializers.Serializer):
+    level = serializers.CharField()
+    territory = serializers.CharField(help_text="Код субъекта, код округа, RU, pilot или id муниципалитета")
+    territory_name = serializers.CharField()
+    parent = serializers.CharField()
+    indicator = serializers.CharField()
+    as_of = serializers.DateField()
+    value = serializers.IntegerField(allow_null=True)
+    suppressed = serializers.BooleanField()
+    subjects_reporting = serializers.IntegerField(allow_null=True)
+
+
+EXPLORER_FIELDS = tuple(ExplorerValueOutput().fields)
+
+
+class ExplorerOutput(serializers.Serializer):
+    level = serializers.CharField()
+    indicators = serializers.ListField(child=serializers.CharField())
+    quarters = serializers.ListField(child=serializers.DateField())
+    territory_count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    data = ExplorerValueOutput(many=True)
+
+
+class ExplorerView(APIView):
+    """The analytics explorer's query (the same parameters as /monitoring/explore/): accepted values
+    only, territories in the caller's scope, small cells suppressed for roles without personal data."""
+
+    permission_classes = [MonitoringReader]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("indicator", str, many=True, required=True, description="Коды показателей"),
+            OpenApiParameter("level", str, required=True, enum=explorer.Level.VALUES),
+            OpenApiParameter("district", str, description="Код федерального округа (ограничить)"),
+            OpenApiParameter("subject", str, description="Код субъекта РФ (ограничить)"),
+            OpenApiParameter("start", str, required=True, description="Первый квартал ГГГГ-ММ-ДД"),
+            OpenApiParameter("end", str, required=True, description="Последний квартал ГГГГ-ММ-ДД"),
+            OpenApiParameter("page", int, description="Страница территорий"),
+        ],
+        responses={200: ExplorerOutput},
+    )
+    def get(self, request):
+        form = ExplorerForm(request.query_params, actor=request.user, quarters=selectors.quarters())
+        if not form.is_valid():
+            return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
+        query = form.query()
+        result = explorer.run(actor=request.user, query=query)
+        return Response(
+            {
+                "level": query.level,
+                "indicators": [indicator.code for indicator in query.indicators],
+                "quarters": query.quarters,
+                "territory_count": result.territory_count,
+                "page": result.page,
+                "pages": result.pages,
+                "data": [{key: row[key] for key in EXPLORER_FIELDS} for row in explorer.flat_rows(result)],
+            }
+        )

@@ -1,10 +1,14 @@
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
 
+from vyzov.accounts.access import Perm, scope
 from vyzov.core.forms import StyledForm, StyledModelForm
 from vyzov.core.uploads import UploadField
+from vyzov.territories.models import FederalDistrict, Subject
 
+from . import explorer
 from .models import DataSet, Importance, Indicator, ReportStatus, ValidationRule
 
 
@@ -214,3 +218,65 @@ class ViolationFilterForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["subject"].queryset = subjects
         self.fields["data_set"].queryset = DataSet.objects.order_by("name")
+
+
+class ExplorerForm(StyledForm):
+    """The explorer's question, read from GET parameters (so that the view is a link to share). The
+    choice of subjects is the actor's scope; every choice outside it is refused as invalid."""
+
+    indicator = forms.ModelMultipleChoiceField(
+        label="Показатели",
+        queryset=Indicator.objects.order_by("order", "code"),
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Выберите хотя бы один показатель.",
+            "invalid_choice": "Нет такого показателя.",
+        },
+    )
+    level = forms.ChoiceField(label="Уровень территорий", choices=explorer.Level.CHOICES)
+    district = forms.ChoiceField(label="Федеральный округ", required=False)
+    subject = forms.ChoiceField(label="Субъект РФ", required=False)
+    start = forms.ChoiceField(label="С квартала")
+    end = forms.ChoiceField(label="По квартал")
+    rows = forms.ChoiceField(label="В строках", choices=explorer.Layout.CHOICES, required=False)
+    page = forms.IntegerField(min_value=1, max_value=100_000, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, actor, quarters: list[dt.date], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quarters = quarters
+        self.districts = {d.code: d for d in FederalDistrict.objects.order_by("name")}
+        self.subjects = {
+            s.code: s for s in scope(actor, Subject.objects.order_by("name"), Perm.MONITORING_VIEW)
+        }
+        self.fields["district"].choices = [("", "все"), *((c, d.name) for c, d in self.districts.items())]
+        self.fields["subject"].choices = [
+            ("", "все доступные"),
+            *((c, s.name) for c, s in self.subjects.items()),
+        ]
+        quarter_choices = [(q.isoformat(), f"{q:%d.%m.%Y}") for q in quarters]
+        self.fields["start"].choices = self.fields["end"].choices = quarter_choices
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "Конец периода раньше начала.")
+        return cleaned
+
+    def query(self) -> explorer.Query:
+        data = self.cleaned_data
+        start, end = dt.date.fromisoformat(data["start"]), dt.date.fromisoformat(data["end"])
+        return explorer.Query(
+            indicators=sorted(data["indicator"], key=lambda i: (i.order, i.code)),
+            level=data["level"],
+            quarters=[q for q in self.quarters if start <= q <= end],
+            within_district=self.districts.get(data.get("district") or ""),
+            within_subject=self.subjects.get(data.get("subject") or ""),
+            layout=data.get("rows") or explorer.Layout.TERRITORY,
+            page=data.get("page") or 1,
+        )
+
+
+class CompletenessForm(StyledForm):
+    quarters = forms.IntegerField(label="Кварталов", min_value=1, max_value=40, required=False, initial=4)

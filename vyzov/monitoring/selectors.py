@@ -40,6 +40,14 @@ def main_indicator() -> Indicator:
     return Indicator.objects.get(code=MAIN_INDICATOR)
 
 
+def default_indicator() -> Indicator | None:
+    """The programme's main indicator, or the first of the catalogue when it has none."""
+    return (
+        Indicator.objects.filter(code=MAIN_INDICATOR).first()
+        or Indicator.objects.order_by("order", "code").first()
+    )
+
+
 def quarters() -> list[dt.date]:
     return sorted(
         RollUp.objects.filter(level=RollUpLevel.COUNTRY).order_by().values_list("as_of", flat=True).distinct()
@@ -191,11 +199,24 @@ def small_cell_threshold() -> int:
 
 def suppress(actor, value: int | None) -> tuple[int | None, bool]:
     """Aggregates never reveal a cell smaller than the threshold to roles without personal data access."""
-    if value is None or has_perm(actor, Perm.CASES_VIEW_PERSONAL):
+    return suppressor(actor)(value)
+
+
+def suppressor(actor):
+    """`suppress` for one actor and many cells: the permission and the threshold are looked up once."""
+    if has_perm(actor, Perm.CASES_VIEW_PERSONAL):
+        return lambda value: (value, False)
+    threshold = small_cell_threshold()
+
+    def hide(value: int | None) -> tuple[int | None, bool]:
+        if value is not None and 0 < value < threshold:
+            return None, True
         return value, False
-    if 0 < value < small_cell_threshold():
-        return None, True
-    return value, False
+
+    return hide
+
+
+REGION_REPORTS = 12  # the latest reports listed on the region page
 
 
 def region_page(*, actor, code: str) -> RegionPage:
@@ -234,7 +255,7 @@ def region_page(*, actor, code: str) -> RegionPage:
             municipal.append((name, shown, suppressed))
     reports = list(
         scope(actor, QuarterReport.objects.filter(subject=subject), Perm.MONITORING_VIEW).order_by("-as_of")[
-            :12
+            :REGION_REPORTS
         ]
     )
     return RegionPage(

@@ -9,19 +9,22 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from vyzov.accounts.access import ActionNotAllowed, Perm, grants_with, require
 from vyzov.accounts.models import ScopeLevel
+from vyzov.accounts.selectors import users_who_can
 from vyzov.core import signals
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.validators import validate_single_line_text
 from vyzov.territories.models import Municipality, Subject
 
-from . import expressions, rollups, rules
+from . import completeness, expressions, rollups, rules
 from .models import (
     DataSet,
     Figure,
@@ -843,3 +846,66 @@ def figure_outlier_review(*, actor, figure: Figure) -> Figure:
             details={"status": "outlier_reviewed", "value": figure.value, "range": figure.outlier_range},
         )
     return figure
+
+
+# Reminders about quarterly reports: this many days before the deadline, the day after it, and then
+# every REMIND_EVERY_DAYS days while the report is still not received. The schedule is a function of
+# the date, so the daily run (send_reminders) sends each reminder once.
+REMIND_BEFORE_DAYS = 3
+REMIND_EVERY_DAYS = 7
+
+
+def _reminder_due(cell: completeness.Cell, today: dt.date) -> bool:
+    days_late = (today - cell.deadline).days
+    if cell.status == completeness.CellStatus.PENDING:
+        return days_late == -REMIND_BEFORE_DAYS
+    if cell.status == completeness.CellStatus.OVERDUE:
+        return days_late >= 1 and (days_late - 1) % REMIND_EVERY_DAYS == 0
+    return False
+
+
+def report_reminders_send(*, today: dt.date | None = None) -> int:
+    """Remind the people who enter a subject's figures about its quarterly reports that are due soon
+    or overdue: an e-mail per person and a notification per report. Returns the number of letters."""
+    today = today or timezone.localdate()
+    data = completeness.completeness(
+        subjects=completeness.expected_subjects(),
+        quarters=completeness.due_quarters(today=today),
+        today=today,
+    )
+    by_user: dict[int, tuple[object, list[tuple[Subject, completeness.Cell]]]] = {}
+    for line in data.lines:
+        cells = [cell for cell in line.cells if _reminder_due(cell, today)]
+        if not cells:
+            continue
+        for user in users_who_can(perm=Perm.MONITORING_EDIT, subject=line.subject):
+            by_user.setdefault(user.pk, (user, []))[1].extend((line.subject, cell) for cell in cells)
+    for user, items in by_user.values():
+        lines = [f"— {_reminder_title(subject, cell)}" for subject, cell in items]
+        if user.email:
+            send_mail(
+                subject=f"«Вызов»: квартальные отчёты к сроку ({len(items)})",
+                message="Напоминаем о квартальных отчётах мониторинга:\n\n"
+                + "\n".join(lines)
+                + "\n\nОткройте «Квартальные отчёты» в системе «Вызов».",
+                from_email=None,
+                recipient_list=[user.email],
+            )
+        for subject, cell in items:
+            signals.announce(
+                signals.deadline_due,
+                sender=QuarterReport,
+                recipients=[user],
+                title=_reminder_title(subject, cell),
+                url=reverse("monitoring:report_edit", args=[subject.code, cell.as_of.isoformat()]),
+            )
+    return sum(1 for user, _items in by_user.values() if user.email)
+
+
+def _reminder_title(subject: Subject, cell: completeness.Cell) -> str:
+    if cell.status == completeness.CellStatus.OVERDUE:
+        return (
+            f"{subject.name}: квартальный отчёт на {cell.as_of:%d.%m.%Y} не представлен, "
+            f"срок {cell.deadline:%d.%m.%Y} прошёл"
+        )
+    return f"{subject.name}: квартальный отчёт на {cell.as_of:%d.%m.%Y} — срок {cell.deadline:%d.%m.%Y}"

@@ -1,12 +1,15 @@
 import datetime as dt
 
+from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require, require_perm, scope
@@ -18,9 +21,11 @@ from vyzov.core.services import audit_entry_create
 from vyzov.core.xlsx import XLSX_CONTENT_TYPE, xlsx_response
 from vyzov.territories.models import Municipality, Subject
 
-from . import exports, selectors, services, tilemap
+from . import completeness, explorer, exports, open_data, selectors, services, tilemap
 from .forms import (
+    CompletenessForm,
     DataSetForm,
+    ExplorerForm,
     FigureImportForm,
     HistoryRangesForm,
     IndicatorForm,
@@ -87,8 +92,11 @@ def overview(request):
     require_perm(request.user, Perm.MONITORING_VIEW)
     data = selectors.overview()
     legend = [(colour, label) for colour, label in tilemap.PROGRESS_LEGEND]
+    reporting = completeness.completeness_for(actor=request.user, count=4)
     context = {
         "data": data,
+        "reporting": reporting,
+        "overdue": reporting.latest_overdue(),
         "map_svg": tilemap.render_svg(
             _tiles(request.user, data.rows), legend=legend, title="Прогресс регионов к цели −25 %"
         ),
@@ -169,6 +177,9 @@ def region(request, code):
     in_institutions, reviewed = consilium_coverage(subject=page.subject)
     context = {
         "page": page,
+        "reporting": completeness.subject_completeness(
+            subject=page.subject, latest_reports=page.reports, latest_limit=selectors.REGION_REPORTS
+        ),
         "chart": chart,
         "consilium_coverage": (in_institutions, reviewed),
         "can_edit": allows(request.user, Perm.MONITORING_EDIT, page.subject),
@@ -752,3 +763,185 @@ def outlier_review(request, pk):
     else:
         messages.success(request, "Отмечено как проверенное.")
     return redirect(reverse("monitoring:outliers") + "?state=open")
+
+
+# ---- completeness and timeliness -------------------------------------------------------------------
+
+
+def completeness_table(request):
+    require_perm(request.user, Perm.MONITORING_VIEW)
+    form = CompletenessForm(request.GET or None)
+    count = form.cleaned_data["quarters"] if form.is_valid() and form.cleaned_data["quarters"] else 4
+    data = completeness.completeness_for(actor=request.user, count=count)
+    return render(
+        request,
+        "monitoring/completeness.html",
+        {"data": data, "form": form, "deadline_days": settings.VYZOV_REPORT_DEADLINE_DAYS},
+    )
+
+
+# ---- the analytics explorer ----------------------------------------------------------------------------
+
+
+def _explorer_form(request) -> ExplorerForm:
+    quarters = selectors.quarters()
+    params = request.GET
+    if "indicator" not in params and quarters:
+        main = selectors.default_indicator()
+        params = QueryDict(mutable=True)
+        params.setlist("indicator", [main.code] if main else [])
+        params.update(
+            {
+                "level": explorer.Level.SUBJECT,
+                "start": quarters[max(0, len(quarters) - 4)].isoformat(),
+                "end": quarters[-1].isoformat(),
+                "rows": explorer.Layout.TERRITORY,
+            }
+        )
+    return ExplorerForm(params, actor=request.user, quarters=quarters)
+
+
+def _cells_html(cells, threshold: int) -> str:
+    """One row of pivot cells as HTML, written here rather than in the template: a national view has
+    thousands of cells. Only numbers go in (never text a user typed), so nothing needs escaping."""
+    parts = []
+    for cell in cells:
+        if cell.suppressed:
+            text = f"&lt; {int(threshold)}"
+        elif cell.value is None:
+            text = "—"
+        else:
+            text = f"{int(cell.value):,}".replace(",", "\u00a0")
+        title = (
+            f' title="сумма по субъектам: {int(cell.subjects_reporting)}"' if cell.subjects_reporting else ""
+        )
+        parts.append(f'<td class="text-end"{title}>{text}</td>')
+    return mark_safe("".join(parts))  # noqa: S308 — numbers and fixed text only
+
+
+@login_required
+@require_GET
+def explore(request):
+    require_perm(request.user, Perm.MONITORING_VIEW)
+    form = _explorer_form(request)
+    result = table = chart = None
+    if form.is_valid():
+        result = explorer.run(actor=request.user, query=form.query())
+        table, chart = explorer.pivot(result), explorer.chart(result)
+        threshold = selectors.small_cell_threshold()
+        table.rows = [(label, sub, _cells_html(cells, threshold)) for label, sub, cells in table.rows]
+    params = form.data.copy()
+    params.pop("page", None)
+    context = {
+        "form": form,
+        "result": result,
+        "table": table,
+        "chart": chart,
+        "link": request.build_absolute_uri(f"{request.path}?{params.urlencode()}"),
+        "query_string": params.urlencode(),
+        "threshold": selectors.small_cell_threshold(),
+        "has_quarters": bool(form.quarters),
+    }
+    return render(request, "monitoring/explore.html", context)
+
+
+@login_required
+@require_GET
+def explore_export(request):
+    require_perm(request.user, Perm.MONITORING_VIEW)
+    form = _explorer_form(request)
+    if not form.is_valid():
+        raise Http404("Неверные параметры выборки.")
+    result = explorer.run(actor=request.user, query=form.query(), all_pages=True)
+    audit_entry_create(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        object_repr="Конструктор аналитики",
+        details={"query": request.GET.urlencode()[:1000]},
+    )
+    response = HttpResponse(explorer.xlsx_bytes(result), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="explore-{timezone.localdate():%Y-%m-%d}.xlsx"'
+    return response
+
+
+# ---- open data (no login) -----------------------------------------------------------------------------
+
+
+def _open_data_request(request):
+    """The rate limit and the filters of an open-data request: (data, rows, indicator, as_of) or a
+    refusal (429 too many requests, 400 bad parameters)."""
+    if not open_data.rate_allowed(get_client_ip_address(request) or "unknown"):
+        response = HttpResponse(
+            "Слишком много запросов. Повторите через минуту.",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "60"
+        return response
+    snapshot = open_data.Snapshot()
+    data = snapshot.meta()
+    indicator = request.GET.get("indicator", "")
+    if indicator and indicator not in {item["code"] for item in data.indicators}:
+        return HttpResponseBadRequest("Нет такого показателя.", content_type="text/plain; charset=utf-8")
+    as_of = None
+    if request.GET.get("as_of"):
+        try:
+            as_of = dt.date.fromisoformat(request.GET["as_of"])
+        except ValueError:
+            return HttpResponseBadRequest(
+                "Отчётная дата — в виде ГГГГ-ММ-ДД.", content_type="text/plain; charset=utf-8"
+            )
+    return snapshot, indicator, as_of
+
+
+@require_GET
+def open_data_page(request):
+    answer = _open_data_request(request)
+    if isinstance(answer, HttpResponse):
+        return answer
+    snapshot, indicator, as_of = answer
+    data = snapshot.meta()
+    codes = [item["code"] for item in data.indicators]
+    main = selectors.default_indicator()
+    indicator = indicator or (main.code if main and main.code in codes else (codes[0] if codes else ""))
+    as_of = as_of or data.last_period
+    rows = snapshot.rows(indicator=indicator, as_of=as_of) if as_of and indicator else []
+    context = {
+        "data": data,
+        "rows": sorted(rows, key=lambda row: row.subject_name),
+        "indicator": next((item for item in data.indicators if item["code"] == indicator), None),
+        "as_of": as_of,
+        "licence_name": open_data.LICENCE_NAME,
+        "licence_url": open_data.LICENCE_URL,
+        "attribution": open_data.ATTRIBUTION,
+    }
+    return render(request, "monitoring/open_data.html", context)
+
+
+@require_GET
+def open_data_csv(request):
+    answer = _open_data_request(request)
+    if isinstance(answer, HttpResponse):
+        return answer
+    snapshot, indicator, as_of = answer
+    response = HttpResponse(
+        snapshot.csv(indicator=indicator, as_of=as_of),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="vyzov-open-data.csv"'
+    response["Cache-Control"] = f"public, max-age={settings.VYZOV_OPEN_DATA_CACHE_SECONDS}"
+    return response
+
+
+@require_GET
+def open_data_json(request):
+    answer = _open_data_request(request)
+    if isinstance(answer, HttpResponse):
+        return answer
+    snapshot, indicator, as_of = answer
+    response = HttpResponse(
+        snapshot.json(indicator=indicator, as_of=as_of),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Cache-Control"] = f"public, max-age={settings.VYZOV_OPEN_DATA_CACHE_SECONDS}"
+    return response

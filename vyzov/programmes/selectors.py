@@ -14,6 +14,7 @@ from django.utils import timezone
 from vyzov.accounts.access import Perm, get_in_scope, scope
 from vyzov.consilium.models import ActionItem, ActionStatus
 from vyzov.consilium.selectors import coverage as consilium_coverage
+from vyzov.monitoring.completeness import SubjectLine, subject_completeness
 from vyzov.monitoring.models import Indicator, RollUp, RollUpLevel
 from vyzov.monitoring.progress import LAGGING, NO_DATA, Progress, progress
 from vyzov.monitoring.reference import MAIN_INDICATOR
@@ -207,6 +208,7 @@ class Passport:
     strategic_sessions: int = 0
     inspections: int = 0
     institution_plans: int = 0
+    reporting: SubjectLine | None = None  # completeness and timeliness of the quarterly reports
 
     @property
     def consilium_coverage_percent(self) -> float | None:
@@ -230,6 +232,7 @@ def passport(*, actor, code: str) -> Passport:
         .first()
     )
     result = Passport(subject=subject, monitoring=row, programme=programme)
+    result.reporting = subject_completeness(subject=subject)
     if programme:
         for view in programme_view(programme=programme):
             result.indicators_total += len(view.indicators)
