@@ -16,7 +16,7 @@ from vyzov.core.services import audit_entry_create
 from vyzov.core.xlsx import XLSX_CONTENT_TYPE, xlsx_response
 from vyzov.territories.models import Subject
 
-from . import exports, selectors, services, tilemap
+from . import exports, programme_figures, selectors, services, tilemap
 from .forms import FigureImportForm, PriorityForm, QuarterForm, ReportFilterForm, ReturnForm
 from .imports import fail_stale_figure_jobs, figure_import_job_create, template_bytes
 from .models import FigureImportJob, previous_quarter, quarter_label, validate_quarter_date
@@ -69,6 +69,9 @@ def overview(request):
             _tiles(request.user, data.rows), legend=legend, title="Прогресс регионов к цели −25 %"
         ),
         "baseline_date": BASELINE_DATE,
+        "programme_figures": programme_figures.overview_figures(data),
+        "demo": programme_figures.demo_in_use(),
+        "estimate": programme_figures.national_estimate(),
         "chart": {
             "labels": [f"{as_of:%d.%m.%Y}" for as_of in data.quarters],
             "country": [value for _as_of, value in data.country_points],
@@ -147,6 +150,13 @@ def region(request, code):
         "page": page,
         "chart": chart,
         "consilium_coverage": (in_institutions, reviewed),
+        "demo": programme_figures.demo_in_use(subject=page.subject),
+        "programme_figures": programme_figures.region_figures(
+            subject=page.subject,
+            computed={
+                "seed_44": f"{page.row.baseline} на 01.07.2024" if page.row.baseline is not None else "",
+            },
+        ),
         "can_edit": allows(request.user, Perm.MONITORING_EDIT, page.subject),
         "threshold": selectors.small_cell_threshold(),
     }

@@ -462,6 +462,26 @@ def test_passport_query_count_does_not_grow_with_the_region(
     assert before <= 30
 
 
+def test_passport_shows_the_documents_figures_for_the_region_beside_the_systems(
+    curator_altai, ministry_altai, fed_analyst, client
+):
+    from vyzov.monitoring import reference
+
+    reference.load_reference_figures()
+    crafted_region(curator_altai, ministry_altai, curator_altai)
+    passport = selectors.passport(actor=fed_analyst, code="22")
+    rows = {row.name: row for row in passport.document_figures}
+    services_row = rows["Службы «Дети в семье»"]
+    assert services_row.as_in_seed and services_row.computed == "1"  # 002's table beside the register
+    assert "брошюра специального проекта «Вызов»" in services_row.document
+    assert not passport.monitoring_is_demo
+    login(client, fed_analyst)
+    page = client.get(reverse("programmes:passport", args=["24"])).content.decode()
+    assert "По материалам программы" in page
+    assert "более 4 500 детей" in page and "около 4 000 детей" in page  # 004, Красноярский край
+    assert "демо" not in page
+
+
 # ---- API ----------------------------------------------------------------------------------------
 
 
