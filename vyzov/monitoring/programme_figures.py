@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+from django.db.models import Q
+
 from vyzov.territories.models import Subject
 from vyzov.territories.reference import read_csv as read_territory_csv
 
 from .models import Figure, FigureSource, ReferenceFigure, ReportStatus, RollUp, RollUpLevel
-from .reference import DATA_DIR, reference_figure
+from .reference import DATA_DIR
 from .rollups import COUNTRY_KEY, PILOT_KEY
 
 LABEL = "по материалам программы"
@@ -114,12 +116,14 @@ def document_figure(figure: ReferenceFigure, *, computed: str = "") -> DocumentF
     )
 
 
-def national_estimate() -> NationalEstimate | None:
+def national_estimate(figures: dict[int, ReferenceFigure] | None = None) -> NationalEstimate | None:
     """21 152 ÷ 0,35 for 01.07.2024 and that minus 18,2 % for 01.10.2025 — an estimate, not a seed figure."""
+    if figures is None:
+        figures = reference_figures(PILOT_BASELINE_ROW, PILOT_SHARE_ROW, COUNTRY_CHANGE_ROW)
     pilot, share, change = (
-        reference_figure(PILOT_BASELINE_ROW),
-        reference_figure(PILOT_SHARE_ROW),
-        reference_figure(COUNTRY_CHANGE_ROW),
+        figures.get(PILOT_BASELINE_ROW),
+        figures.get(PILOT_SHARE_ROW),
+        figures.get(COUNTRY_CHANGE_ROW),
     )
     if not (pilot and share and change) or not share.value:
         return None
@@ -133,6 +137,13 @@ def national_estimate() -> NationalEstimate | None:
     return NationalEstimate(baseline=baseline, latest=latest, explanation=explanation)
 
 
+def reference_figures(*seed_ids: int) -> dict[int, ReferenceFigure]:
+    figures = ReferenceFigure.objects.all()
+    if seed_ids:
+        figures = figures.filter(seed_id__in=seed_ids)
+    return {figure.seed_id: figure for figure in figures}
+
+
 def demo_in_use(*, subject: Subject | None = None) -> bool:
     """Whether accepted figures (of one subject, or any) are demo values."""
     figures = Figure.objects.filter(source=FigureSource.DEMO, report__status=ReportStatus.ACCEPTED)
@@ -141,29 +152,35 @@ def demo_in_use(*, subject: Subject | None = None) -> bool:
     return figures.exists()
 
 
-def _rollup_sum(*, level: str, key: str, code: str, year: int) -> int | None:
-    values = RollUp.objects.filter(level=level, key=key, indicator__code=code, as_of__year=year).values_list(
-        "value", flat=True
-    )
-    return sum(values) if values else None
+FLOW_YEAR = 2025  # 002: 22 981 left and 14 825 returned home in (incomplete) 2025
 
 
-def _rollup_at(*, level: str, key: str, code: str, as_of: dt.date | None) -> int | None:
-    if as_of is None:
-        return None
-    return (
-        RollUp.objects.filter(level=level, key=key, indicator__code=code, as_of=as_of)
-        .values_list("value", flat=True)
-        .first()
-    )
+def _rollups(latest_date: dt.date | None) -> tuple[dict[str, int], int | None]:
+    """One query: the pilot group's 2025 flows summed by indicator, and the country's СОП children."""
+    flows: dict[str, int] = {}
+    sop = None
+    rows = RollUp.objects.filter(
+        Q(level=RollUpLevel.PILOT_GROUP, key=PILOT_KEY, as_of__year=FLOW_YEAR)
+        & Q(indicator__code__in=["children_left_quarter", "children_returned_home_quarter"])
+        | Q(level=RollUpLevel.COUNTRY, key=COUNTRY_KEY, indicator__code="sop_children", as_of=latest_date)
+    ).values_list("level", "indicator__code", "value")
+    for level, code, value in rows:
+        if level == RollUpLevel.COUNTRY:
+            sop = value
+        else:
+            flows[code] = flows.get(code, 0) + value
+    return flows, sop
 
 
-def overview_figures(data) -> list[tuple[str, list[DocumentFigure]]]:
+def overview_figures(
+    data, figures: dict[int, ReferenceFigure] | None = None
+) -> list[tuple[str, list[DocumentFigure]]]:
     """The situational centre's panel: every national and pilot-group figure of the documents, each
     beside the value computed from the regions' data where the system has one."""
-    figures = {f.seed_id: f for f in ReferenceFigure.objects.all()}
+    figures = reference_figures() if figures is None else figures
     pilot, country = data.pilot, data.country
     latest_date = data.country_points[-1][0] if data.country_points else None
+    flows, sop = _rollups(latest_date)
     computed: dict[int, str] = {}
     if pilot and pilot.baseline is not None:
         computed[3] = computed[50] = f"{ru(pilot.baseline)} на 01.07.2024"
@@ -180,16 +197,14 @@ def overview_figures(data) -> list[tuple[str, list[DocumentFigure]]]:
     if country and country.baseline is not None:
         computed[43] = f"{ru(country.baseline)} на 01.07.2024"
     for seed_id, code in ((9, "children_left_quarter"), (10, "children_returned_home_quarter")):
-        total = _rollup_sum(level=RollUpLevel.PILOT_GROUP, key=PILOT_KEY, code=code, year=2025)
-        if total is not None:
-            computed[seed_id] = f"{ru(total)} (сумма квартальных отчётов с датами 2025 г.)"
-    sop = _rollup_at(level=RollUpLevel.COUNTRY, key=COUNTRY_KEY, code="sop_children", as_of=latest_date)
-    if sop is not None:
+        if code in flows:
+            computed[seed_id] = f"{ru(flows[code])} (сумма квартальных отчётов с датами {FLOW_YEAR} г.)"
+    if sop is not None and latest_date is not None:
         computed[45] = f"{ru(sop)} на {latest_date:%d.%m.%Y}"
     groups = []
     for title, ids in OVERVIEW_GROUPS:
         rows = [document_figure(figures[i], computed=computed.get(i, "")) for i in ids if i in figures]
-        if title == "Дети в учреждениях" and (estimate := national_estimate()):
+        if title == "Дети в учреждениях" and (estimate := national_estimate(figures)):
             rows.append(
                 DocumentFigure(
                     name="Дети в учреждениях по стране (Российская Федерация)",

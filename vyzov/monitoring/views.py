@@ -62,6 +62,7 @@ def _tiles(actor, rows):
 def overview(request):
     require_perm(request.user, Perm.MONITORING_VIEW)
     data = selectors.overview()
+    figures = programme_figures.reference_figures()
     legend = [(colour, label) for colour, label in tilemap.PROGRESS_LEGEND]
     context = {
         "data": data,
@@ -69,9 +70,9 @@ def overview(request):
             _tiles(request.user, data.rows), legend=legend, title="Прогресс регионов к цели −25 %"
         ),
         "baseline_date": BASELINE_DATE,
-        "programme_figures": programme_figures.overview_figures(data),
+        "programme_figures": programme_figures.overview_figures(data, figures),
         "demo": programme_figures.demo_in_use(),
-        "estimate": programme_figures.national_estimate(),
+        "estimate": programme_figures.national_estimate(figures),
         "chart": {
             "labels": [f"{as_of:%d.%m.%Y}" for as_of in data.quarters],
             "country": [value for _as_of, value in data.country_points],
