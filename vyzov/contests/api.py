@@ -140,6 +140,7 @@ class HistoryAwardOutput(serializers.Serializer):
     settlement_name = serializers.CharField()
     place = serializers.IntegerField(allow_null=True)
     award = serializers.CharField()
+    awarding_body = serializers.CharField(help_text="кем присуждена; пусто — организаторы конкурса")
 
 
 RANKING_RESPONSE = PolymorphicProxySerializer(
@@ -178,6 +179,7 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                         "settlement_name": a.application.settlement_name,
                         "place": a.place,
                         "award": a.title,
+                        "awarding_body": a.awarding_body,
                     }
                     for a in contest.awards.select_related("category", "application")
                 ]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -615,6 +615,8 @@ def diploma(request, pk):
     visible = selectors.application_scope(request.user).filter(pk=award.application_id).exists()
     if not visible or not (has_perm(request.user, Perm.CONTESTS_MANAGE) or award.contest.is_locked):
         raise NotInScope()
+    if not award.issued_by_system:  # a partner's award: its diploma is the partner's, not ours
+        raise Http404("Диплом этой награды выдан не конкурсом.")
     response = HttpResponse(
         exports.diploma_docx(
             award=award, verify_url=request.build_absolute_uri(f"/contests/verify/{award.diploma_code}/")
@@ -629,7 +631,7 @@ def diploma(request, pk):
 def verify(request, code):
     """Public: anyone holding a diploma can check that it is genuine."""
     award = (
-        Award.objects.filter(diploma_code=code.upper()[:32])
+        Award.objects.filter(diploma_code=code.upper()[:32], diploma_code__isnull=False)
         .select_related("contest", "application__subject", "category")
         .first()
     )

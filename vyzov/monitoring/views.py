@@ -21,7 +21,7 @@ from vyzov.core.services import audit_entry_create
 from vyzov.core.xlsx import XLSX_CONTENT_TYPE, xlsx_response
 from vyzov.territories.models import Municipality, Subject
 
-from . import completeness, explorer, exports, open_data, selectors, services, tilemap
+from . import completeness, explorer, exports, open_data, programme_figures, selectors, services, tilemap
 from .forms import (
     CompletenessForm,
     DataSetForm,
@@ -91,6 +91,7 @@ def _tiles(actor, rows):
 def overview(request):
     require_perm(request.user, Perm.MONITORING_VIEW)
     data = selectors.overview()
+    figures = programme_figures.reference_figures()
     legend = [(colour, label) for colour, label in tilemap.PROGRESS_LEGEND]
     reporting = completeness.completeness_for(actor=request.user, count=4)
     context = {
@@ -101,6 +102,9 @@ def overview(request):
             _tiles(request.user, data.rows), legend=legend, title="Прогресс регионов к цели −25 %"
         ),
         "baseline_date": BASELINE_DATE,
+        "programme_figures": programme_figures.overview_figures(data, figures),
+        "demo": programme_figures.demo_in_use(),
+        "estimate": programme_figures.national_estimate(figures),
         "chart": {
             "labels": [f"{as_of:%d.%m.%Y}" for as_of in data.quarters],
             "country": [value for _as_of, value in data.country_points],
@@ -182,6 +186,13 @@ def region(request, code):
         ),
         "chart": chart,
         "consilium_coverage": (in_institutions, reviewed),
+        "demo": programme_figures.demo_in_use(subject=page.subject),
+        "programme_figures": programme_figures.region_figures(
+            subject=page.subject,
+            computed={
+                "seed_44": f"{page.row.baseline} на 01.07.2024" if page.row.baseline is not None else "",
+            },
+        ),
         "can_edit": allows(request.user, Perm.MONITORING_EDIT, page.subject),
         "threshold": selectors.small_cell_threshold(),
     }

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -300,11 +298,11 @@ def fund_detail(request, pk):
 
 
 def _period(request):
-    today = timezone.localdate()
-    form = PeriodForm(request.GET or None, initial={"date_from": dt.date(today.year, 1, 1), "date_to": today})
+    date_from, date_to = selectors.default_report_period(actor=request.user, today=timezone.localdate())
+    form = PeriodForm(request.GET or None, initial={"date_from": date_from, "date_to": date_to})
     if form.is_valid():
         return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-    return form, dt.date(today.year, 1, 1), today
+    return form, date_from, date_to
 
 
 @login_required

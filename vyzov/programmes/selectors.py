@@ -16,6 +16,7 @@ from vyzov.consilium.models import ActionItem, ActionStatus
 from vyzov.consilium.selectors import coverage as consilium_coverage
 from vyzov.monitoring.completeness import SubjectLine, subject_completeness
 from vyzov.monitoring.models import Indicator, RollUp, RollUpLevel
+from vyzov.monitoring.programme_figures import DocumentFigure, demo_in_use, region_figures
 from vyzov.monitoring.progress import LAGGING, NO_DATA, Progress, progress
 from vyzov.monitoring.reference import MAIN_INDICATOR
 from vyzov.monitoring.selectors import subject_rows
@@ -209,6 +210,8 @@ class Passport:
     inspections: int = 0
     institution_plans: int = 0
     reporting: SubjectLine | None = None  # completeness and timeliness of the quarterly reports
+    monitoring_is_demo: bool = False
+    document_figures: list[DocumentFigure] = field(default_factory=list)
 
     @property
     def consilium_coverage_percent(self) -> float | None:
@@ -282,4 +285,17 @@ def passport(*, actor, code: str) -> Passport:
         families=Count("family", distinct=True), approved=Sum("approved_amount")
     )
     result.aid_families, result.aid_approved = aid["families"], aid["approved"] or Decimal(0)
+    result.monitoring_is_demo = demo_in_use(subject=subject)
+    baseline = row.baseline if row else None
+    result.document_figures = region_figures(
+        subject=subject,
+        computed={
+            "curator_name": result.curator.full_name if result.curator else "",
+            "dv_services": str(result.services),
+            "dv_specialists": str(result.specialists),
+            "dv_families_on_support": str(result.families_on_support),
+            "seed_44": f"{baseline} на 01.07.2024" if baseline is not None else "",
+            "seed_52": f"одобрено {result.aid_approved:.0f} руб." if result.aid_approved else "",
+        },
+    )
     return result

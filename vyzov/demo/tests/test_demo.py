@@ -90,3 +90,9 @@ def test_force_loads_the_demo_into_an_empty_production_database(capsys):
         users = User.objects.count()
         call_command("load_demo", force=True, register_scale=0)
     assert User.objects.count() == users
+
+
+def test_demo_contest_numbers_follow_the_series_of_the_reports():
+    from vyzov.demo.contests import contest_number
+
+    assert [contest_number(year) for year in (2016, 2017, 2019, 2026)] == ["VII", "VIII", "X", "XVII"]
