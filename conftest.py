@@ -212,6 +212,17 @@ def queries_for(client, url, **params) -> int:
     return len(captured.captured_queries)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_grant_caches():
+    """The process caches of grants and menus start empty in every test (ids are reused after rollback)."""
+    from vyzov.accounts.access import clear_grants_cache
+    from vyzov.accounts.context_processors import clear_menus
+
+    clear_grants_cache()
+    clear_menus()
+    yield
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _remove_test_media():
     """Uploaded test files go to a per-process folder that is removed afterwards."""
