@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vyzov.core.pagination import paginate
 
 from . import access, selectors, services, two_factor
-from .access import Perm, require_perm
+from .access import Perm, grants_of, require_perm
 from .forms import (
     GrantFieldsForm,
     LoginForm,
@@ -61,7 +61,7 @@ def profile(request):
         request,
         "accounts/profile.html",
         {
-            "grants": selectors.user_grants(user=request.user),
+            "grants": grants_of(request.user),
             "token": None,
             "two_factor": two_factor.status_of(request.user),
         },
@@ -77,7 +77,7 @@ def api_token_issue(request):
         request,
         "accounts/profile.html",
         {
-            "grants": selectors.user_grants(user=request.user),
+            "grants": grants_of(request.user),
             "token": token.key,
             "two_factor": two_factor.status_of(request.user),
         },

@@ -15,7 +15,7 @@ from vyzov.accounts.access import (
     require,
     require_perm,
 )
-from vyzov.core.pagination import paginate
+from vyzov.core.pagination import COUNT_CAP, paginate
 from vyzov.core.services import export_job_create
 from vyzov.core.xlsx import XLSX_CONTENT_TYPE, xlsx_response
 from vyzov.territories.models import Subject
@@ -51,7 +51,7 @@ def child_list(request):
     require_perm(request.user, Perm.CASES_VIEW)
     form, filters = _child_filters(request)
     children = selectors.child_list(actor=request.user, filters=filters)
-    page = paginate(request, children)
+    page = paginate(request, children, cap=COUNT_CAP)
     services.personal_data_list_read(
         actor=request.user,
         kind="children_list",
@@ -303,7 +303,7 @@ def family_list(request):
     require_perm(request.user, Perm.CASES_VIEW)
     filters = {"q": request.GET.get("q", "")[:100]}
     families = selectors.family_list(actor=request.user, filters=filters)
-    page = paginate(request, families)
+    page = paginate(request, families, cap=COUNT_CAP)
     named = [family for family in page if family.personal]
     if named:
         services.personal_data_list_read(
