@@ -9,7 +9,7 @@ STAMP_ASSETS := vyzov/core/static/vendor/.built
 DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 PORT ?= 8000
 
-.PHONY: run test screenshots lint bench install assets migrate demo clean backup restore-drill replica-drill
+.PHONY: run test screenshots lint bench loadtest install assets migrate demo clean backup restore-drill replica-drill
 
 $(STAMP_DEPS): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -32,11 +32,12 @@ migrate: install
 demo: migrate
 	$(DEV) $(PY) manage.py load_demo
 
-# The background worker (imports of large files) runs beside the web server and stops with it.
+# The background worker (imports, big exports) runs beside the web server, is started again if it dies
+# (scripts/run_worker.sh) and stops with the server.
 run: install assets demo
 	@echo "Открывайте http://127.0.0.1:$(PORT) — демо-входы перечислены выше."
 	@$(DEV) $(PY) manage.py fail_stale_jobs -v 0; \
-	$(DEV) $(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	$(DEV) scripts/run_worker.sh $(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -52,6 +53,7 @@ screenshots: install assets
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 # Benchmarks need PostgreSQL (BENCH_DATABASE_URL); the first run generates the national data set.
@@ -60,6 +62,14 @@ bench: install
 	$(PY) scripts/ensure_database.py "$(BENCH_DATABASE_URL)"
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py migrate --noinput -v 0
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py bench $(BENCH_ARGS)
+
+# Load test (docs/performance.md): gunicorn with production settings (config.settings.loadtest,
+# config/gunicorn.py) on 127.0.0.1 under Locust, 50 users, bounded in time; writes bench/load.json.
+# The first run creates LOADTEST_DATABASE_URL with the national data set and the demo accounts.
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vyzov_load
+LOADTEST_ARGS ?= --scale 1.0 --users 50 --duration 120
+loadtest: install assets
+	LOADTEST_DATABASE_URL=$(LOADTEST_DATABASE_URL) $(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
 # Backup of the PostgreSQL database (DATABASE_URL) and MEDIA_ROOT, and the drill that restores it into
 # a fresh database and folder and compares every table's row count and every file's checksum.

@@ -202,14 +202,26 @@ def login(client, user):
 
 
 def queries_for(client, url, **params) -> int:
-    """How many SQL queries one GET of `url` runs (the page must answer 200)."""
+    """How many SQL queries one GET of `url` runs (the page must answer 200), after a first one."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    client.get(url, params)  # the session's first request loads the grants once: count a steady request
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, params)
     assert response.status_code == 200, response.status_code
     return len(captured.captured_queries)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_grant_caches():
+    """The process caches of grants and menus start empty in every test (ids are reused after rollback)."""
+    from vyzov.accounts.access import clear_grants_cache
+    from vyzov.accounts.context_processors import clear_menus
+
+    clear_grants_cache()
+    clear_menus()
+    yield
 
 
 @pytest.fixture(scope="session", autouse=True)

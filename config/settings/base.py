@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "vyzov.core.middleware.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "vyzov.core.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,6 +130,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The embedded SQLite (`make run`) serves several people at once. WAL: readers never wait for a writer
+# and a writer never waits for readers; a transaction takes the write lock when it begins (BEGIN IMMEDIATE),
+# so two writers queue for up to `timeout` seconds instead of one failing with «database is locked»
+# (a deferred transaction that reads and then writes cannot wait: SQLite refuses it at once).
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -167,7 +179,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 
 # Sessions end after 30 minutes without a request, and when the browser closes.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Sliding idle expiry, refreshed at most once a minute (core.middleware.SessionIdleRefreshMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -195,6 +208,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", 30 * 1024 * 1024))
 IMPORT_JOB_TIME_LIMIT = int(os.environ.get("IMPORT_JOB_TIME_LIMIT", 600))
+# Large exports are background jobs (vyzov/core/exports.py): one may run this long, and its file is
+# deleted this many hours after it is ready.
+EXPORT_JOB_TIME_LIMIT = int(os.environ.get("EXPORT_JOB_TIME_LIMIT", 1800))
+EXPORT_RETENTION_HOURS = int(os.environ.get("EXPORT_RETENTION_HOURS", 24))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -301,6 +318,13 @@ if os.environ.get("REDIS_URL"):
 
 # Aggregates never reveal a cell smaller than this to roles without personal-data permission.
 VYZOV_SMALL_CELL_THRESHOLD = int(os.environ.get("VYZOV_SMALL_CELL_THRESHOLD", "3"))
+# Quarterly reporting: the figures «на 01.04» are due within this many days after the quarter's end
+# (20.04), and are expected from this quarter on (empty: the programme's baseline date, 01.07.2024).
+VYZOV_REPORT_DEADLINE_DAYS = int(os.environ.get("VYZOV_REPORT_DEADLINE_DAYS", "20"))
+VYZOV_REPORTING_START = os.environ.get("VYZOV_REPORTING_START", "")
+# Open data (/open-data/, no login): requests per client address per minute; the data is cached this long.
+VYZOV_OPEN_DATA_RATE = int(os.environ.get("VYZOV_OPEN_DATA_RATE", "60"))
+VYZOV_OPEN_DATA_CACHE_SECONDS = int(os.environ.get("VYZOV_OPEN_DATA_CACHE_SECONDS", "300"))
 
 # Logs: one line per event on stderr, JSON by default (LOG_FORMAT=text for people), each with the
 # request id. Django's own loggers get no handler of their own: without this, Django's default

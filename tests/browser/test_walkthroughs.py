@@ -158,3 +158,200 @@ def test_curator_reviews_decides_with_a_task_and_downloads_the_protocol(page, li
     page.wait_for_url(re.compile(r"/register/children/\d+/$"))
     check(page, "consilium-5-child")
     assert errors == []
+
+
+def test_municipal_specialist_registers_a_child_with_a_family_places_and_reroutes_him(
+    page, live_server, demo
+):
+    from vyzov.cases.models import Child, RouteGoal
+    from vyzov.territories.models import Organization
+
+    errors = console_errors(page)
+    home = Organization.objects.filter(
+        municipality__subject__code="22", municipality__is_regional_centre=True, kind="orphan_institution"
+    ).first()
+    sign_in(page, live_server, "municipal_barnaul")
+
+    # The blood family first, then the child linked to it by picking it (not by typing its number).
+    page.goto(f"{live_server.url}/register/families/new/")
+    page.locator("#id_title").fill("Семья Ворониных")
+    # The specialist's own municipality is chosen already.
+    expect(page.locator("#id_municipality option:checked")).to_have_text("Барнаул (Алтайский край)")
+    page.locator("#id_address").fill("г. Барнаул, ул. Лесная, 4")
+    check(page, "register-1-family-form")
+    page.locator("main form").get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_role("heading", name="Семья Ворониных")).to_be_visible()
+
+    page.goto(f"{live_server.url}/register/children/new/")
+    page.locator("#id_last_name").fill("Воронин")
+    page.locator("#id_first_name").fill("Степан")
+    page.locator("#id_middle_name").fill("Ильич")
+    page.locator("#id_birth_date").fill("2015-06-12")
+    page.locator("#id_sex").select_option("m")
+    page.locator("#id_legal_status").select_option("has_parents")
+    page.locator("#id_municipality").select_option(label="Барнаул")
+    page.get_by_role("searchbox", name="Кровная семья").fill("ворон")
+    page.get_by_role("button", name="Семья Ворониных").click()
+    expect(page.get_by_role("searchbox", name="Кровная семья")).to_have_value("Семья Ворониных")
+    check(page, "register-2-child-form")
+    page.locator("main form").get_by_role("button", name="Сохранить").click()
+    page.wait_for_url(re.compile(r"/register/children/\d+/$"))
+    expect(page.get_by_role("heading", name="Воронин Степан Ильич")).to_be_visible()
+    expect(page.get_by_role("link", name="Семья Ворониных")).to_be_visible()  # linked and shown by name
+    child = Child.objects.get(last_name="Воронин")
+    assert child.family.title == "Семья Ворониных"
+    check(page, "register-3-child-card")
+
+    page.get_by_role("link", name="Оформить помещение").click()
+    page.locator("#id_organization").select_option(label=str(home))
+    page.locator("#id_kind").select_option("temporary_request")
+    page.locator("#id_start_date").fill((timezone.localdate() - dt.timedelta(days=3)).isoformat())
+    page.locator("#id_basis").fill("Заявление матери от 27.11")
+    page.locator("#id_planned_end_date").fill((timezone.localdate() + dt.timedelta(days=90)).isoformat())
+    check(page, "register-4-placement-form")
+    page.get_by_role("button", name="Оформить").click()
+    page.wait_for_url(re.compile(rf"/register/children/{child.pk}/$"))
+    expect(page.get_by_role("cell", name="Заявление матери от 27.11")).to_be_visible()
+    expect(page.get_by_text(f"{home.name}, с")).to_be_visible()  # «Сейчас: …, с <date>»
+
+    page.get_by_role("link", name="Изменить маршрут").click()
+    page.locator("#id_goal").select_option("return_home")
+    # The responsible curator is the specialist by default: the route is their own work.
+    expect(page.locator("#id_responsible option:checked")).to_contain_text("Специалист опеки г. Барнаула")
+    page.locator("#id_next_review_date").fill((timezone.localdate() + dt.timedelta(days=30)).isoformat())
+    page.locator("#id_reason").fill("Мама прошла курс, готова забрать сына при поддержке службы")
+    check(page, "register-5-route-form")
+    page.get_by_role("button", name="Сохранить маршрут").click()
+    page.wait_for_url(re.compile(rf"/register/children/{child.pk}/$"))
+    expect(page.get_by_text("возвращение в кровную семью").first).to_be_visible()
+    expect(page.get_by_text("Причина: Мама прошла курс").first).to_be_visible()  # in the timeline
+    child.case.refresh_from_db()
+    assert child.case.goal == RouteGoal.RETURN_HOME
+    check(page, "register-6-rerouted")
+    assert errors == []
+
+
+@pytest.fixture
+def irkutsk_family(demo):
+    import datetime as dt_
+
+    from vyzov.cases.models import SocialStatusKind
+    from vyzov.demo import ngo_aid as ngo_aid_demo
+    from vyzov.ngo_aid import reference
+    from vyzov.territories.reference import read_csv
+
+    reference.load_forms()
+    reference.ensure_operators(pilot_rows=read_csv("vyzov_pilot_regions.csv"))
+    ngo_aid_demo._live_requests()  # the fund's grant (no family in СОП yet: no demo request)
+    family = make_family(centre("38"), title="Семья Багровых")
+    family.statuses.create(kind=SocialStatusKind.SOP, start_date=dt_.date(2025, 1, 1), basis="Решение КДН")
+    return family
+
+
+def test_ngo_operator_creates_edits_after_return_approves_and_pays_a_request(
+    page, live_server, irkutsk_family
+):
+    from vyzov.ngo_aid.models import AidRequest, RequestStatus
+
+    errors = console_errors(page)
+    sign_in(page, live_server, "ngo_irkutsk")
+    page.goto(f"{live_server.url}/aid/new/")
+    page.get_by_role("searchbox", name="Семья").fill("багров")
+    page.get_by_role("button", name="Семья Багровых").click()
+    page.get_by_label("Детей в семье").fill("3")
+    page.get_by_label("Кто направил").select_option(index=1)
+    page.get_by_label("Обоснование").fill(
+        "Долг за отопление, угроза отключения зимой; дети могут попасть в центр"
+    )
+    page.locator("#id_line0-form").select_option(index=1)
+    page.locator("#id_line0-amount").fill("38 500,00")  # as typed on a Russian keyboard
+    check(page, "aid-1-new")
+    page.get_by_role("button", name="Создать заявку").click()
+    page.wait_for_url(re.compile(r"/aid/\d+/$"))
+    aid = AidRequest.objects.get(family=irkutsk_family)
+    expect(page.get_by_text("Семья Багровых").first).to_be_visible()
+    page.get_by_label("Помощь содействует выходу семьи из кризиса").check()
+    page.get_by_label("Помощь снижает риск разлучения").check()
+    page.get_by_role("button", name="Проверить условия и направить").click()
+    expect(page.get_by_text("Заявка направлена на рассмотрение.")).to_be_visible()
+
+    # The operator returns it: the amount must cover the neighbours' debt too.
+    page.locator(
+        "form[action$='/return/'] textarea, form[action$='/return/'] input[name='reason']"
+    ).first.fill("Добавьте продуктовый набор: в семье трое детей")
+    page.get_by_role("button", name="Вернуть на доработку").click()
+    expect(page.get_by_text("Заявка возвращена на доработку.")).to_be_visible()
+    check(page, "aid-2-returned")
+
+    page.get_by_role("link", name="Изменить заявку").click()
+    expect(page.get_by_text("Причина возврата: Добавьте продуктовый набор")).to_be_visible()
+    expect(page.locator("#id_line0-amount")).not_to_have_value("")  # what was entered is kept
+    page.locator("#id_line1-form").select_option(index=2)
+    page.locator("#id_line1-amount").fill("21000")
+    check(page, "aid-3-edit")
+    page.get_by_role("button", name="Сохранить изменения").click()
+    expect(page.get_by_text("изменена")).to_be_visible()
+    expect(page.get_by_role("cell", name="59 500,00")).to_be_visible()  # the new total
+    page.get_by_label("Помощь содействует выходу семьи из кризиса").check()
+    page.get_by_label("Помощь снижает риск разлучения").check()
+    page.get_by_role("button", name="Проверить условия и направить").click()
+    expect(page.get_by_text("Заявка направлена на рассмотрение.")).to_be_visible()
+
+    page.locator("#id_amount").fill("59500,00")
+    page.get_by_role("button", name="Одобрить").click()
+    expect(page.get_by_text("Заявка одобрена.")).to_be_visible()
+    expect(page.locator("[data-status]")).to_have_text("одобрена")
+    check(page, "aid-4-approved")
+
+    payment = page.locator("form[action$='/payments/']")
+    payment.get_by_label("Сумма, руб.").fill("59 500")
+    payment.get_by_label("Получатель").fill("АО «Барнаульская теплосетевая компания»")
+    payment.get_by_label("Платёжный документ").fill("п/п № 118")
+    payment.get_by_role("button", name="Внести выплату").click()
+    expect(page.get_by_text("Выплата внесена.")).to_be_visible()
+    expect(page.get_by_text("АО «Барнаульская теплосетевая компания» (п/п № 118)")).to_be_visible()
+    aid.refresh_from_db()
+    assert aid.status == RequestStatus.PAID and aid.approved_amount == 59500
+    check(page, "aid-5-paid")
+    assert errors == []
+
+
+def test_expert_scores_saves_and_finishes_with_values_visible(page, live_server, demo):
+    from vyzov.contests import services as contest_services
+    from vyzov.contests.models import Criterion, Score
+    from vyzov.contests.tests.test_contests import accepted_application, make_contest
+    from vyzov.territories.models import Municipality
+
+    admin, expert = User.objects.get(username="fed_admin"), User.objects.get(username="expert_samara")
+    contest = make_contest(admin, criteria=3)
+    barnaul = Municipality.objects.get(subject__code="22", is_regional_centre=True)
+    application = accepted_application(admin, contest, barnaul)
+    contest_services.expert_assign(actor=admin, application=application, expert=expert)
+    criteria = list(
+        Criterion.objects.filter(criteria_set__contest=contest, criteria_set__settlement_type="city")
+    )
+    errors = console_errors(page)
+    sign_in(page, live_server, "expert_samara")
+    # The home page lists the assigned application, one click from the scoring page.
+    queue = page.locator("[data-queue='to_score']")
+    expect(queue).to_be_visible()
+    queue.get_by_role("link").first.click()
+    page.wait_for_url(f"**/contests/applications/{application.pk}/score/")
+    check(page, "expert-1-score")
+    page.locator(f"#points_{criteria[0].pk}").fill("4,5")
+    page.locator(f"#points_{criteria[1].pk}").fill("3")
+    page.get_by_role("button", name="Сохранить", exact=True).click()
+    expect(page.get_by_text("Оценки сохранены.")).to_be_visible()
+    expect(page.locator(f"#points_{criteria[0].pk}")).to_have_value("4,5")  # kept, not erased
+    expect(page.locator(f"#points_{criteria[1].pk}")).to_have_value(re.compile(r"^3(,0)?$"))
+
+    page.locator(f"#points_{criteria[2].pk}").fill("5")
+    page.get_by_label("Комментарий к критерию 1").fill("Совет жителей работает")
+    page.get_by_role("button", name="Завершить оценку").click()
+    expect(page.get_by_text("Оценка завершена.")).to_be_visible()
+    check(page, "expert-2-finished")
+    page.goto(f"{live_server.url}/contests/applications/{application.pk}/score/")
+    for criterion, shown in zip(criteria, ("4,5", "3", "5"), strict=True):
+        expect(page.locator(f"#points_{criterion.pk}")).to_have_value(re.compile(rf"^{shown}(,0)?$"))
+    assert {s.points for s in Score.objects.filter(assignment__expert=expert)} == {4.5, 3, 5}
+    assert errors == []

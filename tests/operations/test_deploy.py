@@ -140,7 +140,7 @@ def test_systemd_analyze_verify_accepts_every_unit(tmp_path):
     units = _installed_units(tmp_path)
     assert {u.name for u in units} >= {
         "vyzov-web.service", "vyzov-worker.service", "vyzov-reminders.service", "vyzov-reminders.timer",
-        "vyzov-watchdog.service", "vyzov-watchdog.timer",
+        "vyzov-watchdog.service", "vyzov-watchdog.timer", "vyzov-digest.service", "vyzov-digest.timer",
     }  # fmt: skip
     result = _run(["systemd-analyze", "verify", "--man=no", *map(str, units)], cwd=tmp_path)
     ours = [line for line in (result.stdout + result.stderr).splitlines() if "vyzov" in line]
@@ -159,8 +159,15 @@ def test_every_timer_starts_its_service_and_every_command_exists():
     used = set()
     for unit in (DEPLOY / "systemd").glob("*.service"):
         used |= set(re.findall(r"manage\.py (\w+)", unit.read_text()))
-    assert {"db_worker", "send_reminders", "fail_stale_jobs"} <= used
+    assert {"db_worker", "send_reminders", "send_digest", "fail_stale_jobs"} <= used
     missing = used - set(commands)
     assert missing <= {"fail_stale_jobs"}, f"no such management commands: {missing}"
     if missing:
         pytest.skip("fail_stale_jobs (the job watchdog) arrives with the jobs branch (h2)")
+
+
+def test_every_timer_is_enabled_by_the_documented_install_steps():
+    """An operator copies the commands of docs/operations.md: every timer must be in them."""
+    docs = (ROOT / "docs/operations.md").read_text()
+    enabled = re.search(r"systemctl enable --now ([^\n]+)", docs).group(1).split()
+    assert {timer.name for timer in (DEPLOY / "systemd").glob("*.timer")} <= set(enabled)

@@ -18,6 +18,7 @@ A model without a path for a grant's level has no rows under such a grant (fail 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any, TypeVar, cast
 
@@ -52,6 +53,8 @@ class Perm:
     MONITORING_VIEW = "monitoring.view"
     MONITORING_EDIT = "monitoring.edit"
     MONITORING_APPROVE = "monitoring.approve"
+    # Indicators, data sets, validation rules and outlier ranges (country-level grants only).
+    MONITORING_CONFIGURE = "monitoring.configure"
     # Consilium.
     CONSILIUM_VIEW = "consilium.view"
     CONSILIUM_MANAGE = "consilium.manage"
@@ -95,7 +98,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.FEDERAL_ADMIN: ALL_PERMISSIONS,
     # The federal team reads everything but personal data; it accepts the regions' figures.
     Role.FEDERAL_ANALYST: frozenset(
-        _REGIONAL_READ | {Perm.CASES_VIEW, Perm.MONITORING_APPROVE, Perm.CONTESTS_MANAGE, Perm.PRACTICES_EDIT}
+        _REGIONAL_READ
+        | {
+            Perm.CASES_VIEW,
+            Perm.MONITORING_APPROVE,
+            Perm.MONITORING_CONFIGURE,
+            Perm.CONTESTS_MANAGE,
+            Perm.PRACTICES_EDIT,
+        }
     ),
     Role.REGIONAL_CURATOR: frozenset(
         _REGIONAL_READ
@@ -268,28 +278,81 @@ def _check_perm(perm: str) -> None:
         raise ImproperlyConfigured(f"Unknown permission {perm!r}")
 
 
+# Grants loaded by this process, keyed by (user id, grants_version): the version is on the user row that
+# authentication reads on every request, so an entry is never used after the grants change, in this or
+# any other process. The age limit only refreshes the territory names shown beside a grant.
+_GRANTS_CACHE: dict[tuple[Any, ...], tuple[float, list[Grant]]] = {}
+_GRANTS_CACHE_SIZE = 2000
+_GRANTS_CACHE_SECONDS = 300
+
+
 def grants_of(actor: AnyUser) -> list[Grant]:
-    """The actor's grants, loaded once per user object (i.e. once per request)."""
+    """The actor's grants: once per user object, and from the process cache while their version holds."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return []
     cached = actor.__dict__.get("_vyzov_grants")
     if cached is None:
-        cached = list(
-            Grant.objects.filter(user=actor).select_related(
-                "district", "subject", "municipality", "organization"
+        key = grants_key(actor)
+        entry = _GRANTS_CACHE.get(key) if key[1] is not None else None
+        now = time.monotonic()
+        if entry is not None and now - entry[0] < _GRANTS_CACHE_SECONDS:
+            cached = entry[1]
+        else:
+            cached = list(
+                Grant.objects.filter(user=actor).select_related(
+                    "district", "subject", "municipality", "organization"
+                )
             )
-        )
+            if key[1] is not None:
+                if len(_GRANTS_CACHE) >= _GRANTS_CACHE_SIZE:
+                    _GRANTS_CACHE.clear()
+                _GRANTS_CACHE[key] = (now, cached)
         actor.__dict__["_vyzov_grants"] = cached
     return cached
 
 
+def grants_key(actor: AnyUser) -> tuple[Any, ...]:
+    """(id, grants version, moment of creation): the last one keeps a reused id (a rolled-back
+    insert) from meeting another user's entry."""
+    return (actor.pk, getattr(actor, "grants_version", None), getattr(actor, "date_joined", None))
+
+
+def clear_grants_cache() -> None:
+    _GRANTS_CACHE.clear()
+
+
 def forget_grants(actor: AnyUser) -> None:
+    """After a change of the actor's grants: this user object and this process load them afresh."""
     actor.__dict__.pop("_vyzov_grants", None)
+    forget_cached_grants(actor.pk)
+
+
+def forget_cached_grants(user_id: int | None) -> None:
+    for key in [key for key in _GRANTS_CACHE if key[0] == user_id]:
+        _GRANTS_CACHE.pop(key, None)
 
 
 def grants_with(actor: AnyUser, perm: str) -> list[Grant]:
     _check_perm(perm)
     return [grant for grant in grants_of(actor) if perm in ROLE_PERMISSIONS[grant.role]]
+
+
+def personal_scope_subject_id(actor: AnyUser, perm: str) -> int | None:
+    """The one subject of the Federation that all the actor's grants with `perm` lie in, else None.
+
+    Read from the grants already loaded for the request: no query.
+    """
+    subjects: set[int | None] = set()
+    for grant in grants_with(actor, perm):
+        if grant.subject_id:
+            subjects.add(grant.subject_id)
+        elif grant.municipality is not None:
+            subjects.add(grant.municipality.subject_id)
+        elif grant.organization is not None:
+            subjects.add(grant.organization.subject_id)
+        else:  # the country or a federal district: no single subject
+            subjects.add(None)
+    return subjects.pop() if len(subjects) == 1 else None
 
 
 def has_perm(actor: AnyUser, perm: str) -> bool:

@@ -7,4 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Пользователи и доступ"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (login auditing)
+        from vyzov.core.services import register_scope_subject_resolver
+
+        from . import audit_exports, signals  # noqa: F401  (the audit export planner; login auditing)
+        from .access import personal_scope_subject_id
+
+        register_scope_subject_resolver(personal_scope_subject_id)

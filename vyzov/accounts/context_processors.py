@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
-from .access import Perm, grants_of, has_perm
+from .access import Perm, grants_key, grants_of, has_perm
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ NAVIGATION = [
         "Администрирование",
         (
             Link("Пользователи", "accounts:user_list", Perm.USERS_MANAGE),
-            Link("Журнал аудита", "core:audit_list", Perm.AUDIT_VIEW),
+            Link("Журнал аудита", "audit:list", Perm.AUDIT_VIEW),
         ),
     ),
 ]
@@ -70,10 +70,42 @@ def _allowed(user, link: Link) -> bool:
     return any(has_perm(user, perm) for perm in perms)
 
 
-def _entry(request, link: Link) -> dict:
-    url = reverse(link.url_name)
-    active = request.path == url if link.url_name == "core:home" else request.path.startswith(url)
-    return {"label": link.label, "url": url, "active": active}
+# The menu a user may see, built once per (user, grants version, script prefix) in this process: it
+# depends only on the grants. Only the «active» marks are computed per request.
+_MENUS: dict[tuple, list] = {}
+_MENUS_SIZE = 2000
+
+
+def _menu(user) -> list:
+    key = (*grants_key(user), get_script_prefix())
+    menu = _MENUS.get(key) if key[1] is not None else None
+    if menu is None:
+        menu = []
+        for entry in NAVIGATION:
+            if isinstance(entry, Group):
+                children = tuple(
+                    (link.label, reverse(link.url_name), link.url_name == "core:home")
+                    for link in entry.links
+                    if _allowed(user, link)
+                )
+                if children:
+                    menu.append((entry.label, children))
+            elif _allowed(user, entry):
+                menu.append((None, ((entry.label, reverse(entry.url_name), entry.url_name == "core:home"),)))
+        if key[1] is not None:
+            if len(_MENUS) >= _MENUS_SIZE:
+                _MENUS.clear()
+            _MENUS[key] = menu
+    return menu
+
+
+def clear_menus() -> None:
+    _MENUS.clear()
+
+
+def _entry(path: str, label: str, url: str, exact: bool) -> dict:
+    active = path == url if exact else path.startswith(url)
+    return {"label": label, "url": url, "active": active}
 
 
 def navigation(request):
@@ -81,23 +113,26 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "user_grants": []}
     items = []
-    for entry in NAVIGATION:
-        if isinstance(entry, Group):
-            children = [_entry(request, link) for link in entry.links if _allowed(user, link)]
-            if children:
-                items.append(
-                    {
-                        "label": entry.label,
-                        "children": children,
-                        "active": any(child["active"] for child in children),
-                    }
-                )
-        elif _allowed(user, entry):
-            items.append(_entry(request, entry))
+    for group_label, links in _menu(user):
+        children = [_entry(request.path, *link) for link in links]
+        if group_label is None:
+            items.extend(children)
+        else:
+            items.append(
+                {
+                    "label": group_label,
+                    "children": children,
+                    "active": any(child["active"] for child in children),
+                }
+            )
     return {
         "nav_items": items,
         # Every user may have assignments (a school or hospital worker too): the link is always there.
-        "my_items_url": reverse("consilium:my_items"),
+        "my_items_url": _my_items_url(),
         "user_grants": grants_of(user),
         "can_use_api": has_perm(user, Perm.API_USE),
     }
+
+
+def _my_items_url() -> str:
+    return reverse("consilium:my_items")

@@ -1,10 +1,19 @@
 from django import forms
+from django.apps import apps
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
-from vyzov.core.forms import PersonNameField, StyledForm, StyledFormMixin, choice_field, select_field
+from vyzov.core.forms import (
+    DateInput,
+    PersonNameField,
+    StyledForm,
+    StyledFormMixin,
+    choice_field,
+    select_field,
+)
+from vyzov.core.models import AuditAction
 from vyzov.territories.models import FederalDistrict, Municipality, Organization, Subject
 
 from .access import ROLE_RANK, Perm, grants_with, scope
@@ -212,3 +221,35 @@ class StyledPasswordResetForm(StyledFormMixin, PasswordResetForm):
 
 class StyledSetPasswordForm(StyledFormMixin, DjangoSetPasswordForm):
     pass
+
+
+class AuditFilterForm(StyledForm):
+    date_from = forms.DateField(label="С даты", required=False, widget=DateInput)
+    date_to = forms.DateField(label="По дату", required=False, widget=DateInput)
+    action = forms.ChoiceField(label="Действие", required=False)
+    actor = forms.CharField(label="Пользователь (имя входа)", required=False, max_length=150)
+    object_type = forms.ChoiceField(label="Тип объекта", required=False)
+    object_id = forms.CharField(label="ID объекта", required=False, max_length=64)
+    subject: forms.ModelChoiceField[Subject] = forms.ModelChoiceField(
+        label="Субъект РФ", required=False, queryset=None, to_field_name="code"
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "Все действия"), *AuditAction.choices]
+        self.fields["object_type"].choices = [
+            ("", "Все типы"),
+            *sorted(
+                (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
+                for model in apps.get_models()
+                if model.__module__.startswith("vyzov.")
+            ),
+        ]
+        self.fields["subject"].queryset = scope(actor, Subject.objects.all(), Perm.AUDIT_VIEW)
+        self.fields["subject"].empty_label = "Все доступные"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
+            self.add_error("date_to", "Дата окончания раньше даты начала.")
+        return cleaned

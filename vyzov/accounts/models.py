@@ -49,6 +49,9 @@ class User(AbstractUser):
     )
 
     search_name = models.CharField(max_length=400, editable=False, db_index=True, default="")
+    # Raised on every change of the user's grants (signals.py): the row is read on every request anyway,
+    # so a process may keep the grants it loaded for (user, version) and know when they are stale.
+    grants_version = models.PositiveIntegerField(default=0, editable=False)
 
     REQUIRED_FIELDS = ["email", "full_name"]
 
@@ -67,7 +70,13 @@ class User(AbstractUser):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_name = normalize_for_search(f"{self.full_name} {self.username} {self.email}")
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"} - {"grants_version"}
+        elif not self._state.adding and self.pk is not None and not kwargs.get("force_insert"):
+            # grants_version is raised by a single UPDATE when grants change; a user object loaded
+            # before that must not write its older number back.
+            kwargs["update_fields"] = {
+                field.name for field in self._meta.concrete_fields if not field.primary_key
+            } - {"grants_version"}
         super().save(*args, **kwargs)
 
 

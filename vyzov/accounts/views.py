@@ -20,7 +20,7 @@ from vyzov.accounts.types import AuthenticatedHttpRequest
 from vyzov.core.pagination import paginate
 
 from . import access, selectors, services, two_factor
-from .access import Perm, require_perm
+from .access import Perm, grants_of, require_perm
 from .forms import (
     GrantFieldsForm,
     LoginForm,
@@ -63,7 +63,7 @@ def profile(request: AuthenticatedHttpRequest):
         request,
         "accounts/profile.html",
         {
-            "grants": selectors.user_grants(user=request.user),
+            "grants": grants_of(request.user),
             "token": None,
             "two_factor": two_factor.status_of(request.user),
         },
@@ -79,7 +79,7 @@ def api_token_issue(request: AuthenticatedHttpRequest):
         request,
         "accounts/profile.html",
         {
-            "grants": selectors.user_grants(user=request.user),
+            "grants": grants_of(request.user),
             "token": token.key,
             "two_factor": two_factor.status_of(request.user),
         },

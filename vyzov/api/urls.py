@@ -39,6 +39,9 @@ router.register("practices", practices_api.PracticeViewSet, basename="practice")
 router.register("programmes/decisions", programmes_api.DecisionViewSet, basename="working-group-decision")
 router.register("monitoring/figures", monitoring_api.FigureViewSet, basename="figure")
 router.register("monitoring/rollups", monitoring_api.RollUpViewSet, basename="rollup")
+router.register("monitoring/indicators", monitoring_api.IndicatorViewSet, basename="monitoring-indicator")
+router.register("monitoring/data-sets", monitoring_api.DataSetViewSet, basename="monitoring-data-set")
+router.register("monitoring/rules", monitoring_api.ValidationRuleViewSet, basename="monitoring-rule")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -50,5 +53,11 @@ urlpatterns = [
     ),
     path("v1/aid/report/", ngo_aid_api.ReportView.as_view(), name="aid-report"),
     path("v1/monitoring/progress/", monitoring_api.ProgressView.as_view(), name="monitoring-progress"),
+    path(
+        "v1/monitoring/completeness/",
+        monitoring_api.CompletenessView.as_view(),
+        name="monitoring-completeness",
+    ),
+    path("v1/monitoring/explore/", monitoring_api.ExplorerView.as_view(), name="monitoring-explore"),
     path("v1/", include(router.urls)),
 ]

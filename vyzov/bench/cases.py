@@ -76,6 +76,12 @@ def run(*, runs: int, log=print) -> list[Measurement]:
         .order_by("pk")
         .values_list("pk", "family_id")[:: max(1, 50)][: runs + 10]
     )
+    # Twenty surnames of the register, spread over the alphabet: a name search costs what the name costs.
+    surnames = list(
+        Child.objects.filter(merged_into__isnull=True)
+        .order_by("pk")
+        .values_list("last_name", flat=True)[:: max(1, Child.objects.count() // 20)][:20]
+    )
     measurements = [
         measure_page(
             "Список детей (федеральный, без фильтров)",
@@ -102,6 +108,40 @@ def run(*, runs: int, log=print) -> list[Measurement]:
             "Список детей: просрочен пересмотр",
             curator_client,
             "/register/children/?overdue_review=on",
+            runs=runs,
+            target_ms=LIST_TARGET_MS,
+        ),
+        *[
+            measure_page(
+                f"Список детей (федеральный): сортировка {sort}",
+                admin_client,
+                f"/register/children/?sort={sort}",
+                runs=runs,
+                target_ms=LIST_TARGET_MS,
+            )
+            for sort in ("-name", "birth_date", "-birth_date", "placed_since", "-placed_since", "next_review")
+        ],
+        measure_page(
+            "Список детей (федеральный): страница 150",
+            admin_client,
+            "/register/children/?page=150",
+            runs=runs,
+            target_ms=LIST_TARGET_MS,
+        ),
+        measure_page(
+            "Список детей: поиск по фамилии",
+            admin_client,
+            rotating([f"/register/children/?q={name}" for name in surnames]),
+            runs=runs,
+            target_ms=LIST_TARGET_MS,
+        ),
+        measure_page(
+            "Семьи (федеральный)", admin_client, "/register/families/", runs=runs, target_ms=LIST_TARGET_MS
+        ),
+        measure_page(
+            "Семьи (федеральный): страница 150",
+            admin_client,
+            "/register/families/?page=150",
             runs=runs,
             target_ms=LIST_TARGET_MS,
         ),

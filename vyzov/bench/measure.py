@@ -27,6 +27,12 @@ class Measurement:
     queries: int | None = None
     raw_sql_p50_ms: float | None = None
     ratio: float | None = None
+    # The page's slowest statement alone (its data: the physical limit) and the page's multiple of it.
+    main_sql_p50_ms: float | None = None
+    main_ratio: float | None = None
+    # CPU time of this process (Python: middleware, view, ORM, templates) over the timed runs ÷ runs.
+    cpu_ms_per_request: float | None = None
+    html_kb: float | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -75,6 +81,10 @@ def percentile(values: list[float], share: float) -> float:
 def time_calls(call: Callable[[], object], *, runs: int, warmup: int = 3) -> list[float]:
     for _ in range(warmup):
         call()
+    return _timed(call, runs=runs)
+
+
+def _timed(call: Callable[[], object], *, runs: int) -> list[float]:
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -104,9 +114,13 @@ def measure_page(
                 pass
         return response
 
-    timings = time_calls(get, runs=runs)
-    with CaptureQueriesContext(connection) as captured:
+    cpu_started = time.process_time()
+    for _ in range(3):
         get()
+    timings = _timed(get, runs=runs)
+    cpu_ms = (time.process_time() - cpu_started) * 1000 / runs
+    with CaptureQueriesContext(connection) as captured:
+        response = get()
     measurement = Measurement(
         name=name,
         runs=runs,
@@ -114,12 +128,23 @@ def measure_page(
         p95_ms=round(percentile(timings, 0.95), 1),
         target_ms=target_ms,
         queries=len(captured.captured_queries),
+        cpu_ms_per_request=round(cpu_ms, 1),
+        html_kb=None if hasattr(response, "streaming_content") else round(len(response.content) / 1024, 1),
     )
     if with_raw_sql:
         statements = [query["sql"] for query in captured.captured_queries if _is_read(query["sql"])]
         raw = time_calls(lambda: _run_raw(statements), runs=runs)
         measurement.raw_sql_p50_ms = round(statistics.median(raw), 2)
         measurement.ratio = round(measurement.p50_ms / max(measurement.raw_sql_p50_ms, 0.01), 2)
+        if statements:
+            slowest = max(
+                statements,
+                key=lambda sql: statistics.median(time_calls(lambda: _run_raw([sql]), runs=3, warmup=1)),
+            )
+            main = time_calls(lambda: _run_raw([slowest]), runs=runs)
+            measurement.main_sql_p50_ms = round(statistics.median(main), 2)
+            measurement.main_ratio = round(measurement.p50_ms / max(measurement.main_sql_p50_ms, 0.01), 2)
+            measurement.extra["main_sql"] = slowest[:300]
     return measurement
 
 
@@ -135,12 +160,21 @@ def _run_raw(statements: list[str]) -> None:
 
 
 def print_table(measurements: list[Measurement], write=print) -> None:
-    write(f"{'сценарий':<46}{'p50 мс':>9}{'p95 мс':>9}{'цель':>8}{'SQL':>5}{'raw мс':>9}{'×':>7}  итог")
+    write(
+        f"{'сценарий':<46}{'p50 мс':>9}{'p95 мс':>9}{'цель':>8}{'SQL':>5}{'raw мс':>9}{'×':>7}"
+        f"{'главн. мс':>10}{'×гл':>7}{'CPU мс':>8}{'КБ':>8}  итог"
+    )
     for m in measurements:
         verdict = {True: "OK", False: "МЕДЛЕННО", None: ""}[m.ok]
         write(
             f"{m.name:<46}{m.p50_ms:>9}{m.p95_ms:>9}{m.target_ms or '':>8}{m.queries or '':>5}"
-            f"{m.raw_sql_p50_ms if m.raw_sql_p50_ms is not None else '':>9}{m.ratio or '':>7}  {verdict}"
+            f"{_blank(m.raw_sql_p50_ms):>9}{m.ratio or '':>7}{_blank(m.main_sql_p50_ms):>10}"
+            f"{m.main_ratio or '':>7}{_blank(m.cpu_ms_per_request):>8}{_blank(m.html_kb):>8}  {verdict}"
         )
         for key, value in m.extra.items():
-            write(f"    {key}: {value}")
+            if key != "main_sql":
+                write(f"    {key}: {value}")
+
+
+def _blank(value) -> str:
+    return "" if value is None else str(value)

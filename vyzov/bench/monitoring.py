@@ -8,6 +8,7 @@ import random
 
 from django.db import transaction
 from django.db.models import Sum
+from django.test import Client, override_settings
 
 from vyzov.accounts.models import Role, ScopeLevel
 from vyzov.bench.cases import bench_user, client_for
@@ -17,6 +18,7 @@ from vyzov.monitoring.models import Direction, Figure, FigureSource, Indicator, 
 from vyzov.territories.models import Municipality, Subject
 
 TARGET_MS = 200
+EXPLORER_TARGET_MS = 500  # issue 18: any explorer view at national scale
 BENCH_MARK = "bench:"
 
 
@@ -122,4 +124,49 @@ def run(*, runs: int, log=print) -> list[Measurement]:
         measure_page(
             "Ситуационный центр: рейтинг", client, "/monitoring/ranking/", runs=runs, target_ms=TARGET_MS
         ),
+        *explorer_run(client=client, runs=runs),
     ]
+
+
+def explorer_run(*, client, runs: int) -> list[Measurement]:
+    """The analytics explorer and open data at national scale: every indicator × 12 quarters at each
+    territory level, the municipalities of the whole country, the API and the open-data files."""
+    quarters = _quarters()
+    period = f"start={quarters[0].isoformat()}&end={quarters[-1].isoformat()}"
+    every = "&".join(f"indicator={code}" for code in Indicator.objects.values_list("code", flat=True))
+    main = f"indicator={reference.MAIN_INDICATOR}"
+    views = [
+        ("субъекты × 20 показателей × 12 кварталов", f"/monitoring/explore/?{every}&level=subject&{period}"),
+        ("субъекты, кварталы в строках", f"/monitoring/explore/?{every}&level=subject&rows=period&{period}"),
+        ("округа × 20 показателей × 12 кварталов", f"/monitoring/explore/?{every}&level=district&{period}"),
+        ("страна × 20 показателей × 12 кварталов", f"/monitoring/explore/?{every}&level=country&{period}"),
+        (
+            "2 300 муниципалитетов страны, 12 кварталов",
+            f"/monitoring/explore/?{main}&level=municipality&{period}",
+        ),
+        (
+            "муниципалитеты Красноярского края",
+            f"/monitoring/explore/?{main}&level=municipality&subject=24&{period}",
+        ),
+        ("API: субъекты × 20 показателей", f"/api/v1/monitoring/explore/?{every}&level=subject&{period}"),
+        ("полнота и своевременность, 89 субъектов", "/monitoring/completeness/?quarters=12"),
+    ]
+    measurements = [
+        measure_page(f"Конструктор аналитики: {name}", client, url, runs=runs, target_ms=EXPLORER_TARGET_MS)
+        for name, url in views
+    ]
+    anonymous = Client()
+    # The open data set is cached between requests (as in production); the per-address limit is lifted
+    # for the measurement, which sends many requests from one address.
+    with override_settings(VYZOV_OPEN_DATA_RATE=1_000_000):
+        for name, url in (
+            ("страница", "/open-data/"),
+            ("CSV", "/open-data/data.csv"),
+            ("JSON", "/open-data/data.json"),
+        ):
+            measurements.append(
+                measure_page(
+                    f"Открытые данные: {name}", anonymous, url, runs=runs, target_ms=EXPLORER_TARGET_MS
+                )
+            )
+    return measurements

@@ -61,5 +61,12 @@ def run(*, runs: int, log=print) -> list[Measurement]:
             f"/support/specialists/{specialist.pk}/caseload/",
             runs=runs,
             target_ms=TARGET_MS,
-        )
+        ),
+        measure_page(
+            "Поддержка семей: обзор федерального пользователя",
+            client_for(bench_user("bench_fed_admin", Role.FEDERAL_ADMIN, level=ScopeLevel.COUNTRY)),
+            "/support/",
+            runs=runs,
+            target_ms=TARGET_MS,
+        ),
     ]

@@ -9,10 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, require, scope
+from vyzov.accounts.api_access import CanUseApi, PersonalFieldsMixin, require_somewhere
 from vyzov.accounts.models import User
 from vyzov.accounts.privacy import date_for, text_for
-from vyzov.api.permissions import CanUseApi, require_somewhere
-from vyzov.api.privacy import PersonalFieldsMixin
 from vyzov.core import serializers as core_fields
 from vyzov.core.middleware import mark_personal_response
 from vyzov.core.params import MAX_ID, parse_id

@@ -7,4 +7,4 @@ class CasesConfig(AppConfig):
     verbose_name = "Реестр детей и семей"
 
     def ready(self):
-        from . import pickers  # noqa: F401  (registers the lookups of this app's pickers)
+        from . import exports, pickers  # noqa: F401  (register this app's exports and picker lookups)

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
+from vyzov.accounts.access import Perm, has_perm, require_perm
 from vyzov.accounts.privacy import coarse_date
+from vyzov.core.exports import ExportPlan, params_querydict, register
 
 from .models import LegalStatus, RouteGoal
 
@@ -90,3 +92,32 @@ def rows(queryset, *, personal: bool) -> Iterator[list]:
             ]
         else:
             yield ["", "", "", "", "", "", *common]
+
+
+@register("children", "Выгрузка реестра детей")
+def children_plan(*, actor, params: dict) -> ExportPlan:
+    """Run by the worker: the requester's filters, the requester's scope now (a revoked grant counts)."""
+    from . import selectors
+    from .forms import ChildFilterForm
+
+    require_perm(actor, Perm.CASES_EXPORT)
+    form = ChildFilterForm(params_querydict(params) or None, actor=actor)
+    filters = form.cleaned_data if form.is_valid() else {}
+    children = selectors.child_list(actor=actor, filters=filters)
+    personal = has_perm(actor, Perm.CASES_VIEW_PERSONAL)
+    subject_id = filters["subject"].pk if filters.get("subject") else None
+    personal_count = min(children.filter(personal=True).count(), EXPORT_LIMIT) if personal else 0
+
+    return ExportPlan(
+        filename=f"children-{timezone.localdate():%Y-%m-%d}.xlsx",
+        sheet_title="Дети",
+        header=header(personal=personal),
+        rows=rows(children[:EXPORT_LIMIT], personal=personal),
+        total=min(children.count(), EXPORT_LIMIT),
+        object_repr="Реестр детей",
+        personal_kind="children_export",
+        personal_count=personal_count,
+        subject_id=subject_id,
+        scope_perm=Perm.CASES_VIEW_PERSONAL,
+        filters=filters,
+    )

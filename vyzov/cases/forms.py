@@ -128,7 +128,7 @@ class ChildFilterForm(StyledForm):
 
 class ChildForm(StyledModelForm):
     family = forms.ModelChoiceField(
-        label="Номер семьи в реестре",
+        label="Кровная семья",
         required=False,
         queryset=Family.objects.none(),
         widget=PickerWidget(url=""),
@@ -269,6 +269,8 @@ class FamilyForm(StyledModelForm):
         choice_field(self, "municipality").label_from_instance = lambda m: f"{m.name} ({m.subject.name})"
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        elif len(only := list(municipalities[:2])) == 1:  # a municipal specialist: their own one
+            self.initial.setdefault("municipality", only[0].pk)
 
 
 class FamilyMemberForm(StyledModelForm):

@@ -106,6 +106,7 @@ class Family(BaseModel):
         verbose_name = "семья"
         verbose_name_plural = "семьи"
         ordering = ["title", "id"]
+        indexes = [models.Index(fields=["title", "id"], name="family_title_order")]
 
     def __str__(self) -> str:
         return f"Семья № {self.pk}" if self.pk else "Новая семья"
@@ -305,6 +306,12 @@ class Child(BaseModel):
             models.Index(fields=["search_name", "birth_date"], name="child_name_key"),
             models.Index(fields=["snils"], name="child_snils"),
             models.Index(fields=["birth_certificate"], name="child_certificate"),
+            # Every sort the list offers has an index, its `id` tie-break included (both directions
+            # read it forwards or backwards; selectors.SORTS breaks ties the same way as the index).
+            models.Index(fields=["birth_date", "id"], name="child_birth_order"),
+            models.Index(fields=["placed_since", "id"], name="child_placed_order"),
+            # Name search is a prefix (LIKE 'x%'): a pattern index serves it under any collation.
+            models.Index(fields=["search_name"], opclasses=["varchar_pattern_ops"], name="child_name_prefix"),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("children/", views.child_list, name="child_list"),
-    path("children/export.xlsx", views.child_export, name="child_export"),
+    path("children/export/", views.child_export, name="child_export"),
     path("children/new/", views.child_create, name="child_create"),
     path("children/duplicates/", views.duplicate_list, name="duplicate_list"),
     path("children/merge/", views.child_merge, name="child_merge"),

@@ -6,9 +6,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, scope
+from vyzov.accounts.api_access import CanUseApi, PersonalFieldsMixin
 from vyzov.accounts.privacy import text_for
-from vyzov.api.permissions import CanUseApi
-from vyzov.api.privacy import PersonalFieldsMixin
 from vyzov.core import serializers as core_fields
 
 from . import selectors, services
@@ -142,12 +141,10 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return ActionItem.objects.none()
-        if self.request.query_params.get("mine") == "1" or self.action in ("retrieve", "progress"):
-            mine = ActionItem.objects.filter(executor=self.request.user)
-            territory = scope(self.request.user, ActionItem.objects.all(), Perm.CONSILIUM_VIEW)
-            if self.request.query_params.get("mine") == "1":
-                return mine.order_by("deadline", "id")
-            return (mine | territory).distinct().order_by("deadline", "id")
+        if self.request.query_params.get("mine") == "1":
+            return selectors.my_action_items(actor=self.request.user, open_only=False)
+        if self.action in ("retrieve", "progress"):
+            return selectors.action_items_visible(actor=self.request.user).order_by("deadline", "id")
         return selectors.action_item_list(
             actor=self.request.user, filters={"state": self.request.query_params.get("state")}
         )

@@ -107,11 +107,22 @@ def my_action_items(*, actor: User, open_only: bool = True) -> QuerySet[ActionIt
     return qs.order_by("deadline", "id")
 
 
+def action_items_visible(*, actor: User) -> QuerySet[ActionItem]:
+    """The one rule for which action items a person sees (pages and API): those of their territory
+    (consilium.view) and those assigned to them personally, wherever they are."""
+    territory = scope(actor, ActionItem.objects.all(), Perm.CONSILIUM_VIEW).values("pk")
+    mine = Q(executor=actor.pk) if actor.is_authenticated else Q(pk__in=[])
+    return ActionItem.objects.filter(Q(pk__in=territory) | mine).select_related(
+        "organization", "child", "subject", "executor"
+    )
+
+
 def action_item_get(*, actor: User, pk: int | str) -> ActionItem:
-    """An item in the actor's territory or assigned to them; anything else is a 404."""
-    qs = ActionItem.objects.select_related("organization", "child", "subject", "executor")
-    mine = qs.filter(executor=actor, pk=pk).first() if actor.is_authenticated else None
-    return mine or get_in_scope(actor, qs, Perm.CONSILIUM_VIEW, pk=pk)
+    """An item the actor sees (action_items_visible); anything else is a 404."""
+    try:
+        return action_items_visible(actor=actor).get(pk=pk)
+    except (ActionItem.DoesNotExist, ValueError, TypeError):
+        raise NotInScope() from None
 
 
 def action_item_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[ActionItem]:

@@ -16,7 +16,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, has_perm
-from vyzov.api.permissions import CanUseApi
+from vyzov.accounts.api_access import CanUseApi
 from vyzov.core import serializers as core_fields
 from vyzov.core.params import parse_id
 
@@ -140,6 +140,7 @@ class HistoryAwardOutput(serializers.Serializer):
     settlement_name = serializers.CharField()
     place = serializers.IntegerField(allow_null=True)
     award = serializers.CharField()
+    awarding_body = serializers.CharField(help_text="кем присуждена; пусто — организаторы конкурса")
 
 
 RANKING_RESPONSE = PolymorphicProxySerializer(
@@ -160,12 +161,7 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         if _fake(self):
             return contests.none()
-        user = self.request.user
-        if has_perm(user, Perm.CONTESTS_MANAGE):
-            return contests
-        if any(has_perm(user, p) for p in (Perm.CONTESTS_PARTICIPATE, Perm.CONTESTS_SCORE)):
-            return contests.exclude(status=ContestStatus.DRAFT)
-        return contests.none()
+        return contests.filter(pk__in=selectors.contests_visible(actor=self.request.user).values("pk"))
 
     @extend_schema(responses={200: RANKING_RESPONSE})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -183,6 +179,7 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                         "settlement_name": a.application.settlement_name,
                         "place": a.place,
                         "award": a.title,
+                        "awarding_body": a.awarding_body,
                     }
                     for a in contest.awards.select_related("category", "application")
                 ]

@@ -4,7 +4,10 @@ The reports give totals, not lists: participants by federal district (as the dis
 number of subjects, the leading subject, participants (2016) or reports (2017) by category, the 2016
 winners by name, and the 2017 media figures. The loader makes one row per participant that adds up to
 exactly those totals; where the report names a participant (winners, special awards) the row carries
-the name, otherwise it is «участник № N». The results report is then computed from these rows."""
+the name, otherwise it is «участник № N». Every city the reports name as a participant (winners, and
+the cities whose practice they describe, `contest_named_participants.csv`) is in its own subject; the
+unnamed rest is spread so that every published total holds. The results report is then computed from
+these rows."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from vyzov.core.seeds import with_titles
 from vyzov.territories.models import Subject
 
 from .models import (
@@ -43,11 +47,13 @@ CRIMEA = "Крымский федеральный округ"
 # СФО; Крым and Севастополь formed the Крымский ФО until July 2016. The new subjects did not exist.
 THEN_SIBERIA = {"03", "75"}
 CRIMEA_CODES = {"91", "92"}
+REPUBLIC_OF_CRIMEA = "91"
 NOT_YET = {"90", "93", "94", "95"}
 # The 2016 report names special-award cities without their group; groups of those that are not
 # regional centres follow their population (general knowledge), all others are «от 20 до 100 тысяч».
 SPECIAL_AWARD_GROUPS_2016 = {"Таганрог": "2", "Новороссийск": "2", "Невельск": "4"}
 DEFAULT_SPECIAL_AWARD_GROUP = "3"
+ORGANISERS = "организаторы конкурса"  # contest_winners.csv, awarding_body of the contest's own prizes
 
 
 def rows(name: str) -> list[dict[str, str]]:
@@ -69,7 +75,9 @@ def _historical_district(subject: Subject, year: int, names: dict[str, str]) -> 
     if subject.code in NOT_YET:
         return None
     if subject.code in CRIMEA_CODES:
-        return CRIMEA if year == 2016 else names["ЮФО"]
+        if year == 2016:  # 000: «Впервые в Конкурсе приняли участие города Республики Крым»
+            return CRIMEA if subject.code == REPUBLIC_OF_CRIMEA else None
+        return names["ЮФО"]
     if subject.code in THEN_SIBERIA:
         return names["СФО"]
     return names[subject.district.code]
@@ -110,7 +118,7 @@ def _setup(year: int) -> Contest:
         title=title,
         status=ContestStatus.PUBLISHED,
         is_history=True,
-        source=SOURCES[year],
+        source=with_titles(SOURCES[year]),
     )
     for row in rows("contest_categories.csv"):
         if int(row["year"]) == year:
@@ -179,7 +187,14 @@ def load_history(*, seed: int = 2017) -> int:
         leader_row = next(r for r in mine if r["breakdown"] == "лидер по числу участников")
         leader, leader_count = leader_row["subject_code"], int(leader_row["value"])
         named = [w for w in winners if int(w["year"]) == year]
-        fixed = Counter(w["subject_code"] for w in named)
+        winner_names = {w["settlement"] for w in named}
+        # Cities the report names as participants (their practice is described) that won nothing.
+        mentioned = [
+            r
+            for r in rows("contest_named_participants.csv")
+            if int(r["year"]) == year and r["settlement"] not in winner_names
+        ]
+        fixed = Counter(w["subject_code"] for w in named) + Counter(r["subject_code"] for r in mentioned)
         available: dict[str, list[str]] = defaultdict(list)
         for code, subject in sorted(subjects.items()):
             district = _historical_district(subject, year, names)
@@ -205,7 +220,7 @@ def load_history(*, seed: int = 2017) -> int:
             minimum = {c: leader_count if c == leader else max(1, fixed[c]) for c in codes}
             cap = {c: leader_count if c == leader else leader_count - 1 for c in codes}
             counts |= _spread(total, dict.fromkeys(codes, 1), rng, minimum=minimum, cap=cap)
-        created += _participants(contest, year, counts, named, subjects, district_of, mine, rng)
+        created += _participants(contest, year, counts, named, subjects, district_of, mine, rng, mentioned)
         if year == 2017:
             _media(contest, subjects, rng)
     return created
@@ -222,7 +237,7 @@ def _category_totals(
     return _largest_remainder(participants, given), given
 
 
-def _participants(contest, year, counts, named, subjects, district_of, mine, rng) -> int:
+def _participants(contest, year, counts, named, subjects, district_of, mine, rng, mentioned) -> int:
     categories = {c.code: c for c in contest.categories.all()}
     total = sum(counts.values())
     by_category, reports_by_category = _category_totals(contest, year, mine, total)
@@ -254,6 +269,9 @@ def _participants(contest, year, counts, named, subjects, district_of, mine, rng
             category = SPECIAL_AWARD_GROUPS_2016.get(winner["settlement"], DEFAULT_SPECIAL_AWARD_GROUP)
         if not any(a.settlement_name == winner["settlement"] for a in applications):
             add(winner["subject_code"], winner["settlement"], category)
+    for row in mentioned:
+        if not any(a.settlement_name == row["settlement"] for a in applications):
+            add(row["subject_code"], row["settlement"], row["category_code"])
     centre_category = next(c.code for c in categories.values() if c.admin_centre)
     with_centre = {a.subject.code for a in applications if a.category.code == centre_category}
     candidates = [code for code in sorted(set(slots)) if code not in with_centre and centres[code]]
@@ -263,7 +281,7 @@ def _participants(contest, year, counts, named, subjects, district_of, mine, rng
     rng.shuffle(rest)
     for number, (code, category) in enumerate(zip(list(slots), rest, strict=True), start=1):
         add(code, f"Участник № {number} (в отчёте не назван)", category)
-    _mark_reports(applications, year, mine, reports_by_category, named, rng)
+    _mark_reports(applications, year, mine, reports_by_category, named + mentioned, rng)
     Application.objects.bulk_create(applications)
     _awards(contest, applications, named)
     return len(applications)
@@ -272,14 +290,16 @@ def _participants(contest, year, counts, named, subjects, district_of, mine, rng
 def _mark_reports(applications, year, mine, reports_by_category, named, rng) -> None:
     """Who sent the report materials: 2017 — exactly the report's numbers per category; 2016 — the
     total, winners among them (they were judged on their reports)."""
-    if reports_by_category:
+    names = {w["settlement"] for w in named}
+    if reports_by_category:  # the cities whose practice the report describes sent reports
         for code, n in reports_by_category.items():
             group = [a for a in applications if a.category.code == code]
-            for application in rng.sample(group, n):
+            first = [a for a in group if a.settlement_name in names][:n]
+            rest = [a for a in group if a not in first]
+            for application in first + rng.sample(rest, n - len(first)):
                 application.report_received = True
         return
     total = _figure(mine, "итого", "представили")
-    names = {w["settlement"] for w in named}
     winners = [a for a in applications if a.settlement_name in names]
     others = [a for a in applications if a.settlement_name not in names]
     for application in winners + rng.sample(others, total - len(winners)):
@@ -304,6 +324,8 @@ def _awards(contest: Contest, applications: list[Application], named: list[dict]
                 )
             )
         else:
+            body = winner["awarding_body"]
+            partner = bool(body) and not body.startswith(ORGANISERS)
             awards.append(
                 Award(
                     contest=contest,
@@ -311,7 +333,9 @@ def _awards(contest: Contest, applications: list[Application], named: list[dict]
                     category=application.category,
                     kind=AwardKind.SPECIAL,
                     title=winner["award"],
-                    diploma_code=new_diploma_code(),
+                    awarding_body=body if partner else "",
+                    # A partner's diploma was issued by the partner, not by the contest: no code.
+                    diploma_code=None if partner else new_diploma_code(),
                 )
             )
     Award.objects.bulk_create(awards)

@@ -345,6 +345,17 @@ class ApplicationPractice(models.Model):
     )
     description = models.TextField("описание", max_length=20000, validators=[validate_free_text])
     results = models.TextField("результаты", max_length=10000, blank=True, validators=[validate_free_text])
+    # The library's record made from this practice when the application was accepted (contests own the
+    # link: the library knows nothing of contests).
+    published = models.OneToOneField(
+        "practices.Practice",
+        verbose_name="в библиотеке практик",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = "практика заявки"
@@ -482,7 +493,12 @@ class Award(models.Model):
     )
     title = models.CharField("награда", max_length=500, validators=[validate_single_line_text])
     score = models.DecimalField("итоговый балл", max_digits=7, decimal_places=2, null=True, blank=True)
-    diploma_code = models.CharField("код проверки диплома", max_length=32, unique=True)
+    # Blank: the contest's organisers. A partner's award (a federal project, an agency, a fund) is
+    # recorded with the partner's name and gets no diploma from the system, so nothing verifies it.
+    awarding_body = models.CharField(
+        "кем присуждена", max_length=300, blank=True, validators=[validate_single_line_text]
+    )
+    diploma_code = models.CharField("код проверки диплома", max_length=32, unique=True, null=True, blank=True)
 
     class Meta:
         verbose_name = "награда"
@@ -491,6 +507,11 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def issued_by_system(self) -> bool:
+        """Only the contest's own diplomas are issued (and so verifiable) here."""
+        return bool(self.diploma_code)
 
 
 class MediaPublication(models.Model):

@@ -40,6 +40,27 @@ def manages_contests(actor: User) -> bool:
     return scope_condition(actor, Application, Perm.CONTESTS_MANAGE) == Q()
 
 
+CONTEST_PERMS = (Perm.CONTESTS_MANAGE, Perm.CONTESTS_PARTICIPATE, Perm.CONTESTS_SCORE)
+
+
+def contests_visible(*, actor: User) -> QuerySet[Contest]:
+    """The one rule for which contests a person sees (pages and API): the federal team every contest,
+    drafts included; anyone else with a contest role only those past preparation; others none."""
+    if manages_contests(actor):
+        return Contest.objects.all()
+    if any(has_perm(actor, perm) for perm in CONTEST_PERMS):
+        return Contest.objects.exclude(status=ContestStatus.DRAFT)
+    return Contest.objects.none()
+
+
+def contest_get(*, actor: User, pk: int | str) -> Contest:
+    """A contest the actor sees (contests_visible); a draft of someone else's preparation is a 404."""
+    try:
+        return contests_visible(actor=actor).get(pk=pk)
+    except (Contest.DoesNotExist, ValueError, TypeError):
+        raise NotInScope() from None
+
+
 def application_scope(actor: User, queryset: QuerySet[Application] | None = None) -> QuerySet[Application]:
     """The applications an actor may open: the federal team — all; a municipality — its own; an expert —
     those assigned to them, never one from their own subject (conflict of interest)."""

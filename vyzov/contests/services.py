@@ -25,6 +25,7 @@ from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import check_upload
 from vyzov.core.validators import check_free_text
+from vyzov.practices.services import PracticeToPublish, practices_publish
 from vyzov.territories.models import Municipality, MunicipalityKind
 
 from .models import (
@@ -41,6 +42,7 @@ from .models import (
     Category,
     Contest,
     ContestStatus,
+    CriteriaSet,
     Criterion,
     ExpertAssignment,
     JuryScore,
@@ -116,8 +118,9 @@ def contest_create(*, actor: User, data: Mapping[str, Any]) -> Contest:
 
 
 @transaction.atomic
-def setup_item_add(*, actor: User, contest: Contest, item: Any) -> Any:
-    """Add a stage, task, category, criterion, bonus item or nomination to a contest being prepared."""
+def setup_item_add(*, actor: User, contest: Contest, item: Any, settlement_type: str | None = None) -> Any:
+    """Add a stage, task, category, criterion, bonus item or nomination to a contest being prepared. A
+    criterion goes to the contest's criteria set for `settlement_type`, made (and audited) if it is new."""
     _manage(actor)
     contest = _not_locked(contest)
     if contest.is_history:
@@ -125,6 +128,20 @@ def setup_item_add(*, actor: User, contest: Contest, item: Any) -> Any:
     if contest.status != ContestStatus.DRAFT and not isinstance(item, Stage | Nomination):
         # Applications and scores already rest on the categories, criteria, tasks and bonuses.
         raise ValidationError("После открытия приёма заявок меняются только этапы и номинации.")
+    if settlement_type is not None:
+        if settlement_type not in SettlementType.values:
+            raise ValidationError({"settlement_type": "Неизвестный тип поселения."})
+        item.criteria_set, created = CriteriaSet.objects.get_or_create(
+            contest=contest, settlement_type=settlement_type
+        )
+        if created:
+            _audit(
+                actor,
+                AuditAction.UPDATE,
+                contest,
+                added=str(item.criteria_set._meta.verbose_name),
+                title=str(item.criteria_set),
+            )
     item.full_clean()
     item.save()
     _audit(actor, AuditAction.UPDATE, contest, added=type(item)._meta.verbose_name, title=str(item))
@@ -248,6 +265,35 @@ def _check_ready(contest: Contest) -> None:
         raise ValidationError("Конкурс не готов к приёму заявок: " + "; ".join(problems) + ".")
 
 
+def _practices_publish(actor: User, application: Application) -> list[ApplicationPractice]:
+    """The application's practices not yet in the library go there (once each); contests keep the link."""
+    items = list(application.practices.select_related("criterion").filter(published__isnull=True))
+    category = application.category.title if application.category else ""
+    published = practices_publish(
+        actor=actor,
+        items=[
+            PracticeToPublish(
+                title=item.title,
+                theme_title=item.criterion.title,
+                subject_id=application.subject_id,
+                municipality_id=application.municipality_id,
+                settlement=application.settlement_name,
+                organization=item.organization,
+                description=item.description,
+                results=item.results,
+                year=application.contest.year,
+                category=category,
+                source_note=f"Заявка на конкурс «{application.contest.title}»",
+            )
+            for item in items
+        ],
+    )
+    for item, practice in zip(items, published, strict=True):
+        item.published = practice
+    ApplicationPractice.objects.bulk_update(items, ["published"])
+    return items
+
+
 def _publish(actor: User, contest: Contest) -> None:
     from .selectors import ranking  # the one ranking rule, also used by the page
 
@@ -260,10 +306,8 @@ def _publish(actor: User, contest: Contest) -> None:
             "дождитесь оценок или снимите назначение с эксперта, который не может оценить."
         )
     if contest.blind:  # blind review kept the practices out of the library until now
-        from vyzov.practices.services import practices_publish_from_application
-
         for application in contest.applications.filter(status=ApplicationStatus.ACCEPTED):
-            practices_publish_from_application(actor=actor, application=application)
+            _practices_publish(actor, application)
     awards = []
     for group in ranking(contest=contest):
         for row in group.rows:
@@ -489,9 +533,7 @@ def application_review(
     application.updated_by = actor
     application.save()
     if accept and not application.contest.blind:
-        from vyzov.practices.services import practices_publish_from_application
-
-        practices_publish_from_application(actor=actor, application=application)
+        _practices_publish(actor, application)
     _audit(actor, AuditAction.STATUS_CHANGE, application, status=application.status, reason=reason.strip())
     if not accept:
         signals.announce(

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -50,13 +50,12 @@ from .models import (
     Award,
     Contest,
     ContestStatus,
-    CriteriaSet,
     Criterion,
     ExpertAssignment,
     Score,
 )
 
-CONTEST_PERMS = (Perm.CONTESTS_MANAGE, Perm.CONTESTS_PARTICIPATE, Perm.CONTESTS_SCORE)
+CONTEST_PERMS = selectors.CONTEST_PERMS
 
 
 def _any_contest_perm(user) -> None:
@@ -92,7 +91,7 @@ def contest_list(request: AuthenticatedHttpRequest):
             else:
                 messages.success(request, "Конкурс создан. Добавьте этапы, задания, категории и критерии.")
                 return redirect("contests:contest_detail", pk=contest.pk)
-    contests = Contest.objects.all() if manage else Contest.objects.exclude(status=ContestStatus.DRAFT)
+    contests = selectors.contests_visible(actor=request.user)
     return render(
         request,
         "contests/contest_list.html",
@@ -125,10 +124,8 @@ def _municipality_of(user) -> Municipality | None:
 @require_http_methods(["GET", "POST"])
 def contest_detail(request: AuthenticatedHttpRequest, pk):
     _any_contest_perm(request.user)
-    contest = _contest(pk)
+    contest = selectors.contest_get(actor=request.user, pk=pk)
     manage = selectors.manages_contests(request.user)
-    if contest.status == ContestStatus.DRAFT and not manage:
-        raise NotInScope()
     editable = manage and not contest.is_history and not contest.is_locked
     if request.method == "POST":
         return _contest_post(request, contest)
@@ -209,13 +206,10 @@ def _contest_post(request: AuthenticatedHttpRequest, contest: Contest):
                     request, contest, manage=manage, editable=editable, refused=form, status=400
                 )
             item = form.save(commit=False)
-            if kind == "criterion":
-                item.criteria_set, _ = CriteriaSet.objects.get_or_create(
-                    contest=contest, settlement_type=form.cleaned_data["settlement_type"]
-                )
-            else:
+            settlement_type = form.cleaned_data["settlement_type"] if kind == "criterion" else None
+            if settlement_type is None:
                 item.contest = contest
-            services.setup_item_add(actor=actor, contest=contest, item=item)
+            services.setup_item_add(actor=actor, contest=contest, item=item, settlement_type=settlement_type)
             messages.success(request, "Добавлено.")
     except ValidationError as error:
         _error(request, error)
@@ -622,6 +616,8 @@ def diploma(request: AuthenticatedHttpRequest, pk):
     visible = selectors.application_scope(request.user).filter(pk=award.application_id).exists()
     if not visible or not (has_perm(request.user, Perm.CONTESTS_MANAGE) or award.contest.is_locked):
         raise NotInScope()
+    if not award.issued_by_system:  # a partner's award: its diploma is the partner's, not ours
+        raise Http404("Диплом этой награды выдан не конкурсом.")
     response = HttpResponse(
         exports.diploma_docx(
             award=award, verify_url=request.build_absolute_uri(f"/contests/verify/{award.diploma_code}/")
@@ -636,7 +632,7 @@ def diploma(request: AuthenticatedHttpRequest, pk):
 def verify(request: HttpRequest, code):
     """Public: anyone holding a diploma can check that it is genuine."""
     award = (
-        Award.objects.filter(diploma_code=code.upper()[:32])
+        Award.objects.filter(diploma_code=code.upper()[:32], diploma_code__isnull=False)
         .select_related("contest", "application__subject", "category")
         .first()
     )

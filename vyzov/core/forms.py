@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
@@ -13,16 +12,12 @@ from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from vyzov.accounts.access import Perm, scope
-from vyzov.territories.models import Subject
-
 from . import validators as text_validators
-from .models import AuditAction
 from .numbers import parse_decimal, parse_int
 from .text import normalize_text
 
 if TYPE_CHECKING:
-    from vyzov.accounts.models import User
+    pass
 
 
 class BootstrapFormRenderer(TemplatesSetting):
@@ -244,36 +239,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class AuditFilterForm(StyledForm):
-    date_from = forms.DateField(label="С даты", required=False, widget=DateInput)
-    date_to = forms.DateField(label="По дату", required=False, widget=DateInput)
-    action = forms.ChoiceField(label="Действие", required=False)
-    actor = forms.CharField(label="Пользователь (имя входа)", required=False, max_length=150)
-    object_type = forms.ChoiceField(label="Тип объекта", required=False)
-    object_id = forms.CharField(label="ID объекта", required=False, max_length=64)
-    subject = forms.ModelChoiceField(label="Субъект РФ", required=False, queryset=None, to_field_name="code")
-
-    def __init__(self, *args, actor: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        select_field(self, "action").choices = [("", "Все действия"), *AuditAction.choices]
-        select_field(self, "object_type").choices = [
-            ("", "Все типы"),
-            *sorted(
-                (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
-                for model in apps.get_models()
-                if model.__module__.startswith("vyzov.")
-            ),
-        ]
-        choice_field(self, "subject").queryset = scope(actor, Subject.objects.all(), Perm.AUDIT_VIEW)
-        self.fields["subject"].empty_label = "Все доступные"
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
-            self.add_error("date_to", "Дата окончания раньше даты начала.")
-        return cleaned
 
 
 class PickerWidget(forms.Widget):

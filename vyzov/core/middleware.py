@@ -1,6 +1,7 @@
 """Request-wide middleware: the client address for the audit service; characters no request may carry."""
 
 import re
+import time
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -34,6 +35,27 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+class SessionIdleRefreshMiddleware:
+    """The idle timeout (SESSION_COOKIE_AGE) slides with use, but the session row is rewritten at most
+    once a minute rather than on every request (SESSION_SAVE_EVERY_REQUEST would cost an UPDATE and a
+    transaction per page): a session expires 30–31 minutes after its last request."""
+
+    KEY = "_vyzov_seen"
+    EVERY_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key is not None and "_auth_user_id" in session:
+            now = int(time.time())
+            seen = session.get(self.KEY)
+            if not isinstance(seen, int) or not 0 <= now - seen < self.EVERY_SECONDS:
+                session[self.KEY] = now
+        return self.get_response(request)
 
 
 # ---- privacy headers ------------------------------------------------------------------------------

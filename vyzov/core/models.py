@@ -170,3 +170,54 @@ class AuditEntry(models.Model):
         if not isinstance(filters, dict):
             return ""
         return "; ".join(f"{AUDIT_FILTER_LABELS.get(key, key)}: {value}" for key, value in filters.items())
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "в очереди"
+    RUNNING = "running", "формируется"
+    DONE = "done", "готова"
+    FAILED = "failed", "не удалась"
+    EXPIRED = "expired", "файл удалён (истёк срок хранения)"
+
+
+class ExportJob(BaseModel):
+    """One large XLSX export, written by a background task (vyzov/core/exports.py).
+
+    Only the person who asked for it may see the job and download the file; the file is deleted after
+    EXPORT_RETENTION_HOURS. The rows are chosen by the worker under the requester's scope at run time.
+    """
+
+    kind = models.CharField("выгрузка", max_length=50)
+    params = models.JSONField("фильтры", default=dict, blank=True)
+    status = models.CharField(
+        "состояние", max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField("строк всего", default=0)
+    processed_rows = models.PositiveIntegerField("записано строк", default=0)
+    file = models.FileField("файл", upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField("имя файла", max_length=200, blank=True)
+    personal = models.BooleanField("с персональными данными", default=False)
+    # What each download writes to the audit log (core.services.export_download_audit).
+    audit = models.JSONField("для журнала аудита", default=dict, blank=True)
+    failure = models.CharField("почему не удалась", max_length=500, blank=True)
+    started_at = models.DateTimeField("начата", null=True, blank=True)
+    finished_at = models.DateTimeField("завершена", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "выгрузка"
+        verbose_name_plural = "выгрузки"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="export_owner_created")]
+
+    def __str__(self) -> str:
+        return f"Выгрузка № {self.pk}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))

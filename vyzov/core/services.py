@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from .middleware import current_ip, mark_personal_response
-from .models import AuditAction, AuditEntry, BaseModel
+from .models import AuditAction, AuditEntry, BaseModel, ExportJob
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -130,6 +131,8 @@ PERSONAL_READ_KINDS: dict[str, str] = {
     "consilium_action_item": "Поручение консилиума",
     "aid_requests_list": "Список заявок на адресную помощь",
     "aid_request": "Заявка на адресную помощь",
+    "home_queue_children": "Главная страница: дети в рабочей очереди",
+    "home_queue_families": "Главная страница: семьи в рабочей очереди",
 }
 
 
@@ -150,24 +153,21 @@ def _json_filters(filters: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# The policy (vyzov.accounts) stands above core: it registers, when the apps are ready, how to find the
+# one subject of the Federation that an actor's grants with a permission lie in (core imports no app).
+_scope_subject_resolver: Callable[[Any, str], int | None] | None = None
+
+
+def register_scope_subject_resolver(resolver: Callable[[Any, str], int | None]) -> None:
+    global _scope_subject_resolver
+    _scope_subject_resolver = resolver
+
+
 def personal_scope_subject_id(actor: User, perm: str) -> int | None:
-    """The one subject of the Federation that all the actor's grants with `perm` lie in, else None.
-
-    Read from the grants already loaded for the request: no query.
-    """
-    from vyzov.accounts.access import grants_with  # the policy sits above core
-
-    subjects: set[int | None] = set()
-    for grant in grants_with(actor, perm):
-        if grant.subject_id:
-            subjects.add(grant.subject_id)
-        elif grant.municipality is not None:
-            subjects.add(grant.municipality.subject_id)
-        elif grant.organization is not None:
-            subjects.add(grant.organization.subject_id)
-        else:  # the country or a federal district: no single subject
-            subjects.add(None)
-    return subjects.pop() if len(subjects) == 1 else None
+    """The one subject of the Federation that all the actor's grants with `perm` lie in, else None."""
+    if _scope_subject_resolver is None:
+        raise ImproperlyConfigured("vyzov.accounts registers the scope resolver; it is not installed.")
+    return _scope_subject_resolver(actor, perm)
 
 
 def audit_personal_read(
@@ -214,6 +214,11 @@ def audit_personal_read(
         details=details,
         object_repr=f"{label}: {text}",
     )
+
+
+def json_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
+    """Filters of a request as the audit log stores them (model instances by their text)."""
+    return _json_filters(filters) if filters else {}
 
 
 class ConcurrentEditError(ValidationError):
@@ -272,3 +277,45 @@ def save_with_version(
         raise ConcurrentEditError()
     instance.version = expected_version + 1
     instance.updated_by = actor
+
+
+@transaction.atomic
+def export_job_create(*, actor: User, kind: str, params: Any) -> ExportJob:
+    """Queue a large export for the actor. `params`: the request's filters (a QueryDict or a dict).
+
+    The caller has checked the permission; the planner checks it again in the worker, under the
+    actor's grants at that moment, and the rows are chosen there (exports.py)."""
+    from .exports import exporter
+    from .tasks import run_export
+
+    exporter(kind)  # an unknown kind fails here, in the request
+    if hasattr(params, "lists"):
+        params = {key: values for key, values in params.lists() if key != "page"}
+    job = ExportJob.objects.create(kind=kind, params=params, created_by=actor, updated_by=actor)
+    # The database task backend stores the task in this transaction: a worker sees it after the commit.
+    run_export.enqueue(job.pk)
+    return job
+
+
+def export_download_audit(*, actor: User, job: ExportJob) -> AuditEntry | None:
+    """The one audit row of a download of an export's file (the file is the personal-data response)."""
+    from .exports import title_of
+
+    audit = job.audit
+    if audit.get("personal_count"):
+        return audit_personal_read(
+            actor=actor,
+            kind=audit["personal_kind"],
+            action=AuditAction.EXPORT,
+            records_count=audit["personal_count"],
+            subject_id=audit.get("subject_id"),
+            scope_perm=audit.get("scope_perm"),
+            filters=audit.get("filters"),
+        )
+    return audit_entry_create(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        subject_id=audit.get("subject_id"),
+        object_repr=audit.get("object_repr") or title_of(job),
+        details={"filters": audit.get("filters", {}), "export_job": job.pk, "rows": job.processed_rows},
+    )

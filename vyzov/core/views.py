@@ -2,73 +2,23 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseServerError,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, render
 from django.template import loader
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from vyzov.accounts.access import Perm, require_perm
-from vyzov.accounts.types import AuthenticatedHttpRequest
-
-from . import observability
-from .forms import AuditFilterForm
+from . import exports, observability
 from .middleware import ForbiddenCharacters
-from .models import AuditAction
-from .pagination import paginate
-from .selectors import audit_entry_list
-from .services import audit_entry_create
-from .xlsx import xlsx_response
-
-
-def _audit_filters(request: AuthenticatedHttpRequest):
-    form = AuditFilterForm(request.GET or None, actor=request.user)
-    return form, (form.cleaned_data if form.is_valid() else {})
-
-
-@login_required
-@require_GET
-def audit_list(request: AuthenticatedHttpRequest):
-    require_perm(request.user, Perm.AUDIT_VIEW)
-    form, filters = _audit_filters(request)
-    entries = audit_entry_list(actor=request.user, filters=filters)
-    return render(request, "core/audit_list.html", {"form": form, "page_obj": paginate(request, entries)})
-
-
-AUDIT_EXPORT_LIMIT = 200_000
-
-
-@login_required
-@require_GET
-def audit_export(request: AuthenticatedHttpRequest):
-    require_perm(request.user, Perm.AUDIT_VIEW)
-    _form, filters = _audit_filters(request)
-    entries = audit_entry_list(actor=request.user, filters=filters)[:AUDIT_EXPORT_LIMIT]
-    audit_entry_create(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        object_repr="Журнал аудита",
-        details={"filters": {key: str(value) for key, value in filters.items() if value}},
-    )
-    rows = (
-        (
-            timezone.localtime(entry.at),
-            entry.actor_username,
-            entry.get_action_display(),
-            entry.object_type,
-            entry.object_id,
-            entry.object_repr,
-            entry.subject.name if entry.subject else "",
-            entry.ip or "",
-        )
-        for entry in entries.iterator(chunk_size=2000)
-    )
-    return xlsx_response(
-        filename=f"audit-{timezone.localdate():%Y-%m-%d}.xlsx",
-        sheet_title="Журнал аудита",
-        header=["Когда", "Пользователь", "Действие", "Тип объекта", "ID", "Объект", "Субъект РФ", "IP-адрес"],
-        rows=rows,
-    )
+from .models import ExportJob, ExportStatus
+from .services import export_download_audit
+from .xlsx import XLSX_CONTENT_TYPE
 
 
 @require_GET
@@ -128,7 +78,7 @@ def server_error(request: HttpRequest):
 
 @login_required
 @require_GET
-def pick(request: AuthenticatedHttpRequest, kind):
+def pick(request: HttpRequest, kind):
     """The lookup of a picker: at most 20 scoped matches of the typed text, as buttons (htmx fragment)."""
     from django.http import Http404
 
@@ -160,4 +110,39 @@ def pick(request: AuthenticatedHttpRequest, kind):
         request,
         "core/picker_results.html",
         {"choices": choices, "query": query.strip(), "too_short": len(query.strip()) < pickers.MIN_QUERY},
+    )
+
+
+# ---- exports (background jobs) ------------------------------------------------------------------
+
+
+def _own_export(request, pk) -> ExportJob:
+    """An export job is its requester's alone: anyone else gets 404, whatever their role."""
+    return get_object_or_404(ExportJob, pk=pk, created_by=request.user)
+
+
+@login_required
+@require_GET
+def export_detail(request, pk):
+    # The watchdog: a job in flight past its time limit is failed, so the page stops polling.
+    exports.fail_stale_exports()
+    job = _own_export(request, pk)
+    context = {
+        "job": job,
+        "title": exports.title_of(job),
+        "retention_hours": int(exports.retention().total_seconds() // 3600),
+    }
+    template = "core/export_detail.html#progress" if request.htmx else "core/export_detail.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def export_download(request, pk):
+    job = _own_export(request, pk)
+    if job.status != ExportStatus.DONE or not job.file:
+        raise Http404("Файл выгрузки недоступен.")
+    export_download_audit(actor=request.user, job=job)
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX_CONTENT_TYPE
     )

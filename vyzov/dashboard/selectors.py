@@ -8,19 +8,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Count, Model, Q, QuerySet, Window
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, has_perm
 from vyzov.accounts.models import User
-from vyzov.accounts.selectors import user_count_for_territory
+from vyzov.accounts.privacy import sees_personal
+from vyzov.accounts.selectors import audit_entry_list, user_count_for_territory
 from vyzov.cases import selectors as case_selectors
 from vyzov.consilium import selectors as consilium_selectors
 from vyzov.contests import selectors as contest_selectors
 from vyzov.core.models import AuditAction
-from vyzov.core.selectors import audit_entry_list
 from vyzov.monitoring import selectors as monitoring_selectors
 from vyzov.monitoring.models import QuarterReport
 from vyzov.ngo_aid import selectors as ngo_aid_selectors
@@ -64,6 +64,9 @@ class QueueItem:
     due_label: str = "срок"
     note: str = ""
     overdue: bool = False
+    # The child or family the title names (only where the actor may see its personal data): the view
+    # records the read (one audit row per response, see dashboard.views.home).
+    person: Model | None = None
 
 
 @dataclass
@@ -113,11 +116,26 @@ def _date(value: dt.date | dt.datetime | None) -> dt.date | None:
     return value
 
 
+def _named_family(actor: User, record: Any) -> Any:
+    """The family of a support case or an aid request, if the actor may see it by name."""
+    return record.family if sees_personal(actor, record) else None
+
+
+def _family_label(actor: User, record: Any, number: str, *, prefix: bool = False) -> str:
+    """«Семья Ивановых» (or «Заявка № 5: Семья Ивановых») where the actor may see the family's name,
+    the record's number otherwise."""
+    family = _named_family(actor, record)
+    if family is None:
+        return number
+    return f"{number}: {family.title}" if prefix else family.title
+
+
 def work_queue(*, actor: User, today: dt.date | None = None) -> list[QueueSection]:
     """Everything waiting for the actor, a section per kind of work, the most urgent first.
 
     Every section comes from the owning app's selector (already scoped by the access policy) and
-    costs one query. No personal data is shown: items are named by number and organisation.
+    costs one query. Children and families are named where the actor may see their personal data
+    (the item's `person`, whose read the view records), by number otherwise.
     """
     today = today or timezone.localdate()
     sections: list[QueueSection | None] = []
@@ -146,7 +164,8 @@ def work_queue(*, actor: User, today: dt.date | None = None) -> list[QueueSectio
                 "case__next_review_date", "id"
             ),
             lambda child: QueueItem(
-                title=f"Ребёнок № {child.pk}",
+                title=child.full_name if child.personal else f"Ребёнок № {child.pk}",
+                person=child if child.personal else None,
                 url=reverse("cases:child_detail", args=[child.pk]),
                 due=child.case.next_review_date,
                 due_label="пересмотр",
@@ -175,7 +194,8 @@ def work_queue(*, actor: User, today: dt.date | None = None) -> list[QueueSectio
             "Сопровождение семей: просрочены шаги плана",
             support_selectors.cases_with_overdue_steps(actor=actor, today=today),
             lambda case: QueueItem(
-                title=f"Случай № {case.pk}: просрочено шагов — {case.overdue_steps}",
+                title=f"{_family_label(actor, case, f'Случай № {case.pk}')}: просрочено шагов — {case.overdue_steps}",
+                person=_named_family(actor, case),
                 url=reverse("support:case_detail", args=[case.pk]),
                 due=case.first_overdue,
                 note=str(case.service),
@@ -191,7 +211,8 @@ def work_queue(*, actor: User, today: dt.date | None = None) -> list[QueueSectio
                 "created_at", "id"
             ),
             lambda request: QueueItem(
-                title=f"Заявка № {request.pk}",
+                title=_family_label(actor, request, f"Заявка № {request.pk}", prefix=True),
+                person=_named_family(actor, request),
                 url=reverse("ngo_aid:request_detail", args=[request.pk]),
                 due=_date(request.created_at),
                 due_label="поступила",
@@ -207,7 +228,8 @@ def work_queue(*, actor: User, today: dt.date | None = None) -> list[QueueSectio
                 "decided_at", "id"
             ),
             lambda request: QueueItem(
-                title=f"Заявка № {request.pk}",
+                title=_family_label(actor, request, f"Заявка № {request.pk}", prefix=True),
+                person=_named_family(actor, request),
                 url=reverse("ngo_aid:request_detail", args=[request.pk]),
                 due=_date(request.decided_at),
                 due_label="возвращена",
@@ -271,8 +293,20 @@ def work_queue(*, actor: User, today: dt.date | None = None) -> list[QueueSectio
     return sorted((s for s in sections if s is not None), key=lambda s: s.urgency)
 
 
+def queue_people(sections: list[QueueSection]) -> dict[str, list[Model]]:
+    """The children and the families the queue names, for the audit row of the response."""
+    people: dict[str, list[Model]] = {"children": [], "families": []}
+    for section in sections:
+        for item in section.items:
+            if item.person is not None:
+                key = "children" if item.person._meta.model_name == "child" else "families"
+                if item.person not in people[key]:
+                    people[key].append(item.person)
+    return people
+
+
 def _report_url(report: QuarterReport) -> str:
-    return reverse("monitoring:report_edit", args=[report.subject.code, report.as_of.isoformat()])
+    return report.get_absolute_url()  # the report of its data set
 
 
 def home_summary(*, actor: User) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vyzov.accounts.access import Perm
 from vyzov.accounts.types import AuthenticatedHttpRequest
+from vyzov.cases.services import personal_data_list_read
 from vyzov.core.pagination import paginate
 from vyzov.core.services import audit_personal_read
 
@@ -25,7 +26,16 @@ def home(request: AuthenticatedHttpRequest):
     """Each role's start page: the work waiting for this user, the most urgent first; the figures of
     the user's scope only as one summary line."""
     actor = request.user
-    context = {"sections": selectors.work_queue(actor=actor)}
+    sections = selectors.work_queue(actor=actor)
+    # The queue names children and families where the user may see them: the read is recorded,
+    # one row per kind of record shown.
+    people = selectors.queue_people(sections)
+    for kind, records in (
+        ("home_queue_children", people["children"]),
+        ("home_queue_families", people["families"]),
+    ):
+        personal_data_list_read(actor=actor, kind=kind, records=records)
+    context = {"sections": sections}
     context.update(selectors.home_summary(actor=actor))
     return render(request, "dashboard/home.html", context)
 

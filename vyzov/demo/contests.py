@@ -106,12 +106,28 @@ def _expert(username: str, full_name: str, home: str) -> User:
     return user
 
 
+def roman(number: int) -> str:
+    digits = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    text = ""
+    for value, letters in digits:
+        while number >= value:
+            text, number = text + letters, number - value
+    return text
+
+
+def contest_number(year: int) -> str:
+    """The contest's number in the annual series that was the VII in 2016 (000) and the VIII in 2017 (001)."""
+    return roman(7 + year - 2016)
+
+
 def _contest_2026(admin) -> Contest:
     source = Contest.objects.get(is_history=True, year=2017)
+    # 003 (2019) calls the contest «Всероссийский конкурс «Города для детей»»; the series is annual
+    # (VII in 2016, VIII in 2017), so the 2026 contest is the XVII.
     contest = services.contest_copy(
-        actor=admin, source=source, year=2026, title="Конкурс городов России «Город детей – город семей»"
+        actor=admin, source=source, year=2026, title="Всероссийский конкурс «Города для детей»"
     )
-    contest.number, contest.submission_deadline = "XVI", dt.date(2026, 12, 15)
+    contest.number, contest.submission_deadline = contest_number(2026), dt.date(2026, 12, 15)
     contest.save()
     Stage.objects.bulk_create(
         [

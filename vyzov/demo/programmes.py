@@ -20,6 +20,7 @@ from vyzov.consilium.models import ActionItem, ActionStatus
 from vyzov.consilium.services import action_item_update
 from vyzov.monitoring.models import Indicator, RollUp, RollUpLevel, Target
 from vyzov.programmes import services
+from vyzov.programmes.inspections import findings_text, parse_004
 from vyzov.programmes.models import (
     CuratorAssignment,
     InformationPartner,
@@ -331,6 +332,20 @@ def load(*, seed: int = 2025) -> int:
         )
         if row["information_partner"]:
             InformationPartner.objects.create(subject=subject, name=row["information_partner"])
+        for documented in parse_004(row["inspection_004"]):  # 004: kind and dates, as the slide gives them
+            services.inspection_add(
+                actor=admin,
+                subject=subject,
+                data={
+                    "kind": documented.kind,
+                    "date_from": documented.date_from,
+                    "date_to": documented.date_to,
+                    "period_note": documented.period_note,
+                    "findings": findings_text(),
+                },
+                organizations=[],
+                actions=[],
+            )
         StrategicSession.objects.create(
             subject=subject,
             date=dt.date(2025, 2, 1) + dt.timedelta(days=7 * number),

@@ -37,7 +37,15 @@ from vyzov.core.xlsx import (
 from vyzov.territories.models import Municipality, Subject
 
 from . import services
-from .models import Figure, FigureImportJob, FigureSource, Indicator, QuarterReport, validate_quarter_date
+from .models import (
+    DataSet,
+    Figure,
+    FigureImportJob,
+    FigureSource,
+    Indicator,
+    QuarterReport,
+    validate_quarter_date,
+)
 
 logger = logging.getLogger(__name__)
 MAX_BYTES = 5 * 1024 * 1024
@@ -120,11 +128,16 @@ def import_figures(*, actor: User, data, progress=None, deadline: float | None =
 def _import_rows(*, actor: User, table: XlsxTable, progress=None, deadline: float | None = None) -> int:
     subjects = {subject.code: subject for subject in Subject.objects.all()}
     indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
+    # An indicator belongs to one data set: its rows go to that data set's report.
+    data_sets = {
+        link.indicator_id: link.dataset
+        for link in DataSet.indicators.through.objects.select_related("dataset")
+    }
     municipalities: dict[tuple[int, str], Municipality] = {
         (m.subject_id, m.search_name): m for m in Municipality.objects.all()
     }
     errors: list[tuple[int, str, str]] = []
-    grouped: dict[tuple[str, dt.date], list[tuple[int, services.FigureInput]]] = {}
+    grouped: dict[tuple[str, str, dt.date], list[tuple[int, services.FigureInput]]] = {}
     seen: dict[tuple, int] = {}
     count = 0
     for row in table.rows(deadline=deadline):
@@ -156,7 +169,18 @@ def _import_rows(*, actor: User, table: XlsxTable, progress=None, deadline: floa
         indicator = indicators.get(str(cell("Код показателя") or "").strip())
         if indicator is None:
             row_errors.append(
-                (number, "Код показателя", "Нет такого показателя: см. лист «Показатели» шаблона.")
+                (number, "Код показателя", "Нет такого показателя: см. лист «Коды показателей» шаблона.")
+            )
+        elif indicator.pk not in data_sets:
+            row_errors.append((number, "Код показателя", "Показатель не входит ни в один набор данных."))
+        elif as_of is not None and not data_sets[indicator.pk].allows_date(as_of):
+            row_errors.append(
+                (
+                    number,
+                    "Отчётная дата",
+                    f"Набор «{data_sets[indicator.pk].name}» собирается раз в "
+                    f"{data_sets[indicator.pk].get_period_type_display()}: эта дата ему не подходит.",
+                )
             )
         try:
             value = _value(cell("Значение"))
@@ -188,7 +212,7 @@ def _import_rows(*, actor: User, table: XlsxTable, progress=None, deadline: floa
             )
             continue
         seen[key] = number
-        grouped.setdefault((subject.code, as_of), []).append(
+        grouped.setdefault((subject.code, data_sets[indicator.pk].code, as_of), []).append(
             (number, services.FigureInput(indicator, value, comment, municipality))
         )
     if count == 0 and not errors:
@@ -197,9 +221,12 @@ def _import_rows(*, actor: User, table: XlsxTable, progress=None, deadline: floa
         raise FigureImportError(errors)
 
     reports = {}
-    for (code, as_of), items in grouped.items():
-        report = services.report_for(actor=actor, subject=subjects[code], as_of=as_of)
-        reports[(code, as_of)] = report
+    data_sets_by_code = {data_set.code: data_set for data_set in data_sets.values()}
+    for (code, data_set_code, as_of), items in grouped.items():
+        report = services.report_for(
+            actor=actor, subject=subjects[code], as_of=as_of, data_set=data_sets_by_code[data_set_code]
+        )
+        reports[(code, data_set_code, as_of)] = report
         try:
             services.validate_figures(report, [item for _number, item in items])
         except ValidationError as error:
@@ -217,13 +244,15 @@ def _import_rows(*, actor: User, table: XlsxTable, progress=None, deadline: floa
         saved = 0
         for key, items in grouped.items():
             report = reports[key]
-            if report.pk is None:
-                report = services.report_for(
-                    actor=actor, subject=report.subject, as_of=report.as_of, create=True
-                )
-            saved += services.figures_save(
-                actor=actor, report=report, inputs=[item for _n, item in items], source=FigureSource.IMPORT
+            _report, changed = services.figures_enter(
+                actor=actor,
+                subject=report.subject,
+                as_of=report.as_of,
+                data_set=report.data_set,
+                inputs=[item for _n, item in items],
+                source=FigureSource.IMPORT,
             )
+            saved += changed
         audit_entry_create(
             actor=actor,
             action=AuditAction.IMPORT,
@@ -242,9 +271,35 @@ def template_bytes() -> bytes:
         cell.font = Font(bold=True)
     sheet.append(["22", "01.10.2025", "children_in_institutions", "", 1234, ""])
     codes = workbook.create_sheet("Коды показателей")
-    codes.append(["Код показателя", "Показатель", "Часть показателя"])
-    for indicator in Indicator.objects.select_related("part_of").order_by("order"):
-        codes.append([indicator.code, indicator.name, indicator.part_of.code if indicator.part_of else ""])
+    codes.append(
+        [
+            "Код показателя",
+            "Показатель",
+            "Единица",
+            "Часть показателя",
+            "Набор данных",
+            "Периодичность",
+            "Вводится",
+        ]
+    )
+    for cell in codes[1]:
+        cell.font = Font(bold=True)
+    # The data sets now being collected, as the federal team configured them.
+    for data_set in DataSet.objects.filter(is_active=True).order_by("name"):
+        for indicator in (
+            data_set.indicators.filter(is_active=True).select_related("part_of").order_by("order", "code")
+        ):
+            codes.append(
+                [
+                    indicator.code,
+                    indicator.name,
+                    indicator.unit,
+                    indicator.part_of.code if indicator.part_of else "",
+                    data_set.name,
+                    data_set.get_period_type_display(),
+                    indicator.get_territory_level_display(),
+                ]
+            )
     return workbook_bytes(workbook)
 
 

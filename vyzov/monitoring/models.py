@@ -4,12 +4,14 @@ with their approval, targets, seed reference figures and precomputed roll-ups.""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from vyzov.cases.models import ImportStatus
@@ -17,6 +19,9 @@ from vyzov.core.models import BaseModel
 from vyzov.core.validators import validate_free_text, validate_single_line_text
 
 QUARTER_MONTHS = (1, 4, 7, 10)
+# The programme's quarterly monitoring: the data set of every report made before data sets existed.
+MAIN_DATA_SET = "vyzov_quarterly"
+MAIN_DATA_SET_NAME = "Квартальный мониторинг проекта «Вызов»"
 
 
 FIRST_QUARTER_YEAR = 2015
@@ -54,10 +59,31 @@ class Direction(models.TextChoices):
     HIGHER_IS_BETTER = "higher", "чем больше, тем лучше"
 
 
-class Indicator(models.Model):
-    """One line of the monitoring form. `part_of` makes a part that can never exceed its total."""
+# Indicator and data set codes are names in rule expressions: a letter, then letters, digits or «_».
+validate_code = RegexValidator(
+    r"^[a-z][a-z0-9_]*\Z",
+    "Код: латинские строчные буквы, цифры и «_», начинается с буквы (например children_left_quarter).",
+    code="bad_code",
+)
 
-    code = models.SlugField("код", max_length=50, unique=True)
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", "сумма по территориям"
+    AVERAGE = "average", "среднее по территориям"
+    NONE = "none", "не суммируется"
+
+
+class TerritoryLevel(models.TextChoices):
+    SUBJECT = "subject", "субъект РФ"
+    MUNICIPALITY = "municipality", "муниципалитет"
+
+
+class Indicator(models.Model):
+    """One line of the monitoring form, defined by the federal team as data (not code).
+
+    `part_of` makes a part of a total; the rule «part ≤ total» itself is a `ValidationRule` row."""
+
+    code = models.SlugField("код", max_length=50, unique=True, validators=[validate_code])
     name = models.CharField("показатель", max_length=300)
     unit = models.CharField("единица", max_length=30, default="чел.")
     direction = models.CharField("направление", max_length=10, choices=Direction.choices)
@@ -76,6 +102,17 @@ class Indicator(models.Model):
     from_register = models.BooleanField("считается по реестру", default=False)
     order = models.PositiveSmallIntegerField("порядок", default=0)
     description = models.TextField("пояснение", blank=True)
+    aggregation = models.CharField(
+        "свод по территориям", max_length=10, choices=Aggregation.choices, default=Aggregation.SUM
+    )
+    territory_level = models.CharField(
+        "уровень, на котором вводится",
+        max_length=12,
+        choices=TerritoryLevel.choices,
+        default=TerritoryLevel.SUBJECT,
+        help_text="Муниципалитет: регион вводит значение по каждому муниципалитету, значение субъекта — их сумма.",
+    )
+    is_active = models.BooleanField("используется", default=True)
 
     class Meta:
         verbose_name = "показатель мониторинга"
@@ -84,6 +121,188 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PeriodType(models.TextChoices):
+    QUARTER = "quarter", "квартал"
+    HALF_YEAR = "half_year", "полугодие"
+    YEAR = "year", "год"
+
+
+# Reporting dates of each period type (the first day of the period; always a quarter date).
+PERIOD_MONTHS: dict[str, tuple[int, ...]] = {
+    PeriodType.QUARTER: (1, 4, 7, 10),
+    PeriodType.HALF_YEAR: (1, 7),
+    PeriodType.YEAR: (1,),
+}
+
+
+class DataSet(BaseModel):
+    """A data collection: which indicators the regions report, how often and by when. The quarterly
+    form, the XLSX template, the import and the API follow from it."""
+
+    code = models.SlugField("код", max_length=50, unique=True, validators=[validate_code])
+    name = models.CharField("название", max_length=300, validators=[validate_single_line_text])
+    period_type = models.CharField(
+        "периодичность", max_length=10, choices=PeriodType.choices, default=PeriodType.QUARTER
+    )
+    deadline_days = models.PositiveSmallIntegerField(
+        "срок сдачи, дней после отчётной даты",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+    )
+    indicators = models.ManyToManyField(Indicator, verbose_name="показатели", related_name="data_sets")
+    required_indicators = models.ManyToManyField(
+        Indicator,
+        verbose_name="обязательные показатели",
+        related_name="+",
+        blank=True,
+        help_text="Без них отчёт не направить на проверку.",
+    )
+    is_active = models.BooleanField("идёт сбор", default=True)
+    description = models.TextField("пояснение", blank=True, max_length=2000, validators=[validate_free_text])
+
+    class Meta:
+        verbose_name = "набор данных"
+        verbose_name_plural = "наборы данных"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def deadline_for(self, as_of: dt.date) -> dt.date:
+        """The last day to submit the report «на» `as_of` (timeliness counts against it)."""
+        return as_of + dt.timedelta(days=self.deadline_days)
+
+    def allows_date(self, as_of: dt.date) -> bool:
+        return as_of.day == 1 and as_of.month in PERIOD_MONTHS[self.period_type]
+
+    @classmethod
+    def main_id(cls) -> int:
+        """The programme's quarterly monitoring (the data set of every report made before data sets)."""
+        data_set, _created = cls.objects.get_or_create(
+            code=MAIN_DATA_SET, defaults={"name": MAIN_DATA_SET_NAME}
+        )
+        return data_set.pk
+
+
+class Operator(models.TextChoices):
+    LE = "<=", "≤"
+    LT = "<", "<"
+    EQ = "==", "="
+    NE = "!=", "≠"
+    GE = ">=", "≥"
+    GT = ">", ">"
+
+
+class Importance(models.TextChoices):
+    HIGH = "high", "высокая: значения не сохраняются"
+    MEDIUM = "medium", "средняя: предупреждение при вводе"
+    LOW = "low", "низкая: только в анализе"
+
+
+class ValidationRule(BaseModel):
+    """«left operator right» over indicator codes of one territory and one date, e.g.
+    `children_returned_home_quarter <= children_left_quarter`. Evaluated by `expressions.py` (no eval)."""
+
+    code = models.SlugField("код", max_length=80, unique=True, validators=[validate_code])
+    name = models.CharField("название", max_length=300, validators=[validate_single_line_text])
+    left = models.CharField("левая часть", max_length=500)
+    operator = models.CharField("сравнение", max_length=2, choices=Operator.choices, default=Operator.LE)
+    right = models.CharField("правая часть", max_length=500)
+    importance = models.CharField(
+        "важность", max_length=10, choices=Importance.choices, default=Importance.HIGH
+    )
+    message = models.CharField(
+        "сообщение при нарушении", max_length=500, validators=[validate_single_line_text]
+    )
+    is_active = models.BooleanField("действует", default=True)
+
+    class Meta:
+        verbose_name = "правило проверки"
+        verbose_name_plural = "правила проверки"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.left} {self.get_operator_display()} {self.right}"
+
+    @property
+    def formula(self) -> str:
+        return str(self)
+
+
+class OutlierMethod(models.TextChoices):
+    MANUAL = "manual", "задан вручную"
+    HISTORY = "history", "по истории: среднее ± k·СКО"
+
+
+class OutlierRange(BaseModel):
+    """The plausible min–max of an indicator for a territory (subject, municipality, or every territory
+    when both are empty). A value outside is saved only with a comment and is flagged for follow-up."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="показатель", on_delete=models.CASCADE, related_name="outlier_ranges"
+    )
+    subject = models.ForeignKey(
+        "territories.Subject",
+        verbose_name="субъект РФ",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    municipality = models.ForeignKey(
+        "territories.Municipality",
+        verbose_name="муниципалитет",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    min_value = models.PositiveIntegerField("не меньше")
+    max_value = models.PositiveIntegerField("не больше")
+    method = models.CharField("как задан", max_length=10, choices=OutlierMethod.choices)
+    k = models.DecimalField("k (число СКО)", max_digits=4, decimal_places=2, null=True, blank=True)
+    history_count = models.PositiveSmallIntegerField("кварталов в истории", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "допустимый диапазон"
+        verbose_name_plural = "допустимые диапазоны"
+        ordering = ["indicator__order", "subject__code", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator"],
+                condition=Q(subject__isnull=True, municipality__isnull=True),
+                name="one_outlier_range_everywhere",
+                violation_error_message="Диапазон для этого показателя уже задан.",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "subject"],
+                condition=Q(subject__isnull=False, municipality__isnull=True),
+                name="one_outlier_range_subject",
+                violation_error_message="Диапазон для этого показателя и субъекта РФ уже задан.",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "municipality"],
+                condition=Q(municipality__isnull=False),
+                name="one_outlier_range_municipality",
+                violation_error_message="Диапазон для этого показателя и муниципалитета уже задан.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.min_value}–{self.max_value}"
+
+    def clean(self) -> None:
+        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
+            raise ValidationError({"max_value": "Верхняя граница меньше нижней."})
+        if (
+            self.municipality_id
+            and self.subject_id
+            and self.municipality is not None
+            and self.municipality.subject_id != self.subject_id
+        ):
+            raise ValidationError({"municipality": "Муниципалитет относится к другому субъекту РФ."})
 
 
 class FigureSource(models.TextChoices):
@@ -132,6 +351,18 @@ class QuarterReport(BaseModel):
         related_name="+",
         verbose_name="кто проверил",
     )
+    data_set = models.ForeignKey(
+        DataSet, verbose_name="набор данных", on_delete=models.PROTECT, related_name="reports"
+    )
+    locked_at = models.DateTimeField("период закрыт", null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто закрыл период",
+    )
 
     access_paths = {"district": "subject__district", "subject": "subject"}
     view_permission = "monitoring.view"
@@ -142,18 +373,68 @@ class QuarterReport(BaseModel):
         ordering = ["subject__name", "-as_of"]
         constraints = [
             models.UniqueConstraint(
-                fields=["subject", "as_of"],
-                name="one_report_per_subject_quarter",
-                violation_error_message="Отчёт за этот квартал уже есть.",
+                fields=["subject", "data_set", "as_of"],
+                name="one_report_per_subject_data_set_quarter",
+                violation_error_message="Отчёт за этот период уже есть.",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.subject} — {quarter_label(self.as_of)}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.data_set_id is None:
+            self.data_set_id = DataSet.main_id()
+        super().save(*args, **kwargs)
+
     @property
     def is_editable(self) -> bool:
         return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+    @property
+    def is_locked(self) -> bool:
+        """An accepted period is locked (reports accepted before locking existed included); `locked_at`
+        and `locked_by` say when and by whom, where known."""
+        return self.status == ReportStatus.ACCEPTED
+
+    def get_absolute_url(self) -> str:
+        args = [self.subject.code, self.as_of.isoformat()]
+        if self.data_set.code == MAIN_DATA_SET:
+            return reverse("monitoring:report_edit", args=args)
+        return reverse("monitoring:report_edit_data_set", args=[*args, self.data_set.code])
+
+
+class MunicipalApproval(models.Model):
+    """The first approval level where a region reports by municipality: the municipality confirms its
+    figures of a report before the subject submits it. Any later change of its figures withdraws it."""
+
+    report = models.ForeignKey(
+        QuarterReport, verbose_name="отчёт", on_delete=models.CASCADE, related_name="municipal_approvals"
+    )
+    municipality = models.ForeignKey(
+        "territories.Municipality", verbose_name="муниципалитет", on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField("утверждено", auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="кто утвердил"
+    )
+
+    access_paths = {
+        "district": "report__subject__district",
+        "subject": "report__subject",
+        "municipality": "municipality",
+    }
+    view_permission = "monitoring.view"
+
+    class Meta:
+        verbose_name = "утверждение муниципалитета"
+        verbose_name_plural = "утверждения муниципалитетов"
+        constraints = [
+            models.UniqueConstraint(fields=["report", "municipality"], name="one_municipal_approval"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: утверждено"
 
 
 class Figure(models.Model):
@@ -187,6 +468,17 @@ class Figure(models.Model):
         "комментарий", max_length=500, blank=True, validators=[validate_single_line_text]
     )
     updated_at = models.DateTimeField("изменено", auto_now=True)
+    # Outside its OutlierRange when saved (then a comment was required); the federal team follows it up.
+    outlier_range = models.CharField("вне диапазона", max_length=50, blank=True)
+    outlier_reviewed_at = models.DateTimeField("выброс проверен", null=True, blank=True)
+    outlier_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто проверил выброс",
+    )
 
     access_paths = {"district": "subject__district", "subject": "subject", "municipality": "municipality"}
     view_permission = "monitoring.view"
@@ -228,6 +520,7 @@ class FigureRevision(models.Model):
     )
     changed_at = models.DateTimeField("когда", auto_now_add=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    is_correction = models.BooleanField("исправление закрытого периода", default=False)
 
     access_paths = {
         "district": "figure__subject__district",

@@ -10,9 +10,19 @@ from pathlib import Path
 
 from django.db import transaction
 
+from vyzov.core.seeds import with_titles
 from vyzov.territories.models import Subject
 
-from .models import Indicator, ReferenceFigure, Target
+from .expressions import part_total_rules
+from .models import (
+    MAIN_DATA_SET,
+    MAIN_DATA_SET_NAME,
+    DataSet,
+    Indicator,
+    ReferenceFigure,
+    Target,
+    ValidationRule,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BASELINE_DATE = dt.date(2024, 7, 1)
@@ -48,7 +58,34 @@ def load_indicators() -> int:
             Indicator.objects.filter(code=row["code"]).update(
                 part_of=Indicator.objects.get(code=row["part_of"])
             )
+    load_main_data_set([row["code"] for row in rows])
+    load_validation_rules()
     return len(rows)
+
+
+def load_main_data_set(codes: list[str]) -> DataSet:
+    """The main data set with the catalogue's indicators (added, never removed: the federal team may
+    have changed it); «children in institutions» is required, as it always was."""
+    data_set, _created = DataSet.objects.get_or_create(
+        code=MAIN_DATA_SET, defaults={"name": MAIN_DATA_SET_NAME, "deadline_days": 30}
+    )
+    data_set.indicators.add(*Indicator.objects.filter(code__in=codes))
+    data_set.required_indicators.add(*Indicator.objects.filter(code=MAIN_INDICATOR))
+    return data_set
+
+
+def load_validation_rules() -> int:
+    """The rules «part ≤ total» of the catalogue as rows (created once; the federal team edits them)."""
+    rows = read_csv("indicators.csv")
+    rules = part_total_rules(
+        [
+            (row["code"], row["name"], row["part_of"] or None, row["parts_are_exclusive"] == "1")
+            for row in rows
+        ]
+    )
+    for rule in rules:
+        ValidationRule.objects.get_or_create(code=rule["code"], defaults=rule)
+    return len(rules)
 
 
 @transaction.atomic
@@ -72,7 +109,7 @@ def load_reference_figures() -> int:
                 "value_as_in_seed": row["value_as_in_seed"],
                 "unit": row["unit"],
                 "date_or_period": row["date_or_period"],
-                "source": row["source"][:400],
+                "source": with_titles(row["source"])[:400],
             },
         )
     return len(rows)

@@ -4,6 +4,7 @@ detailed figures and reports go through the access policy."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,17 +13,23 @@ from django.db.models import QuerySet
 
 from vyzov.accounts.access import Perm, get_in_scope, has_perm, scope
 from vyzov.accounts.models import User
-from vyzov.territories.models import FederalDistrict, Subject
+from vyzov.accounts.types import AnyUser
+from vyzov.territories.models import FederalDistrict, Municipality, Subject
 
+from . import rules
 from .models import (
+    DataSet,
     Figure,
     FigureRevision,
     Indicator,
+    OutlierRange,
     QuarterReport,
     ReportStatus,
     RollUp,
     RollUpLevel,
     Target,
+    TerritoryLevel,
+    ValidationRule,
 )
 from .progress import Progress, progress
 from .reference import BASELINE_DATE, MAIN_INDICATOR, TARGET_DATE, TARGET_REDUCTION
@@ -35,6 +42,14 @@ def indicators() -> list[Indicator]:
 
 def main_indicator() -> Indicator:
     return Indicator.objects.get(code=MAIN_INDICATOR)
+
+
+def default_indicator() -> Indicator | None:
+    """The programme's main indicator, or the first of the catalogue when it has none."""
+    return (
+        Indicator.objects.filter(code=MAIN_INDICATOR).first()
+        or Indicator.objects.order_by("order", "code").first()
+    )
 
 
 def quarters() -> list[dt.date]:
@@ -190,13 +205,26 @@ def small_cell_threshold() -> int:
     return settings.VYZOV_SMALL_CELL_THRESHOLD
 
 
-def suppress(actor: User, value: int | None) -> tuple[int | None, bool]:
+def suppress(actor: AnyUser, value: int | None) -> tuple[int | None, bool]:
     """Aggregates never reveal a cell smaller than the threshold to roles without personal data access."""
-    if value is None or has_perm(actor, Perm.CASES_VIEW_PERSONAL):
+    return suppressor(actor)(value)
+
+
+def suppressor(actor: AnyUser) -> Callable[[int | None], tuple[int | None, bool]]:
+    """`suppress` for one actor and many cells: the permission and the threshold are looked up once."""
+    if has_perm(actor, Perm.CASES_VIEW_PERSONAL):
+        return lambda value: (value, False)
+    threshold = small_cell_threshold()
+
+    def hide(value: int | None) -> tuple[int | None, bool]:
+        if value is not None and 0 < value < threshold:
+            return None, True
         return value, False
-    if 0 < value < small_cell_threshold():
-        return None, True
-    return value, False
+
+    return hide
+
+
+REGION_REPORTS = 12  # the latest reports listed on the region page
 
 
 def region_page(*, actor: User, code: str) -> RegionPage:
@@ -235,7 +263,7 @@ def region_page(*, actor: User, code: str) -> RegionPage:
             municipal.append((name, shown, suppressed))
     reports = list(
         scope(actor, QuarterReport.objects.filter(subject=subject), Perm.MONITORING_VIEW).order_by("-as_of")[
-            :12
+            :REGION_REPORTS
         ]
     )
     return RegionPage(
@@ -260,7 +288,7 @@ def report_get(*, actor: User, pk: int | str) -> QuarterReport:
 
 def report_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[QuarterReport]:
     filters = filters or {}
-    qs = scope(actor, QuarterReport.objects.select_related("subject"), Perm.MONITORING_VIEW)
+    qs = scope(actor, QuarterReport.objects.select_related("subject", "data_set"), Perm.MONITORING_VIEW)
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     if filters.get("as_of"):
@@ -268,18 +296,56 @@ def report_list(*, actor: User, filters: dict[str, Any] | None = None) -> QueryS
     return qs.order_by("-as_of", "subject__name")
 
 
-def report_figures(*, report: QuarterReport) -> dict[int, Figure]:
-    """Subject-level figures of a report by indicator id."""
-    return {figure.indicator_id: figure for figure in report.figures.filter(municipality__isnull=True)}
-
-
-def subject_values(*, subject: Subject, as_of: dt.date) -> dict[int, int]:
-    """The subject-level figures of a quarter by indicator id (for «было» next to the form)."""
-    return dict(
-        Figure.objects.filter(subject=subject, as_of=as_of, municipality__isnull=True).values_list(
-            "indicator_id", "value"
-        )
+def report_figures(*, report: QuarterReport, municipality: Municipality | None = None) -> dict[int, Figure]:
+    """Figures of a report by indicator id: the subject's own, or one municipality's."""
+    qs = (
+        report.figures.filter(municipality=municipality)
+        if municipality
+        else report.figures.filter(municipality__isnull=True)
     )
+    return {figure.indicator_id: figure for figure in qs}
+
+
+def subject_values(
+    *, subject: Subject, as_of: dt.date, municipality: Municipality | None = None
+) -> dict[int, int]:
+    """The figures of a quarter by indicator id (for «было» next to the form): the subject's own, or
+    one municipality's."""
+    qs = Figure.objects.filter(subject=subject, as_of=as_of)
+    qs = qs.filter(municipality=municipality) if municipality else qs.filter(municipality__isnull=True)
+    return dict(qs.values_list("indicator_id", "value"))
+
+
+@dataclass
+class MunicipalRow:
+    municipality: object
+    figures: int
+    approval: object | None
+
+
+def report_municipalities(*, actor: User, report: QuarterReport) -> list[MunicipalRow]:
+    """The municipal level of a report: every municipality in the actor's scope with figures in it,
+    how many, and its approval."""
+    from django.db.models import Count
+
+    from vyzov.territories.models import Municipality
+
+    counts = dict(
+        report.figures.filter(municipality__isnull=False)
+        .values("municipality_id")
+        .annotate(n=Count("id"))
+        .values_list("municipality_id", "n")
+    )
+    if not counts:
+        return []
+    approvals = {
+        approval.municipality_id: approval
+        for approval in report.municipal_approvals.select_related("approved_by")
+    }
+    municipalities = scope(
+        actor, Municipality.objects.filter(pk__in=list(counts)), Perm.MONITORING_VIEW
+    ).order_by("name")
+    return [MunicipalRow(m, counts[m.pk], approvals.get(m.pk)) for m in municipalities]
 
 
 def report_revisions(*, actor: User, report: QuarterReport) -> list[FigureRevision]:
@@ -293,10 +359,106 @@ def report_revisions(*, actor: User, report: QuarterReport) -> list[FigureRevisi
 def reports_to_submit(*, actor: User) -> QuerySet[QuarterReport]:
     """Drafts and returned reports the actor may edit and submit; the oldest quarter first."""
     qs = QuarterReport.objects.filter(status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
-    return scope(actor, qs.select_related("subject"), Perm.MONITORING_EDIT).order_by("as_of", "subject__name")
+    return scope(actor, qs.select_related("subject", "data_set"), Perm.MONITORING_EDIT).order_by(
+        "as_of", "subject__name"
+    )
 
 
 def reports_to_accept(*, actor: User) -> QuerySet[QuarterReport]:
     """Submitted reports waiting for the actor's acceptance; the longest waiting first."""
-    qs = QuarterReport.objects.filter(status=ReportStatus.SUBMITTED).select_related("subject")
+    qs = QuarterReport.objects.filter(status=ReportStatus.SUBMITTED).select_related("subject", "data_set")
     return scope(actor, qs, Perm.MONITORING_APPROVE).order_by("submitted_at", "id")
+
+
+# ---- data sets, rules and their analysis -----------------------------------------------------------
+
+
+def data_sets(*, active_only: bool = False) -> QuerySet[DataSet]:
+    qs = DataSet.objects.prefetch_related("indicators", "required_indicators").order_by("name")
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def data_set_indicators(data_set: DataSet, *, municipal: bool = False) -> list[Indicator]:
+    """The form's lines: the data set's active indicators in the catalogue's order. The subject's own
+    form leaves out the indicators reported by municipality (their subject value is the sum)."""
+    qs = data_set.indicators.filter(is_active=True).select_related("part_of").order_by("order", "code")
+    if not municipal:
+        qs = qs.exclude(territory_level=TerritoryLevel.MUNICIPALITY)
+    return list(qs)
+
+
+def validation_rules() -> QuerySet[ValidationRule]:
+    return ValidationRule.objects.order_by("code")
+
+
+def outlier_ranges(*, indicator: Indicator | None = None) -> QuerySet[OutlierRange]:
+    qs = OutlierRange.objects.select_related("indicator", "subject", "municipality")
+    return qs.filter(indicator=indicator) if indicator else qs
+
+
+@dataclass
+class ViolationRow:
+    report: QuarterReport
+    territory: str
+    violation: rules.Violation
+
+
+def violation_rows(
+    *, actor: User, filters: dict[str, Any] | None = None, limit: int = 2000
+) -> list[ViolationRow]:
+    """The region-wide analysis: every active rule over the figures of the reports in scope (by
+    subject, data set, period and status), one row per violated rule and territory."""
+    filters = filters or {}
+    reports = scope(actor, QuarterReport.objects.select_related("subject", "data_set"), Perm.MONITORING_VIEW)
+    if filters.get("subject"):
+        reports = reports.filter(subject=filters["subject"])
+    if filters.get("data_set"):
+        reports = reports.filter(data_set=filters["data_set"])
+    if filters.get("as_of"):
+        reports = reports.filter(as_of=filters["as_of"])
+    if filters.get("status"):
+        reports = reports.filter(status=filters["status"])
+    by_pk = {report.pk: report for report in reports.order_by("-as_of", "subject__name")[:limit]}
+    values: dict[int, dict[int | None, dict[str, int]]] = {}
+    names: dict[int, str] = {}
+    for report_id, municipality_id, municipality_name, code, value in (
+        scope(actor, Figure.objects.filter(report_id__in=list(by_pk)), Perm.MONITORING_VIEW)
+        .order_by()
+        .values_list("report_id", "municipality_id", "municipality__name", "indicator__code", "value")
+    ):
+        values.setdefault(report_id, {}).setdefault(municipality_id, {})[code] = value
+        if municipality_id:
+            names[municipality_id] = municipality_name
+    compiled = rules.active_rules()
+    if filters.get("importance"):
+        compiled = [rule for rule in compiled if rule.rule.importance == filters["importance"]]
+    rows = []
+    for report_id, report in by_pk.items():
+        for violation in rules.violations(compiled, values.get(report_id, {})):
+            territory = (
+                names.get(violation.municipality_id, "") if violation.municipality_id else report.subject.name
+            )
+            rows.append(ViolationRow(report, territory, violation))
+    return rows
+
+
+def report_warnings(*, report: QuarterReport) -> list[rules.Violation]:
+    """Rules of lower importance the saved figures of a report break (shown on its page)."""
+    if not report.pk:
+        return []
+    values: dict[int | None, dict[str, int]] = {}
+    for municipality_id, code, value in report.figures.values_list(
+        "municipality_id", "indicator__code", "value"
+    ):
+        values.setdefault(municipality_id, {})[code] = value
+    return rules.violations(rules.active_rules(), values)
+
+
+def outlier_figures(*, actor: User, reviewed: bool | None = None) -> QuerySet[Figure]:
+    """Values saved outside their range (confirmed with a comment) for the federal team to follow up."""
+    qs = Figure.objects.exclude(outlier_range="").select_related(
+        "subject", "municipality", "indicator", "report", "outlier_reviewed_by"
+    )
+    if reviewed is not None:
+        qs = qs.filter(outlier_reviewed_at__isnull=not reviewed)
+    return scope(actor, qs, Perm.MONITORING_VIEW).order_by("outlier_reviewed_at", "-as_of", "subject__name")

@@ -6,6 +6,7 @@ from vyzov.cases.imports import fail_stale_jobs
 
 from .imports import fail_stale_figure_jobs, run_figure_import_job
 from .models import FigureImportJob
+from .services import report_reminders_send
 
 
 @task()
@@ -14,3 +15,8 @@ def run_figure_import(job_id: int) -> None:
     fail_stale_jobs()
     fail_stale_figure_jobs()
     run_figure_import_job(FigureImportJob.objects.select_related("created_by").get(pk=job_id))
+
+
+@task()
+def send_report_reminders() -> int:
+    return report_reminders_send()

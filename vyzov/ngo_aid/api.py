@@ -6,17 +6,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vyzov.accounts.access import Perm, has_perm
-from vyzov.api.permissions import CanUseApi
-from vyzov.api.privacy import PersonalFieldsMixin
+from vyzov.accounts.access import NotInScope, Perm, has_perm
+from vyzov.accounts.api_access import CanUseApi, PersonalFieldsMixin
 from vyzov.core import serializers as core_fields
 
 from . import selectors, services
-from .models import AidForm, AidRequest, Operator, Payment, ReferralChannel
+from .models import AidForm, AidRequest, Payment, ReferralChannel
 
 
 class LineOutput(serializers.Serializer):
@@ -112,20 +111,14 @@ class AidRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         serializer = AidRequestInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        operators = selectors.operator_list(actor=request.user)
-        family = selectors.family_for_request(actor=request.user, pk=data.pop("family"))
-        if family is None:
-            raise NotFound("Семья не найдена.")
-        operator = (
-            operators.filter(subject=family.subject_id).first()
-            or Operator.objects.filter(subject=family.subject_id, is_active=True).first()
-        )
-        if operator is None:
-            raise ValidationError({"family": "В регионе семьи нет НКО-оператора."})
+        family_id = data.pop("family")
         lines = [dict(line) for line in data.pop("lines")]
-        aid = services.aid_request_create(
-            actor=request.user, operator=operator, family=family, data=data, lines=lines
-        )
+        try:
+            aid = services.aid_request_create_for_family(
+                actor=request.user, family_id=family_id, data=data, lines=lines
+            )
+        except NotInScope:
+            raise NotFound("Семья не найдена.") from None
         return Response(
             AidRequestOutput(
                 selectors.request_get(actor=request.user, pk=aid.pk), context={"request": request}

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from vyzov.core.models import BaseModel
+from vyzov.core.numbers import format_rub
 from vyzov.core.validators import validate_free_text, validate_single_line_text, validate_work_date
 
 
@@ -109,7 +110,7 @@ class FundIncome(BaseModel):
         ordering = ["-received_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_source_display()}: {self.amount} руб."
+        return f"{self.get_source_display()}: {format_rub(self.amount)}"
 
     @property
     def audit_subject_id(self) -> int:
@@ -269,7 +270,7 @@ class AidRequestLine(models.Model):
         verbose_name_plural = "формы помощи в заявке"
 
     def __str__(self) -> str:
-        return f"{self.form}: {self.amount or self.in_kind}"
+        return f"{self.form}: {format_rub(self.amount) if self.amount is not None else self.in_kind}"
 
     def clean(self) -> None:
         if self.amount is None and not self.in_kind.strip():
@@ -296,7 +297,7 @@ class Payment(BaseModel):
         ordering = ["paid_on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.amount} руб. {self.paid_on:%d.%m.%Y}"
+        return f"{format_rub(self.amount)} {self.paid_on:%d.%m.%Y}"
 
     @property
     def audit_subject_id(self) -> int:

@@ -4,10 +4,11 @@ referred themselves or from their organisation. Reports: aggregates (ngo_aid.rep
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from vyzov.accounts.access import NotInScope, Perm, allows, grants_with, has_perm, scope
@@ -91,6 +92,16 @@ def family_for_request(*, actor: User, pk: int | str) -> Family | None:
     return request_families(actor=actor).filter(pk=pk).first()
 
 
+def operator_for_family(*, actor: User, family: Family) -> Operator | None:
+    """The one rule for where a new request for `family` goes: an active operator of the family's region,
+    the actor's own (one they work for) first, else the region's active operator; None if it has none."""
+    active = Operator.objects.filter(subject=family.subject_id, is_active=True).select_related(
+        "organization", "subject"
+    )
+    own = operator_list(actor=actor).filter(subject=family.subject_id, is_active=True)
+    return active.filter(pk__in=own.values("pk")).order_by("pk").first() or active.order_by("pk").first()
+
+
 @dataclass
 class OperatorReport:
     operator: Operator | None
@@ -103,6 +114,27 @@ class OperatorReport:
     by_form: list[tuple[str, Decimal, int]]
     incomes_by_source: list[tuple[str, Decimal]]
     outcomes: list[tuple[str, int]]
+    # Large families («многодетные»: three or more children, as the request records them); 002 says
+    # most families the operators helped were large.
+    large_families: int = 0
+    # (operator, subject name, families, children, approved) — the Fund reports on its 14 operators.
+    by_operator: list[tuple[str, str, int, int, Decimal]] = field(default_factory=list)
+
+
+LARGE_FAMILY_CHILDREN = 3
+
+
+def default_report_period(*, actor: User, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The year of the most recent approval the actor may report on (this year if none): a report page
+    opened without dates shows the latest period with data, not an empty current year."""
+    operators = scope(actor, Operator.objects.all(), Perm.NGO_AID_REPORTS)
+    latest = AidRequest.objects.filter(
+        operator__in=operators,
+        status__in=[RequestStatus.APPROVED, RequestStatus.PAID, RequestStatus.REPORTED],
+        decided_at__isnull=False,
+    ).aggregate(latest=Max("decided_at"))["latest"]
+    year = min(latest.year, today.year) if latest else today.year
+    return dt.date(year, 1, 1), today if year == today.year else dt.date(year, 12, 31)
 
 
 def report(
@@ -147,6 +179,35 @@ def report(
         (labels[row["outcome"]], row["n"])
         for row in requests.exclude(outcome="").values("outcome").annotate(n=Count("id")).order_by("-n")
     ]
+    children_by_family = dict(
+        requests.values("family").annotate(n=Max("children_count")).values_list("family", "n")
+    )
+    per_operator: dict[int, dict[str, Any]] = {}
+    for row in requests.values("operator", "family").annotate(
+        n=Max("children_count"), approved=Sum("approved_amount")
+    ):
+        entry = per_operator.setdefault(
+            row["operator"], {"families": 0, "children": 0, "approved": Decimal(0)}
+        )
+        entry["families"] += 1
+        entry["children"] += row["n"] or 0
+        entry["approved"] += row["approved"] or Decimal(0)
+    names = {
+        pk: (name, subject)
+        for pk, name, subject in operators.filter(pk__in=per_operator).values_list(
+            "pk", "organization__name", "subject__name"
+        )
+    }
+    # A row smaller than the threshold is left out for roles without personal data (as in monitoring).
+    hide_small = not has_perm(actor, Perm.CASES_VIEW_PERSONAL)
+    by_operator = sorted(
+        (
+            (names[pk][0], names[pk][1], entry["families"], entry["children"], entry["approved"])
+            for pk, entry in per_operator.items()
+            if not (hide_small and entry["families"] < settings.VYZOV_SMALL_CELL_THRESHOLD)
+        ),
+        key=lambda row: row[1],
+    )
     return OperatorReport(
         operator,
         date_from,
@@ -158,4 +219,6 @@ def report(
         by_form,
         incomes,
         outcomes,
+        large_families=sum(1 for n in children_by_family.values() if (n or 0) >= LARGE_FAMILY_CHILDREN),
+        by_operator=by_operator,
     )

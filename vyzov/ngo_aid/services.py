@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from vyzov.accounts.access import Perm, allows, require
+from vyzov.accounts.access import ActionNotAllowed, NotInScope, Perm, allows, require
 from vyzov.accounts.models import User
 from vyzov.cases.models import Child, Family
 from vyzov.cases.services import family_event_add
@@ -22,7 +22,7 @@ from vyzov.core.models import AuditAction
 from vyzov.core.numbers import format_rub
 from vyzov.core.services import audit_entry_create, changed_fields, field_values, save_with_version
 
-from . import eligibility
+from . import eligibility, selectors
 from .models import (
     COMMITTED_STATUSES,
     MAX_AMOUNT,
@@ -108,9 +108,7 @@ def _lines(lines: list[dict[str, Any]]) -> list[AidRequestLine]:
         if amount is not None and amount <= 0:
             raise ValidationError(f"«{form}»: сумма должна быть больше нуля.")
         if amount is not None and amount > MAX_AMOUNT:
-            raise ValidationError(
-                f"«{form}»: сумма больше {MAX_AMOUNT:,.0f} руб. — проверьте число.".replace(",", " ")
-            )
+            raise ValidationError(f"«{form}»: сумма больше {format_rub(MAX_AMOUNT)} — проверьте число.")
         built.append(AidRequestLine(form=form, amount=amount, in_kind=(line.get("in_kind") or "").strip()))
     for built_line in built:
         built_line.clean()
@@ -153,6 +151,24 @@ def aid_request_create(
         title=f"Адресная помощь: заявка № {request.pk} создана ({request.get_channel_display()})",
     )
     return request
+
+
+@transaction.atomic
+def aid_request_create_for_family(
+    *, actor: User, family_id: Any, data: dict[str, Any], lines: list[dict[str, Any]]
+) -> AidRequest:
+    """Creating a request from the page or the API: the family resolved through the policy (a family
+    outside the actor's reach answers NotInScope, like a missing one) and the operator by the one rule
+    (selectors.operator_for_family)."""
+    if not selectors.request_creator(actor=actor):
+        raise ActionNotAllowed("Вам не разрешено создавать заявки.")
+    family = selectors.family_for_request(actor=actor, pk=family_id)
+    if family is None:
+        raise NotInScope()
+    operator = selectors.operator_for_family(actor=actor, family=family)
+    if operator is None:
+        raise ValidationError({"family": "В регионе семьи нет НКО-оператора."})
+    return aid_request_create(actor=actor, operator=operator, family=family, data=data, lines=lines)
 
 
 def aid_request_can_prepare(actor: User, request: AidRequest) -> bool:

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -7,8 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require, require_perm
-from vyzov.accounts.models import User
+from vyzov.accounts.access import NotInScope, Perm, allows, get_in_scope, has_perm, require, require_perm
 from vyzov.accounts.privacy import sees_personal
 from vyzov.accounts.types import AuthenticatedHttpRequest
 from vyzov.cases.services import personal_data_list_read, personal_data_read
@@ -68,15 +65,6 @@ def request_list(request: AuthenticatedHttpRequest):
     return render(request, "ngo_aid/request_list.html", context)
 
 
-def _operators_for(actor: User):
-    """Operators a request can go to: the actor's own (operator staff) or any active one of a region
-    where the actor refers families."""
-    own = selectors.operator_list(actor=actor)
-    if own.exists():
-        return own
-    return Operator.objects.filter(is_active=True).select_related("organization", "subject")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create(request: AuthenticatedHttpRequest):
@@ -86,31 +74,24 @@ def request_create(request: AuthenticatedHttpRequest):
     lines = [LineForm(request.POST or None, prefix=f"line{n}") for n in range(LINE_FORMS)]
     if request.method == "POST" and form.is_valid() and all(line.is_valid() for line in lines):
         data = form.cleaned_data
-        family = selectors.family_for_request(actor=request.user, pk=data["family"])
-        if family is None:
+        try:
+            aid = services.aid_request_create_for_family(
+                actor=request.user,
+                family_id=data["family"],
+                lines=[line.cleaned_data for line in lines if line.cleaned_data.get("form")],
+                data={
+                    "children_count": data["children_count"],
+                    "channel": data["channel"],
+                    "justification": data["justification"],
+                },
+            )
+        except NotInScope:
             form.add_error("family", "Семья с таким номером не найдена в вашем регионе.")
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            operator = _operators_for(request.user).filter(subject=family.subject_id).first()
-            chosen = [line.cleaned_data for line in lines if line.cleaned_data.get("form")]
-            try:
-                if operator is None:
-                    raise ValidationError("В регионе семьи нет НКО-оператора.")
-                aid = services.aid_request_create(
-                    actor=request.user,
-                    operator=operator,
-                    family=family,
-                    lines=chosen,
-                    data={
-                        "children_count": data["children_count"],
-                        "channel": data["channel"],
-                        "justification": data["justification"],
-                    },
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, f"{aid} создана.")
-                return redirect("ngo_aid:request_detail", pk=aid.pk)
+            messages.success(request, f"{aid} создана.")
+            return redirect("ngo_aid:request_detail", pk=aid.pk)
     return render(request, "ngo_aid/request_form.html", {"form": form, "lines": lines})
 
 
@@ -317,12 +298,12 @@ def fund_detail(request: AuthenticatedHttpRequest, pk):
     return render(request, "ngo_aid/fund_detail.html", context)
 
 
-def _period(request: AuthenticatedHttpRequest):
-    today = timezone.localdate()
-    form = PeriodForm(request.GET or None, initial={"date_from": dt.date(today.year, 1, 1), "date_to": today})
+def _period(request):
+    date_from, date_to = selectors.default_report_period(actor=request.user, today=timezone.localdate())
+    form = PeriodForm(request.GET or None, initial={"date_from": date_from, "date_to": date_to})
     if form.is_valid():
         return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-    return form, dt.date(today.year, 1, 1), today
+    return form, date_from, date_to
 
 
 @login_required

@@ -4,7 +4,7 @@ subject, category and year."""
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
-from vyzov.api.permissions import CanUseApi
+from vyzov.accounts.api_access import CanUseApi
 from vyzov.core.params import parse_id
 
 from . import selectors

@@ -58,14 +58,6 @@ class Practice(BaseModel):
     category = models.CharField(
         "категория участника конкурса", max_length=300, blank=True, validators=[validate_single_line_text]
     )
-    source_practice = models.OneToOneField(
-        "contests.ApplicationPractice",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="published",
-        editable=False,
-    )
     source_note = models.CharField(
         "источник", max_length=300, blank=True, validators=[validate_single_line_text]
     )

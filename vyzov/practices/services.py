@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import secrets
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.db import connection, transaction
 from vyzov.accounts.access import Perm, require
 from vyzov.accounts.models import User
 from vyzov.core.models import AuditAction
+from vyzov.core.seeds import with_titles
 from vyzov.core.services import audit_entry_create
 from vyzov.core.text import normalize_for_search
 from vyzov.core.uploads import check_upload
@@ -115,32 +117,47 @@ def file_add(*, actor: User, practice: Practice, uploaded: UploadedFile[Any]) ->
     return stored
 
 
-def practices_publish_from_application(*, actor: User, application: Any) -> list[Practice]:
-    """Every practice of an accepted application goes to the library under its criterion's theme
-    (matched by the criterion's title, as contests copy their criteria); once per practice."""
+@dataclass(frozen=True)
+class PracticeToPublish:
+    """A practice described elsewhere (a contest application) that goes to the library as it is."""
+
+    title: str
+    theme_title: str  # matched against the contest themes (as contests copy their criteria)
+    subject_id: int
+    municipality_id: int | None
+    settlement: str
+    organization: str
+    description: str
+    results: str
+    year: int
+    category: str
+    source_note: str
+
+
+def practices_publish(*, actor: User, items: Sequence[PracticeToPublish]) -> list[Practice]:
+    """Practices described elsewhere go to the library under their theme, in the order given. The caller
+    (contests) decides which are due and keeps the link to what it published."""
     themes = {
         normalize_for_search(theme.title): theme for theme in Theme.objects.filter(source=ThemeSource.CONTEST)
     }
-    created = []
-    for item in application.practices.select_related("criterion").filter(published__isnull=True):
-        created.append(
-            Practice.objects.create(
-                title=item.title,
-                theme=themes.get(normalize_for_search(item.criterion.title)),
-                subject_id=application.subject_id,
-                municipality_id=application.municipality_id,
-                settlement=application.settlement_name,
-                organization=item.organization,
-                description=item.description,
-                results=item.results,
-                year=application.contest.year,
-                category=application.category.title if application.category else "",
-                source_practice=item,
-                source_note=f"Заявка на конкурс «{application.contest.title}»",
-                created_by=actor,
-                updated_by=actor,
-            )
+    created = [
+        Practice.objects.create(
+            title=item.title,
+            theme=themes.get(normalize_for_search(item.theme_title)),
+            subject_id=item.subject_id,
+            municipality_id=item.municipality_id,
+            settlement=item.settlement,
+            organization=item.organization,
+            description=item.description,
+            results=item.results,
+            year=item.year,
+            category=item.category,
+            source_note=item.source_note,
+            created_by=actor,
+            updated_by=actor,
         )
+        for item in items
+    ]
     refresh_search(created)
     return created
 
@@ -175,7 +192,7 @@ def load_reference_practices() -> int:
                 year=int(year),
                 description="; ".join(f"{f['figure']} — {f['value_as_in_seed']}" for f in figures),
                 results=figures[0]["period"],
-                source_note=f"Отчёт о конкурсе {year} г. ({figures[0]['source']})",
+                source_note=with_titles(f"Отчёт о конкурсе {year} г. ({figures[0]['source']})")[:300],
             )
         )
     for row in _csv(Path(__file__).resolve().parents[1] / "territories" / "data" / "vyzov_pilot_regions.csv"):

@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
 from vyzov.accounts.access import Perm, scope
-from vyzov.api.permissions import CanUseApi
+from vyzov.accounts.api_access import CanUseApi
 from vyzov.core import serializers as core_fields
 from vyzov.core.params import parse_id
 

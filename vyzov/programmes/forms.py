@@ -5,7 +5,7 @@ from vyzov.core.uploads import UploadField
 from vyzov.monitoring.models import Indicator as MonitoringIndicator
 from vyzov.territories.models import Organization, OrganizationKind
 
-from .models import IndicatorDirection, Measure, MeasureStatus, Publication, StrategicSession
+from .models import IndicatorDirection, InspectionKind, Measure, MeasureStatus, Publication, StrategicSession
 
 
 class ProgrammeForm(StyledForm):
@@ -108,6 +108,9 @@ class CuratorAssignForm(StyledForm):
 
 
 class InspectionForm(StyledForm):
+    kind = forms.ChoiceField(
+        label="Вид", choices=[("", "не указан"), *InspectionKind.choices], required=False
+    )
     date_from = forms.DateField(label="С", widget=DateInput)
     date_to = forms.DateField(label="По", widget=DateInput)
     organizations = forms.ModelMultipleChoiceField(label="Проверенные организации", queryset=None)

@@ -393,11 +393,26 @@ class StrategicSession(BaseModel):
         return f"Стратегическая сессия {self.date:%d.%m.%Y}"
 
 
+class InspectionKind(models.TextChoices):
+    """004, slide «Работаем сразу по нескольким направлениям»: «кабинетный анализ» and «инспекция в регионе»."""
+
+    DESK = "desk", "кабинетный анализ"
+    ONSITE = "onsite", "инспекция в регионе"
+
+
 class Inspection(BaseModel):
     # Set by programmes.selectors.inspections_with_items: the inspection's action items.
     items: list[ActionItem]
 
     subject = models.ForeignKey("territories.Subject", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("вид", max_length=10, choices=InspectionKind.choices, blank=True)
+    period_note = models.CharField(
+        "уточнение периода",
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line_text],
+        help_text="например, «в документе указан только год»",
+    )
     date_from = models.DateField("с", validators=[validate_work_plan_date])
     date_to = models.DateField("по", validators=[validate_work_plan_date])
     organizations = models.ManyToManyField(

@@ -17,7 +17,9 @@ from vyzov.accounts.access import Perm, get_in_scope, scope
 from vyzov.accounts.models import User
 from vyzov.consilium.models import ActionItem, ActionStatus
 from vyzov.consilium.selectors import coverage as consilium_coverage
+from vyzov.monitoring.completeness import SubjectLine, subject_completeness
 from vyzov.monitoring.models import Indicator, RollUp, RollUpLevel
+from vyzov.monitoring.programme_figures import DocumentFigure, demo_in_use, region_figures
 from vyzov.monitoring.progress import LAGGING, NO_DATA, Progress, progress
 from vyzov.monitoring.reference import MAIN_INDICATOR
 from vyzov.monitoring.selectors import subject_rows
@@ -213,6 +215,9 @@ class Passport:
     strategic_sessions: int = 0
     inspections: int = 0
     institution_plans: int = 0
+    reporting: SubjectLine | None = None  # completeness and timeliness of the quarterly reports
+    monitoring_is_demo: bool = False
+    document_figures: list[DocumentFigure] = field(default_factory=list)
 
     @property
     def consilium_coverage_percent(self) -> float | None:
@@ -236,6 +241,7 @@ def passport(*, actor: User, code: str) -> Passport:
         .first()
     )
     result = Passport(subject=subject, monitoring=row, programme=programme)
+    result.reporting = subject_completeness(subject=subject)
     if programme:
         for view in programme_view(programme=programme):
             result.indicators_total += len(view.indicators)
@@ -285,4 +291,17 @@ def passport(*, actor: User, code: str) -> Passport:
         families=Count("family", distinct=True), approved=Sum("approved_amount")
     )
     result.aid_families, result.aid_approved = aid["families"], aid["approved"] or Decimal(0)
+    result.monitoring_is_demo = demo_in_use(subject=subject)
+    baseline = row.baseline if row else None
+    result.document_figures = region_figures(
+        subject=subject,
+        computed={
+            "curator_name": result.curator.full_name if result.curator else "",
+            "dv_services": str(result.services),
+            "dv_specialists": str(result.specialists),
+            "dv_families_on_support": str(result.families_on_support),
+            "seed_44": f"{baseline} на 01.07.2024" if baseline is not None else "",
+            "seed_52": f"одобрено {result.aid_approved:.0f} руб." if result.aid_approved else "",
+        },
+    )
     return result

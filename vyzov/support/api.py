@@ -3,8 +3,7 @@
 from rest_framework import mixins, serializers, viewsets
 
 from vyzov.accounts.access import Perm, scope
-from vyzov.api.permissions import CanUseApi
-from vyzov.api.privacy import PersonalFieldsMixin
+from vyzov.accounts.api_access import CanUseApi, PersonalFieldsMixin
 
 from .models import Club, FamilyCase, Service, SupervisionSession
 

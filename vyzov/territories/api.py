@@ -5,8 +5,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from vyzov.accounts.access import Perm, scope
+from vyzov.accounts.api_access import CanUseApi
 from vyzov.accounts.models import User
-from vyzov.api.permissions import CanUseApi
 from vyzov.core import serializers as core_fields
 from vyzov.core.text import normalize_for_search
 

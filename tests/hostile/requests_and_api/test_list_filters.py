@@ -76,10 +76,9 @@ API = [
 
 def _form_parameters() -> set[str]:
     """The fields of every filter form and API query serializer."""
-    from vyzov.accounts.forms import UserFilterForm
+    from vyzov.accounts.forms import AuditFilterForm, UserFilterForm
     from vyzov.cases.api import ChildQuery
     from vyzov.cases.forms import ChildFilterForm
-    from vyzov.core.forms import AuditFilterForm
     from vyzov.monitoring.forms import PriorityForm, ReportFilterForm
     from vyzov.practices.forms import SearchForm
     from vyzov.territories.forms import OrganizationFilterForm

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,7 @@ from rest_framework.test import APIClient
 
 from conftest import centre, login, make_org, queries_for, town
 from vyzov.cases.models import Child, EventKind
-from vyzov.core.models import AuditAction, AuditEntry
+from vyzov.core.models import AuditAction, AuditEntry, ExportJob, ExportStatus
 
 from .factories import make_child, make_family, place
 
@@ -75,7 +76,7 @@ def test_analyst_has_no_register_at_all(client, analyst, world):
     login(client, analyst)
     assert client.get(reverse("cases:child_list")).status_code == 403
     assert card(client, world["barnaul"]).status_code == 404
-    assert client.get(reverse("cases:child_export")).status_code == 403
+    assert client.post(reverse("cases:child_export")).status_code == 403
     api = APIClient()
     api.force_authenticate(analyst)
     assert api.get("/api/v1/children/").json()["count"] == 0
@@ -308,8 +309,17 @@ def test_merge_page_for_curator_only(client, curator_altai, municipal_barnaul):
 # ---- export -------------------------------------------------------------------------------------
 
 
-def exported_rows(response):
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+def exported_rows(client, params=None):
+    """The register export: a POST queues the job (run at once by the test task backend), then the
+    requester downloads the file from the job's page."""
+    query = f"?{urlencode(params)}" if params else ""
+    response = client.post(reverse("cases:child_export") + query)
+    assert response.status_code == 302
+    job = ExportJob.objects.latest("pk")
+    assert response["Location"] == reverse("core:export_detail", args=[job.pk])
+    assert job.status == ExportStatus.DONE, job.failure
+    download = client.get(reverse("core:export_download", args=[job.pk]))
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True)
     return list(workbook.active.iter_rows(values_only=True))
 
 
@@ -318,7 +328,7 @@ def test_export_is_scoped_filtered_audited_and_neutralises_formulas(client, cura
     malicious = make_child(centre("22"))
     Child.objects.filter(pk=malicious.pk).update(last_name='=HYPERLINK("http://x")', first_name="@SUM")
     login(client, curator_altai)
-    rows = exported_rows(client.get(reverse("cases:child_export")))
+    rows = exported_rows(client)
     header, body = rows[0], rows[1:]
     assert header[0] == "Фамилия"
     surnames = {row[0] for row in body}
@@ -328,14 +338,14 @@ def test_export_is_scoped_filtered_audited_and_neutralises_formulas(client, cura
     row = AuditEntry.objects.filter(action=AuditAction.EXPORT, actor=curator_altai).get()
     assert row.details["kind"] == "children_export" and row.details["count"] == len(body) == 3
     assert row.subject_id == centre("22").subject_id
-    rows = exported_rows(client.get(reverse("cases:child_export"), {"municipality": town("22", "Бийск").pk}))
+    rows = exported_rows(client, {"municipality": town("22", "Бийск").pk})
     assert [row[0] for row in rows[1:]] == ["Бийсков"]
     assert malicious.pk
 
 
 def test_federal_analyst_may_not_export_the_register(client, fed_analyst, world):
     login(client, fed_analyst)
-    assert client.get(reverse("cases:child_export")).status_code == 403
+    assert client.post(reverse("cases:child_export")).status_code == 403
 
 
 def test_export_rows_without_personal_permission_carry_no_personal_columns(fed_analyst, world):
@@ -349,10 +359,10 @@ def test_export_rows_without_personal_permission_carry_no_personal_columns(fed_a
 
 def test_staff_cannot_export(client, staff_barnaul_home, world):
     login(client, staff_barnaul_home)
-    assert client.get(reverse("cases:child_export")).status_code == 403
+    assert client.post(reverse("cases:child_export")).status_code == 403
 
 
 def test_municipal_export_contains_only_their_children(client, municipal_barnaul, world):
     login(client, municipal_barnaul)
-    rows = exported_rows(client.get(reverse("cases:child_export")))
+    rows = exported_rows(client)
     assert [row[0] for row in rows[1:]] == ["Барнаулов"]

@@ -564,6 +564,46 @@ def test_2016_report_keeps_the_seeds_ties_and_districts(reports):
     assert len(report.special) == 13
 
 
+def test_every_city_the_reports_name_is_a_participant_in_its_own_region(reports):
+    from vyzov.contests.models import Application
+
+    for row in history.rows("contest_named_participants.csv") + history.rows("contest_winners.csv"):
+        application = Application.objects.get(
+            contest__year=int(row["year"]), settlement_name=row["settlement"]
+        )
+        assert application.subject.code == row["subject_code"], row["settlement"]
+    named_2017 = {
+        r["settlement"] for r in history.rows("contest_named_participants.csv") if r["year"] == "2017"
+    }
+    sent = set(
+        Application.objects.filter(contest__year=2017, report_received=True).values_list(
+            "settlement_name", flat=True
+        )
+    )
+    assert named_2017 <= sent  # their practice is in the report, so they reported
+    # 000: «Впервые в Конкурсе приняли участие города Республики Крым» — not Севастополь.
+    crimea = Application.objects.filter(contest__year=2016, historical_district="Крымский федеральный округ")
+    assert set(crimea.values_list("subject__code", flat=True)) == {"91"} and crimea.count() == 2
+    for code in ("29", "35", "56", "07"):  # the regions 000 names through their cities
+        assert Application.objects.filter(contest__year=2016, subject__code=code).exists()
+    for code in ("50", "34", "10", "41", "16", "65"):
+        assert Application.objects.filter(contest__year=2017, subject__code=code).exists()
+
+
+def test_partner_awards_record_the_body_and_are_not_verified_as_the_contests(reports, client):
+    from vyzov.contests.models import Award
+
+    partner = Award.objects.get(contest__year=2016, application__settlement_name="Хабаровск")
+    assert "Крепкая семья" in partner.awarding_body and not partner.issued_by_system
+    ours = Award.objects.get(contest__year=2016, application__settlement_name="Таганрог")
+    assert ours.awarding_body == "" and ours.issued_by_system
+    page = client.get(f"/contests/verify/{ours.diploma_code}/")
+    assert page.status_code == 200 and "организаторы конкурса" in page.content.decode()
+    partner_awards = Award.objects.filter(contest__year=2016, diploma_code__isnull=True)
+    assert partner_awards.count() == 7  # five partners gave seven diplomas
+    assert client.get("/contests/verify/None/").status_code == 404
+
+
 def test_publications_registry_feeds_the_report_and_refuses_future_dates(fed_admin, client):
     contest = make_contest(fed_admin)
     application = accepted_application(fed_admin, contest, centre("22"))

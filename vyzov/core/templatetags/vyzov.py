@@ -52,3 +52,11 @@ def money(value) -> str:
 def get_item(mapping, key):
     """`{{ answers|get_item:task.pk }}` — a dictionary value by a key that is a variable."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter(name="with_titles")
+def with_titles_filter(text) -> str:
+    """Seed document file names in a stored text replaced by the documents' titles (core.seeds)."""
+    from vyzov.core.seeds import with_titles
+
+    return with_titles(text)

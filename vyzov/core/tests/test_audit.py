@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import login, queries_for, subject
-from vyzov.core.models import AuditAction, AuditEntry
+from vyzov.core.models import AuditAction, AuditEntry, ExportJob
 from vyzov.core.services import audit_entry_create
 
 pytestmark = pytest.mark.django_db
@@ -67,17 +67,17 @@ def test_federal_admin_sees_all_rows_and_curator_only_own_subject(client, fed_ad
     altai_row = entry(text="алтайская запись")
     perm_row = entry(subject_code="59", text="пермская запись")
     login(client, curator_altai)
-    shown = list(client.get(reverse("core:audit_list")).context["page_obj"])
+    shown = list(client.get(reverse("audit:list")).context["page_obj"])
     assert altai_row in shown and perm_row not in shown
     login(client, fed_admin)
-    shown = list(client.get(reverse("core:audit_list")).context["page_obj"])
+    shown = list(client.get(reverse("audit:list")).context["page_obj"])
     assert altai_row in shown and perm_row in shown
 
 
 def test_curator_cannot_filter_their_way_into_another_region(client, curator_altai):
     perm_row = entry(subject_code="59", text="пермская запись")
     login(client, curator_altai)
-    response = client.get(reverse("core:audit_list"), {"subject": "59"})
+    response = client.get(reverse("audit:list"), {"subject": "59"})
     assert perm_row not in list(response.context["page_obj"])
     assert "subject" in response.context["form"].errors
 
@@ -85,36 +85,39 @@ def test_curator_cannot_filter_their_way_into_another_region(client, curator_alt
 def test_roles_without_audit_permission_are_refused(client, municipal_barnaul, analyst, specialist_perm):
     for person in (municipal_barnaul, analyst, specialist_perm):
         login(client, person)
-        assert client.get(reverse("core:audit_list")).status_code == 403
-        assert client.get(reverse("core:audit_export")).status_code == 403
+        assert client.get(reverse("audit:list")).status_code == 403
+        assert client.post(reverse("audit:export")).status_code == 403
 
 
 def test_filters_by_action_and_dates(client, fed_admin):
     entry(action=AuditAction.EXPORT, text="выгрузка")
     entry(action=AuditAction.UPDATE, text="правка")
     login(client, fed_admin)
-    shown = client.get(reverse("core:audit_list"), {"action": "export"}).context["page_obj"]
+    shown = client.get(reverse("audit:list"), {"action": "export"}).context["page_obj"]
     assert {row.object_repr for row in shown} == {"выгрузка"}
-    response = client.get(reverse("core:audit_list"), {"date_from": "2026-12-31", "date_to": "2026-01-01"})
+    response = client.get(reverse("audit:list"), {"date_from": "2026-12-31", "date_to": "2026-01-01"})
     assert "date_to" in response.context["form"].errors
-    response = client.get(reverse("core:audit_list"), {"date_from": "не дата"})
+    response = client.get(reverse("audit:list"), {"date_from": "не дата"})
     assert response.status_code == 200 and "date_from" in response.context["form"].errors
 
 
 def test_audit_list_query_count_does_not_grow(client, fed_admin):
     login(client, fed_admin)
     entry()
-    few = queries_for(client, reverse("core:audit_list"))
+    few = queries_for(client, reverse("audit:list"))
     for number in range(80):
         entry(text=f"запись {number}")
-    assert few == queries_for(client, reverse("core:audit_list")) <= 10
+    assert few == queries_for(client, reverse("audit:list")) <= 10
 
 
 def test_export_is_filtered_scoped_audited_and_neutralises_formulas(client, curator_altai):
     entry(text='=HYPERLINK("http://evil","click")')
     entry(subject_code="59", text="пермская запись")
     login(client, curator_altai)
-    response = client.get(reverse("core:audit_export"), {"action": "update"})
+    started = client.post(reverse("audit:export") + "?action=update")
+    assert started.status_code == 302
+    job = ExportJob.objects.get(created_by=curator_altai)
+    response = client.get(reverse("core:export_download", args=[job.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)

@@ -13,6 +13,7 @@ from vyzov.cases.models import Case
 from vyzov.cases.tests.factories import make_child, place
 from vyzov.consilium import services as consilium_services
 from vyzov.consilium.models import ActionItem, Level
+from vyzov.core.models import AuditEntry
 from vyzov.dashboard import views
 from vyzov.dashboard.selectors import QUEUE_LIMIT, work_queue
 
@@ -108,7 +109,25 @@ def test_curator_sees_overdue_reviews_and_meetings_of_the_region_only(
     assert [i.url for i in sections["meetings"].items] == [
         reverse("consilium:meeting_detail", args=[meeting.pk])
     ]
-    assert altai.last_name not in html  # the queue names children by number only
+    # The curator may see the region's children's personal data: the queue names them, and the read
+    # is recorded (one row for the response, with the children shown).
+    assert reviews.items[0].title == altai.full_name and altai.full_name in html
+    row = AuditEntry.objects.filter(details__kind="home_queue_children").get()
+    assert (
+        row.actor == curator_altai and row.details["ids"] == [altai.pk] and row.subject_id == altai.subject_id
+    )
+
+
+def test_a_role_without_personal_data_sees_children_by_number_and_no_read_is_recorded(
+    fed_analyst, home_barnaul, client
+):
+    child = make_child(centre("22"))
+    place(child, home_barnaul)
+    Case.objects.filter(child=child).update(next_review_date=TODAY - dt.timedelta(days=3))
+    sections, html = queue(client, fed_analyst)
+    assert [i.title for i in sections["overdue_reviews"].items] == [f"Ребёнок № {child.pk}"]
+    assert child.last_name not in html and child.first_name not in html
+    assert not AuditEntry.objects.filter(details__kind__startswith="home_queue").exists()
 
 
 def test_queue_is_limited_with_a_link_to_all(regional, home_barnaul, municipal_barnaul, client):
@@ -188,9 +207,15 @@ def test_aid_requests_waiting_for_the_operators_decision(client):
     aid_services.aid_request_submit(
         actor=operator, request=submitted, crisis_confirmed=True, result_confirmed=True
     )
-    sections, _ = queue(client, operator)
+    sections, html = queue(client, operator)
     assert [i.url for i in sections["aid_to_decide"].items] == [
         reverse("ngo_aid:request_detail", args=[submitted.pk])
+    ]
+    # The operator works with the family: the request is named with it, and the read recorded.
+    assert sections["aid_to_decide"].items[0].title == f"Заявка № {submitted.pk}: {submitted.family.title}"
+    assert submitted.family.title in html
+    assert AuditEntry.objects.filter(details__kind="home_queue_families").get().details["ids"] == [
+        submitted.family_id
     ]
     assert draft.pk
     khabarovsk_operator = make_user(
@@ -216,6 +241,8 @@ def test_service_specialist_sees_cases_with_overdue_steps(client):
     assert [i.url for i in sections["support_cases"].items] == [
         reverse("support:case_detail", args=[late.pk])
     ]
+    assert sections["support_cases"].items[0].title == f"{late.family.title}: просрочено шагов — 1"
+    assert AuditEntry.objects.filter(details__kind="home_queue_families", actor=anna_user).exists()
     other = service_in(town("22", "Бийск"), "Служба Бийск")
     _, boris_user = specialist_of(other, "boris")
     sections, _ = queue(client, boris_user)

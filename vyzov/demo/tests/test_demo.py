@@ -73,16 +73,26 @@ def test_demo_refuses_a_production_database_with_a_real_child_even_with_force():
     assert not User.objects.exists()
 
 
-def test_force_loads_the_demo_into_an_empty_production_database():
+def test_force_loads_the_demo_into_an_empty_production_database(capsys):
     out = io.StringIO()
-    with override_settings(DEBUG=False):
+    console_mail = "django.core.mail.backends.console.EmailBackend"
+    with override_settings(DEBUG=False, EMAIL_BACKEND=console_mail):
         call_command("load_demo", force=True, register_scale=0, stdout=out)
         assert User.objects.filter(username="fed_admin").exists()
         # Honest about time: an estimate first, then each step with its duration as it finishes.
         printed = out.getvalue()
         assert "обычно 1–4 минуты" in printed and "несколько секунд" not in printed
         assert re.search(r"конкурсы… \d+ с \(всего \d+ с\)", printed)
+        assert re.search(r"Демо-данные загружены за \d+ с", printed)
+        # The demo's notifications send no letters between the progress lines.
+        assert "Content-Type" not in capsys.readouterr().out
         # The demo itself is not "real data": loading again is allowed and changes nothing.
         users = User.objects.count()
         call_command("load_demo", force=True, register_scale=0)
     assert User.objects.count() == users
+
+
+def test_demo_contest_numbers_follow_the_series_of_the_reports():
+    from vyzov.demo.contests import contest_number
+
+    assert [contest_number(year) for year in (2016, 2017, 2019, 2026)] == ["VII", "VIII", "X", "XVII"]

@@ -368,6 +368,31 @@ def test_federal_analyst_sees_aggregates_only(
     assert client.get(reverse("ngo_aid:request_detail", args=[aid.pk])).status_code == 200
 
 
+def test_report_counts_large_families_and_breaks_down_by_operator(
+    operator_irkutsk, irkutsk, forms, fed_analyst, fed_admin, client
+):
+    funded(irkutsk, operator_irkutsk, amount="500000.00")
+    for children in (2, 3, 4):
+        aid = new_request(operator_irkutsk, irkutsk, sop_family(), forms)
+        AidRequest.objects.filter(pk=aid.pk).update(children_count=children)
+        services.aid_request_submit(
+            actor=operator_irkutsk, request=aid, crisis_confirmed=True, result_confirmed=True
+        )
+        services.aid_request_approve(actor=operator_irkutsk, request=aid, amount="10000")
+    login(client, fed_admin)
+    report = client.get(reverse("ngo_aid:report")).context["report"]
+    assert (report.families, report.children, report.large_families) == (3, 9, 2)
+    assert [(row[1], row[2], row[3], row[4]) for row in report.by_operator] == [
+        ("Иркутская область", 3, 9, Decimal("30000"))
+    ]
+    # Without personal data access an operator row below the threshold (3) is not shown.
+    AidRequest.objects.filter(children_count=4).update(status=RequestStatus.WITHDRAWN)
+    login(client, fed_analyst)
+    page = client.get(reverse("ngo_aid:report"))
+    assert page.context["report"].by_operator == [] and page.context["report"].large_families == 1
+    assert "многодетных" in page.content.decode()
+
+
 def test_analyst_gets_no_requests_but_the_report_api(analyst):
     api = APIClient()
     api.force_authenticate(analyst)
@@ -453,3 +478,28 @@ def test_demo_reproduces_the_brochure_totals(db):
     total = sum(done.values_list("approved_amount", flat=True))
     assert Decimal("59000000") <= total <= Decimal("60000000")
     assert case_services  # the register services stay importable from here
+    # Q1–Q3 2025 as the brochure says, in the list as in the report (not the day the demo was loaded).
+    assert {aid.created_at.year for aid in done} == {2025}
+    assert {aid.decided_at.date() for aid in done} <= {
+        dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(273)
+    }
+    # Every fund can still pay: the demo stays workable.
+    assert all(services.fund_available(fund) > 0 for fund in Fund.objects.all())
+    from vyzov.accounts.models import User
+
+    irkutsk = User.objects.get(username="ngo_irkutsk")
+    waiting = AidRequest.objects.filter(operator__subject__code="38", status=RequestStatus.SUBMITTED).first()
+    approved = services.aid_request_approve(actor=irkutsk, request=waiting, amount="59500.00")
+    assert approved.status == RequestStatus.APPROVED
+    # The report opened without dates shows the latest year with approvals, not an empty current year.
+    from vyzov.ngo_aid import selectors
+
+    fed = User.objects.get(username="fed_analyst")
+    date_from, date_to = selectors.default_report_period(actor=fed, today=dt.date(2026, 11, 30))
+    assert (date_from, date_to) == (dt.date(2026, 1, 1), dt.date(2026, 11, 30))  # the approval above
+    approved.decided_at = timezone.make_aware(dt.datetime(2025, 9, 1))
+    approved.save(update_fields=["decided_at"])
+    date_from, date_to = selectors.default_report_period(actor=fed, today=dt.date(2026, 11, 30))
+    assert (date_from, date_to) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    report = selectors.report(actor=fed, date_from=date_from, date_to=date_to)
+    assert report.children >= 1600 and report.large_families > 0

@@ -462,6 +462,26 @@ def test_passport_query_count_does_not_grow_with_the_region(
     assert before <= 30
 
 
+def test_passport_shows_the_documents_figures_for_the_region_beside_the_systems(
+    curator_altai, ministry_altai, fed_analyst, client
+):
+    from vyzov.monitoring import reference
+
+    reference.load_reference_figures()
+    crafted_region(curator_altai, ministry_altai, curator_altai)
+    passport = selectors.passport(actor=fed_analyst, code="22")
+    rows = {row.name: row for row in passport.document_figures}
+    services_row = rows["Службы «Дети в семье»"]
+    assert services_row.as_in_seed and services_row.computed == "1"  # 002's table beside the register
+    assert "брошюра специального проекта «Вызов»" in services_row.document
+    assert not passport.monitoring_is_demo
+    login(client, fed_analyst)
+    page = client.get(reverse("programmes:passport", args=["24"])).content.decode()
+    assert "По материалам программы" in page
+    assert "более 4 500 детей" in page and "около 4 000 детей" in page  # 004, Красноярский край
+    assert "демо" not in page
+
+
 # ---- API ----------------------------------------------------------------------------------------
 
 
@@ -507,3 +527,51 @@ def test_regional_specialist_of_another_subject_cannot_assign_a_curator(speciali
         == 403
     )
     assert not RegionalProgramme.objects.exists()
+
+
+# ---- inspections as 004 records them ------------------------------------------------------------
+
+
+def test_004_inspection_cells_give_kind_and_dates_and_nothing_invented():
+    from vyzov.programmes.inspections import YEAR_ONLY, parse_004
+    from vyzov.programmes.models import InspectionKind
+
+    desk, onsite = parse_004("2025— инспекция в регионе; 2024— кабинетный анализ")
+    assert (desk.kind, desk.date_from, desk.date_to, desk.period_note) == (
+        InspectionKind.DESK,
+        dt.date(2024, 1, 1),
+        dt.date(2024, 12, 31),
+        YEAR_ONLY,
+    )
+    assert (onsite.kind, onsite.date_from.year) == (InspectionKind.ONSITE, 2025)
+    (dated,) = parse_004("25.11.2024 – 27.11.2024")
+    assert (dated.kind, dated.date_from, dated.date_to, dated.period_note) == (
+        "",
+        dt.date(2024, 11, 25),
+        dt.date(2024, 11, 27),
+        "",
+    )
+    assert parse_004("✓") == [] and parse_004("√") == [] and parse_004("") == []
+
+
+def test_inspection_kind_is_recorded_and_shown(curator_altai, client):
+    from vyzov.programmes.inspections import findings_text
+    from vyzov.programmes.models import Inspection
+
+    services.inspection_add(
+        actor=curator_altai,
+        subject=subject("22"),
+        data={
+            "kind": "desk",
+            "date_from": dt.date(2024, 1, 1),
+            "date_to": dt.date(2024, 12, 31),
+            "period_note": "в документе (004) указан только год",
+            "findings": findings_text(),
+        },
+        organizations=[],
+        actions=[],
+    )
+    assert Inspection.objects.get().get_kind_display() == "кабинетный анализ"
+    login(client, curator_altai)
+    page = client.get(reverse("programmes:region_governance", args=["22"])).content.decode()
+    assert "Кабинетный анализ: 01.01.2024–31.12.2024" in page and "указан только год" in page

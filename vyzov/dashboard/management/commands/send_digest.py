@@ -6,7 +6,7 @@ from vyzov.dashboard.tasks import send_notification_digest
 class Command(BaseCommand):
     help = (
         "Ставит в очередь ежедневную сводку: каждому пользователю — письмо с непрочитанными "
-        "уведомлениями за сутки, каждое уведомление не больше одного раза (запускать раз в день, cron)."
+        "уведомлениями за сутки, каждое уведомление не больше одного раза (раз в день: таймер deploy/systemd/vyzov-digest.timer)."
     )
 
     def handle(self, *args, **options):

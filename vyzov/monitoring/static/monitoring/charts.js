@@ -53,4 +53,19 @@
       });
     });
   }
+
+  var explore = data("explore-chart-data");
+  if (explore && document.getElementById("explore-chart")) {
+    new Chart(document.getElementById("explore-chart"), {
+      type: explore.kind,
+      data: {
+        labels: explore.labels,
+        datasets: explore.series.map(function (series, index) {
+          var colour = palette[index % palette.length];
+          return {label: series.label, data: series.data, borderColor: colour, backgroundColor: colour, spanGaps: false};
+        })
+      },
+      options: {responsive: true, animation: false, plugins: {legend: {position: "bottom"}}}
+    });
+  }
 })();

@@ -85,7 +85,7 @@ def test_404_page_is_russian(client, curator_altai):
 
 def test_403_page_is_russian(client, analyst):
     login(client, analyst)
-    response = client.get(reverse("core:audit_list"))
+    response = client.get(reverse("audit:list"))
     assert response.status_code == 403
     assert "Доступ запрещён" in response.content.decode()
 

@@ -17,7 +17,7 @@ from vyzov.accounts.models import Role, ScopeLevel
 from vyzov.cases.tests.factories import letters, make_child, make_family, place
 from vyzov.consilium import services as consilium_services
 from vyzov.consilium.models import ActionItem, Level
-from vyzov.core.models import AuditAction, AuditEntry
+from vyzov.core.models import AuditAction, AuditEntry, ExportJob
 from vyzov.support import services as support_services
 from vyzov.support.models import Service, Specialist
 
@@ -108,7 +108,6 @@ def endpoints(world):
             1,
             "view_personal",
         ),
-        ("children XLSX", reverse("cases:child_export"), False, "children_export", 4, "export"),
         ("duplicates", reverse("cases:duplicate_list"), False, "children_duplicates", 2, "view_personal"),
         ("family list", reverse("cases:family_list"), False, "families_list", 1, "view_personal"),
         (
@@ -208,6 +207,33 @@ def test_every_personal_data_response_writes_exactly_one_row(client, curator_alt
         assert_private(response)
 
 
+def download_export(client, params: str = ""):
+    """The register export: queued by a POST (run at once by the test task backend), then downloaded."""
+    response = client.post(reverse("cases:child_export") + params)
+    assert response.status_code == 302
+    job = ExportJob.objects.latest("pk")
+    return client.get(reverse("core:export_download", args=[job.pk]))
+
+
+def test_the_register_export_writes_one_row_per_download_not_when_it_is_made(client, curator_altai, world):
+    login(client, curator_altai)
+    before = AuditEntry.objects.count()
+    assert client.post(reverse("cases:child_export")).status_code == 302
+    assert AuditEntry.objects.count() == before  # the file is made, nobody has read it yet
+    job = ExportJob.objects.latest("pk")
+    for _ in range(2):
+        response = client.get(reverse("core:export_download", args=[job.pk]))
+        assert response.status_code == 200
+        assert "Аудитов" in response_text(response)
+        assert_private(response)
+    rows = list(AuditEntry.objects.order_by("id")[before:])
+    assert len(rows) == 2
+    for row in rows:
+        assert (row.action, row.details["kind"], row.details["count"]) == ("export", "children_export", 4)
+        assert row.actor == curator_altai and row.subject_id == subject("22").pk
+        assert row.ip == "127.0.0.1"
+
+
 def test_list_rows_name_the_records_and_the_filters(client, curator_altai, fed_admin, world):
     login(client, curator_altai)
     client.get(reverse("cases:child_list"), {"q": "Дублев"})
@@ -228,7 +254,7 @@ def test_national_lists_have_no_subject_unless_filtered_to_one(client, fed_admin
     filtered = AuditEntry.objects.get(details__kind="api_children_list")
     assert filtered.details["count"] == 4 and filtered.subject_id == subject("22").pk
     assert filtered.details["filters"] == {"subject": "22"}
-    client.get(reverse("cases:child_export"))
+    download_export(client)
     export = AuditEntry.objects.get(details__kind="children_export")
     assert export.details["count"] == 5 and export.subject_id is None
 
@@ -250,11 +276,11 @@ def test_regional_curator_sees_these_rows_on_the_audit_page(
     client.get(reverse("cases:child_list"), {"subject": subject("22").pk})
     client.get(f"/api/v1/children/{world['child'].pk}/")
     login(client, curator_altai)
-    page = client.get(reverse("core:audit_list")).content.decode()
+    page = client.get(reverse("audit:list")).content.decode()
     assert "Список детей реестра: 4 записи" in page and "Фильтры: субъект РФ: 22" in page
     assert "API: ребёнок: Ребёнок №" in page
     login(client, curator_perm)
-    page = client.get(reverse("core:audit_list")).content.decode()
+    page = client.get(reverse("audit:list")).content.decode()
     assert "Список детей реестра" not in page
 
 

@@ -1,0 +1,240 @@
+"""Completeness and timeliness of the quarterly reports: the deadline rule, the table and its rates,
+its pages (situational centre, region page, regional passport), the API and the reminders."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from conftest import login, subject
+from vyzov.dashboard.models import Kind, Notification
+from vyzov.monitoring import completeness, reference, services
+from vyzov.monitoring.completeness import CellStatus, cell_for, report_deadline
+from vyzov.monitoring.models import QuarterReport, ReportStatus
+
+pytestmark = pytest.mark.django_db
+Q2, Q3 = dt.date(2025, 4, 1), dt.date(2025, 7, 1)
+
+
+@pytest.fixture(autouse=True)
+def reporting_from_q2(settings):
+    settings.VYZOV_REPORTING_START = "2025-04-01"
+    settings.VYZOV_REPORT_DEADLINE_DAYS = 20
+
+
+def report(code, as_of, status, submitted_at=None):
+    return QuarterReport.objects.create(
+        subject=subject(code), as_of=as_of, status=status, submitted_at=submitted_at
+    )
+
+
+def utc(*args):
+    return dt.datetime(*args, tzinfo=dt.UTC)
+
+
+def test_deadline_is_the_twentieth_day_after_the_quarter_and_follows_the_setting(settings):
+    assert report_deadline(dt.date(2025, 4, 1)) == dt.date(2025, 4, 20)
+    assert report_deadline(dt.date(2025, 1, 1)) == dt.date(2025, 1, 20)
+    settings.VYZOV_REPORT_DEADLINE_DAYS = 30
+    assert report_deadline(dt.date(2025, 10, 1)) == dt.date(2025, 10, 30)
+
+
+def test_on_time_is_judged_by_the_date_in_the_subjects_time_zone():
+    moment = utc(2025, 4, 20, 20, 0)  # 23:00 in Moscow, 06:00 on the 21st in Vladivostok
+    common = {"as_of": Q2, "report_status": ReportStatus.SUBMITTED, "today": dt.date(2025, 5, 1)}
+    assert cell_for(submitted_at=moment, zone="Europe/Moscow", **common).status == CellStatus.ON_TIME
+    assert cell_for(submitted_at=moment, zone="Asia/Vladivostok", **common).status == CellStatus.LATE
+
+
+@pytest.mark.parametrize(
+    ("status", "submitted_at", "today", "expected"),
+    [
+        (ReportStatus.ACCEPTED, utc(2025, 4, 10, 9), dt.date(2025, 5, 1), CellStatus.ON_TIME),
+        (ReportStatus.SUBMITTED, utc(2025, 4, 25, 9), dt.date(2025, 5, 1), CellStatus.LATE),
+        (ReportStatus.ACCEPTED, None, dt.date(2025, 5, 1), CellStatus.UNKNOWN_TIME),
+        (ReportStatus.DRAFT, None, dt.date(2025, 4, 20), CellStatus.PENDING),
+        (ReportStatus.DRAFT, None, dt.date(2025, 4, 21), CellStatus.OVERDUE),
+        (ReportStatus.RETURNED, utc(2025, 4, 10, 9), dt.date(2025, 4, 21), CellStatus.OVERDUE),
+        (None, None, dt.date(2025, 4, 21), CellStatus.OVERDUE),
+    ],
+)
+def test_cell_rule(status, submitted_at, today, expected):
+    cell = cell_for(
+        as_of=Q2, report_status=status, submitted_at=submitted_at, zone="Europe/Moscow", today=today
+    )
+    assert cell.status == expected
+
+
+def test_table_counts_expected_received_and_on_time_per_quarter_and_subject():
+    report("22", Q2, ReportStatus.ACCEPTED, utc(2025, 4, 10, 9))
+    report("59", Q2, ReportStatus.SUBMITTED, utc(2025, 4, 28, 9))
+    report("38", Q2, ReportStatus.DRAFT)
+    report("22", Q3, ReportStatus.SUBMITTED, utc(2025, 7, 15, 9))
+    today = dt.date(2025, 7, 10)  # Q3's deadline (20.07) not yet come
+    data = completeness.completeness(
+        subjects=completeness.expected_subjects(),
+        quarters=completeness.due_quarters(today=today),
+        today=today,
+    )
+    assert data.quarters == [Q2, Q3]
+    q2, q3 = data.by_quarter
+    assert (q2.expected, q2.received, q2.on_time, q2.overdue) == (89, 2, 1, 87)
+    assert round(q2.completeness, 2) == round(200 / 89, 2) and round(q2.timeliness, 2) == round(100 / 89, 2)
+    # Q3: only the received report is counted as expected; the others are not late yet.
+    assert (q3.expected, q3.received, q3.on_time) == (1, 1, 1)
+    altai = next(line for line in data.lines if line.subject.code == "22")
+    assert (altai.rate.expected, altai.rate.received, altai.rate.on_time) == (2, 2, 2)
+    assert [s.code for s in data.late_in(Q2)][:1] and "22" not in {s.code for s in data.late_in(Q2)}
+    assert data.latest_overdue()[0] == Q3 and data.latest_overdue()[1] == []
+
+
+def test_table_costs_two_queries_whatever_the_number_of_subjects(django_assert_max_num_queries):
+    report("22", Q2, ReportStatus.ACCEPTED, utc(2025, 4, 10, 9))
+    with django_assert_max_num_queries(2):
+        completeness.completeness(
+            subjects=completeness.expected_subjects(), quarters=[Q2, Q3], today=dt.date(2025, 8, 1)
+        )
+
+
+# ---- pages -----------------------------------------------------------------------------------------
+
+
+def test_completeness_page_is_scoped_by_the_policy(client, fed_analyst, curator_perm):
+    report("59", Q2, ReportStatus.ACCEPTED, utc(2025, 4, 10, 9))
+    page = login(client, fed_analyst).get(reverse("monitoring:completeness"), {"quarters": 2})
+    assert page.status_code == 200
+    assert "Алтайский край" in page.content.decode() and "Пермский край" in page.content.decode()
+    client.logout()
+    page = login(client, curator_perm).get(reverse("monitoring:completeness"))
+    text = page.content.decode()
+    assert page.status_code == 200 and "Пермский край" in text and "Алтайский край" not in text
+
+
+def test_completeness_page_is_refused_without_monitoring(client, municipal_barnaul):
+    assert login(client, municipal_barnaul).get(reverse("monitoring:completeness")).status_code in (403, 404)
+
+
+def test_situational_centre_lists_the_regions_that_are_late(client, fed_analyst):
+    reference.load_all()
+    today = timezone.localdate()
+    latest = completeness.due_quarters(today=today)[-1]
+    for sub in completeness.expected_subjects().exclude(code="22"):
+        QuarterReport.objects.create(
+            subject=sub, as_of=latest, status=ReportStatus.SUBMITTED, submitted_at=timezone.now()
+        )
+    text = login(client, fed_analyst).get(reverse("monitoring:overview")).content.decode()
+    assert "Полнота и своевременность квартальных отчётов" in text
+    if today > report_deadline(latest):
+        assert 'data-figure="overdue_count">1<' in text
+        assert 'href="/monitoring/regions/22/">Алтайский край</a>' in text
+
+
+def test_region_page_and_passport_show_the_regions_reports(client, curator_altai):
+    reference.load_all()
+    latest = completeness.due_quarters()[-1]
+    report("22", latest, ReportStatus.SUBMITTED, timezone.now())
+    login(client, curator_altai)
+    for url in (reverse("monitoring:region", args=["22"]), reverse("programmes:passport", args=["22"])):
+        text = client.get(url).content.decode()
+        assert 'data-completeness="22"' in text, url
+        assert f"{latest:%d.%m.%Y}" in text
+    assert client.get(reverse("programmes:passport", args=["59"])).status_code == 404
+
+
+# ---- API -------------------------------------------------------------------------------------------
+
+
+def test_api_gives_the_table_in_scope_and_refuses_others(curator_altai, municipal_barnaul):
+    report("22", Q2, ReportStatus.ACCEPTED, utc(2025, 4, 10, 9))
+    api = APIClient()
+    api.force_authenticate(curator_altai)
+    body = api.get("/api/v1/monitoring/completeness/", {"quarters": 40}).json()
+    assert [row["subject"] for row in body["subjects"]] == ["22"]
+    q2 = next(row for row in body["quarters"] if row["as_of"] == "2025-04-01")
+    assert (q2["expected"], q2["received"], q2["on_time"]) == (1, 1, 1)
+    assert body["subjects"][0]["cells"][0]["status"] == "on_time"  # the first quarter: 01.04.2025
+    assert api.get("/api/v1/monitoring/completeness/", {"quarters": "many"}).status_code == 400
+    api.force_authenticate(municipal_barnaul)
+    assert api.get("/api/v1/monitoring/completeness/").status_code == 403
+    api.force_authenticate(None)
+    assert api.get("/api/v1/monitoring/completeness/").status_code in (401, 403)
+
+
+def test_api_schema_lists_completeness_and_explorer(fed_admin):
+    api = APIClient()
+    api.force_authenticate(fed_admin)
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    assert "/api/v1/monitoring/completeness/" in schema["paths"]
+    assert "/api/v1/monitoring/explore/" in schema["paths"]
+
+
+# ---- reminders -------------------------------------------------------------------------------------
+
+
+def test_late_region_is_reminded_before_the_day_after_and_weekly_by_mail_and_notification(
+    curator_altai, specialist_altai, curator_perm
+):
+    report("59", Q3, ReportStatus.SUBMITTED, utc(2025, 7, 10, 9))  # Perm has reported
+    report("22", Q3, ReportStatus.DRAFT)
+    report("59", Q2, ReportStatus.ACCEPTED, utc(2025, 4, 10, 9))
+    report("22", Q2, ReportStatus.ACCEPTED, utc(2025, 4, 10, 9))
+
+    assert services.report_reminders_send(today=dt.date(2025, 7, 16)) == 0
+    assert services.report_reminders_send(today=dt.date(2025, 7, 17)) == 2  # three days before 20.07
+    titles = set(Notification.objects.filter(recipient=curator_altai).values_list("title", flat=True))
+    assert titles == {"Алтайский край: квартальный отчёт на 01.07.2025 — срок 20.07.2025"}
+    assert not Notification.objects.filter(recipient=curator_perm).exists()
+    Notification.objects.all().delete()
+    mail.outbox.clear()
+
+    assert services.report_reminders_send(today=dt.date(2025, 7, 20)) == 0
+    assert services.report_reminders_send(today=dt.date(2025, 7, 21)) == 2  # the day after the deadline
+    notification = Notification.objects.get(recipient=specialist_altai)
+    assert notification.kind == Kind.DEADLINE
+    assert "не представлен, срок 20.07.2025 прошёл" in notification.title
+    assert notification.url == reverse("monitoring:report_edit", args=["22", "2025-07-01"])
+    assert {message.to[0] for message in mail.outbox} == {curator_altai.email, specialist_altai.email}
+    assert "01.07.2025" in mail.outbox[0].body
+
+    assert services.report_reminders_send(today=dt.date(2025, 7, 22)) == 0
+    assert services.report_reminders_send(today=dt.date(2025, 7, 28)) == 2  # a week later
+    QuarterReport.objects.filter(subject__code="22", as_of=Q3).update(
+        status=ReportStatus.SUBMITTED, submitted_at=utc(2025, 7, 29, 9)
+    )
+    assert services.report_reminders_send(today=dt.date(2025, 8, 4)) == 0  # received: no more reminders
+
+
+def test_send_reminders_command_queues_the_report_reminders_too():
+    from io import StringIO
+
+    out = StringIO()
+    call_command("send_reminders", stdout=out)
+    assert out.getvalue().count("Задача поставлена") == 2
+
+
+def test_region_line_from_the_pages_reports_equals_the_queried_one(django_assert_num_queries):
+    today = dt.date(2025, 8, 1)
+    report("22", Q2, ReportStatus.ACCEPTED, utc(2025, 4, 10, 9))
+    report("22", Q3, ReportStatus.SUBMITTED, utc(2025, 7, 25, 9))
+    altai = subject("22")
+    queried = completeness.subject_completeness(subject=altai, today=today)
+    latest = list(QuarterReport.objects.filter(subject=altai).order_by("-as_of"))
+    with django_assert_num_queries(0):
+        preloaded = completeness.subject_completeness(
+            subject=altai, today=today, latest_reports=latest, latest_limit=12
+        )
+    assert [c.status for c in preloaded.cells] == [c.status for c in queried.cells] == ["on_time", "late"]
+    # Twelve later drafts push the due quarters out of the page's list: then the line is queried.
+    for year in (2026, 2027, 2028):
+        for month in (1, 4, 7, 10):
+            report("22", dt.date(year, month, 1), ReportStatus.DRAFT)
+    latest = list(QuarterReport.objects.filter(subject=altai).order_by("-as_of")[:12])
+    with django_assert_num_queries(2):
+        line = completeness.subject_completeness(
+            subject=altai, today=today, latest_reports=latest, latest_limit=12
+        )
+    assert [c.status for c in line.cells] == ["on_time", "late"]
