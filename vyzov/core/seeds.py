@@ -25,3 +25,11 @@ def with_titles(text: str | None) -> str:
     if not text:
         return text or ""
     return SEED_FILE_NAME.sub(lambda match: SEED_TITLES.get(match.group(1), UNKNOWN), text)
+
+
+def title_by_number(number: str) -> str:
+    """«002» → the title of the programme's document 002 (documents are numbered 000–004)."""
+    for name, title in SEED_TITLES.items():
+        if name.startswith(f"{number}_"):
+            return title
+    return UNKNOWN

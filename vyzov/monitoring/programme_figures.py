@@ -19,6 +19,7 @@ from functools import cache
 
 from django.db.models import Q
 
+from vyzov.core.seeds import title_by_number, with_titles
 from vyzov.territories.models import Subject
 from vyzov.territories.reference import read_csv as read_territory_csv
 
@@ -27,13 +28,6 @@ from .reference import DATA_DIR
 from .rollups import COUNTRY_KEY, PILOT_KEY
 
 LABEL = "по материалам программы"
-DOCUMENTS = {
-    "000": "отчёт о VII конкурсе «Город детей – город семей» (2016)",
-    "001": "отчёт о VIII конкурсе «Семья и город – растем вместе» (2017)",
-    "002": "брошюра специального проекта «Вызов» (2025)",
-    "003": "декларация встречи «Родом из детства» (2019)",
-    "004": "презентация «Специальный проект „Вызов“. Предпосылки и реализация»",
-}
 # Rows of vyzov_indicators.csv used by the derivation: 21 152 children (pilot, 01.07.2024), their
 # share of the country (35 %), the country's change (−18,2 %).
 PILOT_BASELINE_ROW, PILOT_SHARE_ROW, COUNTRY_CHANGE_ROW = 3, 4, 7
@@ -79,12 +73,8 @@ def _seed_rows() -> dict[int, dict[str, str]]:
 
 
 def document_name(source: str) -> str:
-    """«002_e19f…txt, раздел …» → «брошюра специального проекта «Вызов» (2025), раздел …»."""
-    number = source[:3]
-    if number not in DOCUMENTS:
-        return source
-    _file, _sep, rest = source.partition(", ")
-    return f"{DOCUMENTS[number]}{', ' + rest if rest else ''}"
+    """«002_e19f…txt, раздел …» → the document's title, «, раздел …» (one rule: core.seeds)."""
+    return with_titles(source)
 
 
 def ru(value: float | Decimal | int, digits: int = 0) -> str:
@@ -264,7 +254,7 @@ def region_figures(*, subject: Subject, computed: dict[str, str] | None = None) 
                     name=name,
                     as_in_seed=value,
                     date="2025" if number == "002" else "дата не указана",
-                    document=f"{DOCUMENTS[number]}{where[3:]}",
+                    document=f"{title_by_number(number)}{where[3:]}",
                     computed=computed.get(column, ""),
                 )
             )

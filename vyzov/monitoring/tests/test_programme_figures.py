@@ -1,6 +1,8 @@
 """Programme-document figures beside the computed ones; the national estimate labelled as derived;
 demo values marked as demo."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -64,7 +66,11 @@ def test_overview_panel_shows_seed_figures_beside_computed_ones(demo_data):
     assert len(derived) == 1 and derived[0].computed == "60 434 → 49 435"
     # Every other row comes from the documents: none of them carries the derived numbers.
     assert not any("60 434" in row.as_in_seed for row in rows.values() if not row.derived)
-    assert "брошюра специального проекта «Вызов» (2025)" in rows["на 4 п.п."].document
+    assert (
+        "Стратегическая программа Уполномоченного по правам ребёнка «Дети в семье»"
+        in rows["на 4 п.п."].document
+    )
+    assert not re.search(r"\d{3}_[0-9a-f]{16}", rows["на 4 п.п."].document)
 
 
 def test_overview_page_marks_demo_and_the_estimate(demo_data, fed_analyst, client):
