@@ -473,7 +473,9 @@ def test_passport_shows_the_documents_figures_for_the_region_beside_the_systems(
     rows = {row.name: row for row in passport.document_figures}
     services_row = rows["Службы «Дети в семье»"]
     assert services_row.as_in_seed and services_row.computed == "1"  # 002's table beside the register
-    assert "Стратегическая программа Уполномоченного по правам ребёнка «Дети в семье»" in services_row.document
+    assert (
+        "Стратегическая программа Уполномоченного по правам ребёнка «Дети в семье»" in services_row.document
+    )
     assert not passport.monitoring_is_demo
     login(client, fed_analyst)
     page = client.get(reverse("programmes:passport", args=["24"])).content.decode()
