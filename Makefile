@@ -9,7 +9,7 @@ STAMP_ASSETS := vyzov/core/static/vendor/.built
 DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 PORT ?= 8000
 
-.PHONY: run test screenshots lint bench loadtest install assets migrate demo clean backup restore-drill replica-drill
+.PHONY: run test coverage screenshots lint bench loadtest install assets migrate demo clean backup restore-drill replica-drill
 
 $(STAMP_DEPS): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -41,10 +41,16 @@ run: install assets demo
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# CI runs the suite under coverage: make test PYTEST="$(BIN)/coverage run -m pytest".
 PYTEST ?= $(BIN)/pytest
 test: install assets
 	$(PYTEST) $(PYTEST_ARGS)
+
+# The suite under coverage, with the report for access, services and selectors (pyproject [tool.coverage]).
+coverage: install assets
+	rm -rf var/coverage && mkdir -p var/coverage
+	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
+	$(BIN)/coverage combine -q
+	$(BIN)/coverage report
 
 # Browser walk-throughs that also refresh docs/screenshots/ (a plain `make test` writes no tracked file).
 screenshots: install assets
