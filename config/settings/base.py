@@ -263,6 +263,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MunicipalityKindEnum": "vyzov.territories.models.MunicipalityKind",
         "OrganizationKindEnum": "vyzov.territories.models.OrganizationKind",
+        "IndicatorDirectionEnum": "vyzov.monitoring.models.Direction",
+        "IndicatorAggregationEnum": "vyzov.monitoring.models.Aggregation",
+        "ScoreAggregationEnum": "vyzov.contests.models.Aggregation",
         "PlacementKindEnum": "vyzov.cases.models.PlacementKind",
         "SocialStatusKindEnum": "vyzov.cases.models.SocialStatusKind",
         "ActionStatusEnum": "vyzov.consilium.models.ActionStatus",
