@@ -10,6 +10,7 @@ def copy_link(apps, schema_editor):
         "id", "source_practice_id"
     ):
         ApplicationPractice.objects.filter(pk=item_id).update(published_id=practice_id)
+    fire_deferred_checks(schema_editor)
 
 
 def copy_link_back(apps, schema_editor):
@@ -19,6 +20,14 @@ def copy_link_back(apps, schema_editor):
         "id", "published_id"
     ):
         Practice.objects.filter(pk=practice_id).update(source_practice_id=item_id)
+    fire_deferred_checks(schema_editor)
+
+
+def fire_deferred_checks(schema_editor):
+    """PostgreSQL defers foreign-key checks to the end of the transaction; the ALTER TABLE that follows in
+    the same migration run refuses to start while such checks are pending, so fire them now."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):

@@ -60,10 +60,6 @@ def test_a_deleted_library_record_frees_the_link_and_keeps_the_application(
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor == "postgresql",
-    reason="The backward run stops on PostgreSQL (pending trigger events on practices_practice): to fix.",
-)
 def test_migration_moves_the_link_to_contests_keeping_it(fed_admin, participant_chelyabinsk):
     load_themes()
     application = _accepted_application(fed_admin, participant_chelyabinsk, titles=["Клуб отцов"])
