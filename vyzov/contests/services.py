@@ -816,8 +816,6 @@ def publication_add(*, actor: User, application: Application, data: Mapping[str,
     publication = MediaPublication(
         contest=application.contest, application=application, subject_id=application.subject_id, **data
     )
-    if publication.date and publication.date > timezone.localdate():
-        raise ValidationError({"date": "Дата публикации не может быть в будущем."})
     if not (publication.title or publication.url):
         raise ValidationError("Укажите заголовок или ссылку.")
     publication.full_clean()
