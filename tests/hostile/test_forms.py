@@ -760,3 +760,43 @@ def test_every_date_a_user_types_has_a_plausible_range():
             if name not in SYSTEM_DATES and not field.validators:
                 unchecked.append(name)
     assert not unchecked, f"date fields without a range (vyzov.core.validators.DATE_RANGES): {unchecked}"
+
+
+# ---- the monitoring quarter page: the number parser and text validator of core ------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "comment", "field"),
+    [
+        ("1e3", "", "value_children_in_institutions"),
+        ("1,5", "", "value_children_in_institutions"),
+        ("-3", "", "value_children_in_institutions"),
+        ("15", "Рост\u202e", "comment_children_in_institutions"),
+        ("15", "\u200b", "comment_children_in_institutions"),
+        ("15", "К" * 501, "comment_children_in_institutions"),
+    ],
+)
+def test_the_quarter_page_refuses_what_the_import_refuses(client, specialist_perm, value, comment, field):
+    from vyzov.monitoring import reference
+    from vyzov.monitoring.models import Figure
+
+    reference.load_all()
+    login(client, specialist_perm)
+    url = reverse("monitoring:report_edit", args=["59", "2025-04-01"])
+    response = client.post(
+        url, {"value_children_in_institutions": value, "comment_children_in_institutions": comment}
+    )
+    _field_errors(response, field)
+    assert not Figure.objects.exists()
+
+
+def test_the_quarter_page_reads_numbers_with_spaces(client, specialist_perm):
+    from vyzov.monitoring import reference
+    from vyzov.monitoring.models import Figure
+
+    reference.load_all()
+    login(client, specialist_perm)
+    url = reverse("monitoring:report_edit", args=["59", "2025-04-01"])
+    response = client.post(url, {"value_children_in_institutions": "1\u00a0500"})
+    assert response.status_code == 302
+    assert Figure.objects.get().value == 1500

@@ -11,7 +11,6 @@ import logging
 import time
 import uuid
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
@@ -23,6 +22,7 @@ from vyzov.accounts.models import User
 from vyzov.cases.imports import STALE_JOB_MESSAGE, job_time_limit
 from vyzov.cases.models import ImportStatus
 from vyzov.core.models import AuditAction
+from vyzov.core.numbers import parse_int
 from vyzov.core.services import audit_entry_create
 from vyzov.core.text import normalize_for_search, normalize_text
 from vyzov.core.validators import validate_single_line_text
@@ -88,7 +88,6 @@ def validate_report_year(value: dt.date) -> None:
 
 
 # The form's own field parses typed values: «1e3», «1,5» and «1.0» are refused here exactly as there.
-_VALUE_FIELD = forms.IntegerField(min_value=0, required=True)
 
 
 def _value(raw) -> int:
@@ -102,10 +101,12 @@ def _value(raw) -> int:
         if raw < 0:
             raise ValidationError("Значение не может быть отрицательным.")
         return raw
-    text = "".join(str(raw).split())  # «1 500» with ordinary or non-breaking spaces
-    if text.startswith("-") and text[1:].isdigit():
+    # The one parser of numbers typed the Russian way (as in the quarter form): «1 500» with ordinary
+    # or non-breaking spaces; «1e3», «1,5» refused.
+    value = parse_int(raw)
+    if value < 0:
         raise ValidationError("Значение не может быть отрицательным.")
-    return _VALUE_FIELD.clean(text)
+    return value
 
 
 def import_figures(*, actor: User, data, progress=None, deadline: float | None = None, finish=None) -> int:
