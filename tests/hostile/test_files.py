@@ -134,6 +134,8 @@ def test_register_import_refuses_every_hostile_file(client, curator_altai, home_
         )
         assert time.monotonic() - started < 15, name
         assert_refused(response)
+        if not data:  # an empty file is named so, not taken for a missing one («Выберите файл»)
+            assert "Файл пустой" in response.content.decode()
         assert Child.objects.count() == before, name
         job = ImportJob.objects.order_by("-pk").first()
         if job is not None:
@@ -170,6 +172,25 @@ def test_formula_cells_are_named_not_read_as_empty(curator_altai, home_barnaul):
     values = case_row(home_barnaul, last_name='=HYPERLINK("http://x","y")')
     result = case_imports.validate_file(build.table(CASES_HEADER, [values]), subject=subject("22"))
     assert (2, "Фамилия", "Формулы не допускаются, вставьте значение.") in result.errors
+    assert not result.rows
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("last_name", "Анна\x85Мария"),  # NEL: a control character that str.split() took for a space
+        ("first_name", "\u200b\u200b"),
+        ("middle_name", "Иван\u202eович"),
+        ("last_name", "<script>alert(1)</script>"),
+        ("basis", "Заявление\u2066матери"),
+    ],
+)
+def test_register_import_names_hostile_text_instead_of_cleaning_it(curator_altai, home_barnaul, key, value):
+    result = case_imports.validate_file(
+        build.table(CASES_HEADER, [case_row(home_barnaul, **{key: value})]), subject=subject("22")
+    )
+    title = case_imports.COLUMN_TITLES[key]
+    assert [text for _row, column, text in result.errors if column == title], result.errors
     assert not result.rows
 
 
@@ -235,6 +256,83 @@ def test_the_watchdog_fails_jobs_left_in_flight_and_the_page_stops_polling(clien
     assert job.status == ImportStatus.FAILED
 
 
+class _Clock:
+    """time.monotonic that a test can move forward (the job's own deadline, without sleeping)."""
+
+    def __init__(self):
+        self.offset = 0.0
+
+    def monotonic(self):
+        return time.monotonic() + self.offset
+
+
+def _case_job(actor, home, rows=3):
+    job = ImportJob.objects.create(
+        subject=subject("22"), original_name="x.xlsx", created_by=actor, updated_by=actor
+    )
+    data = build.table(CASES_HEADER, [case_row(home, last_name=f"Поздняя{'я' * n}") for n in range(rows)])
+    job.file.save("late.xlsx", SimpleUploadedFile("x.xlsx", data))
+    return job
+
+
+def test_a_job_the_watchdog_failed_while_it_wrote_writes_nothing(curator_altai, home_barnaul, monkeypatch):
+    """The watchdog (another process) fails the job as the worker starts writing: the rows the worker
+    goes on to write are rolled back and the job stays failed — its page said «ничего не записано»."""
+    job = _case_job(curator_altai, home_barnaul)
+    save_if_still = case_imports._save_if_still
+
+    def failed_by_the_watchdog_once_importing(job_, status):
+        saved = save_if_still(job_, status)
+        if saved and job_.status == ImportStatus.IMPORTING:
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportStatus.FAILED, failure=case_imports.STALE_JOB_MESSAGE
+            )
+        return saved
+
+    monkeypatch.setattr(case_imports, "_save_if_still", failed_by_the_watchdog_once_importing)
+    case_imports.run_import_job(job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and "Ничего не записано" in job.failure
+    assert not Child.objects.filter(last_name__startswith="Поздняя").exists()
+
+
+def test_a_job_failed_while_it_was_checked_stays_failed(curator_altai, home_barnaul, monkeypatch):
+    job = _case_job(curator_altai, home_barnaul)
+    validate_file = case_imports.validate_file
+
+    def checked_then_failed_by_the_watchdog(*args, **kwargs):
+        result = validate_file(*args, **kwargs)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, failure=case_imports.STALE_JOB_MESSAGE
+        )
+        return result
+
+    monkeypatch.setattr(case_imports, "validate_file", checked_then_failed_by_the_watchdog)
+    case_imports.run_import_job(job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert not Child.objects.filter(last_name__startswith="Поздняя").exists()
+
+
+def test_writing_past_the_time_limit_is_rolled_back(curator_altai, home_barnaul, monkeypatch, settings):
+    settings.IMPORT_JOB_TIME_LIMIT = 60
+    job = _case_job(curator_altai, home_barnaul)
+    clock = _Clock()
+    monkeypatch.setattr(case_imports, "time", clock)
+    write_rows = case_imports.write_rows
+
+    def slow_write(**kwargs):
+        count = write_rows(**kwargs)
+        clock.offset += 61
+        return count
+
+    monkeypatch.setattr(case_imports, "write_rows", slow_write)
+    case_imports.run_import_job(job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and "остановлена" in job.failure and job.imported_rows == 0
+    assert not Child.objects.filter(last_name__startswith="Поздняя").exists()
+
+
 def test_fail_stale_jobs_command(curator_altai, settings):
     from io import StringIO
 
@@ -294,6 +392,8 @@ def test_monitoring_import_refuses_every_hostile_file(client, catalogue, special
         assert_refused(response)
         if data:
             assert "Ничего не записано" in response.content.decode(), name
+        else:
+            assert "Файл пустой" in response.content.decode()
         assert not Figure.objects.exists(), name
     assert not [job for job in FigureImportJob.objects.all() if job.is_running]
     assert not FigureImportJob.objects.filter(status=ImportStatus.DONE).exists()
@@ -338,6 +438,58 @@ def test_stale_figure_jobs_are_failed(catalogue, specialist_perm, settings):
     assert job.status == ImportStatus.FAILED and "не завершилась вовремя" in job.failure
 
 
+def _figure_job(actor):
+    job = FigureImportJob.objects.create(original_name="f.xlsx", created_by=actor, updated_by=actor)
+    data = build.table(FIGURES_HEADER, [figure_row(), figure_row(Муниципалитет="Пермь", Значение=700)])
+    job.file.save("f.xlsx", SimpleUploadedFile("f.xlsx", data))
+    return job
+
+
+def test_a_figure_job_the_watchdog_failed_before_it_wrote_writes_nothing(
+    catalogue, specialist_perm, monkeypatch
+):
+    from vyzov.monitoring import services as monitoring_services
+
+    job = _figure_job(specialist_perm)
+    report_for = monitoring_services.report_for
+
+    def checked_then_failed_by_the_watchdog(**kwargs):
+        FigureImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, failure=case_imports.STALE_JOB_MESSAGE
+        )
+        return report_for(**kwargs)
+
+    monkeypatch.setattr(monitoring_services, "report_for", checked_then_failed_by_the_watchdog)
+    figure_imports.run_figure_import_job(job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and "Ничего не записано" in job.failure
+    assert not Figure.objects.exists()
+
+
+def test_figures_written_past_the_time_limit_are_rolled_back(
+    catalogue, specialist_perm, monkeypatch, settings
+):
+    from vyzov.monitoring import services as monitoring_services
+
+    settings.IMPORT_JOB_TIME_LIMIT = 60
+    job = _figure_job(specialist_perm)
+    clock = _Clock()
+    monkeypatch.setattr(figure_imports, "time", clock)
+    figures_enter = monitoring_services.figures_enter
+
+    def slow_enter(**kwargs):
+        result = figures_enter(**kwargs)
+        clock.offset += 61
+        return result
+
+    monkeypatch.setattr(monitoring_services, "figures_enter", slow_enter)
+    figure_imports.run_figure_import_job(job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and "остановлена" in job.failure
+    assert "Ничего не записано" in job.failure
+    assert not Figure.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("rows", "column", "message"),
     [
@@ -348,6 +500,9 @@ def test_stale_figure_jobs_are_failed(catalogue, specialist_perm, settings):
         ([figure_row(Значение="1,5")], "Значение", "целое число"),
         ([figure_row(Комментарий="к" * 501)], "Комментарий", "Не длиннее 500"),
         ([figure_row(Значение="=1+1")], "Значение", "Формулы не допускаются"),
+        ([figure_row(Комментарий="Рост\u202e")], "Комментарий", "направления текста"),
+        ([figure_row(Комментарий="\u200b")], "Комментарий", "нулевой ширины"),
+        ([figure_row(Комментарий="Рост\x85")], "Комментарий", "U+0085"),
         ([figure_row(Значение=1), figure_row(Значение=2)], "Код показателя", "Повторяет строку 2"),
     ],
 )

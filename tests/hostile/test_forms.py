@@ -662,3 +662,141 @@ def test_contest_application_answers_refuse_hostile_text(client, fed_admin, answ
     )
     _field_errors(response, f"task_{task.pk}")
     assert not Answer.objects.exclude(text="").exists()
+
+
+# ---- contest calendars and curator reports: dates in a plausible range ---------------------------
+
+
+@pytest.mark.parametrize("day", [dt.date(1, 1, 1), dt.date(1800, 1, 1), dt.date(2100, 1, 1)])
+def test_contest_dates_outside_the_range_are_refused_naming_the_field(fed_admin, day):
+    from django.core.exceptions import ValidationError
+
+    from vyzov.contests import services as contest_services
+    from vyzov.contests.models import Contest, MediaPublication, Stage
+    from vyzov.contests.tests.test_contests import accepted_application, make_contest
+
+    def refused(field, call):
+        with pytest.raises(ValidationError) as caught:
+            call()
+        assert field in caught.value.message_dict, caught.value
+        assert all(CYRILLIC.search(text) for text in caught.value.message_dict[field])
+
+    data = {"year": 2026, "title": "Город детей – город семей", "submission_deadline": day}
+    refused("submission_deadline", lambda: contest_services.contest_create(actor=fed_admin, data=data))
+    assert not Contest.objects.exists()
+    contest = make_contest(fed_admin)
+    for field in ("date_from", "date_to"):
+        dates = {"date_from": TODAY, "date_to": TODAY + dt.timedelta(days=30), field: day}
+        if field == "date_from" and day > TODAY:
+            dates["date_to"] = day
+        stage = Stage(contest=contest, title="Приём заявок", **dates)
+        refused(
+            field,
+            lambda stage=stage: contest_services.setup_item_add(actor=fed_admin, contest=contest, item=stage),
+        )
+    assert not Stage.objects.exists()
+    application = accepted_application(fed_admin, contest, centre("22"))
+    if day > TODAY:  # a past day is refused as «уже прошёл»; a day past the range by the range
+        refused(
+            "until",
+            lambda: contest_services.deadline_extend(
+                actor=fed_admin, application=application, until=day, reason="Просьба участника"
+            ),
+        )
+    application.refresh_from_db()
+    assert application.deadline_extended_to is None
+    refused(
+        "date",
+        lambda: contest_services.publication_add(
+            actor=fed_admin, application=application, data={"date": day, "title": "Статья"}
+        ),
+    )
+    assert not MediaPublication.objects.exists()
+
+
+@pytest.mark.parametrize("day", [dt.date(1, 1, 1), dt.date(1800, 1, 1), dt.date(2014, 12, 1)])
+def test_a_curator_report_for_an_implausible_month_is_refused(curator_altai, day):
+    from django.core.exceptions import ValidationError
+
+    from vyzov.programmes import services as programme_services
+    from vyzov.programmes.models import CuratorReport
+
+    assignment = programme_services.curator_assign(
+        actor=curator_altai, subject=subject("22"), full_name="Куратор", position="Советник", since=TODAY
+    )
+    with pytest.raises(ValidationError) as caught:
+        programme_services.curator_report_add(
+            actor=curator_altai, assignment=assignment, month=day, text="Отчёт"
+        )
+    assert "month" in caught.value.message_dict
+    assert not CuratorReport.objects.exists()
+
+
+# Dates the users never type: written by services from dates already checked, computed, or reference data.
+SYSTEM_DATES = {
+    "Event.date",  # the child's timeline: the date of the checked placement, decision or status
+    "FamilyEvent.date",  # the family's timeline, likewise
+    "Case.last_review_date",  # the date of the consilium's decision
+    "Child.placed_since",  # copied from the current placement
+    "RollUp.as_of",  # computed from accepted reports
+    "Target.target_date",  # reference data (the programme's target year)
+}
+
+
+def test_every_date_a_user_types_has_a_plausible_range():
+    from django.apps import apps
+    from django.db import models
+
+    unchecked = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("vyzov."):
+            continue
+        for field in model._meta.get_fields():
+            if not isinstance(field, models.DateField) or isinstance(field, models.DateTimeField):
+                continue
+            if field.auto_now or field.auto_now_add:
+                continue
+            name = f"{model.__name__}.{field.name}"
+            if name not in SYSTEM_DATES and not field.validators:
+                unchecked.append(name)
+    assert not unchecked, f"date fields without a range (vyzov.core.validators.DATE_RANGES): {unchecked}"
+
+
+# ---- the monitoring quarter page: the number parser and text validator of core ------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "comment", "field"),
+    [
+        ("1e3", "", "value_children_in_institutions"),
+        ("1,5", "", "value_children_in_institutions"),
+        ("-3", "", "value_children_in_institutions"),
+        ("15", "Рост\u202e", "comment_children_in_institutions"),
+        ("15", "\u200b", "comment_children_in_institutions"),
+        ("15", "К" * 501, "comment_children_in_institutions"),
+    ],
+)
+def test_the_quarter_page_refuses_what_the_import_refuses(client, specialist_perm, value, comment, field):
+    from vyzov.monitoring import reference
+    from vyzov.monitoring.models import Figure
+
+    reference.load_all()
+    login(client, specialist_perm)
+    url = reverse("monitoring:report_edit", args=["59", "2025-04-01"])
+    response = client.post(
+        url, {"value_children_in_institutions": value, "comment_children_in_institutions": comment}
+    )
+    _field_errors(response, field)
+    assert not Figure.objects.exists()
+
+
+def test_the_quarter_page_reads_numbers_with_spaces(client, specialist_perm):
+    from vyzov.monitoring import reference
+    from vyzov.monitoring.models import Figure
+
+    reference.load_all()
+    login(client, specialist_perm)
+    url = reverse("monitoring:report_edit", args=["59", "2025-04-01"])
+    response = client.post(url, {"value_children_in_institutions": "1\u00a0500"})
+    assert response.status_code == 302
+    assert Figure.objects.get().value == 1500

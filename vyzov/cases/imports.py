@@ -23,7 +23,7 @@ from openpyxl.styles import Font
 from vyzov.accounts.models import User
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
-from vyzov.core.text import normalize_for_search
+from vyzov.core.text import normalize_for_search, normalize_text
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
 from vyzov.core.xlsx import (
     FORMULA_MESSAGE,
@@ -148,7 +148,9 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    # The one normaliser of core: spaces collapse, control characters stay for the validators to name
+    # (str.split() would quietly turn \x1c–\x1f, \x0b, \x0c into spaces).
+    return normalize_text(str(value))
 
 
 def _date(value) -> dt.date:
@@ -545,27 +547,59 @@ def _run_import_job(job: ImportJob) -> ImportJob:
     _record_cross_region(job, result.cross_region)
     if result.errors and not job.accept_valid_rows:
         job.status, job.finished_at = ImportStatus.NEEDS_DECISION, timezone.now()
-        job.save()
+        if not _save_if_still(job, ImportStatus.VALIDATING):
+            job.refresh_from_db()
         return job
     if time.monotonic() > deadline:
         return import_job_fail(job, time_limit_message())
     job.status = ImportStatus.IMPORTING
-    job.save()
-    job.imported_rows = write_rows(actor=actor, rows=result.rows)
-    job.status, job.finished_at = ImportStatus.DONE, timezone.now()
-    job.save()
-    audit_entry_create(
-        actor=actor,
-        action=AuditAction.IMPORT,
-        target=job,
-        details={
-            "rows": job.total_rows,
-            "imported": job.imported_rows,
-            "errors": job.error_count,
-            "accept_valid_rows": job.accept_valid_rows,
-        },
-    )
+    if not _save_if_still(job, ImportStatus.VALIDATING):
+        job.refresh_from_db()
+        return job
+    try:
+        # The rows and the job's «done» commit together, and only if the job is still the worker's
+        # and within its time: a job the watchdog failed meanwhile writes nothing, as its page says.
+        with transaction.atomic():
+            job.imported_rows = write_rows(actor=actor, rows=result.rows)
+            if time.monotonic() > deadline:
+                raise _TimeLimitPassed
+            job.status, job.finished_at = ImportStatus.DONE, timezone.now()
+            if not _save_if_still(job, ImportStatus.IMPORTING):
+                raise _NoLongerRunning
+            audit_entry_create(
+                actor=actor,
+                action=AuditAction.IMPORT,
+                target=job,
+                details={
+                    "rows": job.total_rows,
+                    "imported": job.imported_rows,
+                    "errors": job.error_count,
+                    "accept_valid_rows": job.accept_valid_rows,
+                },
+            )
+    except _TimeLimitPassed:
+        job.imported_rows = 0
+        return import_job_fail(job, time_limit_message())
+    except _NoLongerRunning:
+        job.refresh_from_db()
     return job
+
+
+class _TimeLimitPassed(Exception):
+    """Writing the rows went past the job's time limit: roll them back."""
+
+
+class _NoLongerRunning(Exception):
+    """The job was ended meanwhile (by `fail_stale_jobs`): roll its rows back."""
+
+
+def _save_if_still(job: ImportJob, status: str) -> bool:
+    """Save the job only if its row is still in `status` (locked until the caller's transaction ends)."""
+    with transaction.atomic():
+        if not ImportJob.objects.select_for_update().filter(pk=job.pk, status=status).exists():
+            return False
+        job.save()
+    return True
 
 
 def _record_cross_region(job: ImportJob, found: list[tuple[int, int, str]]) -> None:

@@ -15,7 +15,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from vyzov.core.models import BaseModel
-from vyzov.core.validators import validate_free_text, validate_single_line_text
+from vyzov.core.validators import (
+    validate_contest_date,
+    validate_contest_past_date,
+    validate_free_text,
+    validate_single_line_text,
+)
 
 APPLICATION_PATHS = {"district": "subject__district", "subject": "subject", "municipality": "municipality"}
 
@@ -53,7 +58,9 @@ class Contest(BaseModel):
     status = models.CharField(
         "состояние", max_length=10, choices=ContestStatus.choices, default=ContestStatus.DRAFT
     )
-    submission_deadline = models.DateField("срок подачи заявок", null=True, blank=True)
+    submission_deadline = models.DateField(
+        "срок подачи заявок", null=True, blank=True, validators=[validate_contest_date]
+    )
     aggregation = models.CharField(
         "сведение оценок", max_length=12, choices=Aggregation.choices, default=Aggregation.MEAN
     )
@@ -89,8 +96,8 @@ class Contest(BaseModel):
 class Stage(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="stages")
     title = models.CharField("этап", max_length=200, validators=[validate_single_line_text])
-    date_from = models.DateField("с")
-    date_to = models.DateField("по")
+    date_from = models.DateField("с", validators=[validate_contest_date])
+    date_to = models.DateField("по", validators=[validate_contest_date])
 
     class Meta:
         verbose_name = "этап конкурса"
@@ -289,7 +296,9 @@ class Application(BaseModel):
         "состояние", max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
     )
     submitted_at = models.DateTimeField("подана", null=True, blank=True)
-    deadline_extended_to = models.DateField("срок подачи продлён до", null=True, blank=True)
+    deadline_extended_to = models.DateField(
+        "срок подачи продлён до", null=True, blank=True, validators=[validate_contest_date]
+    )
     return_reason = models.CharField(
         "причина возврата", max_length=1000, blank=True, validators=[validate_single_line_text]
     )
@@ -520,7 +529,7 @@ class MediaPublication(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="publications"
     )
-    date = models.DateField("дата", null=True, blank=True)
+    date = models.DateField("дата", null=True, blank=True, validators=[validate_contest_past_date])
     outlet = models.CharField("СМИ", max_length=300, blank=True, validators=[validate_single_line_text])
     title = models.CharField("заголовок", max_length=500, blank=True, validators=[validate_single_line_text])
     url = models.URLField("ссылка", blank=True)

@@ -24,7 +24,7 @@ from vyzov.core import signals
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import check_upload
-from vyzov.core.validators import check_free_text
+from vyzov.core.validators import check_free_text, validate_contest_date
 from vyzov.practices.services import PracticeToPublish, practices_publish
 from vyzov.territories.models import Municipality, MunicipalityKind
 
@@ -507,6 +507,10 @@ def deadline_extend(*, actor: User, application: Application, until: dt.date, re
     _manage(actor, application)
     if until < timezone.localdate():
         raise ValidationError({"until": "Новый срок уже прошёл."})
+    try:
+        validate_contest_date(until)
+    except ValidationError as error:
+        raise ValidationError({"until": error.messages}) from None
     if not reason.strip():
         raise ValidationError({"reason": "Укажите основание продления."})
     application.deadline_extended_to, application.updated_by = until, actor
@@ -812,8 +816,6 @@ def publication_add(*, actor: User, application: Application, data: Mapping[str,
     publication = MediaPublication(
         contest=application.contest, application=application, subject_id=application.subject_id, **data
     )
-    if publication.date and publication.date > timezone.localdate():
-        raise ValidationError({"date": "Дата публикации не может быть в будущем."})
     if not (publication.title or publication.url):
         raise ValidationError("Укажите заголовок или ссылку.")
     publication.full_clean()

@@ -209,6 +209,7 @@ def check_free_text(
 
 REGISTER_EARLIEST = dt.date(1990, 1, 1)  # placements, statuses and events of the register
 WORK_EARLIEST = dt.date(2015, 1, 1)  # programme, aid, support, consilium
+CONTESTS_EARLIEST = dt.date(2010, 1, 1)  # the contests' history starts in 2010 (Contest.year's minimum)
 DATE_RANGES: dict[str, tuple[dt.date, int]] = {
     # kind: (earliest, days after today allowed; 0 = not in the future)
     "register_past": (REGISTER_EARLIEST, 0),  # placement start/end, status start, case opened/closed
@@ -216,6 +217,8 @@ DATE_RANGES: dict[str, tuple[dt.date, int]] = {
     "work_past": (WORK_EARLIEST, 0),  # payments, receipts, visits, assessments, done-on dates
     "work_plan": (WORK_EARLIEST, 366 * 3),  # meetings, sessions, inspections (may be planned)
     "deadline": (WORK_EARLIEST, 366 * 10),  # deadlines and next review dates
+    "contest_plan": (CONTESTS_EARLIEST, 366 * 3),  # a contest's intake deadline, its stages, extensions
+    "contest_past": (CONTESTS_EARLIEST, 0),  # a media publication about a contest
 }
 
 
@@ -286,3 +289,13 @@ def validate_work_plan_date(value: dt.date) -> None:
 def validate_deadline(value: dt.date) -> None:
     """A deadline or review date: 01.01.2015 … ten years from today."""
     _check_range(value, "deadline")
+
+
+def validate_contest_date(value: dt.date) -> None:
+    """A date of a contest's calendar (intake deadline, stage, extension): 01.01.2010 … three years ahead."""
+    _check_range(value, "contest_plan")
+
+
+def validate_contest_past_date(value: dt.date) -> None:
+    """A date of what already happened in a contest (a media publication): 01.01.2010 … today."""
+    _check_range(value, "contest_past")

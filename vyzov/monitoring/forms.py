@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 
 from vyzov.accounts.access import Perm, scope
-from vyzov.core.forms import StyledForm, StyledModelForm
+from vyzov.core.forms import FreeTextField, IntegerField, StyledForm, StyledModelForm
 from vyzov.core.uploads import UploadField
 from vyzov.territories.models import FederalDistrict, Subject
 
@@ -21,7 +21,8 @@ class QuarterForm(StyledForm):
         for indicator in indicators:
             figure = figures.get(indicator.pk)
             value_name, comment_name = f"value_{indicator.code}", f"comment_{indicator.code}"
-            self.fields[value_name] = forms.IntegerField(
+            # The one number parser and text validator of core, as in the import and the API.
+            self.fields[value_name] = IntegerField(
                 label=indicator.name,
                 required=False,
                 min_value=0,
@@ -32,7 +33,8 @@ class QuarterForm(StyledForm):
                     "invalid": "Введите целое число.",
                 },
             )
-            self.fields[comment_name] = forms.CharField(
+            self.fields[comment_name] = FreeTextField(
+                multiline=False,
                 label=f"Комментарий: {indicator.name}",
                 required=False,
                 max_length=500,

@@ -11,7 +11,6 @@ import logging
 import time
 import uuid
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
@@ -23,13 +22,16 @@ from vyzov.accounts.models import User
 from vyzov.cases.imports import STALE_JOB_MESSAGE, job_time_limit
 from vyzov.cases.models import ImportStatus
 from vyzov.core.models import AuditAction
+from vyzov.core.numbers import parse_int
 from vyzov.core.services import audit_entry_create
-from vyzov.core.text import normalize_for_search
+from vyzov.core.text import normalize_for_search, normalize_text
+from vyzov.core.validators import validate_single_line_text
 from vyzov.core.xlsx import (
     FORMULA_MESSAGE,
     TableColumn,
     XlsxFileError,
     XlsxTable,
+    XlsxTimeLimitError,
     check_xlsx_upload,
     new_workbook,
     workbook_bytes,
@@ -86,7 +88,6 @@ def validate_report_year(value: dt.date) -> None:
 
 
 # The form's own field parses typed values: «1e3», «1,5» and «1.0» are refused here exactly as there.
-_VALUE_FIELD = forms.IntegerField(min_value=0, required=True)
 
 
 def _value(raw) -> int:
@@ -100,16 +101,20 @@ def _value(raw) -> int:
         if raw < 0:
             raise ValidationError("Значение не может быть отрицательным.")
         return raw
-    text = "".join(str(raw).split())  # «1 500» with ordinary or non-breaking spaces
-    if text.startswith("-") and text[1:].isdigit():
+    # The one parser of numbers typed the Russian way (as in the quarter form): «1 500» with ordinary
+    # or non-breaking spaces; «1e3», «1,5» refused.
+    value = parse_int(raw)
+    if value < 0:
         raise ValidationError("Значение не может быть отрицательным.")
-    return _VALUE_FIELD.clean(text)
+    return value
 
 
-def import_figures(*, actor: User, data, progress=None, deadline: float | None = None) -> int:
+def import_figures(*, actor: User, data, progress=None, deadline: float | None = None, finish=None) -> int:
     """Validate the whole file, then save it report by report in one transaction. Returns rows saved.
 
-    `data` is bytes or the upload object (its size is checked before it is read)."""
+    `data` is bytes or the upload object (its size is checked before it is read). `finish(count)` is
+    called inside the writing transaction after the last figure: whatever it raises rolls them back
+    (the background job marks itself done there, only if it still may)."""
     try:
         table = XlsxTable(data, columns=TABLE_COLUMNS, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
     except XlsxFileError as error:
@@ -120,12 +125,14 @@ def import_figures(*, actor: User, data, progress=None, deadline: float | None =
                 [(1, column.title, "Нет обязательного столбца.") for column in table.missing_columns]
             )
         try:
-            return _import_rows(actor=actor, table=table, progress=progress, deadline=deadline)
+            return _import_rows(actor=actor, table=table, progress=progress, deadline=deadline, finish=finish)
         except XlsxFileError as error:
             raise FigureImportError([(0, "файл", str(error))]) from None
 
 
-def _import_rows(*, actor: User, table: XlsxTable, progress=None, deadline: float | None = None) -> int:
+def _import_rows(
+    *, actor: User, table: XlsxTable, progress=None, deadline: float | None = None, finish=None
+) -> int:
     subjects = {subject.code: subject for subject in Subject.objects.all()}
     indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
     # An indicator belongs to one data set: its rows go to that data set's report.
@@ -193,7 +200,12 @@ def _import_rows(*, actor: User, table: XlsxTable, progress=None, deadline: floa
             municipality = municipalities.get((subject.pk, normalize_for_search(name)))
             if municipality is None:
                 row_errors.append((number, "Муниципалитет", "Нет такого муниципалитета в этом субъекте РФ."))
-        comment = str(cell("Комментарий") or "").strip()
+        # The one normaliser and validator of free text, as on the quarter page and in the API.
+        comment = normalize_text(str(cell("Комментарий") or ""))
+        try:
+            validate_single_line_text(comment)
+        except ValidationError as error:
+            row_errors.append((number, "Комментарий", error.messages[0]))
         if len(comment) > COMMENT_MAX_LENGTH:
             row_errors.append(
                 (number, "Комментарий", f"Не длиннее {COMMENT_MAX_LENGTH} символов (сейчас {len(comment)}).")
@@ -259,6 +271,8 @@ def _import_rows(*, actor: User, table: XlsxTable, progress=None, deadline: floa
             object_repr="Показатели мониторинга (XLSX)",
             details={"rows": count, "changed": saved, "reports": len(grouped)},
         )
+        if finish is not None:
+            finish(count)
     return count
 
 
@@ -347,9 +361,32 @@ def run_figure_import_job(job: FigureImportJob) -> FigureImportJob:
         FigureImportJob.objects.filter(pk=job.pk).update(processed_rows=processed, total_rows=total)
 
     deadline = time.monotonic() + job_time_limit()
+
+    def finish(count: int) -> None:
+        # Runs in the transaction that wrote the figures: past the time limit, or once the watchdog
+        # has failed the job, the figures are rolled back and the job's failure stays true.
+        if time.monotonic() > deadline:
+            raise XlsxTimeLimitError(
+                "Загрузка шла дольше отведённого времени и остановлена. Разделите файл на части."
+            )
+        locked = FigureImportJob.objects.select_for_update().filter(pk=job.pk, status=ImportStatus.VALIDATING)
+        if not locked.exists():
+            raise _NoLongerRunning
+        job.status, job.finished_at = ImportStatus.DONE, timezone.now()
+        job.total_rows = job.processed_rows = job.imported_rows = count
+        FigureImportJob.objects.filter(pk=job.pk).update(
+            status=job.status,
+            finished_at=job.finished_at,
+            total_rows=count,
+            processed_rows=count,
+            imported_rows=count,
+        )
+
     try:
         with job.file.open("rb") as handle:
-            count = import_figures(actor=job.created_by, data=handle, progress=progress, deadline=deadline)
+            import_figures(
+                actor=job.created_by, data=handle, progress=progress, deadline=deadline, finish=finish
+            )
     except FigureImportError as error:
         files = [text for row, column, text in error.errors if row == 0 and column == "файл"]
         message = (
@@ -358,19 +395,16 @@ def run_figure_import_job(job: FigureImportJob) -> FigureImportJob:
             else f"Файл не загружен: ошибок {len(error.errors)}. Ничего не записано."
         )
         return _job_fail(job, message, error.errors)
+    except _NoLongerRunning:
+        job.refresh_from_db()
     except Exception:
         logger.exception("Figure import job %s failed", job.pk)
         return _job_fail(job, JOB_FAILED_MESSAGE)
-    job.status, job.finished_at = ImportStatus.DONE, timezone.now()
-    job.total_rows = job.processed_rows = job.imported_rows = count
-    FigureImportJob.objects.filter(pk=job.pk).update(
-        status=job.status,
-        finished_at=job.finished_at,
-        total_rows=count,
-        processed_rows=count,
-        imported_rows=count,
-    )
     return job
+
+
+class _NoLongerRunning(Exception):
+    """The job was ended meanwhile (by `fail_stale_figure_jobs`): its figures are rolled back."""
 
 
 def fail_stale_figure_jobs(*, now=None) -> int:

@@ -320,7 +320,7 @@ class CuratorTask(BaseModel):
 
 class CuratorReport(BaseModel):
     assignment = models.ForeignKey(CuratorAssignment, on_delete=models.CASCADE, related_name="reports")
-    month = models.DateField("месяц (первое число)")
+    month = models.DateField("месяц (первое число)", validators=[validate_work_date])
     text = models.TextField("отчёт", max_length=10000, validators=[validate_free_text])
 
     access_paths = _through("assignment")
