@@ -15,12 +15,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from conftest import centre, login, make_user, subject
+from tests.privacy.test_personal_data_audit import response_text
 from tests.privacy.test_probe import perm_objects  # noqa: F401  (the fixture: one object of each kind)
 from vyzov.accounts.models import Grant, Role, ScopeLevel
 from vyzov.cases.models import FamilySocialStatus
 from vyzov.consilium.models import AgendaItem
 from vyzov.contests.models import ApplicationFile, Award, ExpertAssignment
-from vyzov.core.models import ExportJob
+from vyzov.core.models import AuditEntry, ExportJob
 from vyzov.dashboard.models import Notification
 from vyzov.monitoring import reference as monitoring_reference
 from vyzov.monitoring.models import DataSet, FigureImportJob, QuarterReport
@@ -447,3 +448,66 @@ def test_the_api_probe_is_not_vacuous(perm, curator_perm, fed_admin):
                     reached.add(name)
     # An expert reaches an assignment only once the contest is in review (tests in contests).
     assert set(API) - reached == {"contest-assignment-detail", "contest-assignment-scores"}
+
+
+# ---- every response with personal data leaves exactly one audit row -------------------------------
+
+# Personal data of the fixture: the child's surname, the family's title and its member.
+PERSONAL = ("Пермякова", "Савин")
+SIDE_EFFECTS = {"accounts:logout", "core:session_ping"}
+
+
+def every_get_route(o) -> list[str]:
+    urls = []
+    for name, pattern in _walk(get_resolver().url_patterns):
+        if name in SIDE_EFFECTS or "(?P<format>" in pattern or pattern.startswith(("static", "media")):
+            continue
+        if pattern.startswith("api/"):
+            if "(?P<" not in pattern:
+                urls.append(reverse(name))
+            elif name in API:
+                urls.append(reverse(name, args=[o[API[name]].pk]))
+        elif "<" not in pattern:
+            urls.append(reverse(name))
+        elif name in PAGES:
+            urls.append(reverse(name, args=_args(o, PAGES[name])))
+    # Answers that name people only when asked: the search, the pickers, the lists searched by name.
+    urls += [
+        "/search/?q=Савин",
+        "/search/?q=Пермякова",
+        "/pick/families/?for=child_form&q=Савин",
+        f"/pick/families/?for=support_case_open&q=Савин&service={o['service'].pk}",
+        "/pick/children/?for=register&q=Пермяк",
+        reverse("cases:child_list") + "?q=Пермякова",
+        reverse("cases:family_list") + "?q=Савин",
+        "/api/v1/children/?search=Пермякова",
+    ]
+    return urls
+
+
+def test_every_route_answering_with_personal_data_writes_exactly_one_row(
+    perm, curator_perm, fed_admin, client
+):
+    perm["case"] = perm["child"].case
+    urls = every_get_route(perm)
+    missing_rows, extra_rows, personal = [], [], []
+    for user in (curator_perm, fed_admin):
+        login(client, user)
+        for url in urls:
+            before = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            response = client.get(url)
+            if response.status_code != 200:
+                continue
+            text = response_text(response)
+            rows = list(AuditEntry.objects.filter(pk__gt=before, details__has_key="kind"))
+            if any(word in text for word in PERSONAL):
+                personal.append(url)
+                if len(rows) != 1:
+                    missing_rows.append((user.username, url, len(rows)))
+                elif response.headers.get("Cache-Control") != "no-store":
+                    missing_rows.append((user.username, url, "cached"))
+            elif rows:
+                extra_rows.append((user.username, url, [r.details["kind"] for r in rows]))
+    assert missing_rows == []
+    assert extra_rows == []
+    assert len(personal) > 20  # the walk reaches the personal-data pages
