@@ -511,3 +511,37 @@ def test_every_route_answering_with_personal_data_writes_exactly_one_row(
     assert missing_rows == []
     assert extra_rows == []
     assert len(personal) > 20  # the walk reaches the personal-data pages
+
+
+def test_roles_without_personal_data_find_no_name_and_no_exact_date_anywhere(
+    perm, fed_analyst, analyst, client
+):
+    """The same walk for the federal analyst and the analyst: no name on any answer, no exact birth or
+    placement date (dates to the month), and no personal-data row."""
+    perm["case"] = perm["child"].case
+    child, placement = perm["child"], perm["placement"]
+    exact = set()
+    for day in (child.birth_date, placement.start_date):
+        exact |= {f"{day:%d.%m.%Y}", day.isoformat()}
+    found = []
+    for user in (fed_analyst, analyst):
+        login(client, user)
+        before = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        for url in every_get_route(perm):
+            response = client.get(url)
+            if response.status_code == 200:
+                text = response_text(response)
+                if url.startswith("/search/?q="):  # repeats what was typed; must answer as for nobody
+                    typed = url.split("q=")[1]
+                    text = _normalised(response).replace(typed, "…")
+                    nobody = _normalised(client.get("/search/?q=Никтоев")).replace("Никтоев", "…")
+                    if text != nobody:
+                        found.append((user.username, url, "answers a name search"))
+                found += [(user.username, url, w) for w in (*PERSONAL, *exact) if w in text]
+        assert not AuditEntry.objects.filter(pk__gt=before, details__has_key="kind").exists()
+    assert found == [], found
+    # Not vacuous: the federal analyst reads the child's card, with the placement to the month.
+    login(client, fed_analyst)
+    card = client.get(reverse("cases:child_detail", args=[child.pk]))
+    assert card.status_code == 200
+    assert f"{placement.start_date:%m.%Y}" in card.content.decode()
