@@ -545,3 +545,22 @@ def test_roles_without_personal_data_find_no_name_and_no_exact_date_anywhere(
     card = client.get(reverse("cases:child_detail", args=[child.pk]))
     assert card.status_code == 200
     assert f"{placement.start_date:%m.%Y}" in card.content.decode()
+
+
+def test_a_refused_form_that_shows_personal_data_again_writes_one_row(perm, curator_perm, client):
+    """A form sent back with errors repeats the record it edits: the same rule as its first showing."""
+    login(client, curator_perm)
+    missing_rows, shown = [], []
+    for name, keys in PAGES.items():
+        before = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        response = client.post(reverse(name, args=_args(perm, keys)))
+        if response.status_code != 200:
+            continue
+        text = response_text(response)
+        rows = AuditEntry.objects.filter(pk__gt=before, details__has_key="kind").count()
+        if any(word in text for word in PERSONAL):
+            shown.append(name)
+            if rows != 1:
+                missing_rows.append((name, rows))
+    assert missing_rows == []
+    assert {"cases:child_update", "cases:family_update"} <= set(shown)  # the walk reaches such forms
