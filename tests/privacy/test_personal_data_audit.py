@@ -364,3 +364,27 @@ def test_support_lists_name_families_for_caseworkers_with_one_row(client, curato
     text = client.get(reverse("support:case_list")).content.decode()
     assert f"Семья № {world['family'].pk}" in text and "Аудитовых" not in text
     assert AuditEntry.objects.count() == before
+
+
+def test_audit_page_showing_typed_searches_is_itself_a_personal_read(client, curator_altai, fed_admin, world):
+    """A search typed as «Дублев» is a name: the audit page that shows it writes one row; a page of
+    rows without typed text writes none."""
+    login(client, fed_admin)
+    client.get(reverse("core:home"))
+    before = AuditEntry.objects.count()
+    response = client.get(reverse("audit:list"))
+    assert "Дублев" not in response.content.decode()
+    assert AuditEntry.objects.count() == before
+    assert response.headers.get("Cache-Control") != "no-store"
+    login(client, curator_altai)
+    client.get(reverse("cases:child_list"), {"q": "Дублев"})
+    search = AuditEntry.objects.get(details__kind="children_list")
+    before = AuditEntry.objects.count()
+    response = client.get(reverse("audit:list"))
+    assert "поиск: Дублев" in response.content.decode()
+    rows = list(AuditEntry.objects.order_by("id")[before:])
+    assert [(r.action, r.details["kind"], r.details["ids"]) for r in rows] == [
+        ("view_personal", "audit_log_searches", [search.pk])
+    ]
+    assert rows[0].subject_id == subject("22").pk
+    assert_private(response)

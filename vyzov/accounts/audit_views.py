@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from vyzov.core.pagination import paginate
-from vyzov.core.services import export_job_create
+from vyzov.core.services import audit_personal_read, export_job_create
 
 from . import selectors
 from .access import Perm, require_perm
@@ -24,7 +24,19 @@ def audit_list(request):
     require_perm(request.user, Perm.AUDIT_VIEW)
     form, filters = _audit_filters(request)
     entries = selectors.audit_entry_list(actor=request.user, filters=filters)
-    return render(request, "accounts/audit_list.html", {"form": form, "page_obj": paginate(request, entries)})
+    page = paginate(request, entries)
+    page.object_list = list(page.object_list)  # read once: here and by the template
+    # The search text people typed is shown as it was typed, and it is mostly names: one row per page
+    # that shows any (the audit page's own filters are not recorded, so no typed text is copied again).
+    searches = [entry.pk for entry in page if entry.shows_search_text]
+    audit_personal_read(
+        actor=request.user,
+        kind="audit_log_searches",
+        records_count=len(searches),
+        record_ids=searches,
+        scope_perm=Perm.AUDIT_VIEW,
+    )
+    return render(request, "accounts/audit_list.html", {"form": form, "page_obj": page})
 
 
 @login_required

@@ -83,6 +83,10 @@ AUDIT_FILTER_LABELS = {
 }
 
 
+# Filters holding text the user typed: a search for «Иванов» is a name, so showing it is a personal read.
+AUDIT_SEARCH_FILTERS = frozenset({"q", "search"})
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("Журнал аудита только дополняется: изменение записей запрещено.")
@@ -170,6 +174,12 @@ class AuditEntry(models.Model):
         if not isinstance(filters, dict):
             return ""
         return "; ".join(f"{AUDIT_FILTER_LABELS.get(key, key)}: {value}" for key, value in filters.items())
+
+    @property
+    def shows_search_text(self) -> bool:
+        """Whether the row's filters hold typed search text (often a person's name)."""
+        filters = self.details.get("filters") if isinstance(self.details, dict) else None
+        return isinstance(filters, dict) and any(filters.get(key) for key in AUDIT_SEARCH_FILTERS)
 
 
 class ExportStatus(models.TextChoices):

@@ -133,6 +133,7 @@ PERSONAL_READ_KINDS: dict[str, str] = {
     "aid_request": "Заявка на адресную помощь",
     "home_queue_children": "Главная страница: дети в рабочей очереди",
     "home_queue_families": "Главная страница: семьи в рабочей очереди",
+    "audit_log_searches": "Журнал аудита: поисковые запросы (могут содержать ФИО)",
 }
 
 
