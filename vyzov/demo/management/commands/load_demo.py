@@ -65,7 +65,7 @@ class Command(BaseCommand):
             )
         self.started = time.monotonic()
         self.stdout.write(
-            "Загрузка демо-данных: обычно 1–4 минуты (на загруженной машине дольше); шаги ниже."
+            "Загрузка демо-данных: обычно около полуминуты (на загруженной машине — минуты); шаги ниже."
         )
         # The notifications the demo's assignments raise would be «sent» to the demo addresses in the
         # middle of the progress lines (the console mail backend): the demo load sends no letters.
