@@ -4,8 +4,8 @@ Django's bulk_create passes each value of each row through the SQL compiler (pre
 database preparation, a placeholder per value): about ten microseconds a value, most of the time of
 `load_demo` once the rows are built. Here the values of the plain field types that need no
 conversion (a str for a CharField, an int for an integer or a foreign key, a bool, None) go to the
-database as they are; every other value takes the field's own get_db_prep_save, so the rows written
-are the same. Models or fields it does not know go to bulk_create unchanged."""
+database as they are, auto_now timestamps are prepared once per call; every other value takes the
+field's own get_db_prep_save, so the rows written are the same. Models or fields it does not know go to bulk_create unchanged."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import TypeVar
 from django.db import NotSupportedError, connections, models, router, transaction
 from django.db.models import NOT_PROVIDED
 from django.db.models.fields import AutoFieldMixin
+from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
 # PostgreSQL takes at most 65 535 parameters in one statement (Django's batch size has no limit there).
@@ -73,6 +74,13 @@ def bulk_insert(objs: Sequence[M], *, batch_size: int | None = None) -> list[M]:
     )
     row = f"({', '.join(['%s'] * len(fields))})"
     returning = f" RETURNING {quote(meta.pk.column)}"
+    # auto_now / auto_now_add: one moment for the whole call (bulk_create takes one per row).
+    now = timezone.now()
+    stamps = {
+        field.attname: field.get_db_prep_save(now, connection)
+        for field in fields
+        if type(field) is models.DateTimeField and (field.auto_now or field.auto_now_add)
+    }
     with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
         for start in range(0, len(objs), size):
             part = objs[start : start + size]
@@ -80,6 +88,10 @@ def bulk_insert(objs: Sequence[M], *, batch_size: int | None = None) -> list[M]:
             for obj in part:
                 obj._prepare_related_fields_for_save(operation_name="bulk_create")
                 for field, types in zip(fields, as_is, strict=True):
+                    if field.attname in stamps:
+                        setattr(obj, field.attname, now)
+                        params.append(stamps[field.attname])
+                        continue
                     value = getattr(obj, field.attname)
                     if type(value) not in types:  # exact types: a bool is an int, a str subclass may convert
                         value = field.get_db_prep_save(field.pre_save(obj, True), connection)
