@@ -69,11 +69,9 @@ def bulk_insert(objs: Sequence[M], *, batch_size: int | None = None) -> list[M]:
     size = min(size, batch_size) if batch_size else size
     quote = connection.ops.quote_name
     # Names from the model's metadata, quoted; the values go as parameters.
-    head = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) VALUES "  # noqa: S608
-    )
+    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(field.column)) for field in fields)}) VALUES "  # noqa: S608
     row = f"({', '.join(['%s'] * len(fields))})"
-    returning = f" RETURNING {quote(meta.pk.column)}"
+    returning = f" RETURNING {quote(str(meta.pk.column))}"
     # auto_now / auto_now_add: one moment for the whole call (bulk_create takes one per row).
     now = timezone.now()
     stamps = {
@@ -86,7 +84,7 @@ def bulk_insert(objs: Sequence[M], *, batch_size: int | None = None) -> list[M]:
             part = objs[start : start + size]
             params = []
             for obj in part:
-                obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
                 for field, types in zip(fields, as_is, strict=True):
                     if field.attname in stamps:
                         setattr(obj, field.attname, now)

@@ -1,4 +1,4 @@
-"""vyzov.core.bulk.bulk_insert writes the same rows as Django's bulk_create, faster (the demo load)."""
+"""vyzov.core.bulk.bulk_insert (the national generator and the demo) writes the same rows as bulk_create."""
 
 import datetime as dt
 
