@@ -18,6 +18,7 @@ import random
 from django.db import transaction
 
 from vyzov.accounts.models import User
+from vyzov.core.bulk import bulk_insert
 from vyzov.monitoring import rollups
 from vyzov.monitoring.models import Figure, FigureSource, Indicator, QuarterReport, ReportStatus
 from vyzov.monitoring.programme_figures import national_estimate
@@ -148,7 +149,7 @@ def load(*, seed: int = 2024) -> int:
                 figures += _municipal_split(report, subject, main, indicators[MAIN_INDICATOR])
     for figure in figures:
         figure.source = FigureSource.DEMO
-    Figure.objects.bulk_create(figures, batch_size=2000)
+    bulk_insert(figures, batch_size=2000)
     set_targets(baselines={code: start for code, (start, _end) in values.items()})
     for as_of in QUARTERS:
         rollups.recompute(as_of=as_of)

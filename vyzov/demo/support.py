@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from vyzov.accounts.models import User
 from vyzov.cases.models import Family
+from vyzov.core.bulk import bulk_insert
 from vyzov.support.models import (
     CaseStatus,
     Club,
@@ -89,9 +90,9 @@ def load(*, seed: int = 2024) -> int:
                 )
                 for n in range(max(1, count))
             ]
-        specialists = Specialist.objects.bulk_create(specialists)
+        specialists = bulk_insert(specialists)
         families_total = int(row["dv_families_on_support"])
-        families = Family.objects.bulk_create(
+        families = bulk_insert(
             [
                 Family(
                     subject=subject,
@@ -103,7 +104,7 @@ def load(*, seed: int = 2024) -> int:
                 for i in range(families_total)
             ]
         )
-        FamilyCase.objects.bulk_create(
+        bulk_insert(
             [
                 FamilyCase(
                     service=specialist.service,

@@ -81,7 +81,7 @@ def test_force_loads_the_demo_into_an_empty_production_database(capsys):
         assert User.objects.filter(username="fed_admin").exists()
         # Honest about time: an estimate first, then each step with its duration as it finishes.
         printed = out.getvalue()
-        assert "обычно 1–4 минуты" in printed and "несколько секунд" not in printed
+        assert "обычно около полуминуты" in printed and "несколько секунд" not in printed
         assert re.search(r"конкурсы… \d+ с \(всего \d+ с\)", printed)
         assert re.search(r"Демо-данные загружены за \d+ с", printed)
         # The demo's notifications send no letters between the progress lines.

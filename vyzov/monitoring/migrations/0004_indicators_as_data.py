@@ -401,7 +401,7 @@ class Migration(migrations.Migration):
                 verbose_name="набор данных",
             ),
         ),
-        migrations.RunPython(indicators_become_data, migrations.RunPython.noop),
+        migrations.RunPython(indicators_become_data, migrations.RunPython.noop, elidable=True),
         migrations.AlterField(
             model_name="quarterreport",
             name="data_set",

@@ -16,4 +16,4 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("monitoring", "0004_indicators_as_data")]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)]
