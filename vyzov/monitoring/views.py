@@ -784,8 +784,10 @@ def outlier_review(request, pk):
 def completeness_table(request):
     require_perm(request.user, Perm.MONITORING_VIEW)
     form = CompletenessForm(request.GET or None)
-    count = form.cleaned_data["quarters"] if form.is_valid() and form.cleaned_data["quarters"] else 4
-    data = completeness.completeness_for(actor=request.user, count=count)
+    valid = form.is_valid()
+    count = form.cleaned_data["quarters"] if valid and form.cleaned_data["quarters"] else 4
+    data_set = form.cleaned_data["data_set"] if valid else None
+    data = completeness.completeness_for(actor=request.user, count=count, data_set=data_set)
     return render(
         request,
         "monitoring/completeness.html",
