@@ -320,3 +320,31 @@ def test_changing_the_deadline_on_the_setup_page_moves_the_data_sets_completenes
     assert line.cells[0].status == CellStatus.LATE and line.cells[0].deadline == dt.date(2025, 4, 21)
     page = client.get(reverse("monitoring:completeness"), {"data_set": "nope"})
     assert page.status_code == 200 and "Выберите корректный вариант" in page.content.decode()
+
+
+# ---- the regional passport -------------------------------------------------------------------------
+
+
+def test_passport_page_and_docx_state_the_share_of_reports_received_and_on_time(client, curator_altai):
+    import io
+
+    from docx import Document
+
+    first, second, third, latest = completeness.due_quarters(count=4)
+    for as_of, days_after in ((first, 1), (second, 25), (latest, 1)):  # the second is late, the third missing
+        moment = dt.datetime.combine(as_of + dt.timedelta(days=days_after), dt.time(9), tzinfo=dt.UTC)
+        report("22", as_of, ReportStatus.SUBMITTED, moment)
+    login(client, curator_altai)
+    page = client.get(reverse("programmes:passport", args=["22"])).content.decode()
+    assert "Полнота и своевременность отчётности" in page
+    assert 'data-figure="reporting_rates">Получено 3 из 4 (75,0 %), в срок — 2 (50,0 %).' in page
+    response = client.get(reverse("programmes:passport_docx", args=["22"]))
+    document = Document(io.BytesIO(response.content))
+    assert "Полнота и своевременность отчётности" in [paragraph.text for paragraph in document.paragraphs]
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert cells[cells.index("Получено отчётов") + 1] == "3 из 4 (75.0%)"
+    assert cells[cells.index("Из них в срок") + 1] == "2 (50.0%)"
+    row = f"Отчёт на {third:%d.%m.%Y} (срок {report_deadline(third):%d.%m.%Y})"
+    assert cells[cells.index(row) + 1] == "не представлен, срок прошёл"
+    second_row = f"Отчёт на {second:%d.%m.%Y} (срок {report_deadline(second):%d.%m.%Y})"
+    assert cells[cells.index(second_row) + 1].startswith("с опозданием")
