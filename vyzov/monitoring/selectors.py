@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 
-from vyzov.accounts.access import Perm, get_in_scope, has_perm, scope
+from vyzov.accounts.access import NotInScope, Perm, get_in_scope, has_perm, scope
 from vyzov.accounts.models import User
 from vyzov.accounts.types import AnyUser
 from vyzov.territories.models import FederalDistrict, Municipality, Subject
@@ -284,6 +284,26 @@ def report_get(*, actor: User, pk: int | str) -> QuarterReport:
         Perm.MONITORING_VIEW,
         pk=pk,
     )
+
+
+def report_for_municipal_approval(
+    *, actor: User, pk: int | str, municipality_id: int | str
+) -> tuple[QuarterReport, Municipality]:
+    """The report and the municipality whose part of it the actor may approve; a municipality outside
+    the actor's scope, or a report of another subject, is a 404 like a missing one."""
+    municipality = get_in_scope(
+        actor,
+        Municipality.objects.select_related("subject"),
+        Perm.MONITORING_MUNICIPAL_APPROVE,
+        pk=municipality_id,
+    )
+    try:
+        report = QuarterReport.objects.select_related("subject", "data_set").get(
+            pk=pk, subject_id=municipality.subject_id
+        )
+    except (QuarterReport.DoesNotExist, ValueError, TypeError):
+        raise NotInScope() from None
+    return report, municipality
 
 
 def report_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[QuarterReport]:

@@ -554,19 +554,19 @@ def figure_import_template(request: AuthenticatedHttpRequest):
 @login_required
 @require_POST
 def municipality_approve(request, pk, municipality_id):
-    report = selectors.report_get(actor=request.user, pk=pk)
-    municipality = get_in_scope(
-        request.user,
-        Municipality.objects.filter(subject=report.subject),
-        Perm.MONITORING_VIEW,
-        pk=municipality_id,
+    report, municipality = selectors.report_for_municipal_approval(
+        actor=request.user, pk=pk, municipality_id=municipality_id
     )
-
-    def approve(report):
+    try:
         services.municipality_approve(actor=request.user, report=report, municipality=municipality)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
         messages.success(request, f"Значения муниципалитета «{municipality.name}» утверждены.")
-
-    return _report_action(request, pk, approve)
+    if not has_perm(request.user, Perm.MONITORING_VIEW):
+        # A municipal specialist approves without seeing the region's report.
+        return redirect("dashboard:home")
+    return redirect(_report_url(report.subject.code, report.as_of, report.data_set))
 
 
 @login_required
