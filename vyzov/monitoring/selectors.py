@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from vyzov.accounts.access import NotInScope, Perm, get_in_scope, has_perm, scope
 from vyzov.accounts.models import User
@@ -22,6 +22,7 @@ from .models import (
     Figure,
     FigureRevision,
     Indicator,
+    MunicipalApproval,
     OutlierRange,
     QuarterReport,
     ReportStatus,
@@ -304,6 +305,45 @@ def report_for_municipal_approval(
     except (QuarterReport.DoesNotExist, ValueError, TypeError):
         raise NotInScope() from None
     return report, municipality
+
+
+@dataclass
+class MunicipalPart:
+    """A municipality's figures of a report still in the region's hands, not yet approved."""
+
+    report: QuarterReport
+    municipality: Municipality
+    figures: list[Figure] = field(default_factory=list)
+
+
+def municipal_parts_awaiting(*, actor: User) -> list[MunicipalPart]:
+    """What the actor may approve at the municipal level (one query): for a municipal specialist
+    his own municipality's parts only, for the region every municipality of its subject."""
+    approved = MunicipalApproval.objects.filter(
+        report=OuterRef("report"), municipality=OuterRef("municipality")
+    )
+    figures = (
+        scope(
+            actor,
+            Figure.objects.filter(
+                municipality__isnull=False, report__status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED)
+            ),
+            Perm.MONITORING_MUNICIPAL_APPROVE,
+        )
+        .exclude(Exists(approved))
+        .select_related("report__subject", "report__data_set", "municipality", "indicator")
+        .order_by("report__as_of", "report__subject__name", "municipality__name", "indicator__order", "pk")
+    )
+    parts: dict[tuple[int, int], MunicipalPart] = {}
+    for figure in figures:
+        municipality = figure.municipality
+        if municipality is None:  # excluded by the query; the check keeps the types honest
+            continue
+        key = (figure.report_id, municipality.pk)
+        if key not in parts:
+            parts[key] = MunicipalPart(figure.report, municipality)
+        parts[key].figures.append(figure)
+    return list(parts.values())
 
 
 def report_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[QuarterReport]:

@@ -564,9 +564,17 @@ def municipality_approve(request, pk, municipality_id):
     else:
         messages.success(request, f"Значения муниципалитета «{municipality.name}» утверждены.")
     if not has_perm(request.user, Perm.MONITORING_VIEW):
-        # A municipal specialist approves without seeing the region's report.
-        return redirect("dashboard:home")
+        # A municipal specialist approves from his list, without seeing the region's report.
+        return redirect("monitoring:municipal_approvals")
     return redirect(_report_url(report.subject.code, report.as_of, report.data_set))
+
+
+@login_required
+def municipal_approvals(request):
+    """The municipal level of approval: the figures of the actor's municipalities awaiting it."""
+    require_perm(request.user, Perm.MONITORING_MUNICIPAL_APPROVE)
+    parts = selectors.municipal_parts_awaiting(actor=request.user)
+    return render(request, "monitoring/municipal_approvals.html", {"parts": parts})
 
 
 @login_required

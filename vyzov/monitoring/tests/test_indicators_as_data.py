@@ -396,7 +396,7 @@ def test_municipalities_approve_before_the_region_submits(catalogue, curator_alt
 
 
 def test_municipal_specialist_approves_only_his_own_municipalitys_part(
-    catalogue, curator_altai, curator_perm, municipal_barnaul, client
+    catalogue, curator_altai, curator_perm, municipal_barnaul, client, django_assert_max_num_queries
 ):
     from vyzov.accounts.access import NotInScope
     from vyzov.territories.models import Municipality
@@ -430,15 +430,28 @@ def test_municipal_specialist_approves_only_his_own_municipalitys_part(
     page = client.get(reverse("monitoring:report_edit", args=["22", AS_OF.isoformat()]))
     assert page.status_code in (403, 404)
     assert client.post(reverse("monitoring:report_submit", args=[report.pk])).status_code in (403, 404)
+    # His list shows his municipality's figures only, in a bounded number of queries.
+    with django_assert_max_num_queries(1):
+        selectors.municipal_parts_awaiting(actor=municipal_barnaul)
+    page = client.get(reverse("monitoring:municipal_approvals"))
+    text = page.content.decode()
+    assert page.status_code == 200 and f'data-part="{report.pk}-{barnaul.pk}"' in text
+    assert f'data-part="{report.pk}-{biysk.pk}"' not in text and biysk.name not in text
+    assert [(p.report.pk, p.municipality.pk, len(p.figures)) for p in page.context["parts"]] == [
+        (report.pk, barnaul.pk, 1)
+    ]
     # His own municipality: approved, by him, with the audit row.
     response = client.post(url(report.pk, barnaul))
-    assert response.status_code == 302 and response.url == reverse("dashboard:home")
+    assert response.status_code == 302 and response.url == reverse("monitoring:municipal_approvals")
+    assert "Значений, ожидающих утверждения, нет." in client.get(response.url).content.decode()
     approval = MunicipalApproval.objects.get()
     assert (approval.municipality, approval.approved_by) == (barnaul, municipal_barnaul)
     entry = AuditEntry.objects.latest("pk")
     assert entry.action == AuditAction.STATUS_CHANGE and entry.details["municipality"] == barnaul.pk
     assert [m.pk for m in services.municipalities_awaiting_approval(report)] == [biysk.pk]
     # The region still approves for any municipality of its own; not for another subject's.
+    assert [p.municipality.pk for p in selectors.municipal_parts_awaiting(actor=curator_altai)] == [biysk.pk]
+    assert selectors.municipal_parts_awaiting(actor=curator_perm) == []
     services.municipality_approve(actor=curator_altai, report=report, municipality=biysk)
     assert services.municipalities_awaiting_approval(report) == []
     with pytest.raises(NotInScope):
