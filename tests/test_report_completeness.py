@@ -14,7 +14,7 @@ from conftest import login, subject
 from vyzov.dashboard.models import Kind, Notification
 from vyzov.monitoring import completeness, reference, services
 from vyzov.monitoring.completeness import CellStatus, cell_for, report_deadline
-from vyzov.monitoring.models import QuarterReport, ReportStatus
+from vyzov.monitoring.models import DataSet, Indicator, QuarterReport, ReportStatus
 
 pytestmark = pytest.mark.django_db
 Q2, Q3 = dt.date(2025, 4, 1), dt.date(2025, 7, 1)
@@ -238,3 +238,113 @@ def test_region_line_from_the_pages_reports_equals_the_queried_one(django_assert
             subject=altai, today=today, latest_reports=latest, latest_limit=12
         )
     assert [c.status for c in line.cells] == ["on_time", "late"]
+
+
+# ---- a data set's own deadline ---------------------------------------------------------------------
+
+
+def sport_data_set(deadline_days=10):
+    return DataSet.objects.create(code="sport", name="Спорт и досуг", deadline_days=deadline_days)
+
+
+def test_a_data_set_counts_only_its_reports_against_its_own_deadline(django_assert_max_num_queries):
+    sport = sport_data_set(deadline_days=10)  # 01.04 + 10 days = 11.04
+    assert report_deadline(Q2, data_set=sport) == dt.date(2025, 4, 11)
+    QuarterReport.objects.create(
+        subject=subject("22"),
+        as_of=Q2,
+        data_set=sport,
+        status=ReportStatus.SUBMITTED,
+        submitted_at=utc(2025, 4, 15, 9),
+    )
+    report("59", Q2, ReportStatus.SUBMITTED, utc(2025, 4, 15, 9))  # the main data set's report
+    today = dt.date(2025, 6, 1)
+    with django_assert_max_num_queries(2):
+        data = completeness.completeness(
+            subjects=completeness.expected_subjects(), quarters=[Q2], today=today, data_set=sport
+        )
+    assert data.deadlines == [dt.date(2025, 4, 11)]
+    cells = {line.subject.code: line.cells[0].status for line in data.lines}
+    assert cells["22"] == CellStatus.LATE  # 15.04 is after the data set's 11.04
+    assert cells["59"] == CellStatus.OVERDUE  # another data set's report does not count for this one
+    assert (data.total.expected, data.total.received, data.total.on_time) == (89, 1, 0)
+    # The general rule (20 days) is unchanged for the table without a data set: both are on time.
+    general = completeness.completeness(subjects=completeness.expected_subjects(), quarters=[Q2], today=today)
+    statuses = {line.subject.code: line.cells[0].status for line in general.lines}
+    assert statuses["22"] == statuses["59"] == CellStatus.ON_TIME and general.deadlines == [
+        dt.date(2025, 4, 20)
+    ]
+
+
+def test_changing_the_deadline_on_the_setup_page_moves_the_data_sets_completeness(client, fed_admin):
+    sport = sport_data_set(deadline_days=30)
+    QuarterReport.objects.create(
+        subject=subject("22"),
+        as_of=Q2,
+        data_set=sport,
+        status=ReportStatus.SUBMITTED,
+        submitted_at=utc(2025, 4, 25, 9),
+    )
+    line = completeness.completeness(
+        subjects=completeness.expected_subjects().filter(code="22"),
+        quarters=[Q2],
+        today=dt.date(2025, 6, 1),
+        data_set=sport,
+    ).lines[0]
+    assert line.cells[0].status == CellStatus.ON_TIME
+    login(client, fed_admin)
+    page = client.get(reverse("monitoring:completeness"), {"data_set": "sport", "quarters": 40})
+    text = page.content.decode()
+    assert page.status_code == 200 and "срок — 30 дн. после отчётной даты" in text and "01.05.2025" in text
+    indicator = Indicator.objects.create(code="sport_clubs", name="Дети в секциях", direction="higher")
+    response = client.post(
+        reverse("monitoring:data_set_edit", args=["sport"]),
+        {
+            "code": "sport",
+            "name": "Спорт и досуг",
+            "period_type": "quarter",
+            "deadline_days": 20,
+            "indicators": [indicator.pk],
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    sport.refresh_from_db()
+    assert sport.deadline_days == 20
+    line = completeness.completeness(
+        subjects=completeness.expected_subjects().filter(code="22"),
+        quarters=[Q2],
+        today=dt.date(2025, 6, 1),
+        data_set=sport,
+    ).lines[0]
+    assert line.cells[0].status == CellStatus.LATE and line.cells[0].deadline == dt.date(2025, 4, 21)
+    page = client.get(reverse("monitoring:completeness"), {"data_set": "nope"})
+    assert page.status_code == 200 and "Выберите корректный вариант" in page.content.decode()
+
+
+# ---- the regional passport -------------------------------------------------------------------------
+
+
+def test_passport_page_and_docx_state_the_share_of_reports_received_and_on_time(client, curator_altai):
+    import io
+
+    from docx import Document
+
+    first, second, third, latest = completeness.due_quarters(count=4)
+    for as_of, days_after in ((first, 1), (second, 25), (latest, 1)):  # the second is late, the third missing
+        moment = dt.datetime.combine(as_of + dt.timedelta(days=days_after), dt.time(9), tzinfo=dt.UTC)
+        report("22", as_of, ReportStatus.SUBMITTED, moment)
+    login(client, curator_altai)
+    page = client.get(reverse("programmes:passport", args=["22"])).content.decode()
+    assert "Полнота и своевременность отчётности" in page
+    assert 'data-figure="reporting_rates">Получено 3 из 4 (75,0 %), в срок — 2 (50,0 %).' in page
+    response = client.get(reverse("programmes:passport_docx", args=["22"]))
+    document = Document(io.BytesIO(response.content))
+    assert "Полнота и своевременность отчётности" in [paragraph.text for paragraph in document.paragraphs]
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert cells[cells.index("Получено отчётов") + 1] == "3 из 4 (75.0%)"
+    assert cells[cells.index("Из них в срок") + 1] == "2 (50.0%)"
+    row = f"Отчёт на {third:%d.%m.%Y} (срок {report_deadline(third):%d.%m.%Y})"
+    assert cells[cells.index(row) + 1] == "не представлен, срок прошёл"
+    second_row = f"Отчёт на {second:%d.%m.%Y} (срок {report_deadline(second):%d.%m.%Y})"
+    assert cells[cells.index(second_row) + 1].startswith("с опозданием")

@@ -53,6 +53,8 @@ class Perm:
     MONITORING_VIEW = "monitoring.view"
     MONITORING_EDIT = "monitoring.edit"
     MONITORING_APPROVE = "monitoring.approve"
+    # The municipal level of approval: a municipality confirms its own figures of a report.
+    MONITORING_MUNICIPAL_APPROVE = "monitoring.approve_municipality"
     # Indicators, data sets, validation rules and outlier ranges (country-level grants only).
     MONITORING_CONFIGURE = "monitoring.configure"
     # Consilium.
@@ -120,6 +122,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CASES_IMPORT,
             Perm.CASES_EXPORT,
             Perm.MONITORING_EDIT,
+            Perm.MONITORING_MUNICIPAL_APPROVE,
             Perm.CONSILIUM_MANAGE,
             Perm.CONSILIUM_DECIDE,
             Perm.SUPPORT_MANAGE,
@@ -138,6 +141,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CASES_IMPORT,
             Perm.CASES_EXPORT,
             Perm.MONITORING_EDIT,
+            Perm.MONITORING_MUNICIPAL_APPROVE,
             Perm.CONSILIUM_DECIDE,
             Perm.PROGRAMMES_EDIT,
             Perm.NGO_AID_REFER,
@@ -157,6 +161,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SUPPORT_VIEW,
             Perm.PRACTICES_VIEW,
             Perm.NGO_AID_REFER,
+            # Only its own municipality's part of a report (the grant's scope): no other monitoring.
+            Perm.MONITORING_MUNICIPAL_APPROVE,
         }
     ),
     Role.INSTITUTION_STAFF: frozenset(

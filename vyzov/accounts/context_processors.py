@@ -40,6 +40,7 @@ NAVIGATION = [
             Link("Территории", "territories:tree", Perm.TERRITORIES_VIEW),
             Link("Организации", "territories:organization_list", Perm.TERRITORIES_VIEW),
             Link("Региональные программы", "programmes:programme_list", Perm.PROGRAMMES_VIEW),
+            Link("Утверждение значений", "monitoring:municipal_approvals", Perm.MONITORING_MUNICIPAL_APPROVE),
         ),
     ),
     Group(

@@ -3,7 +3,9 @@
 For every subject expected to report and every quarter whose period has ended: was the report
 received (submitted or accepted), and was it received on time — by the reporting deadline. One
 function says when a quarter's deadline is (`report_deadline`) and one says who is expected to
-report (`expected_subjects`), so that a configurable data set can later take their place.
+report (`expected_subjects`). A data set (DataSet) sets its own deadline — `deadline_days` after the
+reporting date — and the table for it counts only its reports against that deadline; without a data
+set the single rule of the settings applies to every report, as before data sets.
 
 A report is «received» while it is with the federal team or accepted; a draft or a report returned
 for rework is not. «On time» compares the moment of the (last) submission, as a date in the
@@ -24,15 +26,18 @@ from django.utils import timezone
 from vyzov.accounts.access import Perm, scope
 from vyzov.territories.models import Subject
 
-from .models import QuarterReport, ReportStatus, previous_quarter
+from .models import DataSet, QuarterReport, ReportStatus, previous_quarter
 from .reference import BASELINE_DATE
 
 RECEIVED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
-def report_deadline(as_of: dt.date) -> dt.date:
-    """The last day to submit the figures «на as_of»: the quarter ended the day before `as_of`, and
-    the region has VYZOV_REPORT_DEADLINE_DAYS days after its end (20 by default: 20.04 for 01.04)."""
+def report_deadline(as_of: dt.date, *, data_set: DataSet | None = None) -> dt.date:
+    """The last day to submit the figures «на as_of»: the data set's own deadline when given;
+    otherwise the quarter ended the day before `as_of`, and the region has
+    VYZOV_REPORT_DEADLINE_DAYS days after its end (20 by default: 20.04 for 01.04)."""
+    if data_set is not None:
+        return data_set.deadline_for(as_of)
     return as_of + dt.timedelta(days=settings.VYZOV_REPORT_DEADLINE_DAYS - 1)
 
 
@@ -134,6 +139,7 @@ class Completeness:
     lines: list[SubjectLine]
     by_quarter: list[Rate]
     total: Rate
+    data_set: DataSet | None = None
 
     @property
     def summary_rows(self) -> list[tuple[dt.date, dt.date, Rate]]:
@@ -163,10 +169,16 @@ def _local_date(moment: dt.datetime, zone_name: str) -> dt.date:
 
 
 def cell_for(
-    *, as_of: dt.date, report_status: str | None, submitted_at: dt.datetime | None, zone: str, today: dt.date
+    *,
+    as_of: dt.date,
+    report_status: str | None,
+    submitted_at: dt.datetime | None,
+    zone: str,
+    today: dt.date,
+    data_set: DataSet | None = None,
 ) -> Cell:
     """The one rule of a (subject, quarter) cell."""
-    deadline = report_deadline(as_of)
+    deadline = report_deadline(as_of, data_set=data_set)
     submitted_on = _local_date(submitted_at, zone) if submitted_at else None
     if report_status in RECEIVED:
         if submitted_on is None:
@@ -179,21 +191,36 @@ def cell_for(
 
 
 def completeness(
-    *, subjects: QuerySet[Subject], quarters: list[dt.date], today: dt.date | None = None
+    *,
+    subjects: QuerySet[Subject],
+    quarters: list[dt.date],
+    today: dt.date | None = None,
+    data_set: DataSet | None = None,
 ) -> Completeness:
     """The table of subjects × quarters with the rates per quarter, per subject and in total (two
-    queries whatever the size)."""
+    queries whatever the size). With `data_set`: only its reports, against its own deadline."""
     subjects = list(subjects.select_related("district").order_by("name"))
+    reports_qs = QuarterReport.objects.filter(
+        subject__in=[subject.pk for subject in subjects], as_of__in=quarters
+    )
+    if data_set is not None:
+        reports_qs = reports_qs.filter(data_set=data_set)
     reports = {
         (subject_id, as_of): (status, submitted_at)
-        for subject_id, as_of, status, submitted_at in QuarterReport.objects.filter(
-            subject__in=[subject.pk for subject in subjects], as_of__in=quarters
-        ).values_list("subject_id", "as_of", "status", "submitted_at")
+        for subject_id, as_of, status, submitted_at in reports_qs.values_list(
+            "subject_id", "as_of", "status", "submitted_at"
+        )
     }
-    return _table(subjects, quarters, reports, today or timezone.localdate())
+    return _table(subjects, quarters, reports, today or timezone.localdate(), data_set)
 
 
-def _table(subjects: list[Subject], quarters: list[dt.date], reports: dict, today: dt.date) -> Completeness:
+def _table(
+    subjects: list[Subject],
+    quarters: list[dt.date],
+    reports: dict,
+    today: dt.date,
+    data_set: DataSet | None = None,
+) -> Completeness:
     by_quarter = [Rate() for _ in quarters]
     total = Rate()
     lines = []
@@ -207,6 +234,7 @@ def _table(subjects: list[Subject], quarters: list[dt.date], reports: dict, toda
                 submitted_at=submitted_at,
                 zone=subject.timezone,
                 today=today,
+                data_set=data_set,
             )
             line.cells.append(cell)
             line.rate.add(cell)
@@ -215,10 +243,11 @@ def _table(subjects: list[Subject], quarters: list[dt.date], reports: dict, toda
         lines.append(line)
     return Completeness(
         quarters=quarters,
-        deadlines=[report_deadline(as_of) for as_of in quarters],
+        deadlines=[report_deadline(as_of, data_set=data_set) for as_of in quarters],
         lines=lines,
         by_quarter=by_quarter,
         total=total,
+        data_set=data_set,
     )
 
 
@@ -234,13 +263,17 @@ def overdue_reports(*, today: dt.date | None = None) -> list[tuple[Subject, dt.d
     ]
 
 
-def completeness_for(*, actor, count: int = 4, today: dt.date | None = None) -> Completeness:
-    """The completeness table of the subjects the actor may see, for the last `count` due quarters."""
+def completeness_for(
+    *, actor, count: int = 4, today: dt.date | None = None, data_set: DataSet | None = None
+) -> Completeness:
+    """The completeness table of the subjects the actor may see, for the last `count` due quarters
+    (of one data set, against its deadline, when given)."""
     today = today or timezone.localdate()
     return completeness(
         subjects=scope(actor, expected_subjects(), Perm.MONITORING_VIEW),
         quarters=due_quarters(today=today, count=count),
         today=today,
+        data_set=data_set,
     )
 
 

@@ -282,3 +282,11 @@ class ExplorerForm(StyledForm):
 
 class CompletenessForm(StyledForm):
     quarters = forms.IntegerField(label="Кварталов", min_value=1, max_value=40, required=False, initial=4)
+    # A data set is counted against its own deadline; without one — every report, the general rule.
+    data_set = forms.ModelChoiceField(
+        label="Набор данных",
+        queryset=DataSet.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label="все отчёты (общий срок)",
+    )

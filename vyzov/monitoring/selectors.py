@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from vyzov.accounts.access import Perm, get_in_scope, has_perm, scope
+from vyzov.accounts.access import NotInScope, Perm, get_in_scope, has_perm, scope
 from vyzov.accounts.models import User
 from vyzov.accounts.types import AnyUser
 from vyzov.territories.models import FederalDistrict, Municipality, Subject
@@ -22,6 +22,7 @@ from .models import (
     Figure,
     FigureRevision,
     Indicator,
+    MunicipalApproval,
     OutlierRange,
     QuarterReport,
     ReportStatus,
@@ -284,6 +285,65 @@ def report_get(*, actor: User, pk: int | str) -> QuarterReport:
         Perm.MONITORING_VIEW,
         pk=pk,
     )
+
+
+def report_for_municipal_approval(
+    *, actor: User, pk: int | str, municipality_id: int | str
+) -> tuple[QuarterReport, Municipality]:
+    """The report and the municipality whose part of it the actor may approve; a municipality outside
+    the actor's scope, or a report of another subject, is a 404 like a missing one."""
+    municipality = get_in_scope(
+        actor,
+        Municipality.objects.select_related("subject"),
+        Perm.MONITORING_MUNICIPAL_APPROVE,
+        pk=municipality_id,
+    )
+    try:
+        report = QuarterReport.objects.select_related("subject", "data_set").get(
+            pk=pk, subject_id=municipality.subject_id
+        )
+    except (QuarterReport.DoesNotExist, ValueError, TypeError):
+        raise NotInScope() from None
+    return report, municipality
+
+
+@dataclass
+class MunicipalPart:
+    """A municipality's figures of a report still in the region's hands, not yet approved."""
+
+    report: QuarterReport
+    municipality: Municipality
+    figures: list[Figure] = field(default_factory=list)
+
+
+def municipal_parts_awaiting(*, actor: User) -> list[MunicipalPart]:
+    """What the actor may approve at the municipal level (one query): for a municipal specialist
+    his own municipality's parts only, for the region every municipality of its subject."""
+    approved = MunicipalApproval.objects.filter(
+        report=OuterRef("report"), municipality=OuterRef("municipality")
+    )
+    figures = (
+        scope(
+            actor,
+            Figure.objects.filter(
+                municipality__isnull=False, report__status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED)
+            ),
+            Perm.MONITORING_MUNICIPAL_APPROVE,
+        )
+        .exclude(Exists(approved))
+        .select_related("report__subject", "report__data_set", "municipality", "indicator")
+        .order_by("report__as_of", "report__subject__name", "municipality__name", "indicator__order", "pk")
+    )
+    parts: dict[tuple[int, int], MunicipalPart] = {}
+    for figure in figures:
+        municipality = figure.municipality
+        if municipality is None:  # excluded by the query; the check keeps the types honest
+            continue
+        key = (figure.report_id, municipality.pk)
+        if key not in parts:
+            parts[key] = MunicipalPart(figure.report, municipality)
+        parts[key].figures.append(figure)
+    return list(parts.values())
 
 
 def report_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[QuarterReport]:

@@ -347,8 +347,11 @@ def figures_correct(*, actor: User, report: QuarterReport, inputs: list[FigureIn
 def municipality_approve(
     *, actor: User, report: QuarterReport, municipality: Municipality
 ) -> MunicipalApproval:
-    """The municipal level of approval: the municipality confirms its figures of the report."""
-    require(actor, Perm.MONITORING_EDIT, Figure(subject=report.subject, municipality=municipality))
+    """The municipal level of approval: the municipality confirms its figures of the report — the
+    region for it, or the municipality's own specialist (his grant covers only his municipality)."""
+    require(
+        actor, Perm.MONITORING_MUNICIPAL_APPROVE, MunicipalApproval(report=report, municipality=municipality)
+    )
     report = QuarterReport.objects.select_for_update().get(pk=report.pk)
     if municipality.subject_id != report.subject_id:
         raise ValidationError("Муниципалитет относится к другому субъекту РФ.")

@@ -32,6 +32,7 @@ urlpatterns = [
         views.municipality_approve,
         name="municipality_approve",
     ),
+    path("municipal-approvals/", views.municipal_approvals, name="municipal_approvals"),
     path("setup/", views.setup, name="setup"),
     path("setup/indicators/new/", views.indicator_edit, name="indicator_create"),
     path("setup/indicators/<slug:code>/", views.indicator_edit, name="indicator_edit"),

@@ -554,19 +554,27 @@ def figure_import_template(request: AuthenticatedHttpRequest):
 @login_required
 @require_POST
 def municipality_approve(request, pk, municipality_id):
-    report = selectors.report_get(actor=request.user, pk=pk)
-    municipality = get_in_scope(
-        request.user,
-        Municipality.objects.filter(subject=report.subject),
-        Perm.MONITORING_VIEW,
-        pk=municipality_id,
+    report, municipality = selectors.report_for_municipal_approval(
+        actor=request.user, pk=pk, municipality_id=municipality_id
     )
-
-    def approve(report):
+    try:
         services.municipality_approve(actor=request.user, report=report, municipality=municipality)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
         messages.success(request, f"Значения муниципалитета «{municipality.name}» утверждены.")
+    if not has_perm(request.user, Perm.MONITORING_VIEW):
+        # A municipal specialist approves from his list, without seeing the region's report.
+        return redirect("monitoring:municipal_approvals")
+    return redirect(_report_url(report.subject.code, report.as_of, report.data_set))
 
-    return _report_action(request, pk, approve)
+
+@login_required
+def municipal_approvals(request):
+    """The municipal level of approval: the figures of the actor's municipalities awaiting it."""
+    require_perm(request.user, Perm.MONITORING_MUNICIPAL_APPROVE)
+    parts = selectors.municipal_parts_awaiting(actor=request.user)
+    return render(request, "monitoring/municipal_approvals.html", {"parts": parts})
 
 
 @login_required
@@ -784,8 +792,10 @@ def outlier_review(request, pk):
 def completeness_table(request):
     require_perm(request.user, Perm.MONITORING_VIEW)
     form = CompletenessForm(request.GET or None)
-    count = form.cleaned_data["quarters"] if form.is_valid() and form.cleaned_data["quarters"] else 4
-    data = completeness.completeness_for(actor=request.user, count=count)
+    valid = form.is_valid()
+    count = form.cleaned_data["quarters"] if valid and form.cleaned_data["quarters"] else 4
+    data_set = form.cleaned_data["data_set"] if valid else None
+    data = completeness.completeness_for(actor=request.user, count=count, data_set=data_set)
     return render(
         request,
         "monitoring/completeness.html",

@@ -67,6 +67,31 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
+def _reporting(document: DocxDocument, p: Passport) -> None:
+    """The same completeness line as the page: the share of expected quarterly reports received and
+    received on time, then quarter by quarter (the latest first)."""
+    document.add_heading("Полнота и своевременность отчётности", level=2)
+    line = p.reporting
+    if line is None or not line.cells:
+        document.add_paragraph("Отчётные кварталы ещё не наступили.")
+        return
+    rate = line.rate
+    _table(
+        document,
+        [
+            ("Получено отчётов", f"{rate.received} из {rate.expected} ({_percent(rate.completeness)})"),
+            ("Из них в срок", f"{rate.on_time} ({_percent(rate.timeliness)})"),
+            *[
+                (
+                    f"Отчёт на {cell.as_of:%d.%m.%Y} (срок {cell.deadline:%d.%m.%Y})",
+                    cell.label + (f" ({cell.submitted_on:%d.%m.%Y})" if cell.submitted_on else ""),
+                )
+                for cell in reversed(line.cells)
+            ],
+        ],
+    )
+
+
 def passport_docx(*, passport: Passport) -> bytes:
     p = passport
     document = _document(f"Паспорт региона: {p.subject}")
@@ -87,6 +112,7 @@ def passport_docx(*, passport: Passport) -> bytes:
             ("Состояние", result.status_label if result else "нет данных"),
         ],
     )
+    _reporting(document, p)
     document.add_heading("Региональная программа", level=2)
     if p.programme:
         _table(

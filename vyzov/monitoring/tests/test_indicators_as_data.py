@@ -395,6 +395,71 @@ def test_municipalities_approve_before_the_region_submits(catalogue, curator_alt
     assert report.is_locked
 
 
+def test_municipal_specialist_approves_only_his_own_municipalitys_part(
+    catalogue, curator_altai, curator_perm, municipal_barnaul, client, django_assert_max_num_queries
+):
+    from vyzov.accounts.access import NotInScope
+    from vyzov.territories.models import Municipality
+
+    barnaul = centre("22")
+    biysk = Municipality.objects.filter(subject__code="22").exclude(pk=barnaul.pk).order_by("pk").first()
+    report = services.report_for(actor=curator_altai, subject=subject("22"), as_of=AS_OF, create=True)
+    services.figures_save(
+        actor=curator_altai,
+        report=report,
+        inputs=[
+            services.FigureInput(catalogue["children_in_institutions"], 40, "", barnaul),
+            services.FigureInput(catalogue["children_in_institutions"], 7, "", biysk),
+        ],
+    )
+    perm_report = services.report_for(actor=curator_perm, subject=subject("59"), as_of=AS_OF, create=True)
+    login(client, municipal_barnaul)
+
+    def url(report_pk, municipality):
+        return reverse("monitoring:municipality_approve", args=[report_pk, municipality.pk])
+
+    audit_before = AuditEntry.objects.count()
+    # Another municipality of the same report, another subject's report, a missing report: all 404.
+    assert client.post(url(report.pk, biysk)).status_code == 404
+    assert client.post(url(perm_report.pk, barnaul)).status_code == 404
+    assert client.post(url(999999, barnaul)).status_code == 404
+    with pytest.raises(NotInScope):
+        services.municipality_approve(actor=municipal_barnaul, report=report, municipality=biysk)
+    assert not MunicipalApproval.objects.exists() and AuditEntry.objects.count() == audit_before
+    # He still does not see the region's report, nor submit it.
+    page = client.get(reverse("monitoring:report_edit", args=["22", AS_OF.isoformat()]))
+    assert page.status_code in (403, 404)
+    assert client.post(reverse("monitoring:report_submit", args=[report.pk])).status_code in (403, 404)
+    # His list shows his municipality's figures only, in a bounded number of queries.
+    with django_assert_max_num_queries(1):
+        selectors.municipal_parts_awaiting(actor=municipal_barnaul)
+    page = client.get(reverse("monitoring:municipal_approvals"))
+    text = page.content.decode()
+    assert page.status_code == 200 and f'data-part="{report.pk}-{barnaul.pk}"' in text
+    assert f'data-part="{report.pk}-{biysk.pk}"' not in text and biysk.name not in text
+    assert [(p.report.pk, p.municipality.pk, len(p.figures)) for p in page.context["parts"]] == [
+        (report.pk, barnaul.pk, 1)
+    ]
+    # His own municipality: approved, by him, with the audit row.
+    response = client.post(url(report.pk, barnaul))
+    assert response.status_code == 302 and response.url == reverse("monitoring:municipal_approvals")
+    assert "Значений, ожидающих утверждения, нет." in client.get(response.url).content.decode()
+    approval = MunicipalApproval.objects.get()
+    assert (approval.municipality, approval.approved_by) == (barnaul, municipal_barnaul)
+    entry = AuditEntry.objects.latest("pk")
+    assert entry.action == AuditAction.STATUS_CHANGE and entry.details["municipality"] == barnaul.pk
+    assert [m.pk for m in services.municipalities_awaiting_approval(report)] == [biysk.pk]
+    # The region still approves for any municipality of its own; not for another subject's.
+    assert [p.municipality.pk for p in selectors.municipal_parts_awaiting(actor=curator_altai)] == [biysk.pk]
+    assert selectors.municipal_parts_awaiting(actor=curator_perm) == []
+    services.municipality_approve(actor=curator_altai, report=report, municipality=biysk)
+    assert services.municipalities_awaiting_approval(report) == []
+    with pytest.raises(NotInScope):
+        services.municipality_approve(actor=curator_perm, report=report, municipality=barnaul)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+
+
 def test_locked_period_changes_only_by_a_correction_that_keeps_history(
     catalogue, specialist_perm, fed_analyst
 ):
