@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from vyzov.accounts.models import Role, ScopeLevel, User
 from vyzov.accounts.services import grant_build
@@ -18,6 +19,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The 89 subjects and the reference municipalities, loaded once into the test database."""
     with django_db_blocker.unblock():
         load_territories()
+
+
+@pytest.fixture(autouse=True)
+def todays_date_per_test(request, monkeypatch):
+    """Test modules name the day as a constant `TODAY`; one computed at import is yesterday's for a
+    test that runs after midnight (Moscow) in a run collected before it. Each test gets its own day."""
+    if request.module is not None and hasattr(request.module, "TODAY"):
+        monkeypatch.setattr(request.module, "TODAY", timezone.localdate())
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,6 @@ from vyzov.consilium.models import ActionItem
 from .test_consilium import regional  # noqa: F401  (the Altai regional consilium fixture)
 
 pytestmark = pytest.mark.django_db
-SOON = timezone.localdate() + dt.timedelta(days=5)
 
 
 @pytest.fixture
@@ -33,7 +32,7 @@ def items(regional, home_barnaul, home_perm, municipal_barnaul):  # noqa: F811
     biysk = make_org("Бийск-опека", kind="guardianship_body", municipality=town("22", "Бийск"))
     make = lambda what, organization, executor, code="22": ActionItem.objects.create(  # noqa: E731
         origin=regional, subject=subject(code), what=what, organization=organization, executor=executor,
-        deadline=SOON,
+        deadline=timezone.localdate() + dt.timedelta(days=5),
     )  # fmt: skip
     return {
         "mine": make("Моё", home_barnaul, municipal_barnaul),
