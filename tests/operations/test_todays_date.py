@@ -8,4 +8,4 @@ TODAY = dt.date(2000, 1, 1)  # as if this module had been imported long before i
 
 
 def test_ivan_runs_past_midnight_and_his_module_today_is_the_day_the_test_runs():
-    assert TODAY == timezone.localdate()
+    assert timezone.localdate() == TODAY
