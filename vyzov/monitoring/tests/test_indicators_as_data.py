@@ -115,7 +115,7 @@ def test_federal_team_runs_a_new_data_collection_through_the_pages(
         "value_kinship_children",
         "comment_kinship_children",
     }
-    assert page.context["deadline"] == dt.date(2025, 10, 21)
+    assert page.context["deadline"] == dt.date(2025, 10, 20)  # the 20th day after the quarter
     response = client.post(url, {"value_kinship_families": "60", "value_kinship_children": "200"})
     assert "вне допустимого диапазона 0–50" in str(response.context["form"].errors)
     assert not Figure.objects.exists()
