@@ -141,6 +141,10 @@ def explorer_run(*, client, runs: int) -> list[Measurement]:
         ("округа × 20 показателей × 12 кварталов", f"/monitoring/explore/?{every}&level=district&{period}"),
         ("страна × 20 показателей × 12 кварталов", f"/monitoring/explore/?{every}&level=country&{period}"),
         (
+            "пилотная группа × 20 показателей × 12 кварталов",
+            f"/monitoring/explore/?{every}&level=pilot&{period}",
+        ),
+        (
             "2 300 муниципалитетов страны, 12 кварталов",
             f"/monitoring/explore/?{main}&level=municipality&{period}",
         ),
