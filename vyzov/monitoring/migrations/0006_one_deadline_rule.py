@@ -31,30 +31,36 @@ class Migration(migrations.Migration):
         ("monitoring", "0001_squashed_0005_seed_titles"),
     ]
 
+    # Python-side default and labels only: nothing changes in the database schema (SQLite would
+    # otherwise rebuild the tables), so the field changes are state-only.
     operations = [
-        migrations.AlterField(
-            model_name="dataset",
-            name="deadline_days",
-            field=models.PositiveSmallIntegerField(
-                default=20,
-                help_text="Отчёт сдаётся не позже этого дня после окончания периода: 20 — данные на 01.04 до 20.04.",
-                validators=[
-                    django.core.validators.MinValueValidator(1),
-                    django.core.validators.MaxValueValidator(366),
-                ],
-                verbose_name="срок сдачи, дней после окончания периода",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="indicator",
-            name="territory_level",
-            field=models.CharField(
-                choices=[("subject", "субъект РФ"), ("municipality", "муниципалитет")],
-                default="subject",
-                help_text="Муниципалитет: регион вводит значение по каждому муниципалитету, значение субъекта — их свод (по правилу «свод по территориям»).",
-                max_length=12,
-                verbose_name="уровень, на котором вводится",
-            ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="dataset",
+                    name="deadline_days",
+                    field=models.PositiveSmallIntegerField(
+                        default=20,
+                        help_text="Отчёт сдаётся не позже этого дня после окончания периода: 20 — данные на 01.04 до 20.04.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(366),
+                        ],
+                        verbose_name="срок сдачи, дней после окончания периода",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="indicator",
+                    name="territory_level",
+                    field=models.CharField(
+                        choices=[("subject", "субъект РФ"), ("municipality", "муниципалитет")],
+                        default="subject",
+                        help_text="Муниципалитет: регион вводит значение по каждому муниципалитету, значение субъекта — их свод (по правилу «свод по территориям»).",
+                        max_length=12,
+                        verbose_name="уровень, на котором вводится",
+                    ),
+                ),
+            ],
         ),
         migrations.RunPython(forwards, backwards),
     ]
