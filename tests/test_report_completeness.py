@@ -23,7 +23,6 @@ Q2, Q3 = dt.date(2025, 4, 1), dt.date(2025, 7, 1)
 @pytest.fixture(autouse=True)
 def reporting_from_q2(settings):
     settings.VYZOV_REPORTING_START = "2025-04-01"
-    settings.VYZOV_REPORT_DEADLINE_DAYS = 20
 
 
 def report(code, as_of, status, submitted_at=None):
@@ -36,11 +35,13 @@ def utc(*args):
     return dt.datetime(*args, tzinfo=dt.UTC)
 
 
-def test_deadline_is_the_twentieth_day_after_the_quarter_and_follows_the_setting(settings):
+def test_deadline_is_the_twentieth_day_after_the_quarter_and_follows_the_main_data_set():
+    assert DataSet.main().deadline_days == 20
     assert report_deadline(dt.date(2025, 4, 1)) == dt.date(2025, 4, 20)
     assert report_deadline(dt.date(2025, 1, 1)) == dt.date(2025, 1, 20)
-    settings.VYZOV_REPORT_DEADLINE_DAYS = 30
+    DataSet.objects.filter(code="vyzov_quarterly").update(deadline_days=30)
     assert report_deadline(dt.date(2025, 10, 1)) == dt.date(2025, 10, 30)
+    assert DataSet(code="new").deadline_days == 20  # the default of a new data set
 
 
 def test_on_time_is_judged_by_the_date_in_the_subjects_time_zone():
@@ -92,9 +93,9 @@ def test_table_counts_expected_received_and_on_time_per_quarter_and_subject():
     assert data.latest_overdue()[0] == Q3 and data.latest_overdue()[1] == []
 
 
-def test_table_costs_two_queries_whatever_the_number_of_subjects(django_assert_max_num_queries):
+def test_table_costs_three_queries_whatever_the_number_of_subjects(django_assert_max_num_queries):
     report("22", Q2, ReportStatus.ACCEPTED, utc(2025, 4, 10, 9))
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):  # subjects, reports and the main data set (its deadline)
         completeness.completeness(
             subjects=completeness.expected_subjects(), quarters=[Q2, Q3], today=dt.date(2025, 8, 1)
         )
@@ -223,7 +224,7 @@ def test_region_line_from_the_pages_reports_equals_the_queried_one(django_assert
     altai = subject("22")
     queried = completeness.subject_completeness(subject=altai, today=today)
     latest = list(QuarterReport.objects.filter(subject=altai).order_by("-as_of"))
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):  # the main data set (its deadline), not the reports
         preloaded = completeness.subject_completeness(
             subject=altai, today=today, latest_reports=latest, latest_limit=12
         )
@@ -233,7 +234,7 @@ def test_region_line_from_the_pages_reports_equals_the_queried_one(django_assert
         for month in (1, 4, 7, 10):
             report("22", dt.date(year, month, 1), ReportStatus.DRAFT)
     latest = list(QuarterReport.objects.filter(subject=altai).order_by("-as_of")[:12])
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the main data set, the subject, its reports
         line = completeness.subject_completeness(
             subject=altai, today=today, latest_reports=latest, latest_limit=12
         )
@@ -248,8 +249,8 @@ def sport_data_set(deadline_days=10):
 
 
 def test_a_data_set_counts_only_its_reports_against_its_own_deadline(django_assert_max_num_queries):
-    sport = sport_data_set(deadline_days=10)  # 01.04 + 10 days = 11.04
-    assert report_deadline(Q2, data_set=sport) == dt.date(2025, 4, 11)
+    sport = sport_data_set(deadline_days=10)  # the 10th day after the quarter: 10.04
+    assert report_deadline(Q2, data_set=sport) == dt.date(2025, 4, 10)
     QuarterReport.objects.create(
         subject=subject("22"),
         as_of=Q2,
@@ -263,17 +264,16 @@ def test_a_data_set_counts_only_its_reports_against_its_own_deadline(django_asse
         data = completeness.completeness(
             subjects=completeness.expected_subjects(), quarters=[Q2], today=today, data_set=sport
         )
-    assert data.deadlines == [dt.date(2025, 4, 11)]
+    assert data.deadlines == [dt.date(2025, 4, 10)]
     cells = {line.subject.code: line.cells[0].status for line in data.lines}
-    assert cells["22"] == CellStatus.LATE  # 15.04 is after the data set's 11.04
+    assert cells["22"] == CellStatus.LATE  # 15.04 is after the data set's 10.04
     assert cells["59"] == CellStatus.OVERDUE  # another data set's report does not count for this one
     assert (data.total.expected, data.total.received, data.total.on_time) == (89, 1, 0)
-    # The general rule (20 days) is unchanged for the table without a data set: both are on time.
+    # Without a data set named, the table is the main data set's (20 days): only its report counts.
     general = completeness.completeness(subjects=completeness.expected_subjects(), quarters=[Q2], today=today)
     statuses = {line.subject.code: line.cells[0].status for line in general.lines}
-    assert statuses["22"] == statuses["59"] == CellStatus.ON_TIME and general.deadlines == [
-        dt.date(2025, 4, 20)
-    ]
+    assert statuses["59"] == CellStatus.ON_TIME and statuses["22"] == CellStatus.OVERDUE
+    assert general.deadlines == [dt.date(2025, 4, 20)]
 
 
 def test_changing_the_deadline_on_the_setup_page_moves_the_data_sets_completeness(client, fed_admin):
@@ -295,7 +295,11 @@ def test_changing_the_deadline_on_the_setup_page_moves_the_data_sets_completenes
     login(client, fed_admin)
     page = client.get(reverse("monitoring:completeness"), {"data_set": "sport", "quarters": 40})
     text = page.content.decode()
-    assert page.status_code == 200 and "срок — 30 дн. после отчётной даты" in text and "01.05.2025" in text
+    assert (
+        page.status_code == 200
+        and 'data-figure="deadline_days">30</span>-й день после окончания периода' in text
+        and "30.04.2025" in text
+    )
     indicator = Indicator.objects.create(code="sport_clubs", name="Дети в секциях", direction="higher")
     response = client.post(
         reverse("monitoring:data_set_edit", args=["sport"]),
@@ -317,7 +321,7 @@ def test_changing_the_deadline_on_the_setup_page_moves_the_data_sets_completenes
         today=dt.date(2025, 6, 1),
         data_set=sport,
     ).lines[0]
-    assert line.cells[0].status == CellStatus.LATE and line.cells[0].deadline == dt.date(2025, 4, 21)
+    assert line.cells[0].status == CellStatus.LATE and line.cells[0].deadline == dt.date(2025, 4, 20)
     page = client.get(reverse("monitoring:completeness"), {"data_set": "nope"})
     assert page.status_code == 200 and "Выберите корректный вариант" in page.content.decode()
 
@@ -348,3 +352,32 @@ def test_passport_page_and_docx_state_the_share_of_reports_received_and_on_time(
     assert cells[cells.index(row) + 1] == "не представлен, срок прошёл"
     second_row = f"Отчёт на {second:%d.%m.%Y} (срок {report_deadline(second):%d.%m.%Y})"
     assert cells[cells.index(second_row) + 1].startswith("с опозданием")
+
+
+def test_day_twenty_is_on_time_and_day_twenty_one_late_everywhere(client, fed_admin, curator_altai):
+    """One deadline rule: the completeness table, the region line (page and passport), the page text,
+    the report page and the reminders all say 20.07 for the figures «на 01.07»."""
+    on_day_20 = report("22", Q3, ReportStatus.SUBMITTED, utc(2025, 7, 20, 9))
+    report("59", Q3, ReportStatus.SUBMITTED, utc(2025, 7, 21, 9))
+    today = dt.date(2025, 8, 1)
+    data = completeness.completeness(
+        subjects=completeness.expected_subjects().filter(code__in=["22", "59"]), quarters=[Q3], today=today
+    )
+    assert data.deadlines == [dt.date(2025, 7, 20)] == [DataSet.main().deadline_for(Q3)]
+    assert {line.subject.code: line.cells[0].status for line in data.lines} == {"22": "on_time", "59": "late"}
+    for code, status in (("22", "on_time"), ("59", "late")):
+        line = completeness.subject_completeness(subject=subject(code), today=today, count=1)
+        assert (line.cells[0].deadline, line.cells[0].status) == (dt.date(2025, 7, 20), status)
+    login(client, fed_admin)
+    page = client.get(reverse("monitoring:completeness"))
+    assert 'data-figure="deadline_days">20</span>' in page.content.decode()
+    assert '<span data-figure="example_deadline">20.04</span>' in page.content.decode()
+    edit = client.get(on_day_20.get_absolute_url())
+    assert edit.context["deadline"] == dt.date(2025, 7, 20)
+    # The reminders: a report not sent is reminded about on 21.07, the day after the same deadline.
+    on_day_20.delete()
+    assert services.report_reminders_send(today=dt.date(2025, 7, 20)) == 0
+    assert services.report_reminders_send(today=dt.date(2025, 7, 21)) >= 1
+    assert Notification.objects.filter(
+        recipient=curator_altai, title__contains="срок 20.07.2025 прошёл"
+    ).exists()

@@ -321,9 +321,8 @@ if os.environ.get("REDIS_URL"):
 
 # Aggregates never reveal a cell smaller than this to roles without personal-data permission.
 VYZOV_SMALL_CELL_THRESHOLD = int(os.environ.get("VYZOV_SMALL_CELL_THRESHOLD", "3"))
-# Quarterly reporting: the figures «на 01.04» are due within this many days after the quarter's end
-# (20.04), and are expected from this quarter on (empty: the programme's baseline date, 01.07.2024).
-VYZOV_REPORT_DEADLINE_DAYS = int(os.environ.get("VYZOV_REPORT_DEADLINE_DAYS", "20"))
+# Quarterly reporting (the deadline is each data set's own, DataSet.deadline_days): the figures
+# are expected from this quarter on (empty: the programme's baseline date, 01.07.2024).
 VYZOV_REPORTING_START = os.environ.get("VYZOV_REPORTING_START", "")
 # Open data (/open-data/, no login): requests per client address per minute; the data is cached this long.
 VYZOV_OPEN_DATA_RATE = int(os.environ.get("VYZOV_OPEN_DATA_RATE", "60"))

@@ -17,6 +17,7 @@ from vyzov.territories.models import Municipality, Subject
 from . import completeness, explorer, selectors, services
 from .forms import CompletenessForm, ExplorerForm
 from .models import (
+    DEFAULT_DEADLINE_DAYS,
     Aggregation,
     DataSet,
     Direction,
@@ -281,7 +282,9 @@ class DataSetInput(serializers.Serializer):
     period_type = serializers.ChoiceField(
         choices=PeriodType.choices, required=False, default=PeriodType.QUARTER
     )
-    deadline_days = core_fields.IntegerField(min_value=1, max_value=366, required=False, default=30)
+    deadline_days = core_fields.IntegerField(
+        min_value=1, max_value=366, required=False, default=DEFAULT_DEADLINE_DAYS
+    )
     indicators = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all(), many=True)
     required_indicators = serializers.SlugRelatedField(
         slug_field="code", queryset=Indicator.objects.all(), many=True, required=False, default=list
@@ -501,6 +504,10 @@ class ExplorerValueOutput(serializers.Serializer):
     value = serializers.IntegerField(allow_null=True)
     suppressed = serializers.BooleanField()
     subjects_reporting = serializers.IntegerField(allow_null=True)
+    aggregation = serializers.CharField(
+        help_text="Как значение сведено по субъектам: sum, average, none (не суммируется — значения нет); "
+        "пусто для значения одной территории"
+    )
 
 
 EXPLORER_FIELDS = tuple(ExplorerValueOutput().fields)

@@ -2,10 +2,11 @@
 
 For every subject expected to report and every quarter whose period has ended: was the report
 received (submitted or accepted), and was it received on time — by the reporting deadline. One
-function says when a quarter's deadline is (`report_deadline`) and one says who is expected to
-report (`expected_subjects`). A data set (DataSet) sets its own deadline — `deadline_days` after the
-reporting date — and the table for it counts only its reports against that deadline; without a data
-set the single rule of the settings applies to every report, as before data sets.
+function says when a quarter's deadline is (`report_deadline`, which is the data set's
+`DataSet.deadline_for`: the one rule, also used by the reminders, the regional passport and the report
+page) and one says who is expected to report (`expected_subjects`). Every table is of one data set
+and counts only its reports against its deadline; without a data set named, it is the programme's
+main quarterly data set (20 days by default: 20.04 for 01.04).
 
 A report is «received» while it is with the federal team or accepted; a draft or a report returned
 for rework is not. «On time» compares the moment of the (last) submission, as a date in the
@@ -33,12 +34,9 @@ RECEIVED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
 def report_deadline(as_of: dt.date, *, data_set: DataSet | None = None) -> dt.date:
-    """The last day to submit the figures «на as_of»: the data set's own deadline when given;
-    otherwise the quarter ended the day before `as_of`, and the region has
-    VYZOV_REPORT_DEADLINE_DAYS days after its end (20 by default: 20.04 for 01.04)."""
-    if data_set is not None:
-        return data_set.deadline_for(as_of)
-    return as_of + dt.timedelta(days=settings.VYZOV_REPORT_DEADLINE_DAYS - 1)
+    """The last day to submit the figures «на as_of»: the data set's deadline (`DataSet.deadline_for`),
+    of the main quarterly data set when none is given."""
+    return (data_set or DataSet.main()).deadline_for(as_of)
 
 
 def reporting_start() -> dt.date:
@@ -178,7 +176,7 @@ def cell_for(
     data_set: DataSet | None = None,
 ) -> Cell:
     """The one rule of a (subject, quarter) cell."""
-    deadline = report_deadline(as_of, data_set=data_set)
+    deadline = report_deadline(as_of, data_set=data_set)  # pass the data set: no query per cell
     submitted_on = _local_date(submitted_at, zone) if submitted_at else None
     if report_status in RECEIVED:
         if submitted_on is None:
@@ -197,14 +195,14 @@ def completeness(
     today: dt.date | None = None,
     data_set: DataSet | None = None,
 ) -> Completeness:
-    """The table of subjects × quarters with the rates per quarter, per subject and in total (two
-    queries whatever the size). With `data_set`: only its reports, against its own deadline."""
+    """The table of subjects × quarters with the rates per quarter, per subject and in total (three
+    queries whatever the size): only the reports of `data_set` (the main one when not given), against
+    its deadline."""
+    data_set = data_set or DataSet.main()
     subjects = list(subjects.select_related("district").order_by("name"))
     reports_qs = QuarterReport.objects.filter(
-        subject__in=[subject.pk for subject in subjects], as_of__in=quarters
+        subject__in=[subject.pk for subject in subjects], as_of__in=quarters, data_set=data_set
     )
-    if data_set is not None:
-        reports_qs = reports_qs.filter(data_set=data_set)
     reports = {
         (subject_id, as_of): (status, submitted_at)
         for subject_id, as_of, status, submitted_at in reports_qs.values_list(
@@ -219,7 +217,7 @@ def _table(
     quarters: list[dt.date],
     reports: dict,
     today: dt.date,
-    data_set: DataSet | None = None,
+    data_set: DataSet,
 ) -> Completeness:
     by_quarter = [Rate() for _ in quarters]
     total = Rate()
@@ -251,10 +249,15 @@ def _table(
     )
 
 
-def overdue_reports(*, today: dt.date | None = None) -> list[tuple[Subject, dt.date]]:
-    """(subject, quarter) pairs whose report is overdue, over every due quarter."""
+def overdue_reports(
+    *, today: dt.date | None = None, data_set: DataSet | None = None
+) -> list[tuple[Subject, dt.date]]:
+    """(subject, quarter) pairs whose report (of the data set, the main one by default) is overdue,
+    over every due quarter."""
     today = today or timezone.localdate()
-    data = completeness(subjects=expected_subjects(), quarters=due_quarters(today=today), today=today)
+    data = completeness(
+        subjects=expected_subjects(), quarters=due_quarters(today=today), today=today, data_set=data_set
+    )
     return [
         (line.subject, cell.as_of)
         for line in data.lines
@@ -288,18 +291,20 @@ def subject_completeness(
     """One subject's line (for the region page and the regional passport; the caller has checked access).
 
     `latest_reports` — the subject's latest reports the page has read anyway (at most `latest_limit`,
-    newest first): used instead of a query when they surely hold every due quarter."""
+    newest first): used instead of a query when they surely hold every due quarter. The main data
+    set's reports and deadline, as on the situational centre."""
     today = today or timezone.localdate()
     quarters = due_quarters(today=today, count=count)
+    data_set = DataSet.main()
     if latest_reports is not None and (
         len(latest_reports) < latest_limit or (latest_reports and latest_reports[-1].as_of <= quarters[0])
     ):
         reports = {
             (subject.pk, report.as_of): (report.status, report.submitted_at)
             for report in latest_reports
-            if report.subject_id == subject.pk
+            if report.subject_id == subject.pk and report.data_set_id == data_set.pk
         }
-        return _table([subject], quarters, reports, today).lines[0]
-    return completeness(subjects=Subject.objects.filter(pk=subject.pk), quarters=quarters, today=today).lines[
-        0
-    ]
+        return _table([subject], quarters, reports, today, data_set).lines[0]
+    return completeness(
+        subjects=Subject.objects.filter(pk=subject.pk), quarters=quarters, today=today, data_set=data_set
+    ).lines[0]

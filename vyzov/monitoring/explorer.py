@@ -22,7 +22,8 @@ from vyzov.accounts.access import Perm, scope
 from vyzov.core.xlsx import new_workbook, safe_append, workbook_bytes
 from vyzov.territories.models import FederalDistrict, Municipality, Subject
 
-from .models import Figure, Indicator, ReportStatus, RollUp, RollUpLevel
+from .aggregation import is_aggregatable
+from .models import Aggregation, Figure, Indicator, ReportStatus, RollUp, RollUpLevel
 from .rollups import COUNTRY_KEY, PILOT_KEY
 from .selectors import suppressor
 
@@ -96,11 +97,17 @@ class Territory:
 class Value:
     value: int | None
     suppressed: bool
-    subjects_reporting: int | None = None  # for sums over subjects
+    subjects_reporting: int | None = None  # for values combined over subjects
+    aggregation: str = ""  # how they were combined (the indicator's aggregation), for combined values
 
     @property
     def missing(self) -> bool:
         return self.value is None and not self.suppressed
+
+    @property
+    def not_aggregatable(self) -> bool:
+        """A district, country or pilot-group cell of an indicator that has no total (never a fake one)."""
+        return self.aggregation == Aggregation.NONE
 
 
 @dataclass
@@ -195,10 +202,19 @@ def run(*, actor, query: Query, all_pages: bool = False) -> Result:
         as_of__in=query.quarters,
         key__in=keys,
     ).values_list("key", "indicator_id", "as_of", "value", "subjects_reporting")
-    summed = query.level != Level.SUBJECT
+    combined = query.level != Level.SUBJECT
+    kinds = {indicator.pk: indicator.aggregation for indicator in query.indicators}
+    if combined:  # the roll-ups hold no total of an indicator that is not aggregatable: say so
+        for indicator in query.indicators:
+            if not is_aggregatable(indicator):
+                for key in keys:
+                    for as_of in query.quarters:
+                        result.values[(key, indicator.pk, as_of)] = Value(None, False, None, Aggregation.NONE)
     for key, indicator_id, as_of, number, reporting in rows:
         shown, suppressed = suppress(number)
-        result.values[(key, indicator_id, as_of)] = Value(shown, suppressed, reporting if summed else None)
+        result.values[(key, indicator_id, as_of)] = (
+            Value(shown, suppressed, reporting, kinds[indicator_id]) if combined else Value(shown, suppressed)
+        )
     return result
 
 
@@ -307,7 +323,8 @@ FLAT_HEADER = [
     "Отчётная дата",
     "Значение",
     "Скрыто (малое значение)",
-    "Субъектов в сумме",
+    "Субъектов в своде",
+    "Свод по территориям",
 ]
 
 
@@ -330,7 +347,19 @@ def flat_rows(result: Result) -> Iterator[dict]:
                     "value": value.value,
                     "suppressed": value.suppressed,
                     "subjects_reporting": value.subjects_reporting,
+                    "aggregation": value.aggregation,
                 }
+
+
+AGGREGATION_LABELS = dict(Aggregation.choices)
+
+
+def _xlsx_cell(cell: Value) -> int | str | None:
+    if cell.suppressed:
+        return "< порога"
+    if cell.not_aggregatable:
+        return "не суммируется"
+    return cell.value
 
 
 def xlsx_bytes(result: Result) -> bytes:
@@ -345,7 +374,7 @@ def xlsx_bytes(result: Result) -> bytes:
             sheet,
             [
                 f"{label} ({sub})" if sub else label,
-                *["< порога" if cell.suppressed else cell.value for cell in cells],
+                *[_xlsx_cell(cell) for cell in cells],
             ],
         )
     data = workbook.create_sheet(title="Данные")
@@ -365,6 +394,7 @@ def xlsx_bytes(result: Result) -> bytes:
                 row["value"],
                 "да" if row["suppressed"] else "",
                 row["subjects_reporting"],
+                AGGREGATION_LABELS.get(row["aggregation"], ""),
             ],
         )
     return workbook_bytes(workbook)

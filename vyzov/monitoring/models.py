@@ -25,6 +25,9 @@ MAIN_DATA_SET_NAME = "Квартальный мониторинг проекта
 
 
 FIRST_QUARTER_YEAR = 2015
+# The reporting deadline of a new data set and of the main one: the 20th day after the period ends
+# (the figures «на 01.04» are due by 20.04). Each data set keeps its own (`DataSet.deadline_for`).
+DEFAULT_DEADLINE_DAYS = 20
 
 
 def validate_quarter_date(value: dt.date) -> None:
@@ -110,7 +113,8 @@ class Indicator(models.Model):
         max_length=12,
         choices=TerritoryLevel.choices,
         default=TerritoryLevel.SUBJECT,
-        help_text="Муниципалитет: регион вводит значение по каждому муниципалитету, значение субъекта — их сумма.",
+        help_text="Муниципалитет: регион вводит значение по каждому муниципалитету, значение субъекта — их свод "
+        "(по правилу «свод по территориям»).",
     )
     is_active = models.BooleanField("используется", default=True)
 
@@ -147,9 +151,10 @@ class DataSet(BaseModel):
         "периодичность", max_length=10, choices=PeriodType.choices, default=PeriodType.QUARTER
     )
     deadline_days = models.PositiveSmallIntegerField(
-        "срок сдачи, дней после отчётной даты",
-        default=30,
+        "срок сдачи, дней после окончания периода",
+        default=DEFAULT_DEADLINE_DAYS,
         validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text="Отчёт сдаётся не позже этого дня после окончания периода: 20 — данные на 01.04 до 20.04.",
     )
     indicators = models.ManyToManyField(Indicator, verbose_name="показатели", related_name="data_sets")
     required_indicators = models.ManyToManyField(
@@ -171,19 +176,25 @@ class DataSet(BaseModel):
         return self.name
 
     def deadline_for(self, as_of: dt.date) -> dt.date:
-        """The last day to submit the report «на» `as_of` (timeliness counts against it)."""
-        return as_of + dt.timedelta(days=self.deadline_days)
+        """THE deadline rule: the last day to submit the report «на» `as_of` — the period ended the day
+        before `as_of`, and the region has `deadline_days` days after its end (20: 20.04 for 01.04).
+        Completeness, timeliness, the reminders, the passport and every page ask this method."""
+        return as_of + dt.timedelta(days=self.deadline_days - 1)
 
     def allows_date(self, as_of: dt.date) -> bool:
         return as_of.day == 1 and as_of.month in PERIOD_MONTHS[self.period_type]
 
     @classmethod
-    def main_id(cls) -> int:
+    def main(cls) -> DataSet:
         """The programme's quarterly monitoring (the data set of every report made before data sets)."""
         data_set, _created = cls.objects.get_or_create(
             code=MAIN_DATA_SET, defaults={"name": MAIN_DATA_SET_NAME}
         )
-        return data_set.pk
+        return data_set
+
+    @classmethod
+    def main_id(cls) -> int:
+        return cls.main().pk
 
 
 class Operator(models.TextChoices):

@@ -109,6 +109,7 @@ def _build() -> Dataset:
                 "name": i.name,
                 "unit": i.unit,
                 "is_stock": i.is_stock,
+                "aggregation": i.aggregation,
                 "direction": i.direction,
             }
             for i in indicators.values()

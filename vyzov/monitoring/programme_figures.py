@@ -23,7 +23,8 @@ from vyzov.core.seeds import title_by_number, with_titles
 from vyzov.territories.models import Subject
 from vyzov.territories.reference import read_csv as read_territory_csv
 
-from .models import Figure, FigureSource, ReferenceFigure, ReportStatus, RollUp, RollUpLevel
+from .aggregation import Across, combine
+from .models import Figure, FigureSource, Indicator, ReferenceFigure, ReportStatus, RollUp, RollUpLevel
 from .reference import DATA_DIR
 from .rollups import COUNTRY_KEY, PILOT_KEY
 
@@ -146,19 +147,32 @@ FLOW_YEAR = 2025  # 002: 22 981 left and 14 825 returned home in (incomplete) 20
 
 
 def _rollups(latest_date: dt.date | None) -> tuple[dict[str, int], int | None]:
-    """One query: the pilot group's 2025 flows summed by indicator, and the country's СОП children."""
-    flows: dict[str, int] = {}
+    """One query: the pilot group's 2025 flows combined over the quarters by indicator (the one rule
+    of `aggregation.combine`), and the country's СОП children."""
+    points: dict[str, list[int]] = {}
+    kinds: dict[str, Indicator] = {}
     sop = None
-    rows = RollUp.objects.filter(
-        Q(level=RollUpLevel.PILOT_GROUP, key=PILOT_KEY, as_of__year=FLOW_YEAR)
-        & Q(indicator__code__in=["children_left_quarter", "children_returned_home_quarter"])
-        | Q(level=RollUpLevel.COUNTRY, key=COUNTRY_KEY, indicator__code="sop_children", as_of=latest_date)
-    ).values_list("level", "indicator__code", "value")
-    for level, code, value in rows:
-        if level == RollUpLevel.COUNTRY:
-            sop = value
+    rows = (
+        RollUp.objects.filter(
+            Q(level=RollUpLevel.PILOT_GROUP, key=PILOT_KEY, as_of__year=FLOW_YEAR)
+            & Q(indicator__code__in=["children_left_quarter", "children_returned_home_quarter"])
+            | Q(level=RollUpLevel.COUNTRY, key=COUNTRY_KEY, indicator__code="sop_children", as_of=latest_date)
+        )
+        .select_related("indicator")
+        .only("level", "value", "indicator__code", "indicator__aggregation", "indicator__is_stock")
+        .order_by("as_of")
+    )
+    for row in rows:
+        if row.level == RollUpLevel.COUNTRY:
+            sop = row.value
         else:
-            flows[code] = flows.get(code, 0) + value
+            points.setdefault(row.indicator.code, []).append(row.value)
+            kinds[row.indicator.code] = row.indicator
+    flows = {
+        code: combined
+        for code, values in points.items()
+        if (combined := combine(kinds[code], values, across=Across.PERIODS)) is not None
+    }
     return flows, sop
 
 

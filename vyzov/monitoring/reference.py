@@ -15,6 +15,7 @@ from vyzov.territories.models import Subject
 
 from .expressions import part_total_rules
 from .models import (
+    DEFAULT_DEADLINE_DAYS,
     MAIN_DATA_SET,
     MAIN_DATA_SET_NAME,
     DataSet,
@@ -67,7 +68,7 @@ def load_main_data_set(codes: list[str]) -> DataSet:
     """The main data set with the catalogue's indicators (added, never removed: the federal team may
     have changed it); «children in institutions» is required, as it always was."""
     data_set, _created = DataSet.objects.get_or_create(
-        code=MAIN_DATA_SET, defaults={"name": MAIN_DATA_SET_NAME, "deadline_days": 30}
+        code=MAIN_DATA_SET, defaults={"name": MAIN_DATA_SET_NAME, "deadline_days": DEFAULT_DEADLINE_DAYS}
     )
     data_set.indicators.add(*Indicator.objects.filter(code__in=codes))
     data_set.required_indicators.add(*Indicator.objects.filter(code=MAIN_INDICATOR))

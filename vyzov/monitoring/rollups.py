@@ -1,8 +1,11 @@
 """Roll-ups municipality → subject → federal district → country (and the group of pilot regions).
 
 Computed when accepted figures change and stored in RollUp; pages only read them. A subject's value
-is the sum of its municipal figures when it has any for that indicator and quarter, otherwise the
-figure entered for the subject as a whole. Only accepted reports count.
+combines its municipal figures when it has any for that indicator and quarter, otherwise it is the
+figure entered for the subject as a whole. Only accepted reports count. How values combine — sum,
+average or not at all — is the indicator's `aggregation`, decided by `aggregation.combine` alone: an
+indicator that is not aggregatable gets no district, country or pilot-group row (and no subject row
+made of municipal figures), so no page shows a fake total.
 """
 
 from __future__ import annotations
@@ -11,31 +14,39 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Sum
 
 from vyzov.territories.models import Subject
 
-from .models import Figure, ReportStatus, RollUp, RollUpLevel
+from .aggregation import combine
+from .models import Figure, Indicator, ReportStatus, RollUp, RollUpLevel
 
 COUNTRY_KEY = "RU"
 PILOT_KEY = "pilot"
 
 
-def subject_values(*, as_of: dt.date) -> dict[tuple[int, int], int]:
+def _indicators() -> dict[int, Indicator]:
+    return {indicator.pk: indicator for indicator in Indicator.objects.only("aggregation", "is_stock")}
+
+
+def subject_values(
+    *, as_of: dt.date, indicators: dict[int, Indicator] | None = None
+) -> dict[tuple[int, int], int]:
     """{(subject_id, indicator_id): value} of accepted figures at one quarter date."""
-    accepted = Figure.objects.filter(as_of=as_of, report__status=ReportStatus.ACCEPTED)
+    indicators = _indicators() if indicators is None else indicators
+    accepted = Figure.objects.filter(as_of=as_of, report__status=ReportStatus.ACCEPTED).order_by()
     values = {
         (row["subject_id"], row["indicator_id"]): row["value"]
         for row in accepted.filter(municipality__isnull=True).values("subject_id", "indicator_id", "value")
     }
-    municipal = (
-        accepted.filter(municipality__isnull=False)
-        .values("subject_id", "indicator_id")
-        .annotate(total=Sum("value"))
-        .order_by()
-    )
-    for row in municipal:
-        values[(row["subject_id"], row["indicator_id"])] = row["total"]
+    municipal: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for subject_id, indicator_id, value in accepted.filter(municipality__isnull=False).values_list(
+        "subject_id", "indicator_id", "value"
+    ):
+        municipal[(subject_id, indicator_id)].append(value)
+    for (subject_id, indicator_id), parts in municipal.items():
+        combined = combine(indicators[indicator_id], parts)
+        if combined is not None:
+            values[(subject_id, indicator_id)] = combined
     return values
 
 
@@ -46,9 +57,10 @@ def recompute(*, as_of: dt.date) -> int:
         subject.pk: subject
         for subject in Subject.objects.select_related("district").only("code", "is_pilot", "district__code")
     }
+    indicators = _indicators()
     rows: list[RollUp] = []
-    totals: dict[tuple[str, str, int], list[int]] = defaultdict(lambda: [0, 0])
-    for (subject_id, indicator_id), value in subject_values(as_of=as_of).items():
+    groups: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+    for (subject_id, indicator_id), value in subject_values(as_of=as_of, indicators=indicators).items():
         subject = subjects[subject_id]
         rows.append(
             RollUp(
@@ -63,18 +75,19 @@ def recompute(*, as_of: dt.date) -> int:
         if subject.is_pilot:
             keys.append((RollUpLevel.PILOT_GROUP, PILOT_KEY))
         for level, key in keys:
-            total = totals[(level, key, indicator_id)]
-            total[0] += value
-            total[1] += 1
-    for (level, key, indicator_id), (value, count) in totals.items():
+            groups[(level, key, indicator_id)].append(value)
+    for (level, key, indicator_id), values in groups.items():
+        combined = combine(indicators[indicator_id], values)
+        if combined is None:
+            continue  # not aggregatable: no total at all
         rows.append(
             RollUp(
                 level=level,
                 key=key,
                 indicator_id=indicator_id,
                 as_of=as_of,
-                value=value,
-                subjects_reporting=count,
+                value=combined,
+                subjects_reporting=len(values),
             )
         )
     RollUp.objects.filter(as_of=as_of).delete()

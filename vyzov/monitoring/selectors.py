@@ -54,8 +54,10 @@ def default_indicator() -> Indicator | None:
 
 
 def quarters() -> list[dt.date]:
+    """Quarter dates with accepted figures (subject roll-ups: an indicator that is not aggregatable
+    has no country row)."""
     return sorted(
-        RollUp.objects.filter(level=RollUpLevel.COUNTRY).order_by().values_list("as_of", flat=True).distinct()
+        RollUp.objects.filter(level=RollUpLevel.SUBJECT).order_by().values_list("as_of", flat=True).distinct()
     )
 
 

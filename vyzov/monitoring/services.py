@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from vyzov.accounts.access import ActionNotAllowed, Perm, grants_with, require
@@ -28,6 +27,7 @@ from vyzov.territories.models import Municipality, Subject
 
 from . import completeness, expressions, rollups, rules
 from .models import (
+    MAIN_DATA_SET,
     DataSet,
     Figure,
     FigureRevision,
@@ -891,23 +891,29 @@ def _reminder_due(cell: completeness.Cell, today: dt.date) -> bool:
 
 
 def report_reminders_send(*, today: dt.date | None = None) -> int:
-    """Remind the people who enter a subject's figures about its quarterly reports that are due soon
-    or overdue: an e-mail per person and a notification per report. Returns the number of letters."""
+    """Remind the people who enter a subject's figures about its reports (of every data set being
+    collected) that are due soon or overdue — by the completeness table's cells, so against the same
+    deadline (`DataSet.deadline_for`): an e-mail per person and a notification per report. Returns
+    the number of letters."""
     today = today or timezone.localdate()
-    data = completeness.completeness(
-        subjects=completeness.expected_subjects(),
-        quarters=completeness.due_quarters(today=today),
-        today=today,
-    )
-    by_user: dict[int, tuple[User, list[tuple[Subject, completeness.Cell]]]] = {}
-    for line in data.lines:
-        cells = [cell for cell in line.cells if _reminder_due(cell, today)]
-        if not cells:
-            continue
-        for user in users_who_can(perm=Perm.MONITORING_EDIT, subject=line.subject):
-            by_user.setdefault(user.pk, (user, []))[1].extend((line.subject, cell) for cell in cells)
+    by_user: dict[int, tuple[User, list[tuple[Subject, completeness.Cell, DataSet]]]] = {}
+    for data_set in DataSet.objects.filter(is_active=True).order_by("pk"):
+        data = completeness.completeness(
+            subjects=completeness.expected_subjects(),
+            quarters=[q for q in completeness.due_quarters(today=today) if data_set.allows_date(q)],
+            today=today,
+            data_set=data_set,
+        )
+        for line in data.lines:
+            cells = [cell for cell in line.cells if _reminder_due(cell, today)]
+            if not cells:
+                continue
+            for user in users_who_can(perm=Perm.MONITORING_EDIT, subject=line.subject):
+                by_user.setdefault(user.pk, (user, []))[1].extend(
+                    (line.subject, cell, data_set) for cell in cells
+                )
     for user, items in by_user.values():
-        lines = [f"— {_reminder_title(subject, cell)}" for subject, cell in items]
+        lines = [f"— {_reminder_title(subject, cell, data_set)}" for subject, cell, data_set in items]
         if user.email:
             send_mail(
                 subject=f"«Вызов»: квартальные отчёты к сроку ({len(items)})",
@@ -917,21 +923,22 @@ def report_reminders_send(*, today: dt.date | None = None) -> int:
                 from_email=None,
                 recipient_list=[user.email],
             )
-        for subject, cell in items:
+        for subject, cell, data_set in items:
             signals.announce(
                 signals.deadline_due,
                 sender=QuarterReport,
                 recipients=[user],
-                title=_reminder_title(subject, cell),
-                url=reverse("monitoring:report_edit", args=[subject.code, cell.as_of.isoformat()]),
+                title=_reminder_title(subject, cell, data_set),
+                url=QuarterReport(subject=subject, as_of=cell.as_of, data_set=data_set).get_absolute_url(),
             )
     return sum(1 for user, _items in by_user.values() if user.email)
 
 
-def _reminder_title(subject: Subject, cell: completeness.Cell) -> str:
+def _reminder_title(subject: Subject, cell: completeness.Cell, data_set: DataSet) -> str:
+    report = "квартальный отчёт" if data_set.code == MAIN_DATA_SET else f"отчёт «{data_set.name}»"
     if cell.status == completeness.CellStatus.OVERDUE:
         return (
-            f"{subject.name}: квартальный отчёт на {cell.as_of:%d.%m.%Y} не представлен, "
+            f"{subject.name}: {report} на {cell.as_of:%d.%m.%Y} не представлен, "
             f"срок {cell.deadline:%d.%m.%Y} прошёл"
         )
-    return f"{subject.name}: квартальный отчёт на {cell.as_of:%d.%m.%Y} — срок {cell.deadline:%d.%m.%Y}"
+    return f"{subject.name}: {report} на {cell.as_of:%d.%m.%Y} — срок {cell.deadline:%d.%m.%Y}"

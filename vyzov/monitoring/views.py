@@ -42,6 +42,7 @@ from .forms import (
 )
 from .imports import fail_stale_figure_jobs, figure_import_job_create, template_bytes
 from .models import (
+    Aggregation,
     DataSet,
     Figure,
     FigureImportJob,
@@ -799,7 +800,11 @@ def completeness_table(request):
     return render(
         request,
         "monitoring/completeness.html",
-        {"data": data, "form": form, "deadline_days": settings.VYZOV_REPORT_DEADLINE_DAYS},
+        {
+            "data": data,
+            "form": form,
+            "example_deadline": completeness.report_deadline(dt.date(2025, 4, 1), data_set=data.data_set),
+        },
     )
 
 
@@ -831,13 +836,14 @@ def _cells_html(cells, threshold: int) -> str:
     for cell in cells:
         if cell.suppressed:
             text = f"&lt; {int(threshold)}"
+        elif cell.not_aggregatable:
+            text = '<span class="text-muted">не суммируется</span>'
         elif cell.value is None:
             text = "—"
         else:
             text = f"{int(cell.value):,}".replace(",", "\u00a0")
-        title = (
-            f' title="сумма по субъектам: {int(cell.subjects_reporting)}"' if cell.subjects_reporting else ""
-        )
+        how = "среднее по субъектам" if cell.aggregation == Aggregation.AVERAGE else "сумма по субъектам"
+        title = f' title="{how}: {int(cell.subjects_reporting)}"' if cell.subjects_reporting else ""
         parts.append(f'<td class="text-end"{title}>{text}</td>')
     return mark_safe("".join(parts))  # noqa: S308 — numbers and fixed text only
 

@@ -115,7 +115,7 @@ def test_federal_team_runs_a_new_data_collection_through_the_pages(
         "value_kinship_children",
         "comment_kinship_children",
     }
-    assert page.context["deadline"] == dt.date(2025, 10, 21)
+    assert page.context["deadline"] == dt.date(2025, 10, 20)  # the 20th day after the quarter
     response = client.post(url, {"value_kinship_families": "60", "value_kinship_children": "200"})
     assert "вне допустимого диапазона 0–50" in str(response.context["form"].errors)
     assert not Figure.objects.exists()
@@ -147,9 +147,34 @@ def test_federal_team_runs_a_new_data_collection_through_the_pages(
     client.post(reverse("monitoring:report_accept", args=[report.pk]))
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED and report.is_locked and report.locked_by == fed_analyst
-    # HOOK(dhisview): the completeness table, the explorer and the open-data CSV of issue 18 read
-    # accepted (locked) reports of any data set from here on: report.data_set, report.submitted_at
-    # against report.data_set.deadline_for(report.as_of), and the roll-ups recomputed at acceptance.
+    # The completeness table of the new data set shows Perm's report as received.
+    table = client.get(reverse("monitoring:completeness"), {"data_set": "kinship_care", "quarters": 40})
+    data = table.context["data"]
+    perm_line = next(line for line in data.lines if line.subject.code == "59")
+    cell = perm_line.cells[data.quarters.index(AS_OF)]
+    assert cell.received and cell.report_status == ReportStatus.ACCEPTED
+    assert cell.deadline == dt.date(2025, 10, 20)
+    # The explorer shows the accepted figure (the roll-ups were recomputed at acceptance).
+    explore = client.get(
+        reverse("monitoring:explore"),
+        {
+            "indicator": "kinship_families",
+            "level": "subject",
+            "start": AS_OF.isoformat(),
+            "end": AS_OF.isoformat(),
+        },
+    )
+    result = explore.context["result"]
+    perm = next(t for t in result.territories if t.key == "59")
+    assert result.value(perm, families, AS_OF).value == 60
+    # The open-data CSV, without login, contains it.
+    client.logout()
+    csv_text = client.get(reverse("open_data:csv")).content.decode("utf-8-sig")
+    assert any(
+        line.startswith("59,") and ",kinship_families," in line and f",{AS_OF.isoformat()},60," in line
+        for line in csv_text.splitlines()
+    ), csv_text[:500]
+    login(client, fed_analyst)
 
     # The region can no longer change the locked period.
     login(client, specialist_perm)

@@ -506,3 +506,107 @@ def test_demo_load_is_idempotent(demo_data):
     count = Figure.objects.count()
     assert demo.load() == 0 and Figure.objects.count() == count
     assert town("22", "Бийск") and centre("22")
+
+
+# ---- every aggregation kind at every level (aggregation.combine, the one rule) -------------------
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    kind=st.sampled_from(["sum", "average", "none"]),
+    values=st.lists(st.integers(min_value=0, max_value=5000), min_size=5, max_size=5),
+    municipal=st.lists(st.integers(min_value=0, max_value=3000), min_size=3, max_size=3),
+)
+def test_rollups_follow_the_indicators_aggregation_at_every_level(catalogue, kind, values, municipal):
+    from vyzov.monitoring.aggregation import combine
+
+    QuarterReport.objects.all().delete()
+    indicator = catalogue["children_in_institutions"]
+    Indicator.objects.filter(pk=indicator.pk).update(aggregation=kind)
+    indicator.refresh_from_db()
+    chosen = ["22", "59", "38", "77", "01"]
+    for code, number in zip(chosen, values, strict=True):
+        report = QuarterReport.objects.create(
+            subject=subject(code), as_of=Q4_2025, status=ReportStatus.ACCEPTED
+        )
+        if code == "22":
+            for municipality, part in zip(
+                Municipality.objects.filter(subject__code="22").order_by("pk")[:3], municipal, strict=True
+            ):
+                Figure.objects.create(
+                    report=report,
+                    indicator=indicator,
+                    subject=report.subject,
+                    municipality=municipality,
+                    as_of=Q4_2025,
+                    value=part,
+                    source="manual",
+                )
+        else:
+            Figure.objects.create(
+                report=report,
+                indicator=indicator,
+                subject=report.subject,
+                as_of=Q4_2025,
+                value=number,
+                source="manual",
+            )
+    rollups.recompute(as_of=Q4_2025)
+    get = {(r.level, r.key): r.value for r in RollUp.objects.filter(indicator=indicator, as_of=Q4_2025)}
+    subject_values = dict(zip(chosen[1:], values[1:], strict=True))
+    if kind == "none":
+        # a figure entered for a subject is shown as it is; no total anywhere, not even for Altai's parts
+        assert get == {("subject", code): v for code, v in subject_values.items()}
+        return
+    altai = sum(municipal) if kind == "sum" else int(sum(municipal) / 3 + 0.5 + 1e-9)
+    subject_values["22"] = altai
+    assert get[("subject", "22")] == altai
+    for district in FederalDistrict.objects.all():
+        codes = set(Subject.objects.filter(district=district).values_list("code", flat=True))
+        members = [v for code, v in subject_values.items() if code in codes]
+        assert get.get(("district", district.code)) == combine(indicator, members)
+    everything = list(subject_values.values())
+    expected_country = (
+        sum(everything) if kind == "sum" else int(sum(everything) / len(everything) + 0.5 + 1e-9)
+    )
+    assert get[("country", "RU")] == expected_country
+    pilots = set(Subject.objects.filter(is_pilot=True).values_list("code", flat=True))
+    assert get[("pilot", "pilot")] == combine(
+        indicator, [v for c, v in subject_values.items() if c in pilots]
+    )
+
+
+def test_combine_over_periods_adds_flows_and_takes_the_latest_stock():
+    from types import SimpleNamespace
+
+    from vyzov.monitoring.aggregation import Across, combine
+
+    flow = SimpleNamespace(aggregation="sum", is_stock=False)
+    stock = SimpleNamespace(aggregation="sum", is_stock=True)
+    rate = SimpleNamespace(aggregation="none", is_stock=False)
+    average = SimpleNamespace(aggregation="average", is_stock=False)
+    assert combine(flow, [10, 20, 30], across=Across.PERIODS) == 60
+    assert combine(stock, [10, 20, 30], across=Across.PERIODS) == 30
+    assert combine(rate, [10, 20, 30], across=Across.PERIODS) is None
+    assert combine(rate, [10, 20], across=Across.TERRITORIES) is None
+    assert combine(average, [1, 2], across=Across.TERRITORIES) == 2  # 1.5 rounded half up
+    assert combine(flow, []) is None
+
+
+def test_explorer_shows_no_fake_total_of_an_indicator_that_is_not_aggregatable(
+    client, catalogue, fed_analyst
+):
+    indicator = catalogue["children_in_institutions"]
+    Indicator.objects.filter(pk=indicator.pk).update(aggregation="none")
+    report = QuarterReport.objects.create(subject=subject("59"), as_of=Q4_2025, status=ReportStatus.ACCEPTED)
+    Figure.objects.create(
+        report=report, indicator=indicator, subject=report.subject, as_of=Q4_2025, value=1234, source="manual"
+    )
+    rollups.recompute(as_of=Q4_2025)
+    assert not RollUp.objects.filter(indicator=indicator).exclude(level="subject").exists()
+    login(client, fed_analyst)
+    params = {"indicator": indicator.code, "start": "2025-10-01", "end": "2025-10-01"}
+    country = client.get(reverse("monitoring:explore"), {**params, "level": "country"}).content.decode()
+    assert "не суммируется" in country and "1\u00a0234" not in country
+    subjects = client.get(reverse("monitoring:explore"), {**params, "level": "subject"}).content.decode()
+    assert "1\u00a0234" in subjects
