@@ -129,6 +129,7 @@ def consilium(demo):
             centre("22"),
             last_name=name,
             first_name="Ольга" if name.endswith("а") else "Олег",
+            middle_name="Петровна" if name.endswith("а") else "Петрович",
             birth_date=dt.date(2013 + n, 5, 5),
         )
         place(child, home, start=timezone.localdate() - dt.timedelta(days=300 + n))
