@@ -14,7 +14,7 @@ from vyzov.contests.models import Contest, ContestStatus
 from vyzov.contests.tests.test_contests import make_contest
 from vyzov.ngo_aid.models import AidRequest, RequestStatus
 
-from .conftest import accept_dialog
+from .conftest import accept_dialog, assert_accessible, console_errors
 from .test_consilium import meeting  # noqa: F401 (the fixture)
 from .test_ngo_aid import aid  # noqa: F401 (the fixture)
 from .test_roles import sign_in
@@ -36,6 +36,7 @@ def dismiss_dialogs(page) -> list[str]:
 
 
 def test_answers_are_kept_when_the_decision_is_pressed_first(page, live_server, meeting):  # noqa: F811
+    errors = console_errors(page)
     sign_in(page, live_server, "curator_altai")
     page.goto(f"{live_server.url}/consilium/meetings/{meeting.pk}/")
     page.get_by_role("link", name="Рассмотреть").first.click()
@@ -62,6 +63,8 @@ def test_answers_are_kept_when_the_decision_is_pressed_first(page, live_server, 
         page.locator("#id_review-return_measures").input_value() == "Лечение матери, затем возвращение домой"
     )
     assert Review.objects.get(meeting=meeting).decision.reasons == "Мама готова забрать ребёнка"
+    assert_accessible(page)
+    assert errors == []
 
 
 def test_dismissing_the_confirmation_changes_nothing(page, live_server, meeting):  # noqa: F811

@@ -14,7 +14,7 @@ from vyzov.consilium import services
 from vyzov.consilium.models import ActionItem, Level
 from vyzov.territories.models import Organization
 
-from .conftest import screenshot
+from .conftest import assert_accessible, console_errors, screenshot
 from .test_roles import sign_in
 
 pytestmark = pytest.mark.browser
@@ -42,6 +42,7 @@ def meeting(demo):
 
 
 def test_assigned_item_is_on_the_executors_home_and_in_the_bell(page, live_server, meeting):
+    errors = console_errors(page)
     sign_in(page, live_server, "curator_altai")
     page.goto(f"{live_server.url}/consilium/meetings/{meeting.pk}/")
     page.get_by_role("link", name="Рассмотреть").first.click()
@@ -75,6 +76,7 @@ def test_assigned_item_is_on_the_executors_home_and_in_the_bell(page, live_serve
     queue = page.locator('[data-queue="action_items"]')
     link = queue.get_by_role("link", name="Обследовать условия жизни семьи")
     expect(link).to_be_visible()
+    assert_accessible(page)
     screenshot(page, "home-municipal-work-queue")
     link.click()
     page.wait_for_url(f"{live_server.url}/consilium/items/{item.pk}/")
@@ -84,3 +86,4 @@ def test_assigned_item_is_on_the_executors_home_and_in_the_bell(page, live_serve
     page.get_by_role("button", name="Вам поручено").first.click()
     page.wait_for_url(f"{live_server.url}/consilium/items/{item.pk}/")
     assert page.locator(".notification-bell").get_attribute("data-unread") == "0"
+    assert errors == []

@@ -8,7 +8,7 @@ from vyzov.accounts.models import User
 from vyzov.cases.tests.factories import make_family
 from vyzov.support.models import FamilyCase, Service, Specialist
 
-from .conftest import screenshot
+from .conftest import assert_accessible, screenshot
 from .test_roles import sign_in
 
 pytestmark = pytest.mark.browser
@@ -40,6 +40,7 @@ def test_specialist_links_the_family_by_picking_it(page, live_server, service_al
     suggestion = page.get_by_role("button", name="Семья Пикеровых")
     suggestion.wait_for()
     assert page.get_by_role("button", name="Семья Соседовых").count() == 0
+    assert_accessible(page)  # with the suggestions open
     screenshot(page, "picker-family")
     suggestion.click()
     assert page.get_by_role("searchbox", name="Семья").input_value() == "Семья Пикеровых"

@@ -8,7 +8,7 @@ import pytest
 from conftest import centre, town
 from vyzov.cases.tests.factories import make_child
 
-from .conftest import screenshot
+from .conftest import assert_accessible, screenshot
 from .test_roles import sign_in
 
 pytestmark = pytest.mark.browser
@@ -38,6 +38,7 @@ def test_municipal_specialist_finds_a_child_by_surname_with_a_typo(page, live_se
     results = page.locator('[data-kind="children"]')
     assert results.get_by_role("link").all_inner_texts() == ["Воробьёва Дарья Андреевна"]
     assert "2013 г. р." in results.inner_text()
+    assert_accessible(page)
     screenshot(page, "search-typo")
 
     results.get_by_role("link", name="Воробьёва Дарья Андреевна").click()

@@ -9,19 +9,15 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import centre
+from conftest import centre, subject
 from vyzov.accounts.models import User
-from vyzov.cases.tests.factories import make_family
+from vyzov.cases.tests.factories import make_child, make_family, place
 from vyzov.support.models import Service, Specialist
 
-from . import test_consilium
 from .conftest import assert_accessible, console_errors, screenshot
 from .test_roles import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-meeting = test_consilium.meeting  # the fixture: three children over 6 months in care, a planned meeting
 
 
 def check(page, name):
@@ -117,12 +113,56 @@ def test_federal_admin_creates_a_user(page, live_server, demo):
     assert errors == []
 
 
-def test_curator_reviews_decides_with_a_task_and_downloads_the_protocol(page, live_server, meeting):
+@pytest.fixture
+def consilium(demo):
+    """The regional consilium of Altai and three children over 6 months in care (as the `meeting`
+    fixture of test_consilium.py), without a meeting: the curator schedules one in the browser."""
+    from vyzov.consilium import services as consilium_services
+    from vyzov.consilium.models import Level
+    from vyzov.territories.models import Organization
+
+    home = Organization.objects.filter(
+        subject__code="22", kind="orphan_institution", municipality__is_regional_centre=True
+    ).first()
+    for n, name in enumerate(["Воробьёва", "Синицына", "Снегирёв"]):
+        child = make_child(
+            centre("22"),
+            last_name=name,
+            first_name="Ольга" if name.endswith("а") else "Олег",
+            middle_name="Петровна" if name.endswith("а") else "Петрович",
+            birth_date=dt.date(2013 + n, 5, 5),
+        )
+        place(child, home, start=timezone.localdate() - dt.timedelta(days=300 + n))
+    return consilium_services.consilium_create(
+        actor=User.objects.get(username="fed_admin"),
+        data={
+            "title": "Региональный консилиум Алтайского края",
+            "level": Level.REGIONAL,
+            "subject": subject("22"),
+        },
+    )
+
+
+def test_curator_prepares_a_meeting_reviews_decides_with_a_task_and_downloads_the_protocol(
+    page, live_server, consilium
+):
+    from vyzov.consilium.models import Meeting
     from vyzov.territories.models import Organization
 
     errors = console_errors(page)
     sign_in(page, live_server, "curator_altai")
-    page.goto(f"{live_server.url}/consilium/meetings/{meeting.pk}/")
+    # Preparing the meeting: scheduled on the consilium's page, the agenda proposed automatically.
+    page.goto(f"{live_server.url}/consilium/{consilium.pk}/")
+    page.locator("#id_meeting-date").fill(timezone.localdate().isoformat())
+    page.locator("#id_meeting-place").fill("Барнаул, ул. Ленина, 10, зал 2")
+    page.get_by_role("button", name="Запланировать (повестка — автоматически)").click()
+    page.wait_for_url(re.compile(r"/consilium/meetings/\d+/$"))
+    expect(page.get_by_text("Заседание запланировано; в повестке детей: 3.")).to_be_visible()
+    meeting = Meeting.objects.get(consilium=consilium)
+    assert meeting.agenda.count() == 3
+    for surname in ("Воробьёва", "Синицына", "Снегирёв"):
+        expect(page.get_by_text(surname).first).to_be_visible()
+    expect(page.get_by_text("в учреждении больше 6 месяцев").first).to_be_visible()
     check(page, "consilium-1-agenda")
     page.get_by_role("link", name="Рассмотреть").first.click()
     page.locator("#id_review-placement_justified").select_option("justified")

@@ -27,6 +27,10 @@ from vyzov.territories import selectors as territory_selectors
 from .search_engine import ParsedQuery, name_search, parse_query, stem
 
 PER_KIND = 10
+# «семья» in every case and number (normalised: ё → е) — in nearly every family's title.
+FAMILY_GENERIC_WORDS = frozenset(
+    {"семья", "семьи", "семье", "семью", "семьей", "семьею", "семей", "семьям", "семьями", "семьях"}
+)
 
 
 @dataclass
@@ -101,12 +105,20 @@ def _children(actor: User, query: ParsedQuery) -> list[Hit]:
     return hits
 
 
+def family_name_words(words: list[str]) -> list[str]:
+    """The words that tell one family from another: «семья» (any case) is in nearly every family's
+    title, so it narrows nothing — alone it would rank all families of the country (a second on the
+    national data set); with a surname it is simply not needed."""
+    return [word for word in words if word not in FAMILY_GENERIC_WORDS]
+
+
 def _families(actor: User, query: ParsedQuery) -> list[Hit]:
     base = case_selectors.family_list(actor=actor)
+    words = family_name_words(query.words)
     if query.number:
         qs = base.filter(pk=query.number)
-    elif query.words and has_perm(actor, Perm.CASES_VIEW_PERSONAL):
-        qs = name_search(scope(actor, base, Perm.CASES_VIEW_PERSONAL), words=query.words)
+    elif words and has_perm(actor, Perm.CASES_VIEW_PERSONAL):
+        qs = name_search(scope(actor, base, Perm.CASES_VIEW_PERSONAL), words=words)
     else:
         return []
     hits = []

@@ -16,7 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchVectorField, TrigramSimilarity
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchVectorField,
+    TrigramSimilarity,
+    TrigramWordSimilarity,
+)
 from django.db import connection
 from django.db.models import F, Func, Q, QuerySet, TextField, Value
 
@@ -220,10 +225,16 @@ def name_search(
     matched = queryset.filter(
         name_condition(queryset, words=words, name_field=name_field, surname_field=surname_field)
     )
-    if postgres and surname_field and words:
-        # The closest surnames first (a typo ranks below the exact name), then the usual order.
+    if postgres and words:
+        # The closest names first (a typo ranks below the exact name), then the usual order. Ranking by
+        # an expression also keeps the planner off the list's ordering index: walking a 220 000-row
+        # table in title order and filtering each row cost a second when nothing matched (bench
+        # `search`); ranked, the matches come from the GIN indexes and only they are sorted.
+        closeness = (
+            TrigramSimilarity(_Surname(F(name_field)), Value(words[0]))
+            if surname_field
+            else TrigramWordSimilarity(Value(" ".join(words)), F(name_field))
+        )
         ordering = matched.query.order_by or matched.model._meta.ordering
-        matched = matched.alias(
-            _closeness=TrigramSimilarity(_Surname(F(name_field)), Value(words[0]))
-        ).order_by("-_closeness", *ordering)
+        matched = matched.alias(_closeness=closeness).order_by("-_closeness", *ordering)
     return matched

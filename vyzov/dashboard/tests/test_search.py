@@ -161,6 +161,18 @@ def test_finds_a_family_by_name(municipal_barnaul, curator_perm):
     assert not hits(curator_perm, "Кузнецовых", "families")
 
 
+def test_the_word_family_alone_lists_no_family_but_helps_with_a_surname(municipal_barnaul):
+    """«семья» is in nearly every family's title: alone it narrows nothing (and would rank every family
+    of the country), so it finds no family; «Семья Кузнецовых» still finds the Кузнецовы."""
+    kuznetsovs = make_family(centre("22"), title="Семья Кузнецовых")
+    make_family(centre("22"), title="Семья Орловых")
+    assert not hits(municipal_barnaul, "семья", "families")
+    assert not hits(municipal_barnaul, "Семьи", "families")
+    found = hits(municipal_barnaul, "Семья Кузнецовых", "families")
+    assert [h.url for h in found] == [reverse("cases:family_detail", args=[kuznetsovs.pk])]
+    assert [h.title for h in hits(municipal_barnaul, "семьёй Орловых", "families")] == ["Семья Орловых"]
+
+
 def test_finds_an_aid_request_by_number(forms, irkutsk, operator_irkutsk, municipal_barnaul):  # noqa: F811
     request = new_request(operator_irkutsk, irkutsk, make_family(centre("38")), forms)
     for q in (f"№ {request.pk}", str(request.pk), f"№{request.pk}"):
@@ -340,6 +352,12 @@ def test_postgres_uses_russian_full_text_and_trigram_indexes(municipal_barnaul, 
     family = make_family(centre("22"), title="Семья Ивановых")
     assert [h.url for h in hits(municipal_barnaul, "Иванов", "families")] == [
         reverse("cases:family_detail", args=[family.pk])
+    ]
+    # Families are ranked too, the closest name first (not the alphabetical order of the titles).
+    make_family(centre("22"), title="Семья Яковлевых и Иванов")  # the exact word, last by title
+    assert [h.title for h in hits(municipal_barnaul, "Иванов", "families")] == [
+        "Семья Яковлевых и Иванов",
+        "Семья Ивановых",
     ]
 
 
