@@ -18,6 +18,7 @@ from conftest import centre, login, make_user, subject
 from tests.privacy.test_personal_data_audit import response_text
 from tests.privacy.test_probe import perm_objects  # noqa: F401  (the fixture: one object of each kind)
 from vyzov.accounts.models import Grant, Role, ScopeLevel
+from vyzov.alerts import services as alert_services
 from vyzov.cases.models import FamilySocialStatus
 from vyzov.consilium.models import AgendaItem
 from vyzov.contests.models import ApplicationFile, Award, ExpertAssignment
@@ -112,6 +113,12 @@ def perm(perm_objects, fed_admin, home_perm, curator_perm):  # noqa: F811
     o["practice_file"] = PracticeFile.objects.create(
         practice=o["practice"], file=ContentFile(b"x", name="p.pdf"), original_name="p.pdf", size=1
     )
+    o["alert"] = alert_services.alert_register(
+        actor=curator_perm,
+        municipality=centre("59"),
+        family=o["family"],
+        data={"received_on": TODAY, "source": "school", "content": "Савины не забирают ребёнка из школы"},
+    )
     o["operator"] = o["fund"].operator
     o["municipality"] = centre("59")
     o["organization"] = home_perm
@@ -184,6 +191,9 @@ PAGES: dict[str, tuple[str, ...]] = {
     "ngo_aid:outcome_add": ("aid",),
     "ngo_aid:fund_detail": ("operator",),
     "support:case_detail": ("family_case",),
+    "alerts:alert_detail": ("alert",),
+    "alerts:check_assign": ("alert",),
+    "alerts:check_complete": ("alert",),
     "support:assessment_add": ("family_case",),
     "support:step_add": ("family_case",),
     "support:contact_add": ("family_case",),
@@ -374,6 +384,7 @@ API: dict[str, str] = {
     "aid-request-withdraw": "aid",
     "support-service-detail": "service",
     "family-case-detail": "family_case",
+    "alert-detail": "alert",
     "club-detail": "club",
     "supervision-detail": "supervision",
     "programme-detail": "programme",
