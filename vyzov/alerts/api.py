@@ -1,6 +1,8 @@
 """Signals API: list and card without names or free text (ids, categories, dates to the month for
 those without personal data), and registration through the same service as the page."""
 
+from typing import cast
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
@@ -44,7 +46,7 @@ class AlertOutput(PersonalFieldsMixin, serializers.ModelSerializer):
 class AlertInput(serializers.Serializer):
     municipality = serializers.PrimaryKeyRelatedField(queryset=Municipality.objects.none())
     received_on = serializers.DateField()
-    source = serializers.ChoiceField(choices=AlertSource.choices)
+    source = serializers.ChoiceField(choices=AlertSource.choices)  # type: ignore[assignment]
     source_detail = core_fields.FreeTextField(
         multiline=False, max_length=300, required=False, allow_blank=True
     )
@@ -57,7 +59,8 @@ class AlertInput(serializers.Serializer):
         super().__init__(*args, **kwargs)
         if actor is None:  # schema generation
             return
-        self.fields["municipality"].queryset = scope(actor, Municipality.objects.all(), Perm.CASES_EDIT)
+        municipality = cast(serializers.PrimaryKeyRelatedField, self.fields["municipality"])
+        municipality.queryset = scope(actor, Municipality.objects.all(), Perm.CASES_EDIT)
 
 
 class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
