@@ -1,7 +1,7 @@
 """Signals API: list and card without names or free text (ids, categories, dates to the month for
 those without personal data), and registration through the same service as the page."""
 
-from typing import cast
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -59,8 +59,8 @@ class AlertInput(serializers.Serializer):
         super().__init__(*args, **kwargs)
         if actor is None:  # schema generation
             return
-        municipality = cast(serializers.PrimaryKeyRelatedField, self.fields["municipality"])
-        municipality.queryset = scope(actor, Municipality.objects.all(), Perm.CASES_EDIT)
+        choices = scope(actor, Municipality.objects.all(), Perm.CASES_EDIT)
+        cast(Any, self.fields["municipality"]).queryset = choices
 
 
 class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
