@@ -37,6 +37,7 @@ from vyzov.programmes.models import (
     ProgrammeIndicator,
     WorkingGroup,
     WorkingGroupDecision,
+    WorkingGroupDocument,
     WorkingGroupMeeting,
 )
 from vyzov.support.models import MethodDocument, PlanStep, SupervisionFormat, SupervisionSession
@@ -81,6 +82,9 @@ def perm(perm_objects, fed_admin, home_perm, curator_perm):  # noqa: F811
     group = WorkingGroup.objects.create(subject=subject("59"), title="МРГ Пермь")
     o["wg_meeting"] = WorkingGroupMeeting.objects.create(group=group, date=TODAY, agenda="Повестка")
     o["decision"] = WorkingGroupDecision.objects.create(meeting=o["wg_meeting"], text="Решение")
+    o["wg_document"] = WorkingGroupDocument.objects.create(
+        group=group, kind="regulation", title="Положение о МРГ", file=ContentFile(b"%PDF", name="p.pdf")
+    )
     assignment = CuratorAssignment.objects.create(subject=subject("59"), full_name="Куратор", since=TODAY)
     o["task"] = CuratorTask.objects.create(assignment=assignment, text="Задача")
     plan = InstitutionPlan.objects.create(organization=home_perm, subject=subject("59"))
@@ -218,6 +222,9 @@ PAGES: dict[str, tuple[str, ...]] = {
     "programmes:working_group_member_add": ("subject_code",),
     "programmes:decision_add": ("wg_meeting",),
     "programmes:meeting_minutes": ("wg_meeting",),
+    "programmes:working_group_document_add": ("subject_code",),
+    "programmes:working_group_document_status": ("wg_document",),
+    "programmes:working_group_document_download": ("wg_document",),
     "programmes:curator": ("subject_code",),
     "programmes:task_update": ("task",),
     "programmes:region_governance": ("subject_code",),

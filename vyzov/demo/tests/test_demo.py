@@ -11,6 +11,7 @@ from django.utils import timezone
 from vyzov.accounts.models import Grant, Role, User
 from vyzov.alerts.models import Alert
 from vyzov.alerts.selectors import overdue_q
+from vyzov.programmes.models import WorkingGroupDocument
 from vyzov.territories.models import FederalDistrict, Municipality, Organization, Subject
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,8 @@ def test_demo_loads_every_role_and_is_idempotent():
     assert set(Alert.objects.values_list("status", flat=True)) == {"registered", "checking", "closed"}
     assert Alert.objects.filter(overdue_q(timezone.localdate())).count() == 1
     assert Alert.objects.filter(outcome="sop", family__statuses__kind="sop").exists()
+    # Each pilot region's МРГ register holds its approved programme.
+    assert WorkingGroupDocument.objects.filter(kind="programme", status="approved").count() == 14
     assert set(Grant.objects.values_list("role", flat=True)) == set(Role.values)
     assert FederalDistrict.objects.count() == 8
     assert Subject.objects.count() == 89 and Subject.objects.filter(is_pilot=True).count() == 14
