@@ -194,6 +194,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "ngo_aid:payment_add": ("aid",),
     "ngo_aid:outcome_add": ("aid",),
     "ngo_aid:fund_detail": ("operator",),
+    "ngo_aid:operator_appointment": ("operator",),
     "support:case_detail": ("family_case",),
     "alerts:alert_detail": ("alert",),
     "alerts:check_assign": ("alert",),

@@ -96,6 +96,8 @@ class Family(BaseModel):
         "адрес проживания", max_length=300, blank=True, validators=[validate_single_line_text]
     )
     notes = models.TextField("примечания", blank=True, max_length=5000, validators=[validate_free_text])
+    # «Многодетная» (002: most families the NGO operators helped were large); the aid report counts it.
+    is_large = models.BooleanField("многодетная семья", default=False)
     search_name = models.CharField(max_length=220, editable=False, db_index=True)
 
     access_paths = {"district": "subject__district", "subject": "subject", "municipality": "municipality"}
