@@ -11,6 +11,8 @@ from django.utils import timezone
 from vyzov.accounts.models import Grant, Role, User
 from vyzov.alerts.models import Alert
 from vyzov.alerts.selectors import overdue_q
+from vyzov.cases.models import Family
+from vyzov.ngo_aid.models import Operator
 from vyzov.programmes.models import WorkingGroupDocument
 from vyzov.territories.models import FederalDistrict, Municipality, Organization, Subject
 
@@ -41,6 +43,9 @@ def test_demo_loads_every_role_and_is_idempotent():
     assert Alert.objects.filter(outcome="sop", family__statuses__kind="sop").exists()
     # Each pilot region's МРГ register holds its approved programme.
     assert WorkingGroupDocument.objects.filter(kind="programme", status="approved").count() == 14
+    # 004's roles of the Krasnoyarsk operator; large families marked in the register.
+    assert Operator.objects.get(subject__code="24").role_resource_ngo
+    assert Family.objects.filter(is_large=True).exists()
     assert set(Grant.objects.values_list("role", flat=True)) == set(Role.values)
     assert FederalDistrict.objects.count() == 8
     assert Subject.objects.count() == 89 and Subject.objects.filter(is_pilot=True).count() == 14
