@@ -37,30 +37,36 @@ class Operator(BaseModel):
     )
     is_active = models.BooleanField("действует", default=True)
     # The appointment (004, «НКО – региональный оператор»: criteria of the choice and the operator's tasks).
+    # Each criterion and role: yes, no, or not assessed (empty); nullable columns add no table rebuild.
     appointed_on = models.DateField("дата назначения", null=True, blank=True, validators=[validate_work_date])
     criterion_presidential_grants = models.BooleanField(
-        "опыт работы с Фондом президентских грантов (преимущество)", default=False
+        "опыт работы с Фондом президентских грантов (преимущество)", null=True, blank=True
     )
     criterion_property_staff = models.BooleanField(
-        "имущество, штатные сотрудники, значимый годовой оборот", default=False
+        "имущество, штатные сотрудники, значимый годовой оборот", null=True, blank=True
     )
-    criterion_reputation = models.BooleanField("хорошая репутация в социальной сфере", default=False)
+    criterion_reputation = models.BooleanField("хорошая репутация в социальной сфере", null=True, blank=True)
     criterion_cooperation = models.BooleanField(
-        "готовность и возможность сотрудничать с государством", default=False
+        "готовность и возможность сотрудничать с государством", null=True, blank=True
     )
     criterion_family_help = models.BooleanField(
-        "опыт помощи семьям в ТЖС (гуманитарной, юридической, социальной, психологической)", default=False
+        "опыт помощи семьям в ТЖС (гуманитарной, юридической, социальной, психологической)",
+        null=True,
+        blank=True,
     )
-    selection_note = models.TextField(
-        "обоснование выбора", max_length=3000, blank=True, validators=[validate_free_text]
+    selection_note = models.TextField(  # noqa: DJ001 (nullable: an added column without a table rebuild)
+        "обоснование выбора", max_length=3000, null=True, blank=True, validators=[validate_free_text]
     )
-    role_fund_manager = models.BooleanField("оператор внебюджетных средств проекта «Вызов»", default=False)
+    role_fund_manager = models.BooleanField(
+        "оператор внебюджетных средств проекта «Вызов»", null=True, blank=True
+    )
     role_leading_operator = models.BooleanField(
         "ведущий оператор региона по профилактике социального сиротства, в т. ч. по адресной помощи",
-        default=False,
+        null=True,
+        blank=True,
     )
     role_resource_ngo = models.BooleanField(
-        "ресурсная НКО для других общественных организаций", default=False
+        "ресурсная НКО для других общественных организаций", null=True, blank=True
     )
 
     access_paths = {"district": "subject__district", "subject": "subject", "organization": "organization"}

@@ -33,7 +33,7 @@ def test_the_register_marks_a_family_large_and_the_aid_report_counts_it(
     login(client, curator_altai)
     response = client.post(
         reverse("cases:family_create"),
-        {"title": "Семья Многодетовых", "municipality": centre("22").pk, "is_large": "on"},
+        {"title": "Семья Многодетовых", "municipality": centre("22").pk, "is_large": "true"},
     )
     assert response.status_code == 302
     family = Family.objects.get(title="Семья Многодетовых")

@@ -34,7 +34,7 @@ def appointment(**overrides):
 
 def test_federal_admin_records_criteria_and_roles_and_the_fund_page_shows_them(irkutsk, fed_admin, client):
     login(client, fed_admin)
-    post = {k: ("on" if v is True else v) for k, v in appointment().items()}
+    post = {k: ("true" if v is True else v) for k, v in appointment().items()}
     post["appointed_on"] = appointment()["appointed_on"].isoformat()
     response = client.post(reverse("ngo_aid:operator_appointment", args=[irkutsk.pk]), post)
     assert response.status_code == 302
