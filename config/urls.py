@@ -12,6 +12,7 @@ urlpatterns = [
     path("consilium/", include("vyzov.consilium.urls")),
     path("aid/", include("vyzov.ngo_aid.urls")),
     path("support/", include("vyzov.support.urls")),
+    path("alerts/", include("vyzov.alerts.urls")),
     path("programmes/", include("vyzov.programmes.urls")),
     path("contests/", include("vyzov.contests.urls")),
     path("practices/", include("vyzov.practices.urls")),

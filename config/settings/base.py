@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "vyzov.consilium",
     "vyzov.ngo_aid",
     "vyzov.support",
+    "vyzov.alerts",
     "vyzov.programmes",
     "vyzov.contests",
     "vyzov.practices",

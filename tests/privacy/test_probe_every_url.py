@@ -18,6 +18,7 @@ from conftest import centre, login, make_user, subject
 from tests.privacy.test_personal_data_audit import response_text
 from tests.privacy.test_probe import perm_objects  # noqa: F401  (the fixture: one object of each kind)
 from vyzov.accounts.models import Grant, Role, ScopeLevel
+from vyzov.alerts import services as alert_services
 from vyzov.cases.models import FamilySocialStatus
 from vyzov.consilium.models import AgendaItem
 from vyzov.contests.models import ApplicationFile, Award, ExpertAssignment
@@ -36,6 +37,7 @@ from vyzov.programmes.models import (
     ProgrammeIndicator,
     WorkingGroup,
     WorkingGroupDecision,
+    WorkingGroupDocument,
     WorkingGroupMeeting,
 )
 from vyzov.support.models import MethodDocument, PlanStep, SupervisionFormat, SupervisionSession
@@ -80,6 +82,9 @@ def perm(perm_objects, fed_admin, home_perm, curator_perm):  # noqa: F811
     group = WorkingGroup.objects.create(subject=subject("59"), title="МРГ Пермь")
     o["wg_meeting"] = WorkingGroupMeeting.objects.create(group=group, date=TODAY, agenda="Повестка")
     o["decision"] = WorkingGroupDecision.objects.create(meeting=o["wg_meeting"], text="Решение")
+    o["wg_document"] = WorkingGroupDocument.objects.create(
+        group=group, kind="regulation", title="Положение о МРГ", file=ContentFile(b"%PDF", name="p.pdf")
+    )
     assignment = CuratorAssignment.objects.create(subject=subject("59"), full_name="Куратор", since=TODAY)
     o["task"] = CuratorTask.objects.create(assignment=assignment, text="Задача")
     plan = InstitutionPlan.objects.create(organization=home_perm, subject=subject("59"))
@@ -111,6 +116,12 @@ def perm(perm_objects, fed_admin, home_perm, curator_perm):  # noqa: F811
     )
     o["practice_file"] = PracticeFile.objects.create(
         practice=o["practice"], file=ContentFile(b"x", name="p.pdf"), original_name="p.pdf", size=1
+    )
+    o["alert"] = alert_services.alert_register(
+        actor=curator_perm,
+        municipality=centre("59"),
+        family=o["family"],
+        data={"received_on": TODAY, "source": "school", "content": "Савины не забирают ребёнка из школы"},
     )
     o["operator"] = o["fund"].operator
     o["municipality"] = centre("59")
@@ -183,7 +194,11 @@ PAGES: dict[str, tuple[str, ...]] = {
     "ngo_aid:payment_add": ("aid",),
     "ngo_aid:outcome_add": ("aid",),
     "ngo_aid:fund_detail": ("operator",),
+    "ngo_aid:operator_appointment": ("operator",),
     "support:case_detail": ("family_case",),
+    "alerts:alert_detail": ("alert",),
+    "alerts:check_assign": ("alert",),
+    "alerts:check_complete": ("alert",),
     "support:assessment_add": ("family_case",),
     "support:step_add": ("family_case",),
     "support:contact_add": ("family_case",),
@@ -208,6 +223,9 @@ PAGES: dict[str, tuple[str, ...]] = {
     "programmes:working_group_member_add": ("subject_code",),
     "programmes:decision_add": ("wg_meeting",),
     "programmes:meeting_minutes": ("wg_meeting",),
+    "programmes:working_group_document_add": ("subject_code",),
+    "programmes:working_group_document_status": ("wg_document",),
+    "programmes:working_group_document_download": ("wg_document",),
     "programmes:curator": ("subject_code",),
     "programmes:task_update": ("task",),
     "programmes:region_governance": ("subject_code",),
@@ -374,6 +392,7 @@ API: dict[str, str] = {
     "aid-request-withdraw": "aid",
     "support-service-detail": "service",
     "family-case-detail": "family_case",
+    "alert-detail": "alert",
     "club-detail": "club",
     "supervision-detail": "supervision",
     "programme-detail": "programme",

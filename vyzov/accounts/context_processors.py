@@ -28,6 +28,7 @@ NAVIGATION = [
         (
             Link("Реестр детей", "cases:child_list", Perm.CASES_VIEW),
             Link("Семьи", "cases:family_list", Perm.CASES_VIEW),
+            Link("Сигналы о детях в опасности", "alerts:alert_list", Perm.CASES_VIEW),
             Link("Консилиумы", "consilium:consilium_list", Perm.CONSILIUM_VIEW),
             Link("Поддержка семей", "support:home", Perm.SUPPORT_VIEW),
             Link("Адресная помощь", "ngo_aid:request_list", (Perm.NGO_AID_VIEW, Perm.NGO_AID_REFER)),

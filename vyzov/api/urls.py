@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from vyzov.alerts import api as alerts_api
 from vyzov.cases import api as cases_api
 from vyzov.consilium import api as consilium_api
 from vyzov.contests import api as contests_api
@@ -20,6 +21,7 @@ router.register("children", cases_api.ChildViewSet, basename="child")
 router.register("families", cases_api.FamilyViewSet, basename="family")
 router.register("placements", cases_api.PlacementViewSet, basename="placement")
 router.register("cases", cases_api.CaseViewSet, basename="case")
+router.register("alerts", alerts_api.AlertViewSet, basename="alert")
 router.register("consilia", consilium_api.ConsiliumViewSet, basename="consilium")
 router.register("consilium/meetings", consilium_api.MeetingViewSet, basename="meeting")
 router.register("consilium/reviews", consilium_api.ReviewViewSet, basename="review")

@@ -255,7 +255,7 @@ class FamilyForm(StyledModelForm):
 
     class Meta:
         model = Family
-        fields = ["title", "municipality", "address", "notes"]
+        fields = ["title", "municipality", "address", "is_large", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, actor: User, **kwargs):

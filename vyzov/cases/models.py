@@ -96,6 +96,9 @@ class Family(BaseModel):
         "адрес проживания", max_length=300, blank=True, validators=[validate_single_line_text]
     )
     notes = models.TextField("примечания", blank=True, max_length=5000, validators=[validate_free_text])
+    # «Многодетная» (002: most families the NGO operators helped were large); the aid report counts it.
+    # Unknown (empty) until someone states it; a nullable column also adds no table rebuild on SQLite.
+    is_large = models.BooleanField("многодетная семья", null=True, blank=True)
     search_name = models.CharField(max_length=220, editable=False, db_index=True)
 
     access_paths = {"district": "subject__district", "subject": "subject", "municipality": "municipality"}

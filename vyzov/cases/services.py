@@ -66,7 +66,7 @@ CHILD_FIELDS = [
     "subject",
     "municipality",
 ]
-FAMILY_FIELDS = ["subject", "municipality", "title", "address", "notes"]
+FAMILY_FIELDS = ["subject", "municipality", "title", "address", "is_large", "notes"]
 MEMBER_FIELDS = [
     "last_name",
     "first_name",

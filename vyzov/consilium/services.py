@@ -435,6 +435,22 @@ def action_item_update(*, actor: User, item: ActionItem, status: str, result: st
     return item
 
 
+def action_item_close_for_origin(*, actor: User, item: ActionItem, result: str) -> ActionItem:
+    """Close an item from its origin's own service (e.g. a signal's check recorded on the signal's
+    page): that service has already checked the policy for the origin; an item already done stays."""
+    if item.status == ActionStatus.DONE:
+        return item
+    item.status, item.result = ActionStatus.DONE, result.strip()
+    item.done_on = timezone.localdate()
+    item.updated_by = actor
+    item.version += 1
+    item.save()
+    audit_entry_create(
+        actor=actor, action=AuditAction.STATUS_CHANGE, target=item, details={"status": ActionStatus.DONE}
+    )
+    return item
+
+
 def reminders_send(*, today: dt.date | None = None, days_ahead: int = 3) -> int:
     """E-mail each executor about their items due within `days_ahead` days or overdue (once a day)."""
     today = today or timezone.localdate()

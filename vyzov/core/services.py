@@ -124,6 +124,7 @@ PERSONAL_READ_KINDS: dict[str, str] = {
     "consilium_protocol": "Протокол заседания консилиума (DOCX)",
     "consilium_my_items": "Мои поручения консилиума",
     "support_case": "Сопровождение семьи",
+    "alert_card": "Сигнал о ребёнке в опасности",
     "search": "Поиск по системе",
     "picker": "Выбор записи в форме (подсказки)",
     "support_cases_list": "Список сопровождений семей",

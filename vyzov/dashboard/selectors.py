@@ -17,6 +17,7 @@ from vyzov.accounts.access import Perm, has_perm
 from vyzov.accounts.models import User
 from vyzov.accounts.privacy import sees_personal
 from vyzov.accounts.selectors import audit_entry_list, user_count_for_territory
+from vyzov.alerts import selectors as alert_selectors
 from vyzov.cases import selectors as case_selectors
 from vyzov.consilium import selectors as consilium_selectors
 from vyzov.contests import selectors as contest_selectors
@@ -156,6 +157,22 @@ def work_queue(*, actor: User, today: dt.date | None = None) -> list[QueueSectio
         ),
         all_url=reverse("consilium:my_items"),
     )
+    # The responsible person of a check is chosen among those who read the register (cases.view_child).
+    if has_perm(actor, Perm.CASES_VIEW):
+        add(
+            "alert_checks",
+            "Сигналы о детях в опасности: проверка просрочена",
+            alert_selectors.overdue_checks_for(actor=actor, today=today),
+            lambda alert: QueueItem(
+                title=f"{alert} от {alert.received_on:%d.%m.%Y}: {alert.get_source_display()}",
+                url=reverse("alerts:alert_detail", args=[alert.pk]),
+                due=alert.check_item.deadline,
+                due_label="срок проверки",
+                note=alert.municipality.name,
+                overdue=True,
+            ),
+            all_url=reverse("alerts:alert_list") + "?overdue=on&mine=on",
+        )
     if has_perm(actor, Perm.CASES_VIEW):
         add(
             "overdue_reviews",

@@ -129,6 +129,15 @@ def load(*, seed: int = 2025) -> int:
             created += 1
         _incomes(operator, index)
     _live_requests()
+    # «Многодетная» in the register for the demo families whose requests name three or more children.
+    Family.objects.filter(pk__in=AidRequest.objects.filter(children_count__gte=3).values("family")).update(
+        is_large=True
+    )
+    # 004 lists the Krasnoyarsk operator's tasks (its roles); the date of its appointment and which
+    # criteria of the choice it met are not in the seeds, so they stay empty.
+    Operator.objects.filter(subject__code="24").update(
+        role_fund_manager=True, role_leading_operator=True, role_resource_ngo=True
+    )
     return created
 
 

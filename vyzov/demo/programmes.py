@@ -195,6 +195,43 @@ def _working_group(subject: Subject, composition: list[str]) -> WorkingGroup:
     return group
 
 
+APPROVAL_WAYS = {
+    "распоряжением": "government_order",
+    "протоколом": "mrg_protocol",
+    "постановлением": "kdn_resolution",
+}
+
+
+def _documents(admin, group: WorkingGroup, approval: str) -> None:
+    """The МРГ's register: the programme 2025–2026 approved the way the demo programme says (002 lists the
+    ways; which region used which is not in the seeds, nor the dates and numbers: demo values), the
+    МРГ's regulation, and a draft algorithm of interagency action."""
+    way = next((code for word, code in APPROVAL_WAYS.items() if word in approval), "official")
+    for data in (
+        {
+            "kind": "programme",
+            "title": "Программа по профилактике социального сиротства на 2025–2026 гг. (демо: дата и номер условные)",
+            "number": "демо-1",
+            "date": dt.date(2025, 2, 1),
+            "approval_way": way,
+            "status": "approved",
+        },
+        {
+            "kind": "regulation",
+            "title": "Положение о межведомственной рабочей группе (демо)",
+            "date": dt.date(2024, 12, 1),
+            "approval_way": "official",
+            "status": "approved",
+        },
+        {
+            "kind": "algorithm",
+            "title": "Алгоритм межведомственного взаимодействия при выявлении детей в опасности (демо, проект)",
+            "status": "draft",
+        },
+    ):
+        services.document_add(actor=admin, group=group, data=data)
+
+
 def _altai(admin, group: WorkingGroup) -> None:
     """Meetings with assignments (one done, one overdue, one open), an inspection, a transformation plan,
     curator's progress — so that the demo curator's pages and the passport have something to show."""
@@ -322,6 +359,7 @@ def load(*, seed: int = 2025) -> int:
         subject = Subject.objects.get(code=row["subject_code"])
         _programme(admin, subject, row, approvals[number % len(approvals)], rng)
         group = _working_group(subject, composition)
+        _documents(admin, group, approvals[number % len(approvals)])
         services.curator_assign(
             actor=admin,
             subject=subject,

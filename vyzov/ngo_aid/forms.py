@@ -1,8 +1,8 @@
 from django import forms
 
-from vyzov.core.forms import DateInput, RecordPickerField, StyledForm
+from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledModelForm
 
-from .models import AidForm, IncomeSource, Outcome, ReferralChannel
+from .models import AidForm, IncomeSource, Operator, Outcome, ReferralChannel
 
 LINE_FORMS = 4
 
@@ -115,3 +115,10 @@ class PeriodForm(StyledForm):
         if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
             self.add_error("date_to", "Дата окончания раньше даты начала.")
         return cleaned
+
+
+class OperatorAppointmentForm(StyledModelForm):
+    class Meta:
+        model = Operator
+        fields = ["appointed_on", *Operator.CRITERIA, "selection_note", *Operator.ROLES]
+        widgets = {"appointed_on": DateInput, "selection_note": forms.Textarea(attrs={"rows": 2})}

@@ -36,9 +36,50 @@ class Operator(BaseModel):
         "territories.Subject", verbose_name="субъект РФ", on_delete=models.PROTECT, related_name="+"
     )
     is_active = models.BooleanField("действует", default=True)
+    # The appointment (004, «НКО – региональный оператор»: criteria of the choice and the operator's tasks).
+    # Each criterion and role: yes, no, or not assessed (empty); nullable columns add no table rebuild.
+    appointed_on = models.DateField("дата назначения", null=True, blank=True, validators=[validate_work_date])
+    criterion_presidential_grants = models.BooleanField(
+        "опыт работы с Фондом президентских грантов (преимущество)", null=True, blank=True
+    )
+    criterion_property_staff = models.BooleanField(
+        "имущество, штатные сотрудники, значимый годовой оборот", null=True, blank=True
+    )
+    criterion_reputation = models.BooleanField("хорошая репутация в социальной сфере", null=True, blank=True)
+    criterion_cooperation = models.BooleanField(
+        "готовность и возможность сотрудничать с государством", null=True, blank=True
+    )
+    criterion_family_help = models.BooleanField(
+        "опыт помощи семьям в ТЖС (гуманитарной, юридической, социальной, психологической)",
+        null=True,
+        blank=True,
+    )
+    selection_note = models.TextField(  # noqa: DJ001 (nullable: an added column without a table rebuild)
+        "обоснование выбора", max_length=3000, null=True, blank=True, validators=[validate_free_text]
+    )
+    role_fund_manager = models.BooleanField(
+        "оператор внебюджетных средств проекта «Вызов»", null=True, blank=True
+    )
+    role_leading_operator = models.BooleanField(
+        "ведущий оператор региона по профилактике социального сиротства, в т. ч. по адресной помощи",
+        null=True,
+        blank=True,
+    )
+    role_resource_ngo = models.BooleanField(
+        "ресурсная НКО для других общественных организаций", null=True, blank=True
+    )
 
     access_paths = {"district": "subject__district", "subject": "subject", "organization": "organization"}
     view_permission = "ngo_aid.view"
+
+    CRITERIA = (
+        "criterion_presidential_grants",
+        "criterion_property_staff",
+        "criterion_reputation",
+        "criterion_cooperation",
+        "criterion_family_help",
+    )
+    ROLES = ("role_fund_manager", "role_leading_operator", "role_resource_ngo")
 
     class Meta:
         verbose_name = "НКО-оператор"

@@ -117,6 +117,8 @@ class OperatorReport:
     # Large families («многодетные»: three or more children, as the request records them); 002 says
     # most families the operators helped were large.
     large_families: int = 0
+    # Families of the requests marked «многодетная» in the register (cases.Family.is_large).
+    large_families_marked: int = 0
     # (operator, subject name, families, children, approved) — the Fund reports on its 14 operators.
     by_operator: list[tuple[str, str, int, int, Decimal]] = field(default_factory=list)
 
@@ -220,5 +222,6 @@ def report(
         incomes,
         outcomes,
         large_families=sum(1 for n in children_by_family.values() if (n or 0) >= LARGE_FAMILY_CHILDREN),
+        large_families_marked=requests.filter(family__is_large=True).values("family").distinct().count(),
         by_operator=by_operator,
     )

@@ -74,6 +74,42 @@ def _state_change(
     )
 
 
+APPOINTMENT_FIELDS = ("appointed_on", "selection_note", *Operator.CRITERIA, *Operator.ROLES)
+
+
+@transaction.atomic
+def operator_appointment_record(*, actor: User, operator: Operator, data: dict[str, Any]) -> Operator:
+    """Record the operator's appointment: the date, which of 004's criteria of the choice it meets, the
+    reasoning, and its roles. Recorded by whoever manages the region's organisations (never by the
+    operator itself)."""
+    require(actor, Perm.ORGANIZATIONS_MANAGE, operator)
+    for name in APPOINTMENT_FIELDS:
+        if name in data:
+            setattr(operator, name, data[name])
+    if operator.appointed_on is None:
+        raise ValidationError({"appointed_on": "Укажите дату назначения оператора."})
+    if operator.appointed_on > timezone.localdate():
+        raise ValidationError({"appointed_on": "Дата назначения не может быть в будущем."})
+    if not any(getattr(operator, name) for name in Operator.ROLES):
+        raise ValidationError("Отметьте хотя бы одну роль оператора.")
+    operator.selection_note = (operator.selection_note or "").strip()
+    operator.full_clean()
+    operator.updated_by = actor
+    operator.version += 1
+    operator.save()
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=operator,
+        details={
+            "appointed_on": operator.appointed_on.isoformat(),
+            "criteria": [name for name in Operator.CRITERIA if getattr(operator, name)],
+            "roles": [name for name in Operator.ROLES if getattr(operator, name)],
+        },
+    )
+    return operator
+
+
 @transaction.atomic
 def income_add(*, actor: User, fund: Fund, data: dict[str, Any]) -> FundIncome:
     require(actor, Perm.NGO_AID_EDIT, fund)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/payments/", views.payment_add, name="payment_add"),
     path("<int:pk>/outcome/", views.outcome_add, name="outcome_add"),
     path("funds/<int:pk>/", views.fund_detail, name="fund_detail"),
+    path("funds/<int:pk>/appointment/", views.operator_appointment, name="operator_appointment"),
     path("report/", views.report, name="report"),
     path("report.xlsx", views.report_export, name="report_export"),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +23,7 @@ from .forms import (
     DeclineForm,
     IncomeForm,
     LineForm,
+    OperatorAppointmentForm,
     OutcomeForm,
     PaymentForm,
     PeriodForm,
@@ -288,14 +290,57 @@ def fund_detail(request: AuthenticatedHttpRequest, pk):
             else:
                 messages.success(request, "Поступление внесено.")
                 return redirect("ngo_aid:fund_detail", pk=pk)
+    return _fund_page(request, operator, form)
+
+
+def _label(name: str) -> str:
+    field = Operator._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
+def _fund_page(request: AuthenticatedHttpRequest, operator, form, appointment_form=None, status=200):
+    can_appoint = allows(request.user, Perm.ORGANIZATIONS_MANAGE, operator)
+    if can_appoint and appointment_form is None:
+        appointment_form = OperatorAppointmentForm(
+            initial=model_to_dict(operator, fields=list(services.APPOINTMENT_FIELDS))
+        )
     context = {
         "operator": operator,
         "incomes": operator.fund.incomes.order_by("-received_on")[:200],
         "available": services.fund_available(operator.fund),
         "form": form,
         "can_edit": allows(request.user, Perm.NGO_AID_EDIT, operator.fund),
+        "criteria": [(_label(name), getattr(operator, name)) for name in Operator.CRITERIA],
+        "roles": [_label(name) for name in Operator.ROLES if getattr(operator, name)],
+        "appointment_form": appointment_form if can_appoint else None,
     }
-    return render(request, "ngo_aid/fund_detail.html", context)
+    return render(request, "ngo_aid/fund_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def operator_appointment(request: AuthenticatedHttpRequest, pk):
+    """Record the operator's appointment: 004's criteria of the choice and the operator's roles."""
+    operator = get_in_scope(
+        request.user,
+        Operator.objects.select_related("organization", "subject", "fund"),
+        Perm.NGO_AID_VIEW,
+        pk=pk,
+    )
+    require(request.user, Perm.ORGANIZATIONS_MANAGE, operator)
+    form = OperatorAppointmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.operator_appointment_record(
+                actor=request.user, operator=operator, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Назначение оператора записано.")
+            return redirect("ngo_aid:fund_detail", pk=pk)
+    operator.refresh_from_db()
+    return _fund_page(request, operator, IncomeForm(), appointment_form=form, status=400)
 
 
 def _period(request):

@@ -171,4 +171,16 @@ def passport_docx(*, passport: Passport) -> bytes:
             ("Планов трансформации учреждений", str(p.institution_plans)),
         ],
     )
+    document.add_heading("Документы МРГ, действующие", level=2)
+    _table(
+        document,
+        [
+            (
+                f"{doc.get_kind_display()}: {doc.title}" + (f" № {doc.number}" if doc.number else ""),
+                f"{doc.date:%d.%m.%Y}, {doc.get_approval_way_display()}" if doc.date else "",
+            )
+            for doc in p.mrg_documents
+        ]
+        or [("Утверждённых документов в системе нет", "")],
+    )
     return _bytes(document)

@@ -5,7 +5,18 @@ from vyzov.core.uploads import UploadField
 from vyzov.monitoring.models import Indicator as MonitoringIndicator
 from vyzov.territories.models import Organization, OrganizationKind
 
-from .models import IndicatorDirection, InspectionKind, Measure, MeasureStatus, Publication, StrategicSession
+from .models import (
+    ApprovalWay,
+    DocumentStatus,
+    IndicatorDirection,
+    InspectionKind,
+    Measure,
+    MeasureStatus,
+    Publication,
+    StrategicSession,
+    WorkingGroupDocument,
+    WorkingGroupMeeting,
+)
 
 
 class ProgrammeForm(StyledForm):
@@ -158,3 +169,38 @@ class InstitutionPlanForm(StyledForm):
 
 class MilestoneDoneForm(StyledForm):
     done_on = forms.DateField(label="Выполнен", widget=DateInput)
+
+
+class WorkingGroupDocumentForm(StyledModelForm):
+    file = UploadField(label="Файл (PDF, DOCX, XLSX)", required=False)
+
+    class Meta:
+        model = WorkingGroupDocument
+        fields = ["kind", "title", "number", "date", "approval_way", "approved_by", "status", "meeting"]
+        widgets = {"date": DateInput}
+
+    def __init__(self, *args, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        meetings = (
+            WorkingGroupMeeting.objects.filter(group=group) if group else WorkingGroupMeeting.objects.none()
+        )
+        choice_field(self, "meeting").queryset = meetings
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") and cleaned["status"] != DocumentStatus.DRAFT:
+            if not cleaned.get("date") and "date" not in self.errors:
+                self.add_error("date", "Укажите дату утверждения.")
+            if not cleaned.get("approval_way"):
+                self.add_error("approval_way", "Укажите способ утверждения.")
+        return cleaned
+
+
+class DocumentStatusForm(StyledForm):
+    status = forms.ChoiceField(label="Новое состояние", choices=DocumentStatus.choices)
+    date = forms.DateField(label="Дата утверждения (редакции)", widget=DateInput, required=False)
+    approval_way = forms.ChoiceField(
+        label="Способ утверждения", choices=[("", "—"), *ApprovalWay.choices], required=False
+    )
+    approved_by = forms.CharField(label="Кем утверждён", max_length=300, required=False)
+    number = forms.CharField(label="Номер", max_length=60, required=False)

@@ -271,6 +271,91 @@ class WorkingGroupDecision(BaseModel):
         return self.text[:80]
 
 
+class WorkingGroupDocumentKind(models.TextChoices):
+    """What the МРГ approves (002: «утверждает документы»; «разработка, утверждение, корректировка
+    алгоритмов действий…, межведомственных планов ИПР и иных документов»; the Samara example approves
+    the consilium's composition and regulation)."""
+
+    REGULATION = "regulation", "положение о МРГ"
+    COMPOSITION = "composition", "состав МРГ"
+    ALGORITHM = "algorithm", "алгоритм межведомственного взаимодействия"
+    IPR = "ipr", "межведомственный план ИПР"
+    PROGRAMME = "programme", "региональная программа (план, «дорожная карта», комплекс мер)"
+    CONSILIUM = "consilium", "положение и состав консилиума"
+    OTHER = "other", "иной документ"
+
+
+class ApprovalWay(models.TextChoices):
+    """How a regional programme is approved (002, «Региональные программы утверждаются»)."""
+
+    OFFICIAL = (
+        "official",
+        "должностным лицом, курирующим сферу (заместитель председателя правительства, заместитель губернатора)",
+    )
+    GOVERNMENT_ORDER = "government_order", "распоряжением регионального Правительства"
+    MRG_PROTOCOL = "mrg_protocol", "протоколом заседания МРГ"
+    KDN_RESOLUTION = "kdn_resolution", "постановлением региональной КДНиЗП"
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", "проект"
+    APPROVED = "approved", "утверждён"
+    REVISED = "revised", "утверждён в новой редакции"
+    LAPSED = "lapsed", "утратил силу"
+
+
+class WorkingGroupDocument(BaseModel):
+    """A document of the МРГ's register: kind, number and date, how and by whom it was approved, its
+    state, the meeting whose protocol approved it, the file."""
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField("вид документа", max_length=16, choices=WorkingGroupDocumentKind.choices)
+    title = models.CharField("название", max_length=300, validators=[validate_single_line_text])
+    number = models.CharField("номер", max_length=60, blank=True, validators=[validate_single_line_text])
+    date = models.DateField("дата утверждения", null=True, blank=True, validators=[validate_work_date])
+    approval_way = models.CharField(
+        "способ утверждения", max_length=20, choices=ApprovalWay.choices, blank=True
+    )
+    approved_by = models.CharField(
+        "кем утверждён",
+        max_length=300,
+        blank=True,
+        help_text="Например: заместитель председателя Правительства края",
+        validators=[validate_single_line_text],
+    )
+    status = models.CharField(
+        "состояние", max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
+    )
+    meeting = models.ForeignKey(
+        WorkingGroupMeeting,
+        verbose_name="заседание МРГ (протокол)",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    file = models.FileField("файл", upload_to="programmes/mrg/%Y/", blank=True)
+
+    access_paths = _through("group")
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "документ МРГ"
+        verbose_name_plural = "документы МРГ"
+        ordering = ["group", "kind", "-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="mrg_document_approved_has_date_and_way",
+                condition=models.Q(status="draft")
+                | (models.Q(date__isnull=False) & ~models.Q(approval_way="")),
+                violation_error_message="У утверждённого документа должны быть дата и способ утверждения.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class CuratorAssignment(BaseModel):
     subject = models.ForeignKey("territories.Subject", on_delete=models.PROTECT, related_name="+")
     curator = models.ForeignKey(

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from vyzov.accounts.access import Perm, get_in_scope, scope
@@ -38,6 +38,7 @@ from .models import (
     StrategicSession,
     WorkingGroup,
     WorkingGroupDecision,
+    WorkingGroupDocument,
 )
 
 
@@ -171,6 +172,22 @@ def action_items_by_origin(model: type[models.Model], origin_ids: list[int]) -> 
     return items
 
 
+def working_group_documents(*, group: WorkingGroup) -> QuerySet[WorkingGroupDocument]:
+    """The МРГ's register of documents: in force first (approved, revised), then drafts, then lapsed."""
+    order = Case(
+        When(status__in=["approved", "revised"], then=Value(0)),
+        When(status="draft", then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        WorkingGroupDocument.objects.filter(group=group)
+        .select_related("meeting")
+        .annotate(state_order=order)
+        .order_by("state_order", "kind", "-date", "-id")
+    )
+
+
 def meetings_with_items(*, group: WorkingGroup) -> list[Any]:
     """Meetings, newest first, each decision carrying its action items as `.items` — three queries."""
     meetings = list(group.meetings.prefetch_related("decisions"))
@@ -218,6 +235,7 @@ class Passport:
     reporting: SubjectLine | None = None  # completeness and timeliness of the quarterly reports
     monitoring_is_demo: bool = False
     document_figures: list[DocumentFigure] = field(default_factory=list)
+    mrg_documents: list[WorkingGroupDocument] = field(default_factory=list)  # the МРГ's documents in force
 
     @property
     def consilium_coverage_percent(self) -> float | None:
@@ -275,6 +293,11 @@ def passport(*, actor: User, code: str) -> Passport:
     result.curator = CuratorAssignment.objects.filter(subject=subject).order_by("-since").first()
     result.strategic_sessions = StrategicSession.objects.filter(subject=subject).count()
     result.inspections = Inspection.objects.filter(subject=subject).count()
+    result.mrg_documents = list(
+        WorkingGroupDocument.objects.filter(
+            group__subject=subject, status__in=["approved", "revised"]
+        ).order_by("kind", "-date", "-id")[:50]
+    )
     result.institution_plans = InstitutionPlan.objects.filter(subject=subject).count()
     result.children_in_institutions, result.reviewed_recently = consilium_coverage(subject=subject)
     services = Service.objects.filter(organization__subject=subject).aggregate(

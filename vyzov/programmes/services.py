@@ -28,6 +28,7 @@ from .models import (
     CuratorReport,
     CuratorTask,
     Direction,
+    DocumentStatus,
     IndicatorActual,
     IndicatorTarget,
     InformationPartner,
@@ -41,6 +42,7 @@ from .models import (
     StrategicSession,
     WorkingGroup,
     WorkingGroupDecision,
+    WorkingGroupDocument,
     WorkingGroupMeeting,
     WorkingGroupMember,
 )
@@ -228,6 +230,85 @@ def member_add(
 @transaction.atomic
 def meeting_add(*, actor: User, group: WorkingGroup, date: dt.date, agenda: str) -> WorkingGroupMeeting:
     return _save(actor, WorkingGroupMeeting(group=group, date=date, agenda=agenda), perm_target=group)
+
+
+DOCUMENT_TYPES = {".pdf": b"%PDF", ".docx": b"PK\x03\x04", ".xlsx": b"PK\x03\x04"}
+DOCUMENT_FIELDS = ("kind", "title", "number", "date", "approval_way", "approved_by", "status", "meeting")
+
+
+def _check_document(document: WorkingGroupDocument) -> None:
+    """The rules of the register, in Russian, before the database constraint."""
+    if document.date and document.date > timezone.localdate():
+        raise ValidationError({"date": "Дата утверждения не может быть в будущем."})
+    if document.status != DocumentStatus.DRAFT:
+        errors = {}
+        if not document.date:
+            errors["date"] = "Укажите дату утверждения."
+        if not document.approval_way:
+            errors["approval_way"] = "Укажите способ утверждения."
+        if errors:
+            raise ValidationError(errors)
+    if document.meeting is not None and document.meeting.group_id != document.group_id:
+        raise ValidationError({"meeting": "Заседание другой рабочей группы."})
+
+
+@transaction.atomic
+def document_add(
+    *,
+    actor: User,
+    group: WorkingGroup,
+    data: dict[str, Any],
+    uploaded: UploadedFile[Any] | None = None,
+) -> WorkingGroupDocument:
+    """Record a document of the МРГ's register; the file (PDF, DOCX, XLSX) is checked by its content."""
+    require(actor, Perm.PROGRAMMES_EDIT, group)
+    document = WorkingGroupDocument(group=group, **{k: v for k, v in data.items() if k in DOCUMENT_FIELDS})
+    document.title = (document.title or "").strip()
+    _check_document(document)
+    if uploaded is not None:
+        suffix = check_upload(uploaded, allowed=DOCUMENT_TYPES, max_bytes=20 * 1024 * 1024)
+        document.file.save(f"mrg-{group.subject_id}-{document.kind}{suffix}", uploaded, save=False)
+    return _save(actor, document, perm_target=group)
+
+
+@transaction.atomic
+def document_status_set(
+    *,
+    actor: User,
+    document: WorkingGroupDocument,
+    status: str,
+    date: dt.date | None = None,
+    approval_way: str = "",
+    approved_by: str = "",
+    number: str = "",
+) -> WorkingGroupDocument:
+    """Approve a draft, record a new edition, or mark the document lapsed. A lapsed document stays."""
+    require(actor, Perm.PROGRAMMES_EDIT, document)
+    if status not in DocumentStatus.values:
+        raise ValidationError({"status": "Неизвестное состояние документа."})
+    if document.status == DocumentStatus.LAPSED:
+        raise ValidationError("Документ утратил силу; внесите новый документ.")
+    if status == DocumentStatus.DRAFT and document.status != DocumentStatus.DRAFT:
+        raise ValidationError({"status": "Утверждённый документ нельзя вернуть в проект."})
+    document.status = status
+    if status in (DocumentStatus.APPROVED, DocumentStatus.REVISED):
+        document.date = date or document.date
+        document.approval_way = approval_way or document.approval_way
+        document.approved_by = (approved_by or document.approved_by).strip()
+        document.number = (number or document.number).strip()
+    _check_document(document)
+    document.full_clean()
+    document.updated_by = actor
+    document.version += 1
+    document.save()
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.STATUS_CHANGE,
+        target=document,
+        subject_id=document.group.subject_id,
+        details={"status": status},
+    )
+    return document
 
 
 @transaction.atomic

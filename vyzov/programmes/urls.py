@@ -28,6 +28,21 @@ urlpatterns = [
         views.working_group_member_add,
         name="working_group_member_add",
     ),
+    path(
+        "regions/<str:code>/working-group/documents/",
+        views.working_group_document_add,
+        name="working_group_document_add",
+    ),
+    path(
+        "working-group/documents/<int:pk>/status/",
+        views.working_group_document_status,
+        name="working_group_document_status",
+    ),
+    path(
+        "working-group/documents/<int:pk>/file/",
+        views.working_group_document_download,
+        name="working_group_document_download",
+    ),
     path("working-group/meetings/<int:pk>/decisions/", views.decision_add, name="decision_add"),
     path("working-group/meetings/<int:pk>/minutes.docx", views.meeting_minutes, name="meeting_minutes"),
     path("regions/<str:code>/curator/", views.curator, name="curator"),

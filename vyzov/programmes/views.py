@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vyzov.accounts.access import Perm, allows, get_in_scope, require, require_perm, scope
 from vyzov.accounts.types import AuthenticatedHttpRequest
 from vyzov.consilium.forms import ActionForm
+from vyzov.core.forms import add_service_error
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import upload_form_error
@@ -19,6 +20,7 @@ from .forms import (
     CuratorAssignForm,
     CuratorReportForm,
     DecisionForm,
+    DocumentStatusForm,
     EvidenceForm,
     IndicatorForm,
     InspectionForm,
@@ -32,6 +34,7 @@ from .forms import (
     PublicationForm,
     StrategicSessionForm,
     TaskForm,
+    WorkingGroupDocumentForm,
 )
 from .models import (
     CuratorAssignment,
@@ -43,6 +46,7 @@ from .models import (
     ProgrammeIndicator,
     StrategicSession,
     WorkingGroup,
+    WorkingGroupDocument,
     WorkingGroupMeeting,
 )
 
@@ -251,6 +255,58 @@ def working_group(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def working_group_document_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    subject, group = _working_group_editable(request, code)
+    form = WorkingGroupDocumentForm(request.POST, request.FILES, group=group)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        uploaded = data.pop("file", None)
+        try:
+            services.document_add(actor=request.user, group=group, data=data, uploaded=uploaded)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Документ внесён в реестр МРГ.")
+            return redirect("programmes:working_group", code=code)
+    return _working_group_page(
+        request, subject, group, True, MeetingForm(), MemberForm(), document_form=form, status=400
+    )
+
+
+@login_required
+@require_POST
+def working_group_document_status(request: AuthenticatedHttpRequest, pk) -> HttpResponse:
+    document = get_in_scope(
+        request.user,
+        WorkingGroupDocument.objects.select_related("group__subject"),
+        Perm.PROGRAMMES_VIEW,
+        pk=pk,
+    )
+    form = DocumentStatusForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Не сохранено: проверьте состояние и дату.")
+        services.document_status_set(actor=request.user, document=document, **form.cleaned_data)
+    except ValidationError as error:
+        _done(request, error)
+    else:
+        _done(request, success="Состояние документа изменено.")
+    return redirect("programmes:working_group", code=document.group.subject.code)
+
+
+@login_required
+@require_GET
+def working_group_document_download(request: AuthenticatedHttpRequest, pk):
+    document = get_in_scope(request.user, WorkingGroupDocument.objects.all(), Perm.PROGRAMMES_VIEW, pk=pk)
+    if not document.file:
+        raise Http404("Файл не прикреплён.")
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
+    )
+
+
+@login_required
+@require_POST
 def working_group_meeting_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     subject, group = _working_group_editable(request, code)
     meeting_form = MeetingForm(request.POST)
@@ -274,7 +330,16 @@ def working_group_member_add(request: AuthenticatedHttpRequest, code: str) -> Ht
 
 
 def _working_group_page(
-    request, subject, group, can_edit, meeting_form, member_form, *, refused=None, status=200
+    request,
+    subject,
+    group,
+    can_edit,
+    meeting_form,
+    member_form,
+    *,
+    refused=None,
+    status=200,
+    document_form=None,
 ):
     """`refused`: (meeting pk, decision form, action forms) of a decision that was not recorded; they
     are shown again as filled in, under their meeting."""
@@ -293,6 +358,9 @@ def _working_group_page(
             "decision_form": DecisionForm(),
             "action_forms": [ActionForm(prefix=f"action{n}", subject=subject) for n in range(2)],
             "refused": refused,
+            "documents": selectors.working_group_documents(group=group) if group else [],
+            "document_form": document_form or WorkingGroupDocumentForm(group=group),
+            "document_status_form": DocumentStatusForm(),
         },
         status=status,
     )

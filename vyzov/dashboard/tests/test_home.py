@@ -261,8 +261,9 @@ def test_work_queue_costs_one_query_per_section(
     from vyzov.accounts.access import grants_of
 
     grants_of(municipal_barnaul)  # the policy loads the grants once per request
-    # action items, overdue reviews, meetings, support cases, returned aid requests (a referrer)
-    with django_assert_num_queries(5):
+    # action items, overdue signal checks, overdue reviews, meetings, support cases, returned aid
+    # requests (a referrer)
+    with django_assert_num_queries(6):
         sections = work_queue(actor=municipal_barnaul)
     assert [s.key for s in sections] == ["action_items"]
 

@@ -6,8 +6,14 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from vyzov.accounts.models import Grant, Role, User
+from vyzov.alerts.models import Alert
+from vyzov.alerts.selectors import overdue_q
+from vyzov.cases.models import Family
+from vyzov.ngo_aid.models import Operator
+from vyzov.programmes.models import WorkingGroupDocument
 from vyzov.territories.models import FederalDistrict, Municipality, Organization, Subject
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +27,7 @@ def test_demo_loads_every_role_and_is_idempotent():
         Grant.objects.count(),
         Organization.objects.count(),
         Municipality.objects.count(),
+        Alert.objects.count(),
     ]
     call_command("load_demo")
     assert [
@@ -28,7 +35,17 @@ def test_demo_loads_every_role_and_is_idempotent():
         Grant.objects.count(),
         Organization.objects.count(),
         Municipality.objects.count(),
+        Alert.objects.count(),
     ] == counts
+    # Signals in each state of the check, one overdue, one that put its family on the СОП record.
+    assert set(Alert.objects.values_list("status", flat=True)) == {"registered", "checking", "closed"}
+    assert Alert.objects.filter(overdue_q(timezone.localdate())).count() == 1
+    assert Alert.objects.filter(outcome="sop", family__statuses__kind="sop").exists()
+    # Each pilot region's МРГ register holds its approved programme.
+    assert WorkingGroupDocument.objects.filter(kind="programme", status="approved").count() == 14
+    # 004's roles of the Krasnoyarsk operator; large families marked in the register.
+    assert Operator.objects.get(subject__code="24").role_resource_ngo
+    assert Family.objects.filter(is_large=True).exists()
     assert set(Grant.objects.values_list("role", flat=True)) == set(Role.values)
     assert FederalDistrict.objects.count() == 8
     assert Subject.objects.count() == 89 and Subject.objects.filter(is_pilot=True).count() == 14

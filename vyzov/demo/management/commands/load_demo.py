@@ -9,6 +9,7 @@ from vyzov.accounts.models import User
 from vyzov.bench import generator
 from vyzov.cases.models import Child, EventKind, Family
 from vyzov.demo import accounts as accounts_demo
+from vyzov.demo import alerts as alerts_demo
 from vyzov.demo import consilium as consilium_demo
 from vyzov.demo import contests as contests_demo
 from vyzov.demo import monitoring as monitoring_demo
@@ -100,6 +101,7 @@ class Command(BaseCommand):
             ("службы «Дети в семье»", support_demo),
             ("региональные программы", programmes_demo),
             ("конкурсы", contests_demo),
+            ("сигналы о детях в опасности", alerts_demo),
         ]:
             self._step(title, module.load)
         return accounts, created

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AlertsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "vyzov.alerts"
+    label = "alerts"
+    verbose_name = "Сигналы о детях в опасности"
