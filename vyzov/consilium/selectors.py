@@ -103,11 +103,10 @@ def _in_section(reasons: list[str], removed: bool, section: str) -> bool:
     return not removed and (section == SECTION_ALL or section in reasons)
 
 
-def agenda_summary(*, meeting: Meeting) -> AgendaSummary:
-    """Counts per agenda reason (one small read of the agenda's reasons) and of the reviews."""
+def _summary(rows: list[tuple[int, list[str], bool]], meeting: Meeting) -> AgendaSummary:
     counts: Counter[str] = Counter()
     total = removed = 0
-    for reasons, is_removed in AgendaItem.objects.filter(meeting=meeting).values_list("reasons", "removed"):
+    for _pk, reasons, is_removed in rows:
         if is_removed:
             removed += 1
             continue
@@ -131,21 +130,26 @@ def agenda_summary(*, meeting: Meeting) -> AgendaSummary:
     )
 
 
-def agenda_page(*, actor: User, meeting: Meeting, section: str, page: int | str | None) -> Page[AgendaItem]:
-    """One page (AGENDA_PAGE_SIZE rows) of one section of the agenda, in the order of the whole agenda
-    (surname, then id), with each child's card data and review; personal data only where the actor
-    may see it. The section is chosen over the ids (the reasons are a JSON list, filtered here the
-    same way on every database); only the page's rows are read in full."""
-    ids = [
-        pk
-        for pk, reasons, removed in AgendaItem.objects.filter(meeting=meeting)
+def agenda_view(
+    *, actor: User, meeting: Meeting, section: str | None, page: int | str | None
+) -> tuple[AgendaSummary, AgendaSection, Page[AgendaItem]]:
+    """The meeting page's agenda: counts per reason and of the reviews, the chosen section (an unknown
+    one is the whole agenda) and one page of it (AGENDA_PAGE_SIZE rows) in the agenda's order (surname,
+    then id), with each child's card data and review; personal data only where the actor may see it.
+    One small read of (id, reasons, removed) of the whole agenda serves the counts and the section (the
+    reasons are a JSON list, filtered here the same way on every database); only the page's rows are
+    read in full."""
+    rows = list(
+        AgendaItem.objects.filter(meeting=meeting)
         .order_by("child__last_name", "child_id")
         .values_list("pk", "reasons", "removed")
-        if _in_section(reasons, removed, section)
-    ]
+    )
+    summary = _summary(rows, meeting)
+    chosen = summary.section(section or SECTION_ALL)
+    ids = [pk for pk, reasons, removed in rows if _in_section(reasons, removed, chosen.code)]
     id_page = Paginator(ids, AGENDA_PAGE_SIZE).get_page(page)
     items = _agenda_items(actor=actor, meeting=meeting, ids=list(id_page.object_list))
-    return Page(items, id_page.number, id_page.paginator)  # type: ignore[arg-type]
+    return summary, chosen, Page(items, id_page.number, id_page.paginator)  # type: ignore[arg-type]
 
 
 def _agenda_items(*, actor: User, meeting: Meeting, ids: list[int]) -> list[AgendaItem]:

@@ -136,10 +136,8 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk):
     """The meeting: counts of the agenda by reason and one section of it a page at a time (50 rows;
     the other sections and pages come on demand — an htmx fragment, or the whole page without JS)."""
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
-    summary = selectors.agenda_summary(meeting=meeting)
-    section = summary.section(request.GET.get("section", selectors.SECTION_ALL))
-    page_obj = selectors.agenda_page(
-        actor=request.user, meeting=meeting, section=section.code, page=request.GET.get("page")
+    summary, section, page_obj = selectors.agenda_view(
+        actor=request.user, meeting=meeting, section=request.GET.get("section"), page=request.GET.get("page")
     )
     case_services.personal_data_list_read(
         actor=request.user,
