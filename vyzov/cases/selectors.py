@@ -10,6 +10,7 @@ from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
+    F,
     IntegerField,
     Model,
     OuterRef,
@@ -43,7 +44,9 @@ SORTS = {
     "-birth_date": ("-birth_date", "-id"),
     "placed_since": ("placed_since", "id"),
     "-placed_since": ("-placed_since", "-id"),
-    "next_review": ("case__next_review_date", "id"),
+    # The child's copy of the case's date (index child_next_review_order); no date comes last, as
+    # PostgreSQL orders it by default, on SQLite too.
+    "next_review": (F("next_review_date").asc(nulls_last=True), "id"),
     "id": ("id",),
 }
 
