@@ -28,8 +28,9 @@ def ordering(keys: Sequence[Key]) -> list[OrderBy]:
     return [F(name).desc(nulls_first=True) if desc else F(name).asc(nulls_last=True) for name, desc in keys]
 
 
-def _after(keys: Sequence[Key], values: Sequence[Any]) -> Q:
-    """Rows strictly after `values` in the order of `keys`."""
+def _after(keys: Sequence[Key], values: Sequence[Any], nullable: set[str]) -> Q:
+    """Rows strictly after `values` in the order of `keys`, and a plain bound on the first key that
+    the index can start from (the OR of the lexicographic order alone would be a filter)."""
     after = Q(pk__in=[])
     same = Q()
     for (name, desc), value in zip(keys, values, strict=True):
@@ -37,15 +38,20 @@ def _after(keys: Sequence[Key], values: Sequence[Any]) -> Q:
             strict = Q(**{f"{name}__isnull": False}) if desc else None
             equal = Q(**{f"{name}__isnull": True})
         else:
-            strict = (
-                Q(**{f"{name}__lt": value})
-                if desc
-                else Q(**{f"{name}__gt": value}) | Q(**{f"{name}__isnull": True})
-            )
+            strict = Q(**{f"{name}__lt": value}) if desc else Q(**{f"{name}__gt": value})
+            if not desc and name in nullable:
+                strict |= Q(**{f"{name}__isnull": True})
             equal = Q(**{name: value})
         if strict is not None:
             after |= same & strict
         same &= equal
+    (first, desc), value = keys[0], values[0]
+    if value is None and not desc:
+        after &= Q(**{f"{first}__isnull": True})
+    elif value is not None and desc:
+        after &= Q(**{f"{first}__lte": value})
+    elif value is not None and first not in nullable:
+        after &= Q(**{f"{first}__gte": value})
     return after
 
 
@@ -107,7 +113,8 @@ def keyset_page(
     walk = [(name, not desc) for name, desc in keys] if backwards else keys
     rows_qs = queryset.order_by(*ordering(walk))
     if values is not None:
-        rows_qs = rows_qs.filter(_after(walk, values))
+        nullable = {name for name, _desc in keys if queryset.model._meta.get_field(name).null}
+        rows_qs = rows_qs.filter(_after(walk, values, nullable))
     rows = list(rows_qs[: per_page + 1])
     more = len(rows) > per_page
     rows = rows[:per_page]
