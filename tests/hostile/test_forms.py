@@ -738,6 +738,7 @@ SYSTEM_DATES = {
     "FamilyEvent.date",  # the family's timeline, likewise
     "Case.last_review_date",  # the date of the consilium's decision
     "Child.placed_since",  # copied from the current placement
+    "Child.next_review_date",  # copied from Case.next_review_date (checked there) by route_change
     "RollUp.as_of",  # computed from accepted reports
     "Target.target_date",  # reference data (the programme's target year)
 }

@@ -824,6 +824,13 @@ class NationalGenerator:
 
         cases = [self.build_case(plan) for plan in plans]
         bulk_insert(cases, batch_size=self.batch_size)
+        # The child's copy of the next review date (cases.services.route_change keeps it on the site).
+        reviewed = [case for case in cases if case.next_review_date]
+        Child.objects.bulk_update(
+            [Child(pk=case.child_id, next_review_date=case.next_review_date) for case in reviewed],
+            ["next_review_date"],
+            batch_size=self.batch_size,
+        )
         self.counts["cases"] += len(cases)
 
         events = [

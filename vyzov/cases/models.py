@@ -281,6 +281,9 @@ class Child(BaseModel):
         editable=False,
     )
     placed_since = models.DateField("в организации с", null=True, blank=True, editable=False)
+    # A copy of the case's next_review_date, kept by cases.services.route_change (the one write of it),
+    # so that the list sorts by it over an index instead of joining and sorting the whole register.
+    next_review_date = models.DateField("следующий пересмотр", null=True, blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self",
         verbose_name="объединён с",
@@ -313,6 +316,7 @@ class Child(BaseModel):
             # read it forwards or backwards; selectors.SORTS breaks ties the same way as the index).
             models.Index(fields=["birth_date", "id"], name="child_birth_order"),
             models.Index(fields=["placed_since", "id"], name="child_placed_order"),
+            models.Index(fields=["next_review_date", "id"], name="child_next_review_order"),
             # Name search is a prefix (LIKE 'x%'): a pattern index serves it under any collation.
             models.Index(fields=["search_name"], opclasses=["varchar_pattern_ops"], name="child_name_prefix"),
         ]

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, scope, scope_condition
 from vyzov.accounts.models import User
+from vyzov.core.keyset import keys_of, ordering
 
 from .models import (
     Case,
@@ -43,7 +44,8 @@ SORTS = {
     "-birth_date": ("-birth_date", "-id"),
     "placed_since": ("placed_since", "id"),
     "-placed_since": ("-placed_since", "-id"),
-    "next_review": ("case__next_review_date", "id"),
+    # The child's copy of the case's date (index child_next_review_order); no date comes last.
+    "next_review": ("next_review_date", "id"),
     "id": ("id",),
 }
 
@@ -119,7 +121,12 @@ def child_list(
         needle = name_key(filters["q"], "", "")
         qs = scope(actor, qs, Perm.CASES_VIEW_PERSONAL).filter(search_name__startswith=needle)
     qs = qs.select_related("subject", "municipality", "current_organization", "case")
-    return with_personal_flag(actor, qs).order_by(*SORTS.get(filters.get("sort") or "name", SORTS["name"]))
+    return with_personal_flag(actor, qs).order_by(*ordering(keys_of(sort_order(filters.get("sort")))))
+
+
+def sort_order(sort: str | None) -> tuple[str, ...]:
+    """The list's order for a sort choice (NULL last ascending, first descending: core.keyset)."""
+    return SORTS.get(sort or "name", SORTS["name"])
 
 
 def overdue_review_q(today: dt.date) -> Q:

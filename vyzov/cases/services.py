@@ -391,6 +391,9 @@ def route_change(
         expected_version=expected_version,
         fields=["goal", "responsible", "next_review_date"],
     )
+    # The list sorts by the child's copy (an index instead of a join over the register).
+    Child.objects.filter(pk=child.pk).update(next_review_date=next_review_date)
+    child.next_review_date = next_review_date
     changes = changed_fields(case, original)
     event_add(
         actor=actor,

@@ -16,7 +16,8 @@ from vyzov.accounts.access import (
     require_perm,
 )
 from vyzov.accounts.types import AuthenticatedHttpRequest
-from vyzov.core.pagination import COUNT_CAP, paginate
+from vyzov.core.keyset import keyset_page
+from vyzov.core.pagination import COUNT_CAP, DEFAULT_PAGE_SIZE, CappedPaginator, paginate
 from vyzov.core.services import export_job_create
 from vyzov.core.xlsx import XLSX_CONTENT_TYPE, xlsx_response
 from vyzov.territories.models import Subject
@@ -46,23 +47,36 @@ def _child_filters(request: AuthenticatedHttpRequest):
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
+CHILD_PAGE_SIZE = DEFAULT_PAGE_SIZE
+
+
 @login_required
 @require_GET
 def child_list(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.CASES_VIEW)
     form, filters = _child_filters(request)
     children = selectors.child_list(actor=request.user, filters=filters)
-    page = paginate(request, children, cap=COUNT_CAP)
+    # Keyset pages («следующая/предыдущая»): a deep page costs like the first; the capped count stays
+    # for the «Всего» line.
+    page = keyset_page(
+        children,
+        order=selectors.sort_order(filters.get("sort")),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        per_page=CHILD_PAGE_SIZE,
+    )
+    counter = CappedPaginator(children, DEFAULT_PAGE_SIZE, cap=COUNT_CAP)
     services.personal_data_list_read(
         actor=request.user,
         kind="children_list",
         records=[child for child in page if child.personal],
-        filters={**filters, "page": page.number if page.number > 1 else None},
+        filters={**filters, "after": request.GET.get("after"), "before": request.GET.get("before")},
         subject_id=filters["subject"].pk if filters.get("subject") else None,
     )
     context = {
         "form": form,
         "page_obj": page,
+        "counter": counter,
         "can_edit": has_perm(request.user, Perm.CASES_EDIT),
         "can_export": has_perm(request.user, Perm.CASES_EXPORT),
         "can_import": has_perm(request.user, Perm.CASES_IMPORT),

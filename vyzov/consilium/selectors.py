@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -20,6 +22,7 @@ from .models import (
     ActionItem,
     ActionStatus,
     AgendaItem,
+    AgendaReason,
     Consilium,
     Decision,
     Level,
@@ -67,17 +70,103 @@ def meeting_get(*, actor: User, pk: int | str) -> Meeting:
     )
 
 
-def meeting_agenda(*, actor: User, meeting: Meeting) -> list[AgendaItem]:
-    """The agenda with each child's card data; personal data only where the actor may see it."""
-    children = with_personal_flag(actor, Child.objects.select_related("current_organization", "case"))
-    reviews = Review.objects.filter(meeting=meeting).select_related("decision")
-    items = list(
+AGENDA_PAGE_SIZE = 50
+SECTION_ALL = "all"
+SECTION_REMOVED = "removed"
+
+
+@dataclass(frozen=True)
+class AgendaSection:
+    code: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class AgendaSummary:
+    """The meeting page's head: how many children, by reason, reviewed and decided; the rows themselves
+    are read a section and a page at a time (`agenda_page`)."""
+
+    total: int
+    removed: int
+    reviewed: int
+    decided: int
+    sections: list[AgendaSection]
+
+    def section(self, code: str) -> AgendaSection:
+        return next((section for section in self.sections if section.code == code), self.sections[0])
+
+
+def _in_section(reasons: list[str], removed: bool, section: str) -> bool:
+    if section == SECTION_REMOVED:
+        return removed
+    return not removed and (section == SECTION_ALL or section in reasons)
+
+
+def _summary(rows: list[tuple[int, list[str], bool]], meeting: Meeting) -> AgendaSummary:
+    counts: Counter[str] = Counter()
+    total = removed = 0
+    for _pk, reasons, is_removed in rows:
+        if is_removed:
+            removed += 1
+            continue
+        total += 1
+        counts.update(set(reasons))
+    reviews = Review.objects.filter(meeting=meeting).aggregate(
+        reviewed=Count("pk"), decided=Count("decision")
+    )
+    sections = [AgendaSection(SECTION_ALL, "Вся повестка", total)]
+    sections += [
+        AgendaSection(code, label, counts[code]) for code, label in AgendaReason.choices if counts[code]
+    ]
+    if removed:
+        sections.append(AgendaSection(SECTION_REMOVED, "Исключены из повестки", removed))
+    return AgendaSummary(
+        total=total,
+        removed=removed,
+        reviewed=reviews["reviewed"],
+        decided=reviews["decided"],
+        sections=sections,
+    )
+
+
+def agenda_view(
+    *, actor: User, meeting: Meeting, section: str | None, page: int | str | None
+) -> tuple[AgendaSummary, AgendaSection, Page[AgendaItem]]:
+    """The meeting page's agenda: counts per reason and of the reviews, the chosen section (an unknown
+    one is the whole agenda) and one page of it (AGENDA_PAGE_SIZE rows) in the agenda's order (surname,
+    then id), with each child's card data and review; personal data only where the actor may see it.
+    One small read of (id, reasons, removed) of the whole agenda serves the counts and the section (the
+    reasons are a JSON list, filtered here the same way on every database); only the page's rows are
+    read in full."""
+    rows = list(
         AgendaItem.objects.filter(meeting=meeting)
+        .order_by("child__last_name", "child_id")
+        .values_list("pk", "reasons", "removed")
+    )
+    summary = _summary(rows, meeting)
+    chosen = summary.section(section or SECTION_ALL)
+    ids = [pk for pk, reasons, removed in rows if _in_section(reasons, removed, chosen.code)]
+    id_page = Paginator(ids, AGENDA_PAGE_SIZE).get_page(page)
+    items = _agenda_items(actor=actor, meeting=meeting, ids=list(id_page.object_list))
+    return summary, chosen, Page(items, id_page.number, id_page.paginator)  # type: ignore[arg-type]
+
+
+def _agenda_items(*, actor: User, meeting: Meeting, ids: list[int]) -> list[AgendaItem]:
+    children = with_personal_flag(actor, Child.objects.select_related("current_organization", "case"))
+    found = {
+        item.pk: item
+        for item in AgendaItem.objects.filter(meeting=meeting, pk__in=ids)
         .select_related("added_by")
         .prefetch_related(Prefetch("child", queryset=children))
-        .order_by("removed", "child__last_name", "child_id")
-    )
-    by_child = {review.child_id: review for review in reviews}
+    }
+    items = [found[pk] for pk in ids if pk in found]
+    by_child = {
+        review.child_id: review
+        for review in Review.objects.filter(
+            meeting=meeting, child_id__in=[item.child_id for item in items]
+        ).select_related("decision")
+    }
     for item in items:
         item.review = by_child.get(item.child_id)
     return items

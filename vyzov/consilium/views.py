@@ -133,19 +133,30 @@ def meeting_create(request: AuthenticatedHttpRequest, pk):
 @login_required
 @require_GET
 def meeting_detail(request: AuthenticatedHttpRequest, pk):
+    """The meeting: counts of the agenda by reason and one section of it a page at a time (50 rows;
+    the other sections and pages come on demand — an htmx fragment, or the whole page without JS)."""
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
-    agenda = selectors.meeting_agenda(actor=request.user, meeting=meeting)
+    summary, section, page_obj = selectors.agenda_view(
+        actor=request.user, meeting=meeting, section=request.GET.get("section"), page=request.GET.get("page")
+    )
     case_services.personal_data_list_read(
         actor=request.user,
         kind="consilium_meeting",
-        records=[item.child for item in agenda if item.child.personal],
+        records=[item.child for item in page_obj.object_list if item.child.personal],
+        filters={"meeting": meeting.pk, "section": section.code, "page": page_obj.number},
         subject_id=meeting.consilium.subject_id,
     )
     context = {
         "meeting": meeting,
-        "agenda": agenda,
+        "summary": summary,
+        "section": section,
+        "page_obj": page_obj,
         "can_manage": allows(request.user, Perm.CONSILIUM_MANAGE, meeting),
         "can_decide": allows(request.user, Perm.CONSILIUM_DECIDE, meeting),
+    }
+    if request.htmx:
+        return render(request, "consilium/meeting_detail.html#agenda-section", context)
+    context |= {
         "add_form": AgendaAddForm(),
         "upload_form": ProtocolUploadForm(),
         "members": meeting.consilium.members.filter(is_active=True),

@@ -176,6 +176,8 @@ def test_decision_changes_the_case_and_leaves_event_and_audit(
     case = Case.objects.get(child=child)
     assert case.goal == RouteGoal.RETURN_HOME and case.last_review_date == TODAY
     assert case.next_review_date == TODAY + dt.timedelta(days=60)
+    # the child's stored copy (the register's «ближайший пересмотр» sort) follows the decision
+    assert type(child).objects.get(pk=child.pk).next_review_date == TODAY + dt.timedelta(days=60)
     kinds = set(child.events.values_list("kind", flat=True))
     assert {EventKind.DECISION, EventKind.REVIEW} <= kinds
     assert (
