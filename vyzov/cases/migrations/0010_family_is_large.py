@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0001_squashed_0008_list_sort_indexes"),
+        ("cases", "0009_child_next_review_date"),
     ]
 
     operations = [
