@@ -1,8 +1,11 @@
+import datetime as dt
+
 from django import forms
 from django.apps import apps
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.urls import reverse_lazy
 
 from vyzov.core.forms import (
@@ -223,9 +226,17 @@ class StyledSetPasswordForm(StyledFormMixin, DjangoSetPasswordForm):
     pass
 
 
+# The journal's days become datetimes in the user's time zone; a day like 01.01.0001 or 31.12.9999 would
+# overflow that conversion, and no journal entry can be outside these years.
+AUDIT_DAYS = [
+    MinValueValidator(dt.date(2000, 1, 1), message="Журнал не хранит записей раньше 2000 года."),
+    MaxValueValidator(dt.date(2100, 12, 31), message="Журнал не хранит записей позже 2100 года."),
+]
+
+
 class AuditFilterForm(StyledForm):
-    date_from = forms.DateField(label="С даты", required=False, widget=DateInput)
-    date_to = forms.DateField(label="По дату", required=False, widget=DateInput)
+    date_from = forms.DateField(label="С даты", required=False, widget=DateInput, validators=AUDIT_DAYS)
+    date_to = forms.DateField(label="По дату", required=False, widget=DateInput, validators=AUDIT_DAYS)
     action = forms.ChoiceField(label="Действие", required=False)
     actor = forms.CharField(label="Пользователь (имя входа)", required=False, max_length=150)
     object_type = forms.ChoiceField(label="Тип объекта", required=False)

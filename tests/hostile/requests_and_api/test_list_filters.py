@@ -168,3 +168,12 @@ def test_no_filter_text_makes_a_list_fail(clients, url):
         assert response.status_code < 500, (url, role, query)
 
     check()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+@pytest.mark.parametrize("field", ["date_from", "date_to"])
+def test_audit_journal_refuses_a_day_at_the_end_of_the_calendar_in_russian(clients, field, day):
+    """Found by the property above: such a day overflowed when it became a datetime in Moscow time."""
+    response = clients["fed_admin"].get("/audit/", {field: day})
+    assert response.status_code == 200
+    assert "Журнал не хранит записей" in response.content.decode()
