@@ -262,6 +262,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        "AlertSourceEnum": "vyzov.alerts.models.AlertSource",
         "MunicipalityKindEnum": "vyzov.territories.models.MunicipalityKind",
         "OrganizationKindEnum": "vyzov.territories.models.OrganizationKind",
         "IndicatorDirectionEnum": "vyzov.monitoring.models.Direction",
