@@ -711,9 +711,9 @@ def test_contest_application_files(client, fed_admin, participant_chelyabinsk):
         actor=participant_chelyabinsk, contest=contest, municipality=centre("74")
     )
     login(client, participant_chelyabinsk)
-    url = reverse("contests:application_detail", args=[application.pk])
+    url = reverse("contests:file_add", args=[application.pk])
     for name, data, message in UPLOAD_FILES:
-        response = client.post(url, {"upload": "1", "file": SimpleUploadedFile(name, data)}, follow=True)
+        response = client.post(url, {"file": SimpleUploadedFile(name, data)})
         assert_refused(response)
         assert re.search(message, response.content.decode()), name
     assert not ApplicationFile.objects.exists()

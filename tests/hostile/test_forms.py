@@ -381,7 +381,10 @@ def test_a_saved_score_is_shown_in_a_value_the_browser_can_parse(client, scoring
     first, second = scoring["criteria"][:2]
     login(client, scoring["expert"])
     url = reverse("contests:score", args=[scoring["application"].pk])
-    response = client.post(url, {f"points_{first.pk}": "4", f"points_{second.pk}": "4,5", "save": "1"})
+    response = client.post(
+        reverse("contests:score_save", args=[scoring["application"].pk]),
+        {f"points_{first.pk}": "4", f"points_{second.pk}": "4,5"},
+    )
     assert response.status_code == 302
     assert {s.criterion_id: s.points for s in Score.objects.all()} == {
         first.pk: Decimal("4"),
@@ -412,8 +415,8 @@ def test_hostile_scores_and_comments_are_refused_not_cut(client, scoring, points
     first = scoring["criteria"][0]
     login(client, scoring["expert"])
     response = client.post(
-        reverse("contests:score", args=[scoring["application"].pk]),
-        {f"points_{first.pk}": points, f"comment_{first.pk}": comment, "save": "1"},
+        reverse("contests:score_save", args=[scoring["application"].pk]),
+        {f"points_{first.pk}": points, f"comment_{first.pk}": comment},
     )
     if _refused_whole(response) is None:  # control characters: the whole request is refused (400)
         assert response.status_code == 200
@@ -657,8 +660,8 @@ def test_contest_application_answers_refuse_hostile_text(client, fed_admin, answ
     task = contest.tasks.get()
     login(client, participant)
     response = client.post(
-        reverse("contests:application_detail", args=[application.pk]),
-        {f"task_{task.pk}": answer, "save": "1"},
+        reverse("contests:application_save", args=[application.pk]),
+        {f"task_{task.pk}": answer},
     )
     _field_errors(response, f"task_{task.pk}")
     assert not Answer.objects.exclude(text="").exists()

@@ -300,12 +300,15 @@ def two_factor_verify(request: AuthenticatedHttpRequest):
             # Too many wrong codes: the session ends and axes answers with its lockout page.
             auth_logout(request)
             return render(request, "accounts/locked_out.html", status=429)
-        message = "Неверный код."
-        if check.wait_seconds:
-            message += f" Слишком много попыток: подождите {check.wait_seconds} с и попробуйте снова."
-        form.add_error("code", message)
+        form.add_error("code", _wrong_code_message(check.wait_seconds))
         status = 400
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url}, status=status)
+
+
+def _wrong_code_message(wait_seconds: int | None) -> str:
+    if not wait_seconds:
+        return "Неверный код."
+    return f"Неверный код. Слишком много попыток: подождите {wait_seconds} с и попробуйте снова."
 
 
 @login_required

@@ -78,8 +78,6 @@ def _card(request: AuthenticatedHttpRequest, alert, *, assign_form=None, complet
     personal = sees_personal(actor, alert) or is_executor
     if personal:
         audit_personal_read(actor=actor, kind="alert_card", records_count=1, target=alert)
-    can_assign = alert.status == AlertStatus.REGISTERED and allows(actor, Perm.CASES_EDIT, alert)
-    can_complete = services.can_record_check(actor, alert)
     context = {
         "alert": alert,
         "personal": personal,
@@ -87,13 +85,29 @@ def _card(request: AuthenticatedHttpRequest, alert, *, assign_form=None, complet
         "overdue": bool(
             item and alert.status == AlertStatus.CHECKING and item.deadline < timezone.localdate()
         ),
-        "family_link": alert.family_id is not None and allows(actor, Perm.CASES_VIEW, alert.family),
-        "child_link": alert.child_id is not None and allows(actor, Perm.CASES_VIEW, alert.child),
-        "case_link": alert.family_case_id is not None and allows(actor, Perm.SUPPORT_VIEW, alert.family_case),
+        **_links(actor, alert),
+        **_check_forms(actor, alert, assign_form=assign_form, complete_form=complete_form),
+    }
+    return render(request, "alerts/alert_detail.html", context, status=status)
+
+
+def _check_forms(actor, alert, *, assign_form, complete_form) -> dict:
+    """The forms of the check the reader may use; a refused one comes back as it was filled in."""
+    can_assign = alert.status == AlertStatus.REGISTERED and allows(actor, Perm.CASES_EDIT, alert)
+    can_complete = services.can_record_check(actor, alert)
+    return {
         "assign_form": (assign_form or CheckAssignForm(alert=alert)) if can_assign else None,
         "complete_form": (complete_form or CheckCompleteForm()) if can_complete else None,
     }
-    return render(request, "alerts/alert_detail.html", context, status=status)
+
+
+def _links(actor, alert) -> dict[str, bool]:
+    """Which linked records the card may link to: only those the reader may open."""
+    return {
+        "family_link": alert.family_id is not None and allows(actor, Perm.CASES_VIEW, alert.family),
+        "child_link": alert.child_id is not None and allows(actor, Perm.CASES_VIEW, alert.child),
+        "case_link": alert.family_case_id is not None and allows(actor, Perm.SUPPORT_VIEW, alert.family_case),
+    }
 
 
 @login_required

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vyzov.accounts.access import NotInScope, Perm, allows, has_perm, require_perm
 from vyzov.accounts.models import Role, User
 from vyzov.accounts.types import AuthenticatedHttpRequest
+from vyzov.core.forms import add_service_error, form_errors_text
 from vyzov.core.models import AuditAction
 from vyzov.core.numbers import parse_decimal
 from vyzov.core.pagination import paginate
 from vyzov.core.params import parse_id
 from vyzov.core.services import audit_entry_create
-from vyzov.core.uploads import upload_form_error
 from vyzov.core.xlsx import xlsx_response
 from vyzov.territories.models import Municipality
 
@@ -65,10 +65,6 @@ def _any_contest_perm(user) -> None:
 
 def _error(request: AuthenticatedHttpRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
-
-
-def _form_errors(request: AuthenticatedHttpRequest, form) -> None:
-    messages.error(request, "; ".join(" ".join(errors) for errors in form.errors.values()))
 
 
 def _contest(pk) -> Contest:
@@ -121,28 +117,22 @@ def _municipality_of(user) -> Municipality | None:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def contest_detail(request: AuthenticatedHttpRequest, pk):
     _any_contest_perm(request.user)
-    contest = selectors.contest_get(actor=request.user, pk=pk)
+    return _contest_page(request, selectors.contest_get(actor=request.user, pk=pk))
+
+
+def _contest_page(request: AuthenticatedHttpRequest, contest, *, refused=None, copy_form=None, status=200):
+    """`refused`: a set-up form that was not accepted, shown again as filled in (opened)."""
     manage = selectors.manages_contests(request.user)
     editable = manage and not contest.is_history and not contest.is_locked
-    if request.method == "POST":
-        return _contest_post(request, contest)
-    return _contest_page(request, contest, manage=manage, editable=editable)
-
-
-def _contest_page(request: AuthenticatedHttpRequest, contest, *, manage, editable, refused=None, status=200):
-    """`refused`: a set-up form that was not accepted, shown again as filled in (opened)."""
     municipality = (
         _municipality_of(request.user) if has_perm(request.user, Perm.CONTESTS_PARTICIPATE) else None
     )
     own = contest.applications.filter(municipality=municipality).first() if municipality else None
-    setup_forms = (
-        {kind: form_class(prefix=kind) for kind, form_class in SETUP_FORMS.items()} if editable else {}
-    )
-    if refused is not None and refused.prefix in setup_forms:
-        setup_forms[refused.prefix] = refused
+    if manage and copy_form is None:
+        copy_form = CopyForm(initial={"year": contest.year + 1, "title": contest.title})
     return render(
         request,
         "contests/contest_detail.html",
@@ -153,14 +143,10 @@ def _contest_page(request: AuthenticatedHttpRequest, contest, *, manage, editabl
             "municipality": municipality,
             "own": own,
             "criteria_sets": contest.criteria_sets.prefetch_related("criteria"),
-            "setup_forms": setup_forms,
-            "intake_deadline": services.intake_deadline(contest)
-            if manage and contest.status == ContestStatus.OPEN
-            else None,
+            "setup_forms": _setup_forms(refused) if editable else {},
+            "intake_deadline": _intake_deadline(contest, manage=manage),
             "today": timezone.localdate(),
-            "copy_form": CopyForm(initial={"year": contest.year + 1, "title": contest.title})
-            if manage
-            else None,
+            "copy_form": copy_form if manage else None,
             "counts": contest.applications.aggregate(
                 submitted=Count("id", filter=Q(status=ApplicationStatus.SUBMITTED)),
                 accepted=Count("id", filter=Q(status=ApplicationStatus.ACCEPTED)),
@@ -171,49 +157,103 @@ def _contest_page(request: AuthenticatedHttpRequest, contest, *, manage, editabl
     )
 
 
-def _contest_post(request: AuthenticatedHttpRequest, contest: Contest):
-    """Set-up actions of the federal team and «Подать заявку» of a municipality."""
-    actor, post = request.user, request.POST
+def _setup_forms(refused=None) -> dict:
+    """The empty set-up forms, one of them replaced by the refused one as it was filled in."""
+    forms = {kind: form_class(prefix=kind) for kind, form_class in SETUP_FORMS.items()}
+    if refused is not None and refused.prefix in forms:
+        forms[refused.prefix] = refused
+    return forms
+
+
+def _intake_deadline(contest: Contest, *, manage: bool):
+    return services.intake_deadline(contest) if manage and contest.status == ContestStatus.OPEN else None
+
+
+def _refused(request: AuthenticatedHttpRequest, form) -> None:
+    """The summary of a refused form above the page; the form itself shows each error at its field."""
+    messages.error(request, "Не сохранено: " + form_errors_text(form))
+
+
+@login_required
+@require_POST
+def contest_apply(request: AuthenticatedHttpRequest, pk):
+    """«Подать заявку» of a municipality: the draft application of the participant's municipality."""
+    require_perm(request.user, Perm.CONTESTS_PARTICIPATE)
+    contest = selectors.contest_get(actor=request.user, pk=pk)
+    municipality = _municipality_of(request.user)
+    if municipality is None:
+        raise NotInScope()
     try:
-        if "apply" in post:
-            municipality = _municipality_of(actor)
-            if municipality is None:
-                raise NotInScope()
-            application = services.application_create(actor=actor, contest=contest, municipality=municipality)
-            messages.success(request, "Заявка создана. Ответьте на задания и подайте её до срока.")
-            return redirect("contests:application_detail", pk=application.pk)
-        require_perm(actor, Perm.CONTESTS_MANAGE)
-        if "auto_assign" in post:
-            count = services.experts_assign_automatically(actor=actor, contest=contest)
-            messages.success(request, f"Назначено экспертов: {count}.")
-        elif "copy" in post:
-            form = CopyForm(post)
-            if not form.is_valid():
-                raise ValidationError("Укажите год и название нового конкурса.")
-            copy = services.contest_copy(actor=actor, source=contest, **form.cleaned_data)
-            messages.success(request, "Создан конкурс с настройками выбранного.")
-            return redirect("contests:contest_detail", pk=copy.pk)
-        else:
-            kind = next((k for k in SETUP_FORMS if k in post), None)
-            if kind is None:
-                raise ValidationError("Неизвестное действие.")
-            form = SETUP_FORMS[kind](post, prefix=kind)
-            if not form.is_valid():
-                _form_errors(request, form)
-                manage = selectors.manages_contests(actor)
-                editable = manage and not contest.is_history and not contest.is_locked
-                return _contest_page(
-                    request, contest, manage=manage, editable=editable, refused=form, status=400
-                )
-            item = form.save(commit=False)
-            settlement_type = form.cleaned_data["settlement_type"] if kind == "criterion" else None
-            if settlement_type is None:
-                item.contest = contest
-            services.setup_item_add(actor=actor, contest=contest, item=item, settlement_type=settlement_type)
-            messages.success(request, "Добавлено.")
+        application = services.application_create(
+            actor=request.user, contest=contest, municipality=municipality
+        )
     except ValidationError as error:
         _error(request, error)
+        return redirect("contests:contest_detail", pk=contest.pk)
+    messages.success(request, "Заявка создана. Ответьте на задания и подайте её до срока.")
+    return redirect("contests:application_detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def experts_auto_assign(request: AuthenticatedHttpRequest, pk):
+    require_perm(request.user, Perm.CONTESTS_MANAGE)
+    contest = selectors.contest_get(actor=request.user, pk=pk)
+    try:
+        count = services.experts_assign_automatically(actor=request.user, contest=contest)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, f"Назначено экспертов: {count}.")
     return redirect("contests:contest_detail", pk=contest.pk)
+
+
+@login_required
+@require_POST
+def contest_copy(request: AuthenticatedHttpRequest, pk):
+    """A new contest with the set-up of this one; a refused form comes back as typed."""
+    require_perm(request.user, Perm.CONTESTS_MANAGE)
+    contest = selectors.contest_get(actor=request.user, pk=pk)
+    form = CopyForm(request.POST)
+    if form.is_valid():
+        try:
+            copy = services.contest_copy(actor=request.user, source=contest, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Создан конкурс с настройками выбранного.")
+            return redirect("contests:contest_detail", pk=copy.pk)
+    _refused(request, form)
+    return _contest_page(request, contest, copy_form=form, status=400)
+
+
+@login_required
+@require_POST
+def setup_add(request: AuthenticatedHttpRequest, pk, kind):
+    """One item of the set-up (a stage, task, category, criterion, bonus or nomination)."""
+    require_perm(request.user, Perm.CONTESTS_MANAGE)
+    contest = selectors.contest_get(actor=request.user, pk=pk)
+    if kind not in SETUP_FORMS:
+        raise Http404("Нет такого раздела настройки.")
+    form = SETUP_FORMS[kind](request.POST, prefix=kind)
+    if form.is_valid():
+        try:
+            _setup_item_save(request.user, contest, kind, form)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Добавлено.")
+            return redirect("contests:contest_detail", pk=contest.pk)
+    _refused(request, form)
+    return _contest_page(request, contest, refused=form, status=400)
+
+
+def _setup_item_save(actor: User, contest: Contest, kind: str, form) -> None:
+    item = form.save(commit=False)
+    settlement_type = form.cleaned_data["settlement_type"] if kind == "criterion" else None
+    if settlement_type is None:
+        item.contest = contest
+    services.setup_item_add(actor=actor, contest=contest, item=item, settlement_type=settlement_type)
 
 
 @login_required
@@ -274,208 +314,366 @@ def application_list(request: AuthenticatedHttpRequest, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def application_detail(request: AuthenticatedHttpRequest, pk):
-    application = selectors.application_get(actor=request.user, pk=pk)
-    contest = application.contest
-    manage = allows(request.user, Perm.CONTESTS_MANAGE, application)
-    own = application.municipality_id is not None and application.municipality_id == getattr(
-        _municipality_of(request.user), "pk", None
+    return _application_page(request, selectors.application_get(actor=request.user, pk=pk))
+
+
+def _is_own(actor: User, application) -> bool:
+    municipality = _municipality_of(actor)
+    return application.municipality_id is not None and application.municipality_id == getattr(
+        municipality, "pk", None
     )
-    editable = (
-        own
-        and application.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
-        and not contest.is_locked
+
+
+def _editable(application) -> bool:
+    """Whether the participant may still change the application."""
+    return (
+        application.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
+        and not application.contest.is_locked
     )
-    tasks = [task for task in contest.tasks.all() if task.is_answered]
-    answers = {answer.task_id: answer.text for answer in application.answers.all()}
-    form = ApplicationForm(
-        request.POST if "save" in request.POST or "submit" in request.POST else None,
-        tasks=tasks,
-        answers=answers,
+
+
+def _answered_tasks(contest: Contest) -> list:
+    return [task for task in contest.tasks.all() if task.is_answered]
+
+
+def _answers_form(application, data=None) -> ApplicationForm:
+    """The answers to the contest's tasks: as saved, or as posted."""
+    return ApplicationForm(
+        data,
+        tasks=_answered_tasks(application.contest),
+        answers={answer.task_id: answer.text for answer in application.answers.all()},
         initial={"social_page": application.social_page},
     )
-    if request.method == "POST":
-        response = _application_post(request, application, form)
-        if response is not None:
-            return response
-    assignment = ExpertAssignment.objects.filter(application=application, expert=request.user).first()
-    blind = selectors.hides_municipality(request.user, contest)
-    result = selectors.results(contest=contest).get(application.pk) if manage else None
-    shown_answers, practices, files = _texts_for_reader(request.user, application, answers)
-    return render(
-        request,
-        "contests/application_detail.html",
-        {
-            "blind_notice": blind and NOTICE,
-            "application": application,
-            "contest": contest,
-            "manage": manage,
-            "own": own,
-            "editable": editable,
-            "blind": blind,
-            "form": form,
-            "tasks": tasks,
-            "answers": shown_answers,
-            "assignment": assignment,
-            "files": files,
-            "practices": practices,
-            "assignments": application.assignments.select_related("expert") if manage else [],
-            "bonuses": application.bonuses.select_related("item") if manage else [],
-            "result": result,
-            "awards": application.awards.all(),
-            "practice_form": PracticeForm(application=application) if editable else None,
-            "file_form": FileForm() if editable else None,
-            "review_form": ReviewForm() if manage else None,
-            "category_form": CategoryChangeForm(contest=contest) if manage else None,
-            "extend_form": ExtendForm() if manage else None,
-            "assign_form": AssignForm(experts=services.experts()) if manage else None,
-            "bonus_form": BonusForm(contest=contest) if manage else None,
-            "rereview_form": RereviewForm() if manage else None,
-            "publication_form": PublicationForm() if manage else None,
-            "publications": application.publications.order_by("-date", "-id") if manage or own else [],
-        },
-    )
 
 
-def _application_post(request: AuthenticatedHttpRequest, application, form):
-    actor, post = request.user, request.POST
-    try:
-        if "save" in post or "submit" in post:
-            if not form.is_valid():
-                return None
-            try:
-                services.application_update(
-                    actor=actor,
-                    application=application,
-                    answers=form.answers(),
-                    social_page=form.cleaned_data["social_page"],
-                )
-            except ValidationError as error:  # the page again, with the answers as typed
-                form.add_error(None, ValidationError(error.messages))
-                return None
-            if "submit" in post:
-                services.application_submit(actor=actor, application=application)
-                messages.success(request, "Заявка подана.")
-            else:
-                messages.success(request, "Черновик сохранён.")
-        elif "practice" in post:
-            practice_form = PracticeForm(post, application=application)
-            if not practice_form.is_valid():
-                _form_errors(request, practice_form)
-            else:
-                data = dict(practice_form.cleaned_data)
-                services.practice_add(
-                    actor=actor, application=application, criterion=data.pop("criterion"), data=data
-                )
-                messages.success(request, "Практика добавлена.")
-        elif "upload" in post:
-            file_form = FileForm(post, request.FILES)
-            if not file_form.is_valid():
-                raise ValidationError(upload_form_error(file_form))
-            services.file_add(actor=actor, application=application, uploaded=file_form.cleaned_data["file"])
-            messages.success(request, "Файл приложен.")
-        else:
-            _manage_post(request, application)
-    except ValidationError as error:
-        _error(request, error)
-    return redirect("contests:application_detail", pk=application.pk)
-
-
-def _manage_post(request: AuthenticatedHttpRequest, application) -> None:
-    actor, post, contest = request.user, request.POST, application.contest
-    require_perm(actor, Perm.CONTESTS_MANAGE)
-    forms = {
-        "review": ReviewForm(post),
-        "category": CategoryChangeForm(post, contest=contest),
-        "extend": ExtendForm(post),
-        "assign": AssignForm(post, experts=services.experts()),
-        "bonus": BonusForm(post, contest=contest),
-        "rereview": RereviewForm(post),
-        "unassign": RereviewForm({"assignment": post.get("assignment"), "reason": "-"}),
-        "publication": PublicationForm(post),
+def _application_page(request: AuthenticatedHttpRequest, application, *, status=200, **forms):
+    """The card of an application with the forms its reader may use. A refused form comes back here
+    bound (`forms`), so what was typed stays on the page next to its errors."""
+    actor, contest = request.user, application.contest
+    manage = allows(actor, Perm.CONTESTS_MANAGE, application)
+    own = _is_own(actor, application)
+    editable = own and _editable(application)
+    blind = selectors.hides_municipality(actor, contest)
+    answers = {answer.task_id: answer.text for answer in application.answers.all()}
+    shown_answers, practices, files = _texts_for_reader(actor, application, answers)
+    context = {
+        "blind_notice": blind and NOTICE,
+        "application": application,
+        "contest": contest,
+        "manage": manage,
+        "own": own,
+        "editable": editable,
+        "blind": blind,
+        "form": _answers_form(application),
+        "tasks": _answered_tasks(contest),
+        "answers": shown_answers,
+        "assignment": ExpertAssignment.objects.filter(application=application, expert=actor).first(),
+        "files": files,
+        "practices": practices,
+        "awards": application.awards.all(),
+        "publications": application.publications.order_by("-date", "-id") if manage or own else [],
+        **(_participant_forms(application) if editable else {}),
+        **(_manage_context(application) if manage else {}),
+        **forms,
     }
-    action = next((name for name in forms if name in post), None)
-    if action is None:
-        raise ValidationError("Неизвестное действие.")
-    form = forms[action]
-    if not form.is_valid():
-        _form_errors(request, form)
-        return
-    data = form.cleaned_data
-    if action == "review":
-        services.application_review(
-            actor=actor, application=application, accept=data["decision"] == "accept", reason=data["reason"]
-        )
-    elif action == "category":
-        services.category_change(actor=actor, application=application, **data)
-    elif action == "extend":
-        services.deadline_extend(actor=actor, application=application, **data)
-    elif action == "assign":
-        services.expert_assign(actor=actor, application=application, **data)
-    elif action == "bonus":
-        services.bonus_confirm(actor=actor, application=application, **data)
-    elif action == "unassign":
-        assignment = get_object_or_404(ExpertAssignment, pk=data["assignment"], application=application)
-        services.expert_unassign(actor=actor, assignment=assignment)
-    elif action == "publication":
-        services.publication_add(actor=actor, application=application, data=data)
-    elif action == "rereview":
-        assignment = get_object_or_404(ExpertAssignment, pk=data["assignment"], application=application)
-        services.rereview_request(actor=actor, assignment=assignment, reason=data["reason"])
-    messages.success(request, "Сохранено.")
+    return render(request, "contests/application_detail.html", context, status=status)
+
+
+def _participant_forms(application) -> dict:
+    return {"practice_form": PracticeForm(application=application), "file_form": FileForm()}
+
+
+def _manage_context(application) -> dict:
+    """What the federal team sees and does on an application: results, experts, bonuses, decisions."""
+    contest = application.contest
+    return {
+        "result": selectors.results(contest=contest).get(application.pk),
+        "assignments": application.assignments.select_related("expert"),
+        "bonuses": application.bonuses.select_related("item"),
+        "review_form": ReviewForm(),
+        "category_form": CategoryChangeForm(contest=contest),
+        "extend_form": ExtendForm(),
+        "assign_form": AssignForm(experts=services.experts()),
+        "bonus_form": BonusForm(contest=contest),
+        "rereview_form": RereviewForm(),
+        "publication_form": PublicationForm(),
+    }
+
+
+# ---- the participant's forms on the application -----------------------------------------------------
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def score(request: AuthenticatedHttpRequest, pk):
-    """The expert's scoring page: every criterion of the application's set within 0..max."""
+@require_POST
+def application_save(request: AuthenticatedHttpRequest, pk):
+    """«Сохранить черновик»: the answers as typed."""
+    return _answers_post(request, pk, submit=False)
+
+
+@login_required
+@require_POST
+def application_submit(request: AuthenticatedHttpRequest, pk):
+    """«Подать заявку»: the answers saved, then the application submitted."""
+    return _answers_post(request, pk, submit=True)
+
+
+def _answers_post(request: AuthenticatedHttpRequest, pk, *, submit: bool):
+    application = selectors.application_get(actor=request.user, pk=pk)
+    require_perm(request.user, Perm.CONTESTS_PARTICIPATE)
+    form = _answers_form(application, data=request.POST)
+    if form.is_valid():
+        try:
+            services.application_update(
+                actor=request.user,
+                application=application,
+                answers=form.answers(),
+                social_page=form.cleaned_data["social_page"],
+            )
+            if submit:
+                services.application_submit(actor=request.user, application=application)
+        except ValidationError as error:  # the page again, with the answers as typed
+            form.add_error(None, ValidationError(error.messages))
+        else:
+            messages.success(request, "Заявка подана." if submit else "Черновик сохранён.")
+            return redirect("contests:application_detail", pk=application.pk)
+    application = selectors.application_get(actor=request.user, pk=pk)
+    return _application_page(request, application, form=form, status=400)
+
+
+def _application_action(
+    request: AuthenticatedHttpRequest, pk, *, perm: str, form_name: str, make_form, act, success: str
+):
+    """One action on an application from one form: the application resolved through the policy (404
+    outside the reader's scope), the action's permission (403 where the application is visible but the
+    action is not the reader's), then the form; a refusal shows the card again with the form as filled
+    in and the reason next to it."""
+    application = selectors.application_get(actor=request.user, pk=pk)
+    require_perm(request.user, perm)
+    form = make_form(application)
+    if form.is_valid():
+        try:
+            act(application, form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("contests:application_detail", pk=application.pk)
+    _refused(request, form)
+    application = selectors.application_get(actor=request.user, pk=pk)
+    return _application_page(request, application, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def practice_add(request: AuthenticatedHttpRequest, pk):
+    def act(application, data):
+        data = dict(data)
+        services.practice_add(
+            actor=request.user, application=application, criterion=data.pop("criterion"), data=data
+        )
+
+    return _application_action(
+        request,
+        pk,
+        perm=Perm.CONTESTS_PARTICIPATE,
+        form_name="practice_form",
+        make_form=lambda application: PracticeForm(request.POST, application=application),
+        act=act,
+        success="Практика добавлена.",
+    )
+
+
+@login_required
+@require_POST
+def file_add(request: AuthenticatedHttpRequest, pk):
+    def act(application, data):
+        services.file_add(actor=request.user, application=application, uploaded=data["file"])
+
+    return _application_action(
+        request,
+        pk,
+        perm=Perm.CONTESTS_PARTICIPATE,
+        form_name="file_form",
+        make_form=lambda application: FileForm(request.POST, request.FILES),
+        act=act,
+        success="Файл приложен.",
+    )
+
+
+# ---- the federal team's forms on the application ----------------------------------------------------
+
+
+def _manage_action(request: AuthenticatedHttpRequest, pk, form_name: str, make_form, act):
+    return _application_action(
+        request,
+        pk,
+        perm=Perm.CONTESTS_MANAGE,
+        form_name=form_name,
+        make_form=make_form,
+        act=act,
+        success="Сохранено.",
+    )
+
+
+@login_required
+@require_POST
+def application_review(request: AuthenticatedHttpRequest, pk):
+    def act(application, data):
+        services.application_review(
+            actor=request.user,
+            application=application,
+            accept=data["decision"] == "accept",
+            reason=data["reason"],
+        )
+
+    return _manage_action(request, pk, "review_form", lambda application: ReviewForm(request.POST), act)
+
+
+@login_required
+@require_POST
+def category_change(request: AuthenticatedHttpRequest, pk):
+    def act(application, data):
+        services.category_change(actor=request.user, application=application, **data)
+
+    return _manage_action(
+        request,
+        pk,
+        "category_form",
+        lambda application: CategoryChangeForm(request.POST, contest=application.contest),
+        act,
+    )
+
+
+@login_required
+@require_POST
+def deadline_extend(request: AuthenticatedHttpRequest, pk):
+    def act(application, data):
+        services.deadline_extend(actor=request.user, application=application, **data)
+
+    return _manage_action(request, pk, "extend_form", lambda application: ExtendForm(request.POST), act)
+
+
+@login_required
+@require_POST
+def expert_assign(request: AuthenticatedHttpRequest, pk):
+    def act(application, data):
+        services.expert_assign(actor=request.user, application=application, **data)
+
+    return _manage_action(
+        request,
+        pk,
+        "assign_form",
+        lambda application: AssignForm(request.POST, experts=services.experts()),
+        act,
+    )
+
+
+def _assignment_of(application, data) -> ExpertAssignment:
+    """The assignment named in the form, only among this application's own (404 otherwise)."""
+    return get_object_or_404(ExpertAssignment, pk=data["assignment"], application=application)
+
+
+@login_required
+@require_POST
+def expert_unassign(request: AuthenticatedHttpRequest, pk):
+    def act(application, data):
+        services.expert_unassign(actor=request.user, assignment=_assignment_of(application, data))
+
+    return _manage_action(
+        request,
+        pk,
+        "unassign_form",
+        lambda application: RereviewForm({"assignment": request.POST.get("assignment"), "reason": "-"}),
+        act,
+    )
+
+
+@login_required
+@require_POST
+def rereview_request(request: AuthenticatedHttpRequest, pk):
+    def act(application, data):
+        assignment = _assignment_of(application, data)
+        services.rereview_request(actor=request.user, assignment=assignment, reason=data["reason"])
+
+    return _manage_action(request, pk, "rereview_form", lambda application: RereviewForm(request.POST), act)
+
+
+@login_required
+@require_POST
+def bonus_confirm(request: AuthenticatedHttpRequest, pk):
+    def act(application, data):
+        services.bonus_confirm(actor=request.user, application=application, **data)
+
+    return _manage_action(
+        request,
+        pk,
+        "bonus_form",
+        lambda application: BonusForm(request.POST, contest=application.contest),
+        act,
+    )
+
+
+@login_required
+@require_POST
+def publication_add(request: AuthenticatedHttpRequest, pk):
+    def act(application, data):
+        services.publication_add(actor=request.user, application=application, data=data)
+
+    return _manage_action(
+        request, pk, "publication_form", lambda application: PublicationForm(request.POST), act
+    )
+
+
+# ---- scoring ----------------------------------------------------------------------------------------
+
+
+def _scoring(request: AuthenticatedHttpRequest, pk):
+    """The application and the reader's own assignment to it (404 for anyone not assigned)."""
     require_perm(request.user, Perm.CONTESTS_SCORE)
     application = selectors.application_get(actor=request.user, pk=pk)
-    assignment = selectors.assignment_get(actor=request.user, application=application)
-    contest = application.contest
+    return application, selectors.assignment_get(actor=request.user, application=application)
+
+
+def _criteria(application) -> list[Criterion]:
     settlement = application.category.settlement_type if application.category else "city"
-    criteria = list(
-        Criterion.objects.filter(criteria_set__contest=contest, criteria_set__settlement_type=settlement)
+    return list(
+        Criterion.objects.filter(
+            criteria_set__contest=application.contest, criteria_set__settlement_type=settlement
+        )
     )
+
+
+@login_required
+@require_GET
+def score(request: AuthenticatedHttpRequest, pk):
+    """The expert's scoring page: every criterion of the application's set within 0..max."""
+    application, assignment = _scoring(request, pk)
+    return _score_page(request, application, assignment)
+
+
+def _score_rows(request: AuthenticatedHttpRequest, assignment, criteria, *, posted: bool) -> list[tuple]:
+    """(criterion, points, comment): as typed after a refusal, else as saved."""
+    if posted:
+        return [
+            (c, request.POST.get(f"points_{c.pk}"), request.POST.get(f"comment_{c.pk}")) for c in criteria
+        ]
     existing = {s.criterion_id: s for s in Score.objects.filter(assignment=assignment)}
-    jury_form = JuryForm(request.POST or None) if assignment.role == AssignmentRole.JURY else None
-    errors: list[str] = []
-    if request.method == "POST":
-        try:
-            if jury_form is not None:
-                if not jury_form.is_valid():
-                    raise ValidationError("Укажите баллы числом.")
-                services.jury_score_save(actor=request.user, assignment=assignment, **jury_form.cleaned_data)
-            else:
-                services.scores_save(
-                    actor=request.user,
-                    assignment=assignment,
-                    scores=_posted_scores(request, criteria),
-                    submit="submit" in request.POST,
-                )
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            messages.success(
-                request, "Оценка завершена." if "submit" in request.POST or jury_form else "Оценки сохранены."
-            )
-            return redirect("contests:score", pk=pk)
+    return [
+        (c, getattr(existing.get(c.pk), "points", ""), getattr(existing.get(c.pk), "comment", ""))
+        for c in criteria
+    ]
+
+
+def _score_page(request: AuthenticatedHttpRequest, application, assignment, *, errors=(), jury_form=None):
+    contest = application.contest
+    if jury_form is None and assignment.role == AssignmentRole.JURY:
+        jury_form = JuryForm()
+    blind = selectors.hides_municipality(request.user, contest)
     shown_answers, practices, files = _texts_for_reader(
         request.user, application, {a.task_id: a.text for a in application.answers.all()}
     )
-    rows = [
-        (
-            criterion,
-            request.POST.get(f"points_{criterion.pk}")
-            if errors
-            else getattr(existing.get(criterion.pk), "points", ""),
-            request.POST.get(f"comment_{criterion.pk}")
-            if errors
-            else getattr(existing.get(criterion.pk), "comment", ""),
-        )
-        for criterion in criteria
-    ]
     return render(
         request,
         "contests/score.html",
@@ -483,18 +681,63 @@ def score(request: AuthenticatedHttpRequest, pk):
             "application": application,
             "contest": contest,
             "assignment": assignment,
-            "rows": rows,
-            "errors": errors,
-            "blind": selectors.hides_municipality(request.user, contest),
-            "blind_notice": selectors.hides_municipality(request.user, contest) and NOTICE,
+            "rows": _score_rows(request, assignment, _criteria(application), posted=bool(errors)),
+            "errors": list(errors),
+            "blind": blind,
+            "blind_notice": blind and NOTICE,
             "jury_form": jury_form,
-            "tasks": [t for t in contest.tasks.all() if t.is_answered],
+            "tasks": _answered_tasks(contest),
             "answers": shown_answers,
             "files": files,
             "practices": practices,
             "locked": contest.is_locked,
         },
     )
+
+
+@login_required
+@require_POST
+def score_save(request: AuthenticatedHttpRequest, pk):
+    """«Сохранить»: the points typed so far."""
+    return _scores_post(request, pk, submit=False)
+
+
+@login_required
+@require_POST
+def score_submit(request: AuthenticatedHttpRequest, pk):
+    """«Завершить оценку»: every criterion scored, the assessment handed to the federal team."""
+    return _scores_post(request, pk, submit=True)
+
+
+def _scores_post(request: AuthenticatedHttpRequest, pk, *, submit: bool):
+    application, assignment = _scoring(request, pk)
+    try:
+        services.scores_save(
+            actor=request.user,
+            assignment=assignment,
+            scores=_posted_scores(request, _criteria(application)),
+            submit=submit,
+        )
+    except ValidationError as error:  # the page again, with the points as typed
+        return _score_page(request, application, assignment, errors=error.messages)
+    messages.success(request, "Оценка завершена." if submit else "Оценки сохранены.")
+    return redirect("contests:score", pk=pk)
+
+
+@login_required
+@require_POST
+def jury_score(request: AuthenticatedHttpRequest, pk):
+    """The children's jury: one mark for the action «А у нас во дворе»."""
+    application, assignment = _scoring(request, pk)
+    form = JuryForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Укажите баллы числом.")
+        services.jury_score_save(actor=request.user, assignment=assignment, **form.cleaned_data)
+    except ValidationError as error:
+        return _score_page(request, application, assignment, errors=error.messages, jury_form=form)
+    messages.success(request, "Оценка завершена.")
+    return redirect("contests:score", pk=pk)
 
 
 def _texts_for_reader(actor: User, application, answers: dict):
@@ -539,52 +782,89 @@ def file_download(request: AuthenticatedHttpRequest, pk):
     return FileResponse(stored.file.open("rb"), as_attachment=True, filename=name)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def ranking(request: AuthenticatedHttpRequest, pk):
+def _ranking_contest(request: AuthenticatedHttpRequest, pk) -> tuple[Contest, bool]:
+    """The contest and whether the reader manages contests; others see the ranking once published."""
     _any_contest_perm(request.user)
     contest = _contest(pk)
     manage = selectors.manages_contests(request.user)
     if not manage and contest.status != ContestStatus.PUBLISHED:
         raise NotInScope()
-    form = SpecialAwardForm(request.POST or None, contest=contest) if manage else None
-    if request.method == "POST":
-        require_perm(request.user, Perm.CONTESTS_MANAGE)
-        if form.is_valid():
-            try:
-                application = selectors.application_scope(request.user, contest.applications.all()).get(
-                    pk=form.cleaned_data["application"]
-                )
-                services.award_special(
-                    actor=request.user,
-                    contest=contest,
-                    application=application,
-                    title=form.cleaned_data["title"],
-                    nomination=form.cleaned_data["nomination"],
-                )
-            except contest.applications.model.DoesNotExist:
-                messages.error(request, "Нет такой заявки в этом конкурсе.")
-            except ValidationError as error:
-                _error(request, error)
-            else:
-                messages.success(request, "Награда добавлена.")
-                return redirect("contests:ranking", pk=pk)
-    groups = [] if contest.is_history else selectors.ranking(contest=contest)
-    awards = Award.objects.filter(contest=contest).select_related("application", "category")
+    return contest, manage
+
+
+@login_required
+@require_GET
+def ranking(request: AuthenticatedHttpRequest, pk):
+    contest, manage = _ranking_contest(request, pk)
     if request.GET.get("format") == "xlsx":
-        audit_entry_create(
-            actor=request.user, action=AuditAction.EXPORT, target=contest, object_repr=f"Рейтинг: {contest}"
-        )
-        return xlsx_response(
-            filename=f"contest-{contest.year}-ranking.xlsx",
-            sheet_title="Рейтинг",
-            header=exports.RANKING_HEADER,
-            rows=exports.ranking_rows(contest, groups, awards),
-        )
-    return render(
-        request,
-        "contests/ranking.html",
-        {"contest": contest, "groups": groups, "awards": awards, "manage": manage, "form": form},
+        return _ranking_xlsx(request, contest)
+    return _ranking_page(request, contest, manage=manage)
+
+
+def _ranking_groups(contest: Contest):
+    return [] if contest.is_history else selectors.ranking(contest=contest)
+
+
+def _ranking_page(request: AuthenticatedHttpRequest, contest, *, manage, form=None, status=200):
+    if manage and form is None:
+        form = SpecialAwardForm(contest=contest)
+    awards = Award.objects.filter(contest=contest).select_related("application", "category")
+    context = {
+        "contest": contest,
+        "groups": _ranking_groups(contest),
+        "awards": awards,
+        "manage": manage,
+        "form": form,
+    }
+    return render(request, "contests/ranking.html", context, status=status)
+
+
+def _ranking_xlsx(request: AuthenticatedHttpRequest, contest):
+    groups = _ranking_groups(contest)
+    awards = Award.objects.filter(contest=contest).select_related("application", "category")
+    audit_entry_create(
+        actor=request.user, action=AuditAction.EXPORT, target=contest, object_repr=f"Рейтинг: {contest}"
+    )
+    return xlsx_response(
+        filename=f"contest-{contest.year}-ranking.xlsx",
+        sheet_title="Рейтинг",
+        header=exports.RANKING_HEADER,
+        rows=exports.ranking_rows(contest, groups, awards),
+    )
+
+
+@login_required
+@require_POST
+def award_add(request: AuthenticatedHttpRequest, pk):
+    """A special award or nomination of the federal team; the application is looked up in the
+    contest through the policy."""
+    contest, manage = _ranking_contest(request, pk)
+    require_perm(request.user, Perm.CONTESTS_MANAGE)
+    form = SpecialAwardForm(request.POST, contest=contest)
+    if form.is_valid():
+        try:
+            _award_special(request.user, contest, form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Награда добавлена.")
+            return redirect("contests:ranking", pk=pk)
+    _refused(request, form)
+    return _ranking_page(request, contest, manage=manage, form=form, status=400)
+
+
+def _award_special(actor: User, contest: Contest, data: dict) -> None:
+    application = (
+        selectors.application_scope(actor, contest.applications.all()).filter(pk=data["application"]).first()
+    )
+    if application is None:
+        raise ValidationError({"application": "Нет такой заявки в этом конкурсе."})
+    services.award_special(
+        actor=actor,
+        contest=contest,
+        application=application,
+        title=data["title"],
+        nomination=data["nomination"],
     )
 
 

@@ -351,3 +351,18 @@ def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict") and not set(error.error_dict) <= set(form.fields):
         error = ValidationError(error.messages)
     form.add_error(None, error)
+
+
+def form_error_messages(form: forms.BaseForm) -> list[str]:
+    """Every message of a refused form, fields first in their order, then the form's own."""
+    return [message for errors in form.errors.values() for message in errors]
+
+
+def form_errors_text(form: forms.BaseForm, *, labels: bool = False) -> str:
+    """A refused form in one line for a flash message: «Поле: ошибка; …» with `labels`, else the
+    messages of each field joined."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if labels and name in form.fields else ""
+        parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return "; ".join(parts)

@@ -83,7 +83,6 @@ def pick(request: HttpRequest, kind):
     from django.http import Http404
 
     from . import pickers
-    from .services import audit_personal_read
 
     context = request.GET.get("for", "")
     query = request.GET.get("q") or next(
@@ -95,21 +94,29 @@ def pick(request: HttpRequest, kind):
         )
     except pickers.UnknownPicker:
         raise Http404() from None
-    personal = [choice for choice in choices if choice.personal]
-    if personal:
-        subjects = {choice.subject_id for choice in personal}
-        audit_personal_read(
-            actor=request.user,
-            kind="picker",
-            records_count=len(personal),
-            subject_id=subjects.pop() if len(subjects) == 1 else None,
-            filters={"kind": kind, "for": context},
-            record_ids=[choice.pk for choice in personal],
-        )
+    _audit_personal_choices(request, choices, filters={"kind": kind, "for": context})
     return render(
         request,
         "core/picker_results.html",
         {"choices": choices, "query": query.strip(), "too_short": len(query.strip()) < pickers.MIN_QUERY},
+    )
+
+
+def _audit_personal_choices(request: HttpRequest, choices, *, filters: dict) -> None:
+    """The names a picker showed are a read of personal data: one audit row per response."""
+    from .services import audit_personal_read
+
+    personal = [choice for choice in choices if choice.personal]
+    if not personal:
+        return
+    subjects = {choice.subject_id for choice in personal}
+    audit_personal_read(
+        actor=request.user,
+        kind="picker",
+        records_count=len(personal),
+        subject_id=subjects.pop() if len(subjects) == 1 else None,
+        filters=filters,
+        record_ids=[choice.pk for choice in personal],
     )
 
 

@@ -164,26 +164,27 @@ class ProgressView(APIView):
 
     @extend_schema(responses={200: serializers.ListSerializer(child=serializers.DictField())})
     def get(self, request):
-        rows = []
-        for row in selectors.subject_rows():
-            p = row.progress
-            rows.append(
-                {
-                    "subject": row.subject.code,
-                    "name": row.subject.name,
-                    "is_pilot": row.subject.is_pilot,
-                    "baseline": row.baseline,
-                    "latest": row.latest,
-                    "latest_date": p.latest_date if p else None,
-                    "change_percent": round(p.change_percent, 2)
-                    if p and p.change_percent is not None
-                    else None,
-                    "share_of_way": round(p.share_of_way, 2) if p and p.share_of_way is not None else None,
-                    "forecast": round(p.forecast) if p and p.forecast is not None else None,
-                    "status": p.status if p else "no_data",
-                }
-            )
-        return Response(rows)
+        return Response([_progress_row(row) for row in selectors.subject_rows()])
+
+
+def _rounded(value, digits: int | None = 2):
+    return None if value is None else round(value, digits)
+
+
+def _progress_row(row) -> dict:
+    p = row.progress
+    return {
+        "subject": row.subject.code,
+        "name": row.subject.name,
+        "is_pilot": row.subject.is_pilot,
+        "baseline": row.baseline,
+        "latest": row.latest,
+        "latest_date": p.latest_date if p else None,
+        "change_percent": _rounded(p.change_percent) if p else None,
+        "share_of_way": _rounded(p.share_of_way) if p else None,
+        "forecast": _rounded(p.forecast, None) if p else None,
+        "status": p.status if p else "no_data",
+    }
 
 
 class RollUpOutput(serializers.ModelSerializer):

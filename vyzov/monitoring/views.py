@@ -223,9 +223,7 @@ def region_summary(request: AuthenticatedHttpRequest, code):
 def priority(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.MONITORING_VIEW)
     form = PriorityForm(request.GET or None)
-    weights = {"weight_count": 1.0, "weight_share": 1.0, "top_n": 14}
-    if form.is_valid():
-        weights = {key: float(value) if key != "top_n" else value for key, value in form.cleaned_data.items()}
+    weights = _priority_weights(form)
     values = {row.subject.code: row for row in selectors.subject_rows()}
     inputs = [
         PriorityInput(code, row.subject.name, row.baseline or 0, row.subject.child_population)
@@ -244,6 +242,13 @@ def priority(request: AuthenticatedHttpRequest):
         "baseline_date": BASELINE_DATE,
     }
     return render(request, "monitoring/priority.html", context)
+
+
+def _priority_weights(form: PriorityForm) -> dict:
+    """The weights as typed, or the seed's rule (both criteria equal, 14 regions) when absent or bad."""
+    if not form.is_valid():
+        return {"weight_count": 1.0, "weight_share": 1.0, "top_n": 14}
+    return {key: value if key == "top_n" else float(value) for key, value in form.cleaned_data.items()}
 
 
 # ---- reports: entry, submission, review ----------------------------------------------------------
@@ -930,9 +935,7 @@ def open_data_page(request):
         return answer
     snapshot, indicator, as_of = answer
     data = snapshot.meta()
-    codes = [item["code"] for item in data.indicators]
-    main = selectors.default_indicator()
-    indicator = indicator or (main.code if main and main.code in codes else (codes[0] if codes else ""))
+    indicator = indicator or _open_data_default_indicator([item["code"] for item in data.indicators])
     as_of = as_of or data.last_period
     rows = snapshot.rows(indicator=indicator, as_of=as_of) if as_of and indicator else []
     context = {
@@ -945,6 +948,14 @@ def open_data_page(request):
         "attribution": open_data.ATTRIBUTION,
     }
     return render(request, "monitoring/open_data.html", context)
+
+
+def _open_data_default_indicator(codes: list[str]) -> str:
+    """The main indicator where the open data has it, else the first one published."""
+    main = selectors.default_indicator()
+    if main and main.code in codes:
+        return main.code
+    return codes[0] if codes else ""
 
 
 @require_GET

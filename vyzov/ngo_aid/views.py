@@ -10,7 +10,7 @@ from vyzov.accounts.access import NotInScope, Perm, allows, get_in_scope, has_pe
 from vyzov.accounts.privacy import sees_personal
 from vyzov.accounts.types import AuthenticatedHttpRequest
 from vyzov.cases.services import personal_data_list_read, personal_data_read
-from vyzov.core.forms import add_service_error
+from vyzov.core.forms import add_service_error, form_error_messages
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
 from vyzov.core.services import audit_entry_create
@@ -43,44 +43,62 @@ def request_list(request: AuthenticatedHttpRequest):
     requests = selectors.request_list(
         actor=request.user, filters={"status": status if status in RequestStatus.values else ""}
     )
-    operators = list(selectors.operator_list(actor=request.user))
-    funds = [
-        (operator, services.fund_available(operator.fund))
-        for operator in operators
-        if hasattr(operator, "fund")
-    ]
     page = paginate(request, requests)
-    # The family by name where the user works with it (the read is recorded), else by its number.
-    named = [aid for aid in page if sees_personal(request.user, aid)]
-    for aid in named:
-        aid.family_named = True
-    personal_data_list_read(
-        actor=request.user, kind="aid_requests_list", records=[aid.family for aid in named]
-    )
+    _name_families(request.user, page)
     context = {
         "page_obj": page,
         "status": status,
         "statuses": RequestStatus.choices,
-        "funds": funds,
-        "can_create": has_perm(request.user, Perm.NGO_AID_EDIT) or has_perm(request.user, Perm.NGO_AID_REFER),
+        "funds": _funds(request.user),
+        "can_create": _can_create(request.user),
     }
     return render(request, "ngo_aid/request_list.html", context)
+
+
+def _can_create(actor) -> bool:
+    return has_perm(actor, Perm.NGO_AID_EDIT) or has_perm(actor, Perm.NGO_AID_REFER)
+
+
+def _funds(actor) -> list:
+    """(operator, available balance) of every fund the reader's operators hold."""
+    operators = selectors.operator_list(actor=actor)
+    return [
+        (operator, services.fund_available(operator.fund))
+        for operator in operators
+        if hasattr(operator, "fund")
+    ]
+
+
+def _name_families(actor, page) -> None:
+    """The family by name where the user works with it (the read is recorded), else by its number."""
+    named = [aid for aid in page if sees_personal(actor, aid)]
+    for aid in named:
+        aid.family_named = True
+    personal_data_list_read(actor=actor, kind="aid_requests_list", records=[aid.family for aid in named])
+
+
+def _valid(form, lines) -> bool:
+    return form.is_valid() and all(line.is_valid() for line in lines)
+
+
+def _filled_lines(lines) -> list[dict]:
+    return [line.cleaned_data for line in lines if line.cleaned_data.get("form")]
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create(request: AuthenticatedHttpRequest):
-    if not has_perm(request.user, Perm.NGO_AID_EDIT):
+    if not _can_create(request.user):
         require_perm(request.user, Perm.NGO_AID_REFER)
     form = RequestForm(request.POST or None, initial={"family": request.GET.get("family")})
     lines = [LineForm(request.POST or None, prefix=f"line{n}") for n in range(LINE_FORMS)]
-    if request.method == "POST" and form.is_valid() and all(line.is_valid() for line in lines):
+    if request.method == "POST" and _valid(form, lines):
         data = form.cleaned_data
         try:
             aid = services.aid_request_create_for_family(
                 actor=request.user,
                 family_id=data["family"],
-                lines=[line.cleaned_data for line in lines if line.cleaned_data.get("form")],
+                lines=_filled_lines(lines),
                 data={
                     "children_count": data["children_count"],
                     "channel": data["channel"],
@@ -107,6 +125,27 @@ def request_edit(request: AuthenticatedHttpRequest, pk):
     if not aid.is_editable:
         messages.error(request, f"Заявка {aid.get_status_display()}: изменить её нельзя.")
         return redirect("ngo_aid:request_detail", pk=pk)
+    form, lines = _edit_forms(request, aid)
+    if request.method == "POST" and _valid(form, lines):
+        data = form.cleaned_data
+        try:
+            services.aid_request_update(
+                actor=request.user,
+                request=aid,
+                expected_version=data["version"] or 0,
+                data={name: data[name] for name in services.EDITABLE_FIELDS},
+                lines=_filled_lines(lines),
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{aid} изменена. Направьте её на рассмотрение, когда будет готова.")
+            return redirect("ngo_aid:request_detail", pk=aid.pk)
+    return render(request, "ngo_aid/request_form.html", {"form": form, "lines": lines, "aid": aid})
+
+
+def _edit_forms(request: AuthenticatedHttpRequest, aid) -> tuple[RequestForm, list[LineForm]]:
+    """The creation form filled in from the request (or as posted); the family is shown, not changed."""
     current = list(aid.lines.all())
     form = RequestForm(
         request.POST or None,
@@ -132,22 +171,7 @@ def request_edit(request: AuthenticatedHttpRequest, pk):
         )
         for n in range(max(LINE_FORMS, len(current)))
     ]
-    if request.method == "POST" and form.is_valid() and all(line.is_valid() for line in lines):
-        data = form.cleaned_data
-        try:
-            services.aid_request_update(
-                actor=request.user,
-                request=aid,
-                expected_version=data["version"] or 0,
-                data={name: data[name] for name in services.EDITABLE_FIELDS},
-                lines=[line.cleaned_data for line in lines if line.cleaned_data.get("form")],
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"{aid} изменена. Направьте её на рассмотрение, когда будет готова.")
-            return redirect("ngo_aid:request_detail", pk=aid.pk)
-    return render(request, "ngo_aid/request_form.html", {"form": form, "lines": lines, "aid": aid})
+    return form, lines
 
 
 @login_required
@@ -207,13 +231,9 @@ def _act(request: AuthenticatedHttpRequest, pk, form_class, action, success: str
         else:
             messages.success(request, success)
             return redirect("ngo_aid:request_detail", pk=pk)
-    messages.error(request, "Действие не выполнено: " + " ".join(_form_messages(form)))
+    messages.error(request, "Действие не выполнено: " + " ".join(form_error_messages(form)))
     aid = selectors.request_get(actor=request.user, pk=pk)
     return _detail_page(request, aid, status=400, **{form_name: form})
-
-
-def _form_messages(form) -> list[str]:
-    return [message for errors in form.errors.values() for message in errors]
 
 
 @login_required

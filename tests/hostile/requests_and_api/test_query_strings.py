@@ -105,8 +105,8 @@ def _expert_assignment():
 def test_a_score_comment_with_a_control_character_is_refused(client, people, bad, encoding):
     assignment = _expert_assignment()
     client.force_login(people["expert_samara"])
-    url = reverse("contests:score", args=[assignment.application_id])
-    assert client.get(url).status_code == 200
+    assert client.get(reverse("contests:score", args=[assignment.application_id])).status_code == 200
+    url = reverse("contests:score_save", args=[assignment.application_id])
     application = assignment.application
     criteria = Criterion.objects.filter(
         criteria_set__contest=application.contest,
@@ -134,7 +134,7 @@ def test_a_score_comment_with_a_control_character_is_refused(client, people, bad
 def test_multiline_comments_pass_the_filter(client, people):
     assignment = _expert_assignment()
     client.force_login(people["expert_samara"])
-    url = reverse("contests:score", args=[assignment.application_id])
+    url = reverse("contests:score_save", args=[assignment.application_id])
     response = client.post(url, {"comment_0": "первая строка\r\nвторая\tстрока"})
     assert response.status_code != 400
 

@@ -98,10 +98,10 @@ def test_answers_refused_by_the_service_stay_on_the_page(fed_admin, client):
     services.application_submit(actor=participant, application=application)  # e.g. from another tab
     login(client, participant)
     response = client.post(
-        reverse("contests:application_detail", args=[application.pk]),
-        {"save": "1", f"task_{task.pk}": "Новый длинный ответ о совете жителей"},
+        reverse("contests:application_save", args=[application.pk]),
+        {f"task_{task.pk}": "Новый длинный ответ о совете жителей"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "Ответы не сохранены" in body and "Новый длинный ответ о совете жителей" in body
     assert Answer.objects.get(application=application).text == "Первый ответ"
@@ -111,8 +111,8 @@ def test_a_refused_set_up_item_stays_on_the_page(fed_admin, participant_chelyabi
     contest = make_contest(fed_admin)
     login(client, fed_admin)
     response = client.post(
-        reverse("contests:contest_detail", args=[contest.pk]),
-        {"stage": "1", "stage-title": "Приём заявок муниципалитетов", "stage-date_from": "not a date"},
+        reverse("contests:setup_add", args=[contest.pk, "stage"]),
+        {"stage-title": "Приём заявок муниципалитетов", "stage-date_from": "not a date"},
     )
     assert response.status_code == 400
     body = response.content.decode()
@@ -120,7 +120,7 @@ def test_a_refused_set_up_item_stays_on_the_page(fed_admin, participant_chelyabi
     assert not contest.stages.exists()
     login(client, participant_chelyabinsk)
     response = client.post(
-        reverse("contests:contest_detail", args=[contest.pk]),
-        {"stage": "1", "stage-title": "Чужой этап", "stage-date_from": "not a date"},
+        reverse("contests:setup_add", args=[contest.pk, "stage"]),
+        {"stage-title": "Чужой этап", "stage-date_from": "not a date"},
     )
     assert response.status_code in (403, 404) and "Чужой этап" not in response.content.decode()

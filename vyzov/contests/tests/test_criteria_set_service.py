@@ -20,13 +20,12 @@ pytestmark = pytest.mark.django_db
 
 def criterion_post(client, contest, settlement_type="rural", number="1"):
     data = {
-        "criterion": "1",
         "criterion-settlement_type": settlement_type,
         "criterion-number": number,
         "criterion-title": "Семейные клубы",
         "criterion-max_points": "5",
     }
-    return client.post(reverse("contests:contest_detail", args=[contest.pk]), data)
+    return client.post(reverse("contests:setup_add", args=[contest.pk, "criterion"]), data)
 
 
 def test_a_criterion_of_a_new_set_makes_the_set_with_an_audit_row(fed_admin, client):
