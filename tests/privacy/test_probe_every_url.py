@@ -34,6 +34,7 @@ from vyzov.programmes.models import (
     InstitutionPlan,
     Measure,
     Milestone,
+    PersonalControlCase,
     ProgrammeIndicator,
     WorkingGroup,
     WorkingGroupDecision,
@@ -87,6 +88,9 @@ def perm(perm_objects, fed_admin, home_perm, curator_perm):  # noqa: F811
     )
     assignment = CuratorAssignment.objects.create(subject=subject("59"), full_name="Куратор", since=TODAY)
     o["task"] = CuratorTask.objects.create(assignment=assignment, text="Задача")
+    o["control"] = PersonalControlCase.objects.create(
+        assignment=assignment, description="Пермякова Анна, 7 лет", reason="Причина", taken_on=TODAY
+    )
     plan = InstitutionPlan.objects.create(organization=home_perm, subject=subject("59"))
     o["milestone"] = Milestone.objects.create(plan=plan, title="Этап", due_date=TODAY)
     monitoring_reference.load_all()  # the indicator catalogue the region pages read
@@ -227,6 +231,17 @@ PAGES: dict[str, tuple[str, ...]] = {
     "programmes:working_group_document_status": ("wg_document",),
     "programmes:working_group_document_download": ("wg_document",),
     "programmes:curator": ("subject_code",),
+    "programmes:curator_assign": ("subject_code",),
+    "programmes:curator_report_add": ("subject_code",),
+    "programmes:curator_visit_add": ("subject_code",),
+    "programmes:curator_reception_add": ("subject_code",),
+    "programmes:control_case_take": ("subject_code",),
+    "programmes:control_case_close": ("control",),
+    "programmes:publication_add": ("subject_code",),
+    "programmes:strategic_session_add": ("subject_code",),
+    "programmes:inspection_add": ("subject_code",),
+    "programmes:institution_plan_save": ("subject_code",),
+    "programmes:programme_form_set": ("programme",),
     "programmes:task_update": ("task",),
     "programmes:region_governance": ("subject_code",),
     "programmes:milestone_done": ("milestone",),
