@@ -747,8 +747,8 @@ def publication_add(request: AuthenticatedHttpRequest, code):
     partner = scope(
         request.user, InformationPartner.objects.filter(subject=subject), Perm.PROGRAMMES_EDIT
     ).first()
-    if partner is None:
-        form.add_error(None, "У региона нет информационного партнёра.")
+    if partner is None:  # the form is not shown then: the message says why
+        messages.error(request, "У региона нет информационного партнёра.")
     elif form.is_valid():
         try:
             services.publication_add(actor=request.user, partner=partner, **form.cleaned_data)
