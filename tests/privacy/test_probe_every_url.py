@@ -87,6 +87,7 @@ def perm(perm_objects, fed_admin, home_perm, curator_perm):  # noqa: F811
         group=group, kind="regulation", title="Положение о МРГ", file=ContentFile(b"%PDF", name="p.pdf")
     )
     assignment = CuratorAssignment.objects.create(subject=subject("59"), full_name="Куратор", since=TODAY)
+    o["curator_assignment"] = assignment
     o["task"] = CuratorTask.objects.create(assignment=assignment, text="Задача")
     o["control"] = PersonalControlCase.objects.create(
         assignment=assignment, description="Пермякова Анна, 7 лет", reason="Причина", taken_on=TODAY
@@ -414,6 +415,7 @@ API: dict[str, str] = {
     "programme-indicator-detail": "indicator",
     "programme-indicator-actuals": "indicator",
     "programme-measure-detail": "measure",
+    "programme-curator-detail": "curator_assignment",
     "contest-application-detail": "application",
     "contest-assignment-detail": "assignment",
     "contest-assignment-scores": "assignment",

@@ -479,6 +479,52 @@ def field_work_results(
     )
 
 
+def field_work_results_for(*, assignments: list[CuratorAssignment]) -> dict[int, FieldWorkResults]:
+    """The results of several curators (an API page): three grouped queries, then the register's routes
+    for the curators whose cases on control link the register (one to three queries each)."""
+    ids = [assignment.pk for assignment in assignments]
+    results = {pk: FieldWorkResults() for pk in ids}
+    for visit_row in (
+        CuratorVisit.objects.filter(assignment_id__in=ids)
+        .values("assignment_id")
+        .annotate(
+            total=Count("id"),
+            guardianship=Count("id", filter=Q(with_guardianship=True)),
+            kdn=Count("id", filter=Q(with_kdn=True)),
+        )
+    ):
+        result = results[visit_row["assignment_id"]]
+        result.visits, result.visits_with_guardianship = visit_row["total"], visit_row["guardianship"]
+        result.visits_with_kdn = visit_row["kdn"]
+    for reception_row in (
+        CuratorReception.objects.filter(assignment_id__in=ids)
+        .values("assignment_id")
+        .annotate(total=Count("id"), people=Sum("people"))
+    ):
+        result = results[reception_row["assignment_id"]]
+        result.receptions, result.people_received = reception_row["total"], reception_row["people"] or 0
+    described = Q(child__isnull=True, family__isnull=True)
+    for control_row in (
+        PersonalControlCase.objects.filter(assignment_id__in=ids)
+        .values("assignment_id")
+        .annotate(
+            open=Count("id", filter=Q(closed_on__isnull=True)),
+            closed=Count("id", filter=Q(closed_on__isnull=False)),
+            linked=Count("id", filter=~described),
+            home=Count("id", filter=described & Q(outcome=ControlOutcome.RETURNED_HOME)),
+            substitute=Count("id", filter=described & Q(outcome=ControlOutcome.SUBSTITUTE_FAMILY)),
+        )
+    ):
+        result = results[control_row["assignment_id"]]
+        result.control_open, result.control_closed = control_row["open"], control_row["closed"]
+        result.home_recorded, result.substitute_recorded = control_row["home"], control_row["substitute"]
+        if control_row["linked"]:
+            result.home_register, result.substitute_register = _register_placed(
+                PersonalControlCase.objects.filter(assignment_id=control_row["assignment_id"])
+            )
+    return results
+
+
 # 002, «Региональный куратор…»: > 5 500 children placed in families (4 310 home, 1 200 substitute) and
 # 2 161 cases on support — rows of vyzov_indicators.csv.
 CURATOR_FIGURES = (11, 12, 13, 14)

@@ -246,3 +246,37 @@ def test_region_without_a_curator_has_nothing_to_record_field_work_against(curat
     login(client, curator_altai)
     response = post(client, "curator_visit_add", {"date": TODAY.isoformat(), "purpose": "Цель"})
     assert response.status_code == 404
+
+
+def test_the_api_gives_each_curators_results_in_counts_only_and_only_in_scope(
+    altai_curator_assignment, curator_altai, curator_perm, client
+):
+    services.curator_visit_add(
+        actor=curator_altai,
+        assignment=altai_curator_assignment,
+        data={
+            "date": TODAY,
+            "family_description": "Семья Кротовых",
+            "purpose": "Знакомство",
+            "with_kdn": True,
+        },
+    )
+    control = services.control_case_take(
+        actor=curator_altai,
+        assignment=altai_curator_assignment,
+        data={"taken_on": TODAY, "reason": "Причина", "description": "Девочка 3 лет"},
+    )
+    services.control_case_close(
+        actor=curator_altai, control=control, closed_on=TODAY, outcome="returned_home", outcome_note=""
+    )
+    login(client, curator_altai)
+    body = client.get("/api/v1/programmes/curators/", {"subject": "22"}).json()
+    (row,) = body["results"]
+    assert row["full_name"] == "Иванова Мария Петровна"
+    assert row["results"]["visits"] == 1 and row["results"]["visits_with_kdn"] == 1
+    assert row["results"]["returned_home"] == 1 and row["results"]["control_closed"] == 1
+    assert "Кротовых" not in str(body)
+    login(client, curator_perm)
+    assert client.get("/api/v1/programmes/curators/").json()["results"] == []
+    url = f"/api/v1/programmes/curators/{altai_curator_assignment.pk}/"
+    assert client.get(url).status_code == 404
