@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import centre, login, make_org
+from conftest import centre, login, make_org, queries_for
 from vyzov.cases import services as case_services
 from vyzov.cases.models import PlacementOutcome
-from vyzov.cases.tests.factories import make_child, make_family, place
+from vyzov.cases.tests.factories import letters, make_child, make_family, place
 from vyzov.core.models import AuditEntry
 from vyzov.monitoring.reference import load_reference_figures
 from vyzov.programmes import selectors, services
@@ -280,3 +280,43 @@ def test_the_api_gives_each_curators_results_in_counts_only_and_only_in_scope(
     assert client.get("/api/v1/programmes/curators/").json()["results"] == []
     url = f"/api/v1/programmes/curators/{altai_curator_assignment.pk}/"
     assert client.get(url).status_code == 404
+
+
+def test_the_curator_page_query_count_does_not_grow_with_the_journal(
+    altai_curator_assignment, curator_altai, client
+):
+    login(client, curator_altai)
+    url = reverse("programmes:curator", args=["22"])
+    family = make_family(centre("22"), title="Семья Лебедевых")
+    services.curator_visit_add(
+        actor=curator_altai,
+        assignment=altai_curator_assignment,
+        data={"date": TODAY, "purpose": "Знакомство"},
+        family=family,
+    )
+    services.control_case_take(
+        actor=curator_altai,
+        assignment=altai_curator_assignment,
+        data={"taken_on": TODAY, "reason": "Причина"},
+        child=make_child(centre("22"), family=family),
+    )
+    before = queries_for(client, url)
+    for number in range(4):
+        services.curator_visit_add(
+            actor=curator_altai,
+            assignment=altai_curator_assignment,
+            data={"date": TODAY, "purpose": f"Выезд {number}"},
+            family=make_family(centre("22"), title=f"Семья {letters(number)}ых"),
+        )
+        services.control_case_take(
+            actor=curator_altai,
+            assignment=altai_curator_assignment,
+            data={"taken_on": TODAY, "reason": "Причина"},
+            child=make_child(centre("22")),
+        )
+        services.curator_reception_add(
+            actor=curator_altai,
+            assignment=altai_curator_assignment,
+            data={"date": TODAY, "place": "Приёмная", "people": 2, "questions": "Вопросы"},
+        )
+    assert queries_for(client, url) == before
