@@ -447,6 +447,9 @@ def test_passport_gathers_the_region_from_every_part(curator_altai, ministry_alt
     assert "Паспорт региона: Алтайский край" in document.paragraphs[0].text
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "Поручений просрочено" in cells and cells[cells.index("Поручений просрочено") + 1] == "1"
+    # The curators' field work and the МРГ's obligatory members are in the file too.
+    assert "Случаев на личном контроле сейчас (снято)" in cells
+    assert "руководитель НКО-оператора" in cells
 
 
 def test_passport_query_count_does_not_grow_with_the_region(
