@@ -34,6 +34,7 @@ from vyzov.programmes.models import (
     InstitutionPlan,
     Measure,
     Milestone,
+    PersonalControlCase,
     ProgrammeIndicator,
     WorkingGroup,
     WorkingGroupDecision,
@@ -86,7 +87,11 @@ def perm(perm_objects, fed_admin, home_perm, curator_perm):  # noqa: F811
         group=group, kind="regulation", title="Положение о МРГ", file=ContentFile(b"%PDF", name="p.pdf")
     )
     assignment = CuratorAssignment.objects.create(subject=subject("59"), full_name="Куратор", since=TODAY)
+    o["curator_assignment"] = assignment
     o["task"] = CuratorTask.objects.create(assignment=assignment, text="Задача")
+    o["control"] = PersonalControlCase.objects.create(
+        assignment=assignment, description="Пермякова Анна, 7 лет", reason="Причина", taken_on=TODAY
+    )
     plan = InstitutionPlan.objects.create(organization=home_perm, subject=subject("59"))
     o["milestone"] = Milestone.objects.create(plan=plan, title="Этап", due_date=TODAY)
     monitoring_reference.load_all()  # the indicator catalogue the region pages read
@@ -227,6 +232,17 @@ PAGES: dict[str, tuple[str, ...]] = {
     "programmes:working_group_document_status": ("wg_document",),
     "programmes:working_group_document_download": ("wg_document",),
     "programmes:curator": ("subject_code",),
+    "programmes:curator_assign": ("subject_code",),
+    "programmes:curator_report_add": ("subject_code",),
+    "programmes:curator_visit_add": ("subject_code",),
+    "programmes:curator_reception_add": ("subject_code",),
+    "programmes:control_case_take": ("subject_code",),
+    "programmes:control_case_close": ("control",),
+    "programmes:publication_add": ("subject_code",),
+    "programmes:strategic_session_add": ("subject_code",),
+    "programmes:inspection_add": ("subject_code",),
+    "programmes:institution_plan_save": ("subject_code",),
+    "programmes:programme_form_set": ("programme",),
     "programmes:task_update": ("task",),
     "programmes:region_governance": ("subject_code",),
     "programmes:milestone_done": ("milestone",),
@@ -422,6 +438,7 @@ API: dict[str, str] = {
     "programme-indicator-detail": "indicator",
     "programme-indicator-actuals": "indicator",
     "programme-measure-detail": "measure",
+    "programme-curator-detail": "curator_assignment",
     "contest-application-detail": "application",
     "contest-assignment-detail": "assignment",
     "contest-assignment-scores": "assignment",

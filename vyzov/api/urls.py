@@ -34,6 +34,7 @@ router.register("support/supervision", support_api.SupervisionViewSet, basename=
 router.register("programmes/programmes", programmes_api.ProgrammeViewSet, basename="programme")
 router.register("programmes/indicators", programmes_api.IndicatorViewSet, basename="programme-indicator")
 router.register("programmes/measures", programmes_api.MeasureViewSet, basename="programme-measure")
+router.register("programmes/curators", programmes_api.CuratorViewSet, basename="programme-curator")
 router.register("contests/contests", contests_api.ContestViewSet, basename="contest")
 router.register("contests/applications", contests_api.ApplicationViewSet, basename="contest-application")
 router.register("contests/assignments", contests_api.AssignmentViewSet, basename="contest-assignment")

@@ -16,8 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from vyzov.accounts.models import User
-from vyzov.consilium.models import ActionItem, ActionStatus
+from vyzov.cases.models import FAMILY_PLACEMENT_OUTCOMES, Child, Placement, PlacementOutcome
+from vyzov.consilium.models import ActionItem, ActionStatus, Consilium
+from vyzov.consilium.models import Level as ConsiliumLevel
 from vyzov.consilium.services import action_item_update
+from vyzov.consilium.services import member_add as consilium_member_add
 from vyzov.monitoring.models import Indicator, RollUp, RollUpLevel, Target
 from vyzov.programmes import services
 from vyzov.programmes.inspections import findings_text, parse_004
@@ -29,6 +32,7 @@ from vyzov.programmes.models import (
     StrategicSession,
     WorkingGroup,
     WorkingGroupMember,
+    WorkingGroupSeat,
 )
 from vyzov.programmes.services import _rows
 from vyzov.territories.models import Organization, OrganizationKind, Subject
@@ -342,6 +346,140 @@ def _altai(admin, group: WorkingGroup) -> None:
         )
 
 
+def _seats(admin, group: WorkingGroup, row: dict) -> None:
+    """The curator named in 002 sits on every МРГ; Krasnoyarsk's NGO operator head is named in 004. In
+    Алтайский край the NGO head (fictional) sits on the МРГ and the regional consilium, the head of the
+    regional service (fictional) only on the МРГ — so the checklist shows what is missing."""
+    services.member_add(
+        actor=admin,
+        group=group,
+        person=row["curator_name"],
+        agency="Региональный куратор (002)",
+        role="член рабочей группы",
+        seat=WorkingGroupSeat.CURATOR,
+    )
+    if row["ngo_operator_head_004"]:
+        services.member_add(
+            actor=admin,
+            group=group,
+            person=row["ngo_operator_head_004"],
+            agency=row["ngo_operator_name_004"] or row["ngo_operator"],
+            role="член рабочей группы",
+            seat=WorkingGroupSeat.NGO_HEAD,
+        )
+    if group.subject.code != "22":
+        return
+    ngo_head, service_head = "Белова Светлана Игоревна", "Пахомов Денис Юрьевич"  # fictional (демо)
+    services.member_add(
+        actor=admin,
+        group=group,
+        person=ngo_head,
+        agency=f"{row['ngo_operator'] or 'НКО-оператор'} (демо)",
+        role="член рабочей группы",
+        seat=WorkingGroupSeat.NGO_HEAD,
+    )
+    services.member_add(
+        actor=admin,
+        group=group,
+        person=service_head,
+        agency="Региональная служба «Дети в семье» (демо)",
+        role="член рабочей группы",
+        seat=WorkingGroupSeat.SERVICE_HEAD,
+    )
+    regional = Consilium.objects.filter(subject=group.subject, level=ConsiliumLevel.REGIONAL).first()
+    if regional is not None:
+        consilium_member_add(
+            actor=admin, consilium=regional, data={"full_name": ngo_head, "agency": "НКО-оператор (демо)"}
+        )
+
+
+def _altai_field_work(admin, assignment: CuratorAssignment) -> None:
+    """The demo curator's visits, receptions and cases on personal control. Children under control are
+    taken from the demo register: some still in an institution, some who have since gone home or to a
+    substitute family (their placement's outcome makes the result, as it does for real rows)."""
+    today = timezone.localdate()
+    subject = assignment.subject
+    left = list(
+        Placement.objects.filter(
+            child__subject=subject,
+            end_date__gte=today - dt.timedelta(days=300),
+            outcome__in=[PlacementOutcome.RETURNED_HOME, *FAMILY_PLACEMENT_OUTCOMES],
+        )
+        .select_related("child")
+        .order_by("-end_date", "id")[:4]
+    )
+    staying = list(
+        Child.objects.filter(subject=subject, current_organization__isnull=False, merged_into__isnull=True)
+        .select_related("family")
+        .order_by("id")[:3]
+    )
+    for placement in left:
+        services.control_case_take(
+            actor=admin,
+            assignment=assignment,
+            data={
+                "taken_on": max(placement.start_date, placement.end_date - dt.timedelta(days=45)),
+                "reason": "Демо: длительное пребывание в учреждении, есть перспектива устройства в семью.",
+            },
+            child=placement.child,
+        )
+    for child in staying:
+        services.control_case_take(
+            actor=admin,
+            assignment=assignment,
+            data={
+                "taken_on": today - dt.timedelta(days=20),
+                "reason": "Демо: помещён по заявлению родителей, срок временного помещения истекает.",
+            },
+            child=child,
+        )
+    described = services.control_case_take(
+        actor=admin,
+        assignment=assignment,
+        data={
+            "taken_on": today - dt.timedelta(days=90),
+            "reason": "Демо: обращение матери на личном приёме.",
+            "description": "Демо: мальчик 6 лет, г. Бийск, в реестре не числится",
+        },
+    )
+    services.control_case_close(
+        actor=admin,
+        control=described,
+        closed_on=today - dt.timedelta(days=30),
+        outcome="returned_home",
+        outcome_note="Демо: семье оказана помощь с жильём, ребёнок дома.",
+    )
+    families = [child.family for child in staying if child.family_id] or [None]
+    for number, family in enumerate([*families, None]):
+        services.curator_visit_add(
+            actor=admin,
+            assignment=assignment,
+            data={
+                "date": today - dt.timedelta(days=10 + 17 * number),
+                "family_description": "" if family else "Демо: семья, обратившаяся на личный приём (Барнаул)",
+                "with_guardianship": True,
+                "with_kdn": number % 2 == 0,
+                "purpose": "Демо: оценка условий для возвращения ребёнка домой.",
+                "result": "Демо: составлен план помощи семье, поручение службе «Дети в семье».",
+            },
+            family=family,
+        )
+    for number, (place, people) in enumerate(
+        [("Барнаул, приёмная Губернатора", 6), ("Бийск, администрация", 4)]
+    ):
+        services.curator_reception_add(
+            actor=admin,
+            assignment=assignment,
+            data={
+                "date": today - dt.timedelta(days=14 + 30 * number),
+                "place": place,
+                "people": people,
+                "questions": "Демо: возвращение детей из учреждений, жильё, пособия, восстановление в правах.",
+                "follow_up": "Демо: три случая взяты на личный контроль, поручения органам опеки.",
+            },
+        )
+
+
 @transaction.atomic
 def load(*, seed: int = 2025) -> int:
     if RegionalProgramme.objects.exists():
@@ -360,6 +498,7 @@ def load(*, seed: int = 2025) -> int:
         _programme(admin, subject, row, approvals[number % len(approvals)], rng)
         group = _working_group(subject, composition)
         _documents(admin, group, approvals[number % len(approvals)])
+        _seats(admin, group, row)
         services.curator_assign(
             actor=admin,
             subject=subject,
@@ -393,6 +532,7 @@ def load(*, seed: int = 2025) -> int:
         if subject.code == "22":
             _altai(admin, group)
     altai = CuratorAssignment.objects.get(subject__code="22")
+    _altai_field_work(admin, altai)
     for task in list(altai.tasks.all())[:3]:
         services.curator_task_update(actor=admin, task=task, done=True, evidence="Демо: см. протокол МРГ.")
     month = today.replace(day=1)

@@ -1,7 +1,7 @@
 """Regional programme API: programmes with directions, indicators with progress (and posting an actual
 value), measures, working-group decisions with their action items."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
@@ -11,7 +11,7 @@ from vyzov.core import serializers as core_fields
 from vyzov.core.params import parse_id
 
 from . import selectors, services
-from .models import Measure, ProgrammeIndicator, RegionalProgramme, WorkingGroupDecision
+from .models import CuratorAssignment, Measure, ProgrammeIndicator, RegionalProgramme, WorkingGroupDecision
 
 
 class ProgrammeOutput(serializers.ModelSerializer):
@@ -20,7 +20,16 @@ class ProgrammeOutput(serializers.ModelSerializer):
 
     class Meta:
         model = RegionalProgramme
-        fields = ["id", "subject", "title", "start_year", "end_year", "approved_document", "directions"]
+        fields = [
+            "id",
+            "subject",
+            "title",
+            "start_year",
+            "end_year",
+            "approved_document",
+            "programme_form",
+            "directions",
+        ]
 
     def get_directions(self, programme) -> list[dict]:
         return [{"id": d.pk, "number": d.number, "title": d.title} for d in programme.directions.all()]
@@ -114,6 +123,37 @@ class DecisionOutput(serializers.ModelSerializer):
             }
             for item in items
         ]
+
+
+class FieldWorkResultsOutput(serializers.Serializer):
+    visits = serializers.IntegerField()
+    visits_with_guardianship = serializers.IntegerField()
+    visits_with_kdn = serializers.IntegerField()
+    receptions = serializers.IntegerField()
+    people_received = serializers.IntegerField()
+    children_placed = serializers.IntegerField(source="placed")
+    returned_home = serializers.IntegerField(source="home")
+    substitute_family = serializers.IntegerField(source="substitute")
+    returned_home_by_register = serializers.IntegerField(source="home_register")
+    substitute_family_by_register = serializers.IntegerField(source="substitute_register")
+    control_open = serializers.IntegerField()
+    control_closed = serializers.IntegerField()
+
+
+class CuratorOutput(serializers.ModelSerializer):
+    """A curator with the results of the field work — counts only, no family and no free text."""
+
+    subject = serializers.CharField(source="subject.code")
+    results = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CuratorAssignment
+        fields = ["id", "subject", "full_name", "position", "since", "results"]
+
+    @extend_schema_field(FieldWorkResultsOutput)
+    def get_results(self, assignment) -> dict:
+        result = self.context["results"].get(assignment.pk)
+        return FieldWorkResultsOutput(result).data if result is not None else {}
 
 
 def _scoped(viewset, queryset):
@@ -211,3 +251,23 @@ class DecisionViewSet(
 
     def context_for(self, decisions) -> dict:
         return selectors.action_items_by_origin(WorkingGroupDecision, [decision.pk for decision in decisions])
+
+
+class CuratorViewSet(
+    PageContextMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Curators and the results of their field work (visits, personal reception, cases on personal
+    control; children placed in families counted from the register's routes). `?subject=<code>`."""
+
+    permission_classes = [CanUseApi]
+    serializer_class = CuratorOutput
+
+    def get_queryset(self):
+        queryset = _scoped(self, CuratorAssignment.objects.select_related("subject"))
+        code = self.request.query_params.get("subject")
+        return queryset if not code else queryset.filter(subject__code=str(code)[:2])
+
+    context_key = "results"
+
+    def context_for(self, assignments) -> dict:
+        return selectors.field_work_results_for(assignments=assignments)

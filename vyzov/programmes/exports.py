@@ -92,6 +92,30 @@ def _reporting(document: DocxDocument, p: Passport) -> None:
     )
 
 
+def _field_work(document, p: Passport) -> None:
+    """The curators' field work (counted from the rows) and who must sit on the МРГ, with what is missing."""
+    r = p.field_work
+    if r is not None:
+        document.add_heading("Выездная работа кураторов (по записям системы)", level=2)
+        _table(
+            document,
+            [
+                (
+                    "Выездов в семьи (с органом опеки / с КДНиЗП)",
+                    f"{r.visits} ({r.visits_with_guardianship} / {r.visits_with_kdn})",
+                ),
+                ("Личных приёмов, принято граждан", f"{r.receptions}, {r.people_received}"),
+                ("Детей передано в семьи: в родную / в замещающую", f"{r.placed}: {r.home} / {r.substitute}"),
+                ("Случаев на личном контроле сейчас (снято)", f"{r.control_open} ({r.control_closed})"),
+            ],
+        )
+    document.add_heading("Обязательные члены МРГ (002)", level=2)
+    _table(
+        document,
+        [(check.label, "входит" if check.ok else "; ".join(check.missing)) for check in p.mrg_checklist],
+    )
+
+
 def passport_docx(*, passport: Passport) -> bytes:
     p = passport
     document = _document(f"Паспорт региона: {p.subject}")
@@ -119,6 +143,7 @@ def passport_docx(*, passport: Passport) -> bytes:
             document,
             [
                 ("Программа", f"{p.programme.title} ({p.programme.start_year}–{p.programme.end_year})"),
+                ("Форма", p.programme.get_programme_form_display()),
                 ("Показателей", str(p.indicators_total)),
                 ("Из них с отставанием", str(p.indicators_lagging)),
                 ("Без данных", str(p.indicators_no_data)),
@@ -171,6 +196,7 @@ def passport_docx(*, passport: Passport) -> bytes:
             ("Планов трансформации учреждений", str(p.institution_plans)),
         ],
     )
+    _field_work(document, p)
     document.add_heading("Документы МРГ, действующие", level=2)
     _table(
         document,

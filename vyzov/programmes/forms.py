@@ -1,21 +1,31 @@
 from django import forms
 
-from vyzov.core.forms import DateInput, PersonNameField, StyledForm, StyledModelForm, choice_field
+from vyzov.core.forms import (
+    DateInput,
+    PersonNameField,
+    RecordPickerField,
+    StyledForm,
+    StyledModelForm,
+    choice_field,
+)
 from vyzov.core.uploads import UploadField
 from vyzov.monitoring.models import Indicator as MonitoringIndicator
 from vyzov.territories.models import Organization, OrganizationKind
 
 from .models import (
     ApprovalWay,
+    ControlOutcome,
     DocumentStatus,
     IndicatorDirection,
     InspectionKind,
     Measure,
     MeasureStatus,
+    ProgrammeFormat,
     Publication,
     StrategicSession,
     WorkingGroupDocument,
     WorkingGroupMeeting,
+    WorkingGroupSeat,
 )
 
 
@@ -24,6 +34,12 @@ class ProgrammeForm(StyledForm):
     start_year = forms.IntegerField(label="С года", min_value=2020, max_value=2100, initial=2025)
     end_year = forms.IntegerField(label="По год", min_value=2020, max_value=2100, initial=2026)
     approved_document = forms.CharField(label="Утверждена документом", max_length=300, required=False)
+    programme_form = forms.ChoiceField(
+        label="Форма",
+        choices=ProgrammeFormat.choices,
+        initial=ProgrammeFormat.PROGRAMME,
+        help_text="002: в ряде регионов программа утверждена как «дорожная карта» или комплекс мер.",
+    )
 
 
 class IndicatorForm(StyledForm):
@@ -110,6 +126,13 @@ class MemberForm(StyledForm):
     person = PersonNameField(label="ФИО", max_length=200)
     agency = forms.CharField(label="Ведомство", max_length=200)
     role = forms.CharField(label="Роль в МРГ", max_length=100, initial="член рабочей группы")
+    seat = forms.ChoiceField(
+        label="Входит по должности как",
+        choices=[("", "—"), *WorkingGroupSeat.choices],
+        required=False,
+        help_text="Куратор, руководитель НКО-оператора и руководитель региональной службы «Дети в семье» "
+        "должны входить в МРГ (002).",
+    )
 
 
 class CuratorAssignForm(StyledForm):
@@ -204,3 +227,78 @@ class DocumentStatusForm(StyledForm):
     )
     approved_by = forms.CharField(label="Кем утверждён", max_length=300, required=False)
     number = forms.CharField(label="Номер", max_length=60, required=False)
+
+
+class ProgrammeFormatForm(StyledForm):
+    programme_form = forms.ChoiceField(label="Форма программы", choices=ProgrammeFormat.choices)
+
+
+class CuratorVisitForm(StyledForm):
+    date = forms.DateField(label="Дата выезда", widget=DateInput)
+    family_number = RecordPickerField(
+        label="Семья из реестра",
+        kind="families",
+        context="child_form",
+        required=False,
+        help_text="Если семья есть в реестре: начните вводить фамилию или номер.",
+    )
+    family_description = forms.CharField(
+        label="Семья (если её нет в реестре)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    with_guardianship = forms.BooleanField(label="Совместно с органом опеки и попечительства", required=False)
+    with_kdn = forms.BooleanField(label="Совместно с КДНиЗП", required=False)
+    purpose = forms.CharField(label="Цель выезда", max_length=3000, widget=forms.Textarea(attrs={"rows": 2}))
+    result = forms.CharField(
+        label="Результат", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CuratorReceptionForm(StyledForm):
+    date = forms.DateField(label="Дата приёма", widget=DateInput)
+    place = forms.CharField(label="Место приёма", max_length=300)
+    people = forms.IntegerField(label="Принято граждан", min_value=1, max_value=1000)
+    questions = forms.CharField(
+        label="Вопросы граждан", max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    follow_up = forms.CharField(
+        label="Принятые меры, поручения",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ControlTakeForm(StyledForm):
+    taken_on = forms.DateField(label="Взят на контроль", widget=DateInput)
+    child_number = RecordPickerField(
+        label="Ребёнок из реестра",
+        kind="children",
+        context="register",
+        required=False,
+        help_text="Ребёнок в учреждении, чей случай куратор берёт на личный контроль.",
+    )
+    family_number = RecordPickerField(
+        label="Семья из реестра",
+        kind="families",
+        context="child_form",
+        required=False,
+        help_text="Если случай о семье (дети семьи считаются по реестру).",
+    )
+    description = forms.CharField(
+        label="О ком случай (если его нет в реестре)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    reason = forms.CharField(
+        label="Почему на личном контроле", max_length=3000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ControlCloseForm(StyledForm):
+    closed_on = forms.DateField(label="Снят с контроля", widget=DateInput)
+    outcome = forms.ChoiceField(label="Итог", choices=[("", "—"), *ControlOutcome.choices])
+    outcome_note = forms.CharField(label="Что сделано", max_length=5000, required=False)

@@ -32,6 +32,15 @@ def _through(prefix: str) -> dict[str, str]:
     return {level: f"{prefix}__{path}" for level, path in SUBJECT_PATHS.items()}
 
 
+class ProgrammeFormat(models.TextChoices):
+    """The form in which a region adopts its programme (002: «в ряде регионов программы утверждены в форме
+    регионального плана мероприятий («дорожная карта») или комплекса мер»)."""
+
+    PROGRAMME = "programme", "региональная программа"
+    ROADMAP = "roadmap", "региональный план мероприятий («дорожная карта»)"
+    MEASURES_SET = "measures_set", "комплекс мер по профилактике социального сиротства"
+
+
 class RegionalProgramme(BaseModel):
     subject = models.ForeignKey(
         "territories.Subject", verbose_name="субъект РФ", on_delete=models.PROTECT, related_name="+"
@@ -41,6 +50,9 @@ class RegionalProgramme(BaseModel):
     end_year = models.PositiveSmallIntegerField("по год", validators=[MinValueValidator(2020)])
     approved_document = models.CharField(
         "утверждена документом", max_length=300, blank=True, validators=[validate_single_line_text]
+    )
+    programme_form = models.CharField(
+        "форма программы", max_length=12, choices=ProgrammeFormat.choices, default=ProgrammeFormat.PROGRAMME
     )
 
     access_paths = SUBJECT_PATHS
@@ -219,12 +231,25 @@ class WorkingGroup(BaseModel):
         return self.title
 
 
+class WorkingGroupSeat(models.TextChoices):
+    """Who must sit on the МРГ (002: the curator «входит в межведомственную рабочую группу»; the NGO
+    operator's head and the head of the regional «Дети в семье» service are members of the МРГ and of the
+    regional consilium)."""
+
+    CURATOR = "curator", "региональный куратор"
+    NGO_HEAD = "ngo_head", "руководитель НКО-оператора"
+    SERVICE_HEAD = "service_head", "руководитель региональной службы «Дети в семье»"
+
+
 class WorkingGroupMember(models.Model):
     group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="members")
     person = models.CharField("ФИО", max_length=200, validators=[validate_person_name])
     agency = models.CharField("ведомство", max_length=200, validators=[validate_single_line_text])
     role = models.CharField(
         "роль в МРГ", max_length=100, default="член рабочей группы", validators=[validate_single_line_text]
+    )
+    seat = models.CharField(
+        "входит по должности как", max_length=12, choices=WorkingGroupSeat.choices, blank=True
     )
 
     class Meta:
@@ -568,3 +593,127 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# ---- the curator's field work (002: «совершают совместно с ООП и КДНиЗП выезды в семьи, ведут личный прием
+# родителей…, забирают некоторые случаи нахождения детей в детских учреждениях на личный контроль») ----
+
+
+class CuratorVisit(BaseModel):
+    """A visit to a family, with the guardianship body and/or the КДНиЗП."""
+
+    assignment = models.ForeignKey(
+        CuratorAssignment, verbose_name="куратор", on_delete=models.PROTECT, related_name="visits"
+    )
+    date = models.DateField("дата выезда", validators=[validate_work_date])
+    family = models.ForeignKey(
+        "cases.Family",
+        verbose_name="семья из реестра",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    family_description = models.TextField(
+        "семья (если её нет в реестре)", max_length=2000, blank=True, validators=[validate_free_text]
+    )
+    with_guardianship = models.BooleanField("совместно с органом опеки и попечительства", default=False)
+    with_kdn = models.BooleanField("совместно с КДНиЗП", default=False)
+    purpose = models.TextField("цель выезда", max_length=3000, validators=[validate_free_text])
+    result = models.TextField("результат", max_length=5000, blank=True, validators=[validate_free_text])
+
+    access_paths = _through("assignment")
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "выезд куратора в семью"
+        verbose_name_plural = "выезды куратора в семьи"
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Выезд в семью {self.date:%d.%m.%Y}"
+
+
+class CuratorReception(BaseModel):
+    """A session of personal reception of citizens (parents in a difficult situation)."""
+
+    assignment = models.ForeignKey(
+        CuratorAssignment, verbose_name="куратор", on_delete=models.PROTECT, related_name="receptions"
+    )
+    date = models.DateField("дата приёма", validators=[validate_work_date])
+    place = models.CharField("место приёма", max_length=300, validators=[validate_single_line_text])
+    people = models.PositiveSmallIntegerField("принято граждан", validators=[MinValueValidator(1)])
+    questions = models.TextField("вопросы граждан", max_length=5000, validators=[validate_free_text])
+    follow_up = models.TextField(
+        "принятые меры, поручения", max_length=5000, blank=True, validators=[validate_free_text]
+    )
+
+    access_paths = _through("assignment")
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "личный приём куратора"
+        verbose_name_plural = "личные приёмы куратора"
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Личный приём {self.date:%d.%m.%Y}"
+
+
+class ControlOutcome(models.TextChoices):
+    RETURNED_HOME = "returned_home", "ребёнок возвращён в родную семью"
+    SUBSTITUTE_FAMILY = "substitute_family", "ребёнок передан в замещающую семью"
+    OTHER = "other", "иное решение"
+
+
+class PersonalControlCase(BaseModel):
+    """A child's stay in an institution (or a family) taken «на личный контроль» by the curator."""
+
+    assignment = models.ForeignKey(
+        CuratorAssignment, verbose_name="куратор", on_delete=models.PROTECT, related_name="control_cases"
+    )
+    child = models.ForeignKey(
+        "cases.Child",
+        verbose_name="ребёнок из реестра",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    family = models.ForeignKey(
+        "cases.Family",
+        verbose_name="семья из реестра",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    description = models.TextField(
+        "о ком случай (если его нет в реестре)", max_length=2000, blank=True, validators=[validate_free_text]
+    )
+    reason = models.TextField("почему на личном контроле", max_length=3000, validators=[validate_free_text])
+    taken_on = models.DateField("взят на контроль", validators=[validate_work_date])
+    closed_on = models.DateField("снят с контроля", null=True, blank=True, validators=[validate_work_date])
+    outcome = models.CharField("итог", max_length=20, choices=ControlOutcome.choices, blank=True)
+    outcome_note = models.TextField(
+        "что сделано", max_length=5000, blank=True, validators=[validate_free_text]
+    )
+
+    access_paths = _through("assignment")
+    view_permission = "programmes.view"
+
+    class Meta:
+        verbose_name = "случай на личном контроле куратора"
+        verbose_name_plural = "случаи на личном контроле куратора"
+        ordering = ["closed_on", "-taken_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="control_case_closed_has_outcome",
+                condition=models.Q(closed_on__isnull=True, outcome="")
+                | (models.Q(closed_on__isnull=False) & ~models.Q(outcome="")),
+                violation_error_message="У снятого с контроля случая должны быть дата и итог.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Личный контроль № {self.pk}"

@@ -15,8 +15,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 
-from vyzov.accounts.access import Perm, require
+from vyzov.accounts.access import Perm, allows, require
 from vyzov.accounts.models import User
+from vyzov.cases.models import Child, Family
 from vyzov.consilium.services import action_item_create
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
@@ -24,9 +25,12 @@ from vyzov.core.uploads import check_upload, replace_stored_file
 from vyzov.territories.models import Organization, Subject
 
 from .models import (
+    ControlOutcome,
     CuratorAssignment,
+    CuratorReception,
     CuratorReport,
     CuratorTask,
+    CuratorVisit,
     Direction,
     DocumentStatus,
     IndicatorActual,
@@ -36,6 +40,8 @@ from .models import (
     InstitutionPlan,
     Measure,
     Milestone,
+    PersonalControlCase,
+    ProgrammeFormat,
     ProgrammeIndicator,
     Publication,
     RegionalProgramme,
@@ -76,9 +82,17 @@ def _save(actor: User, instance: T, *, perm_target: models.Model | None = None) 
 
 @transaction.atomic
 def programme_create(
-    *, actor: User, subject: Subject, title: str, start_year: int, end_year: int, approved_document: str = ""
+    *,
+    actor: User,
+    subject: Subject,
+    title: str,
+    start_year: int,
+    end_year: int,
+    approved_document: str = "",
+    programme_form: str = ProgrammeFormat.PROGRAMME,
 ) -> RegionalProgramme:
-    """A programme with the brochure's eight directions as its template."""
+    """A programme with the brochure's eight directions as its template; its form is a programme, a
+    «дорожная карта» or a «комплекс мер» (002)."""
     programme = _save(
         actor,
         RegionalProgramme(
@@ -87,6 +101,7 @@ def programme_create(
             start_year=start_year,
             end_year=end_year,
             approved_document=approved_document,
+            programme_form=programme_form or ProgrammeFormat.PROGRAMME,
         ),
     )
     Direction.objects.bulk_create(
@@ -94,6 +109,32 @@ def programme_create(
         for row in _rows("regional_programme_directions.csv")
     )
     return programme
+
+
+@transaction.atomic
+def programme_form_set(
+    *, actor: User, programme: RegionalProgramme, programme_form: str
+) -> RegionalProgramme:
+    require(actor, Perm.PROGRAMMES_EDIT, programme)
+    if programme_form not in ProgrammeFormat.values:
+        raise ValidationError({"programme_form": "Выберите форму программы из списка."})
+    programme.programme_form, programme.updated_by = programme_form, actor
+    programme.version += 1
+    programme.save(update_fields=["programme_form", "updated_by", "version", "updated_at"])
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=programme,
+        subject_id=programme.subject_id,
+        details={"programme_form": programme_form},
+    )
+    return programme
+
+
+def typical_measures() -> list[dict[str, str]]:
+    """The typical measures of 002 («Мероприятия региональных программ»), each with the direction a
+    copy goes to by default (the brochure does not assign them; `direction_basis` says so)."""
+    return _rows("programme_typical_measures.csv")
 
 
 def _programme_end(programme: RegionalProgramme) -> dt.date:
@@ -211,10 +252,14 @@ def measure_set_status(*, actor: User, measure: Measure, status: str) -> Measure
 
 @transaction.atomic
 def member_add(
-    *, actor: User, group: WorkingGroup, person: str, agency: str, role: str
+    *, actor: User, group: WorkingGroup, person: str, agency: str, role: str, seat: str = ""
 ) -> WorkingGroupMember:
+    """A member of the МРГ; `seat` marks the curator, the NGO operator's head and the head of the
+    regional «Дети в семье» service, whom the checklist of the МРГ page looks for."""
     require(actor, Perm.PROGRAMMES_EDIT, group)
-    member = WorkingGroupMember(group=group, person=person.strip(), agency=agency.strip(), role=role.strip())
+    member = WorkingGroupMember(
+        group=group, person=person.strip(), agency=agency.strip(), role=role.strip(), seat=seat or ""
+    )
     member.full_clean()
     member.save()
     audit_entry_create(
@@ -222,7 +267,7 @@ def member_add(
         action=AuditAction.CREATE,
         target=group,
         subject_id=group.subject_id,
-        details={"member": member.person, "agency": member.agency},
+        details={"member": member.person, "agency": member.agency, "seat": member.seat},
     )
     return member
 
@@ -391,6 +436,149 @@ def curator_report_add(
     if month > timezone.localdate():
         raise ValidationError({"month": "Отчёт за будущий месяц сдать нельзя."})
     return _save(actor, CuratorReport(assignment=assignment, month=month, text=text), perm_target=assignment)
+
+
+# ---- the curator's field work ---------------------------------------------------------------------
+
+
+def _check_register(actor: User, assignment: CuratorAssignment, **records: Child | Family | None) -> None:
+    """Records of the register picked on a field-work form: in the actor's register and the region."""
+    for field, record in records.items():
+        if record is None:
+            continue
+        if not allows(actor, Perm.CASES_VIEW, record):
+            raise ValidationError({field: "Запись реестра с таким номером не найдена."})
+        if record.subject_id != assignment.subject_id:
+            raise ValidationError({field: "Запись реестра — из другого субъекта РФ, чем куратор."})
+
+
+def _past(day: dt.date | None, field: str, label: str) -> dt.date:
+    if not isinstance(day, dt.date):
+        raise ValidationError({field: f"Укажите {label}."})
+    if day > timezone.localdate():
+        raise ValidationError({field: f"{label.capitalize()} не может быть в будущем."})
+    return day
+
+
+def _save_work(actor: User, assignment: CuratorAssignment, instance: T) -> T:
+    require(actor, Perm.PROGRAMMES_EDIT, assignment)
+    instance.full_clean()
+    setattr(instance, "created_by", actor)  # noqa: B010
+    setattr(instance, "updated_by", actor)  # noqa: B010
+    instance.save()
+    audit_entry_create(
+        actor=actor, action=AuditAction.CREATE, target=instance, subject_id=assignment.subject_id
+    )
+    return instance
+
+
+@transaction.atomic
+def curator_visit_add(
+    *,
+    actor: User,
+    assignment: CuratorAssignment,
+    data: dict[str, Any],
+    family: Family | None = None,
+) -> CuratorVisit:
+    """A visit to a family: the family of the register, or a description when it is not there."""
+    require(actor, Perm.PROGRAMMES_EDIT, assignment)
+    _past(data.get("date"), "date", "дату выезда")
+    description = (data.get("family_description") or "").strip()
+    if family is None and not description:
+        raise ValidationError({"family_description": "Укажите семью из реестра или опишите, к кому выезд."})
+    if not (data.get("purpose") or "").strip():
+        raise ValidationError({"purpose": "Укажите цель выезда."})
+    _check_register(actor, assignment, family=family)
+    visit = CuratorVisit(
+        assignment=assignment,
+        date=data["date"],
+        family=family,
+        family_description=description,
+        with_guardianship=bool(data.get("with_guardianship")),
+        with_kdn=bool(data.get("with_kdn")),
+        purpose=data["purpose"].strip(),
+        result=(data.get("result") or "").strip(),
+    )
+    return _save_work(actor, assignment, visit)
+
+
+@transaction.atomic
+def curator_reception_add(
+    *, actor: User, assignment: CuratorAssignment, data: dict[str, Any]
+) -> CuratorReception:
+    require(actor, Perm.PROGRAMMES_EDIT, assignment)
+    _past(data.get("date"), "date", "дату приёма")
+    people = data.get("people")
+    if not isinstance(people, int) or people < 1:
+        raise ValidationError({"people": "Сколько граждан принято: не меньше одного."})
+    reception = CuratorReception(
+        assignment=assignment,
+        date=data["date"],
+        place=(data.get("place") or "").strip(),
+        people=people,
+        questions=(data.get("questions") or "").strip(),
+        follow_up=(data.get("follow_up") or "").strip(),
+    )
+    return _save_work(actor, assignment, reception)
+
+
+@transaction.atomic
+def control_case_take(
+    *,
+    actor: User,
+    assignment: CuratorAssignment,
+    data: dict[str, Any],
+    child: Child | None = None,
+    family: Family | None = None,
+) -> PersonalControlCase:
+    """Take a case «на личный контроль»: the child (and its route) or the family of the register, or a
+    description when they are not there."""
+    require(actor, Perm.PROGRAMMES_EDIT, assignment)
+    taken_on = _past(data.get("taken_on"), "taken_on", "дату")
+    description = (data.get("description") or "").strip()
+    if child is None and family is None and not description:
+        raise ValidationError({"description": "Укажите ребёнка или семью из реестра либо опишите случай."})
+    if not (data.get("reason") or "").strip():
+        raise ValidationError({"reason": "Укажите, почему случай взят на личный контроль."})
+    _check_register(actor, assignment, child=child, family=family)
+    if child is not None and family is None:
+        family = child.family
+    control = PersonalControlCase(
+        assignment=assignment,
+        child=child,
+        family=family,
+        description=description,
+        reason=data["reason"].strip(),
+        taken_on=taken_on,
+    )
+    return _save_work(actor, assignment, control)
+
+
+@transaction.atomic
+def control_case_close(
+    *, actor: User, control: PersonalControlCase, closed_on: dt.date, outcome: str, outcome_note: str
+) -> PersonalControlCase:
+    require(actor, Perm.PROGRAMMES_EDIT, control.assignment)
+    if control.closed_on is not None:
+        raise ValidationError("Случай уже снят с контроля.")
+    _past(closed_on, "closed_on", "дату снятия с контроля")
+    if closed_on < control.taken_on:
+        raise ValidationError({"closed_on": "Снять с контроля раньше, чем взяли, нельзя."})
+    if outcome not in ControlOutcome.values:
+        raise ValidationError({"outcome": "Выберите итог."})
+    control.closed_on, control.outcome = closed_on, outcome
+    control.outcome_note, control.updated_by = (outcome_note or "").strip(), actor
+    control.version += 1
+    control.full_clean()
+    control.save()
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.STATUS_CHANGE,
+        target=control,
+        subject_id=control.assignment.subject_id,
+        details={"outcome": outcome},
+    )
+    return control
 
 
 @transaction.atomic

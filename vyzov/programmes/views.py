@@ -6,19 +6,25 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vyzov.accounts.access import Perm, allows, get_in_scope, require, require_perm, scope
+from vyzov.accounts.privacy import sees_personal
 from vyzov.accounts.types import AuthenticatedHttpRequest
+from vyzov.cases.models import Child, Family
 from vyzov.consilium.forms import ActionForm
 from vyzov.core.forms import add_service_error
 from vyzov.core.models import AuditAction
-from vyzov.core.services import audit_entry_create
+from vyzov.core.services import audit_entry_create, audit_personal_read
 from vyzov.core.uploads import upload_form_error
 from vyzov.territories.models import Subject
 
 from . import exports, selectors, services
 from .forms import (
     ActualForm,
+    ControlCloseForm,
+    ControlTakeForm,
     CuratorAssignForm,
+    CuratorReceptionForm,
     CuratorReportForm,
+    CuratorVisitForm,
     DecisionForm,
     DocumentStatusForm,
     EvidenceForm,
@@ -31,6 +37,7 @@ from .forms import (
     MemberForm,
     MilestoneDoneForm,
     ProgrammeForm,
+    ProgrammeFormatForm,
     PublicationForm,
     StrategicSessionForm,
     TaskForm,
@@ -105,10 +112,13 @@ def programme_detail(request: AuthenticatedHttpRequest, pk):
 def _programme_page(request: AuthenticatedHttpRequest, programme, *, status=200, **refused):
     """The programme with its forms; `refused`: a form that was not accepted, shown as filled in."""
     can_edit = allows(request.user, Perm.PROGRAMMES_EDIT, programme)
+    directions = selectors.programme_view(programme=programme)
     context = {
         "programme": programme,
-        "directions": selectors.programme_view(programme=programme),
+        "directions": directions,
         "can_edit": can_edit,
+        "typical_measures": _typical_measures(programme, directions, can_edit=can_edit),
+        "format_form": ProgrammeFormatForm(initial={"programme_form": programme.programme_form}),
         "indicator_form": IndicatorForm(programme=programme) if can_edit else None,
         "measure_form": MeasureForm(programme=programme) if can_edit else None,
         "actual_form": ActualForm(),
@@ -118,6 +128,41 @@ def _programme_page(request: AuthenticatedHttpRequest, programme, *, status=200,
     if can_edit:
         context.update(refused)
     return render(request, "programmes/programme_detail.html", context, status=status)
+
+
+def _typical_measures(programme, directions, *, can_edit: bool) -> list[dict]:
+    """002's typical measures as a template: each with a measure form filled in (its text and the
+    suggested direction) to copy it into the programme, and whether the programme already has it."""
+    by_number = {view.direction.number: view.direction for view in directions}
+    titles = {measure.title for view in directions for measure in view.direction.measures.all()}
+    rows = []
+    for row in services.typical_measures():
+        direction = by_number.get(int(row["direction_no"]))
+        form = None
+        if can_edit:
+            form = MeasureForm(
+                programme=programme,
+                initial={"title": row["item_text"], "direction": direction.pk if direction else None},
+                auto_id=f"id_typical{row['item_no']}_%s",
+            )
+        rows.append({**row, "direction": direction, "copied": row["item_text"] in titles, "form": form})
+    return rows
+
+
+@login_required
+@require_POST
+def programme_form_set(request: AuthenticatedHttpRequest, pk):
+    programme = selectors.programme_get(actor=request.user, pk=pk)
+    form = ProgrammeFormatForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Выберите форму программы из списка.")
+        services.programme_form_set(actor=request.user, programme=programme, **form.cleaned_data)
+    except ValidationError as error:
+        _done(request, error)
+    else:
+        _done(request, success="Форма программы изменена.")
+    return redirect("programmes:programme_detail", pk=pk)
 
 
 @login_required
@@ -361,9 +406,22 @@ def _working_group_page(
             "documents": selectors.working_group_documents(group=group) if group else [],
             "document_form": document_form or WorkingGroupDocumentForm(group=group),
             "document_status_form": DocumentStatusForm(),
+            "checklist": selectors.working_group_checklist(subject=subject, group=group),
         },
         status=status,
     )
+
+
+ACTION_FIELDS = ("what", "organization", "executor", "deadline")
+
+
+def _actions(action_forms) -> list[dict]:
+    """The filled-in assignment forms (all valid) as the services take them; empty ones are skipped."""
+    return [
+        {key: action_form.cleaned_data[key] for key in ACTION_FIELDS}
+        for action_form in action_forms
+        if action_form.is_filled
+    ]
 
 
 @login_required
@@ -379,13 +437,8 @@ def decision_add(request: AuthenticatedHttpRequest, pk):
     subject = meeting.group.subject
     form = DecisionForm(request.POST)
     action_forms = [ActionForm(request.POST, prefix=f"action{n}", subject=subject) for n in range(2)]
-    valid = [form.is_valid(), *(action_form.is_valid() for action_form in action_forms)]
-    if all(valid):
-        actions = [
-            {key: action_form.cleaned_data[key] for key in ("what", "organization", "executor", "deadline")}
-            for action_form in action_forms
-            if action_form.is_filled
-        ]
+    if all([form.is_valid(), *(action_form.is_valid() for action_form in action_forms)]):
+        actions = _actions(action_forms)
         try:
             services.decision_add(
                 actor=request.user, meeting=meeting, text=form.cleaned_data["text"], actions=actions
@@ -395,14 +448,18 @@ def decision_add(request: AuthenticatedHttpRequest, pk):
         else:
             _done(request, success=f"Решение записано, поручений: {len(actions)}.")
             return redirect("programmes:working_group", code=subject.code)
-    # Not recorded: the page again, with the decision and its action items as they were typed.
+    return _decision_refused(request, meeting, form, action_forms)
+
+
+def _decision_refused(request: AuthenticatedHttpRequest, meeting, form, action_forms) -> HttpResponse:
+    """Not recorded: the page again, with the decision and its action items as they were typed."""
     for bad in [form, *action_forms]:
         if bad.errors:
             _form_errors(request, bad)
     group = meeting.group
     return _working_group_page(
         request,
-        subject,
+        group.subject,
         group,
         allows(request.user, Perm.PROGRAMMES_EDIT, group),
         MeetingForm(),
@@ -434,47 +491,190 @@ def meeting_minutes(request: AuthenticatedHttpRequest, pk):
     return response
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def curator(request: AuthenticatedHttpRequest, code):
+def _curator_load(request: AuthenticatedHttpRequest, code: str) -> tuple[Subject, CuratorAssignment | None]:
     subject = get_in_scope(request.user, Subject.objects.all(), Perm.PROGRAMMES_VIEW, code=code)
     assignment = (
         scope(request.user, CuratorAssignment.objects.filter(subject=subject), Perm.PROGRAMMES_VIEW)
-        .order_by("-since")
+        .order_by("-since", "-id")
         .first()
     )
-    can_edit = allows(request.user, Perm.PROGRAMMES_EDIT, subject)
-    report_form = CuratorReportForm(request.POST if "report" in request.POST else None)
-    assign_form = CuratorAssignForm(request.POST if "assign" in request.POST else None)
-    if request.method == "POST":
-        require(request.user, Perm.PROGRAMMES_EDIT, subject)
+    return subject, assignment
+
+
+def _curator_editable(request: AuthenticatedHttpRequest, code: str) -> tuple[Subject, CuratorAssignment]:
+    """The region's current curator, for the forms of the curator's work (404 when none is appointed)."""
+    subject, assignment = _curator_load(request, code)
+    require(request.user, Perm.PROGRAMMES_EDIT, subject)
+    if assignment is None:
+        raise Http404("Куратор не назначен.")
+    return subject, assignment
+
+
+def _curator_page(request: AuthenticatedHttpRequest, subject, assignment, *, status=200, **refused):
+    """The curator's page; `refused`: a form that was not accepted, shown again as it was typed."""
+    actor = request.user
+    can_edit = allows(actor, Perm.PROGRAMMES_EDIT, subject)
+    journal = selectors.field_work(assignment=assignment) if assignment else None
+    # The journal names families and carries free text: only with the personal-data permission, audited.
+    personal = journal is not None and sees_personal(actor, assignment)
+    if personal and journal is not None:
+        count = len(journal.visits) + len(journal.receptions) + len(journal.control_cases)
+        audit_personal_read(
+            actor=actor, kind="curator_field_work", records_count=count, subject_id=subject.pk
+        )
+    forms = {
+        "report_form": CuratorReportForm(),
+        "assign_form": CuratorAssignForm(),
+        "visit_form": CuratorVisitForm(),
+        "reception_form": CuratorReceptionForm(),
+        "control_form": ControlTakeForm(),
+    }
+    if can_edit:
+        forms.update(refused)
+    context = {
+        "subject": subject,
+        "assignment": assignment,
+        "can_edit": can_edit,
+        "task_form": TaskForm(),
+        "close_form": ControlCloseForm(),
+        "tasks": assignment.tasks.all() if assignment else [],
+        "reports": assignment.reports.all()[:24] if assignment else [],
+        "journal": journal if personal else None,
+        "results": selectors.field_work_results(subject=subject, assignment=assignment)
+        if assignment
+        else None,
+        "region_results": selectors.field_work_results(subject=subject),
+        "document_figures": selectors.curator_document_figures(computed=selectors.field_work_results()),
+        **forms,
+    }
+    return render(request, "programmes/curator.html", context, status=status)
+
+
+@login_required
+@require_GET
+def curator(request: AuthenticatedHttpRequest, code):
+    subject, assignment = _curator_load(request, code)
+    return _curator_page(request, subject, assignment)
+
+
+@login_required
+@require_POST
+def curator_assign(request: AuthenticatedHttpRequest, code):
+    subject, assignment = _curator_load(request, code)
+    require(request.user, Perm.PROGRAMMES_EDIT, subject)
+    form = CuratorAssignForm(request.POST)
+    if form.is_valid():
         try:
-            if "report" in request.POST and assignment and report_form.is_valid():
-                services.curator_report_add(
-                    actor=request.user, assignment=assignment, **report_form.cleaned_data
-                )
-                messages.success(request, "Отчёт сохранён.")
-                return redirect("programmes:curator", code=code)
-            if "assign" in request.POST and assign_form.is_valid():
-                services.curator_assign(actor=request.user, subject=subject, **assign_form.cleaned_data)
-                messages.success(request, "Куратор назначен, задачи из материалов «Вызова» добавлены.")
-                return redirect("programmes:curator", code=code)
+            services.curator_assign(actor=request.user, subject=subject, **form.cleaned_data)
         except ValidationError as error:
-            (report_form if "report" in request.POST else assign_form).add_error(None, error)
-    return render(
-        request,
-        "programmes/curator.html",
-        {
-            "subject": subject,
-            "assignment": assignment,
-            "can_edit": can_edit,
-            "report_form": report_form,
-            "assign_form": assign_form,
-            "task_form": TaskForm(),
-            "tasks": assignment.tasks.all() if assignment else [],
-            "reports": assignment.reports.all()[:24] if assignment else [],
-        },
-    )
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Куратор назначен, задачи из материалов «Вызова» добавлены.")
+            return redirect("programmes:curator", code=code)
+    return _curator_page(request, subject, assignment, status=400, assign_form=form)
+
+
+@login_required
+@require_POST
+def curator_report_add(request: AuthenticatedHttpRequest, code):
+    subject, assignment = _curator_editable(request, code)
+    form = CuratorReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.curator_report_add(actor=request.user, assignment=assignment, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Отчёт сохранён.")
+            return redirect("programmes:curator", code=code)
+    return _curator_page(request, subject, assignment, status=400, report_form=form)
+
+
+def _register_record(request: AuthenticatedHttpRequest, form, field: str, model, perm=Perm.CASES_VIEW):
+    """A record of the register picked on a form, resolved through the policy; None and a form error when
+    the number is not in the actor's register (exactly like a missing one)."""
+    number = form.cleaned_data.get(field)
+    if number is None:
+        return None
+    record = scope(request.user, model.objects.filter(pk=number), perm).first()
+    if record is None:
+        form.add_error(field, "Запись с таким номером не найдена в вашем реестре.")
+    return record
+
+
+@login_required
+@require_POST
+def curator_visit_add(request: AuthenticatedHttpRequest, code):
+    subject, assignment = _curator_editable(request, code)
+    form = CuratorVisitForm(request.POST)
+    if form.is_valid():
+        family = _register_record(request, form, "family_number", Family)
+        if form.is_valid():
+            data = {key: value for key, value in form.cleaned_data.items() if key != "family_number"}
+            try:
+                services.curator_visit_add(
+                    actor=request.user, assignment=assignment, data=data, family=family
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, "Выезд в семью записан.")
+                return redirect("programmes:curator", code=code)
+    return _curator_page(request, subject, assignment, status=400, visit_form=form)
+
+
+@login_required
+@require_POST
+def curator_reception_add(request: AuthenticatedHttpRequest, code):
+    subject, assignment = _curator_editable(request, code)
+    form = CuratorReceptionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.curator_reception_add(actor=request.user, assignment=assignment, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Личный приём записан.")
+            return redirect("programmes:curator", code=code)
+    return _curator_page(request, subject, assignment, status=400, reception_form=form)
+
+
+@login_required
+@require_POST
+def control_case_take(request: AuthenticatedHttpRequest, code):
+    subject, assignment = _curator_editable(request, code)
+    form = ControlTakeForm(request.POST)
+    if form.is_valid():
+        child = _register_record(request, form, "child_number", Child)
+        family = _register_record(request, form, "family_number", Family)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("child_number", "family_number")}
+            try:
+                services.control_case_take(
+                    actor=request.user, assignment=assignment, data=data, child=child, family=family
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, "Случай взят на личный контроль.")
+                return redirect("programmes:curator", code=code)
+    return _curator_page(request, subject, assignment, status=400, control_form=form)
+
+
+@login_required
+@require_POST
+def control_case_close(request: AuthenticatedHttpRequest, pk):
+    control = selectors.control_case_get(actor=request.user, pk=pk)
+    form = ControlCloseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Не сохранено: укажите дату снятия с контроля и итог.")
+        services.control_case_close(actor=request.user, control=control, **form.cleaned_data)
+    except ValidationError as error:
+        _done(request, error)
+    else:
+        _done(request, success="Случай снят с контроля.")
+    return redirect("programmes:curator", code=control.assignment.subject.code)
 
 
 @login_required
@@ -494,112 +694,139 @@ def task_update(request: AuthenticatedHttpRequest, pk):
     return redirect("programmes:curator", code=task.assignment.subject.code)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def region_governance(request: AuthenticatedHttpRequest, code):
-    """Information partners and publications, strategic sessions, inspections, institution plans."""
-    subject = get_in_scope(request.user, Subject.objects.all(), Perm.PROGRAMMES_VIEW, code=code)
+def _governance_page(request: AuthenticatedHttpRequest, subject, *, status=200, **refused):
+    """Information partners and publications, strategic sessions, inspections, institution plans;
+    `refused`: a form that was not accepted, shown again as it was typed."""
     can_edit = allows(request.user, Perm.PROGRAMMES_EDIT, subject)
     partner = scope(
         request.user, InformationPartner.objects.filter(subject=subject), Perm.PROGRAMMES_VIEW
     ).first()
-    posted = request.POST if request.method == "POST" else {}
-    publication_form = PublicationForm(posted if "publication" in posted else None)
-    session_form = StrategicSessionForm(posted if "session" in posted else None)
-    inspection_form = InspectionForm(posted if "inspection" in posted else None, subject=subject)
-    action_form = ActionForm(posted if "inspection" in posted else None, prefix="action", subject=subject)
-    plan_form = InstitutionPlanForm(posted if "plan" in posted else None, subject=subject)
-    if request.method == "POST":
-        require(request.user, Perm.PROGRAMMES_EDIT, subject)
+    forms = {
+        "publication_form": PublicationForm(),
+        "session_form": StrategicSessionForm(),
+        "inspection_form": InspectionForm(subject=subject),
+        "action_form": ActionForm(prefix="action", subject=subject),
+        "plan_form": InstitutionPlanForm(subject=subject),
+    }
+    if can_edit:
+        forms.update(refused)
+    context = {
+        "subject": subject,
+        "can_edit": can_edit,
+        "partner": partner,
+        "publications": partner.publications.all()[:50] if partner else [],
+        "sessions": StrategicSession.objects.filter(subject=subject)[:20],
+        "inspections": selectors.inspections_with_items(subject=subject),
+        "plans": InstitutionPlan.objects.filter(subject=subject)
+        .select_related("organization")
+        .prefetch_related("milestones"),
+        "milestone_form": MilestoneDoneForm(),
+        **forms,
+    }
+    return render(request, "programmes/region_governance.html", context, status=status)
+
+
+def _governance_editable(request: AuthenticatedHttpRequest, code: str) -> Subject:
+    subject = get_in_scope(request.user, Subject.objects.all(), Perm.PROGRAMMES_VIEW, code=code)
+    require(request.user, Perm.PROGRAMMES_EDIT, subject)
+    return subject
+
+
+@login_required
+@require_GET
+def region_governance(request: AuthenticatedHttpRequest, code):
+    subject = get_in_scope(request.user, Subject.objects.all(), Perm.PROGRAMMES_VIEW, code=code)
+    return _governance_page(request, subject)
+
+
+@login_required
+@require_POST
+def publication_add(request: AuthenticatedHttpRequest, code):
+    subject = _governance_editable(request, code)
+    form = PublicationForm(request.POST)
+    partner = scope(
+        request.user, InformationPartner.objects.filter(subject=subject), Perm.PROGRAMMES_EDIT
+    ).first()
+    if partner is None:  # the form is not shown then: the message says why
+        messages.error(request, "У региона нет информационного партнёра.")
+    elif form.is_valid():
         try:
-            saved = _governance_post(
-                request,
+            services.publication_add(actor=request.user, partner=partner, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Публикация добавлена.")
+            return redirect("programmes:region_governance", code=code)
+    return _governance_page(request, subject, status=400, publication_form=form)
+
+
+@login_required
+@require_POST
+def strategic_session_add(request: AuthenticatedHttpRequest, code):
+    subject = _governance_editable(request, code)
+    form = StrategicSessionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.strategic_session_add(actor=request.user, subject=subject, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Стратегическая сессия добавлена.")
+            return redirect("programmes:region_governance", code=code)
+    return _governance_page(request, subject, status=400, session_form=form)
+
+
+@login_required
+@require_POST
+def inspection_add(request: AuthenticatedHttpRequest, code):
+    subject = _governance_editable(request, code)
+    form = InspectionForm(request.POST, subject=subject)
+    action_form = ActionForm(request.POST, prefix="action", subject=subject)
+    if all([form.is_valid(), action_form.is_valid()]):
+        data = dict(form.cleaned_data)
+        organizations = list(data.pop("organizations"))
+        try:
+            services.inspection_add(
+                actor=request.user,
                 subject=subject,
-                partner=partner,
-                publication_form=publication_form,
-                session_form=session_form,
-                inspection_form=inspection_form,
-                action_form=action_form,
-                plan_form=plan_form,
+                data=data,
+                organizations=organizations,
+                actions=_actions([action_form]),
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            add_service_error(form, error)
         else:
-            if saved:
-                messages.success(request, "Сохранено.")
-                return redirect("programmes:region_governance", code=code)
-    return render(
-        request,
-        "programmes/region_governance.html",
-        {
-            "subject": subject,
-            "can_edit": can_edit,
-            "partner": partner,
-            "publications": partner.publications.all()[:50] if partner else [],
-            "sessions": StrategicSession.objects.filter(subject=subject)[:20],
-            "inspections": selectors.inspections_with_items(subject=subject),
-            "plans": InstitutionPlan.objects.filter(subject=subject)
-            .select_related("organization")
-            .prefetch_related("milestones"),
-            "publication_form": publication_form,
-            "session_form": session_form,
-            "inspection_form": inspection_form,
-            "action_form": action_form,
-            "plan_form": plan_form,
-            "milestone_form": MilestoneDoneForm(),
-        },
-    )
+            messages.success(request, "Инспекция внесена.")
+            return redirect("programmes:region_governance", code=code)
+    return _governance_page(request, subject, status=400, inspection_form=form, action_form=action_form)
 
 
-def _governance_post(
-    request, *, subject, partner, publication_form, session_form, inspection_form, action_form, plan_form
-) -> bool:
-    """Save whichever form was posted; False when it did not validate (the page shows its errors)."""
-    actor = request.user
-    if "publication" in request.POST:
-        if partner is None:
-            raise ValidationError("У региона нет информационного партнёра.")
-        if publication_form.is_valid():
-            services.publication_add(actor=actor, partner=partner, **publication_form.cleaned_data)
-            return True
-    elif "session" in request.POST:
-        if session_form.is_valid():
-            services.strategic_session_add(actor=actor, subject=subject, **session_form.cleaned_data)
-            return True
-    elif "inspection" in request.POST:
-        if inspection_form.is_valid() and action_form.is_valid():
-            data = dict(inspection_form.cleaned_data)
-            organizations = list(data.pop("organizations"))
-            actions = (
-                [
-                    {
-                        key: action_form.cleaned_data[key]
-                        for key in ("what", "organization", "executor", "deadline")
-                    }
-                ]
-                if action_form.is_filled
-                else []
-            )
-            services.inspection_add(
-                actor=actor, subject=subject, data=data, organizations=organizations, actions=actions
-            )
-            return True
-    elif "plan" in request.POST and plan_form.is_valid():
-        data = plan_form.cleaned_data
+@login_required
+@require_POST
+def institution_plan_save(request: AuthenticatedHttpRequest, code):
+    subject = _governance_editable(request, code)
+    form = InstitutionPlanForm(request.POST, subject=subject)
+    if form.is_valid():
+        data = form.cleaned_data
         milestones = (
             [{"title": data["milestone_title"], "due_date": data["milestone_due"]}]
             if data["milestone_title"]
             else []
         )
-        services.institution_plan_save(
-            actor=actor,
-            organization=data["organization"],
-            family_work_positions=data["family_work_positions"],
-            target_profile=data["target_profile"],
-            milestones=milestones,
-        )
-        return True
-    return False
+        try:
+            services.institution_plan_save(
+                actor=request.user,
+                organization=data["organization"],
+                family_work_positions=data["family_work_positions"],
+                target_profile=data["target_profile"],
+                milestones=milestones,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "План учреждения сохранён.")
+            return redirect("programmes:region_governance", code=code)
+    return _governance_page(request, subject, status=400, plan_form=form)
 
 
 @login_required

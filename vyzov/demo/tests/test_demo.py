@@ -13,7 +13,8 @@ from vyzov.alerts.models import Alert
 from vyzov.alerts.selectors import overdue_q
 from vyzov.cases.models import Family
 from vyzov.ngo_aid.models import Operator
-from vyzov.programmes.models import WorkingGroupDocument
+from vyzov.programmes import selectors as programme_selectors
+from vyzov.programmes.models import CuratorAssignment, WorkingGroup, WorkingGroupDocument
 from vyzov.territories.models import FederalDistrict, Municipality, Organization, Subject
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,15 @@ def test_demo_loads_every_role_and_is_idempotent():
     assert Alert.objects.filter(outcome="sop", family__statuses__kind="sop").exists()
     # Each pilot region's МРГ register holds its approved programme.
     assert WorkingGroupDocument.objects.filter(kind="programme", status="approved").count() == 14
+    # The Altai curator's field work and its results; the МРГ checklist shows what is missing there.
+    altai = CuratorAssignment.objects.get(subject__code="22")
+    assert altai.visits.exists() and altai.receptions.exists() and altai.control_cases.exists()
+    results = programme_selectors.field_work_results(assignment=altai)
+    assert results.placed >= 1 and results.control_open >= 1
+    checks = programme_selectors.working_group_checklist(
+        subject=altai.subject, group=WorkingGroup.objects.get(subject=altai.subject)
+    )
+    assert [check.ok for check in checks] == [True, True, False]
     # 004's roles of the Krasnoyarsk operator; large families marked in the register.
     assert Operator.objects.get(subject__code="24").role_resource_ngo
     assert Family.objects.filter(is_large=True).exists()
