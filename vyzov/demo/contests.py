@@ -7,8 +7,10 @@ bonus values are assumptions, labelled as such on the contest page."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,10 +24,13 @@ from vyzov.contests.models import (
     CriteriaSet,
     Criterion,
     ExpertAssignment,
+    MemberRole,
     Nomination,
+    OrganisationRole,
     SettlementType,
     Stage,
 )
+from vyzov.core.seeds import with_titles
 from vyzov.practices.services import load_reference_practices
 from vyzov.territories.models import Municipality, MunicipalityKind, Subject
 
@@ -81,6 +86,17 @@ PRACTICES = [
         "Волонтёры помогают многодетным семьям и семьям с детьми-инвалидами.",
         "Помощь получили 120 семей.",
     ),
+]
+FUND = "Фонд поддержки детей, находящихся в трудной жизненной ситуации"
+# 003 (2019): the Fund «проводит Всероссийский конкурс «Города для детей»».
+ORGANISER_BASIS = "«…Фонд поддержки детей, находящихся в трудной жизненной ситуации, который … проводит Всероссийский конкурс «Города для детей»»"
+# The seeds name no member of any commission: the 2026 commission is fictional and says so.
+COMMISSION = [
+    ("Председатель комиссии (демо)", "заместитель председателя правления", FUND, MemberRole.CHAIR),
+    ("Секретарь комиссии (демо)", "главный специалист", FUND, MemberRole.SECRETARY),
+    ("Член комиссии 1 (демо)", "эксперт", "Ассоциация малых и средних городов России", MemberRole.MEMBER),
+    ("Член комиссии 2 (демо)", "эксперт", "Минтруд России", MemberRole.MEMBER),
+    ("Член комиссии 3 (демо)", "эксперт по семейной политике", "", MemberRole.MEMBER),
 ]
 ANSWER = (
     "Демо: создан совет жителей при главе города, проведено 12 встреч с семьями; дети сняли видеопрезентацию "
@@ -165,9 +181,30 @@ def _contest_2026(admin) -> Contest:
         Criterion(criteria_set=rural, number=c.number, title=c.title, max_points=ASSUMED_POINTS)
         for c in city.criteria.filter(number__in=RURAL_CRITERIA)
     )
+    _extra_bonus_items(contest)
     for item in BonusItem.objects.filter(contest=contest):
         item.points, item.cap = ASSUMED_BONUS.get(item.number, (Decimal(1), Decimal(1)))
         item.save()
+    services.organisation_add(
+        actor=admin,
+        contest=contest,
+        data={
+            "name": FUND,
+            "organisation_role": OrganisationRole.ORGANISER,
+            "basis": with_titles(f"{ORGANISER_BASIS} (003_f06f9ca8a6f9353a.txt, п. 1 Декларации)"),
+        },
+    )
+    for full_name, position, organisation, role in COMMISSION:
+        services.commission_member_add(
+            actor=admin,
+            contest=contest,
+            data={
+                "full_name": full_name,
+                "position": position,
+                "organisation": organisation,
+                "member_role": role,
+            },
+        )
     Nomination.objects.bulk_create(
         [
             Nomination(contest=contest, title="Лучшая практика вовлечения отцов"),
@@ -175,6 +212,28 @@ def _contest_2026(admin) -> Contest:
         ]
     )
     return services.contest_advance(actor=admin, contest=contest)  # open for applications
+
+
+def _extra_bonus_items(contest: Contest) -> None:
+    """Bonus items the programme's later documents give (`contests/data/contest_bonus_items.csv`): the
+    children's helpline 8-800-2000-122 (003). Points are the demo's assumption, like the others."""
+    path = Path(history.__file__).resolve().parent / "data" / "contest_bonus_items.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        extra = [row for row in csv.DictReader(handle) if int(row["from_year"]) <= contest.year]
+    number = max((item.number for item in contest.bonus_items.all()), default=0)
+    for offset, row in enumerate(extra, start=1):
+        services.setup_item_add(
+            actor=User.objects.get(username="fed_admin"),
+            contest=contest,
+            item=BonusItem(
+                contest=contest,
+                number=number + offset,
+                title=row["title"],
+                points=Decimal(1),
+                cap=Decimal(1),
+                basis=with_titles(f"{row['basis']}. {row['note']}")[:1000],
+            ),
+        )
 
 
 def _rural_settlement() -> Municipality:
@@ -190,6 +249,7 @@ def _rural_settlement() -> Municipality:
 @transaction.atomic
 def load() -> int:
     created = history.load_history()
+    history.load_history_details()
     load_reference_practices()
     if Contest.objects.filter(is_history=False).exists():
         return created
