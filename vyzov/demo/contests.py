@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -211,6 +212,12 @@ def _contest_2026(admin) -> Contest:
             Nomination(contest=contest, title="Голос детей"),
         ]
     )
+    services.regulation_upload(
+        actor=admin,
+        contest=contest,
+        uploaded=SimpleUploadedFile("polozhenie-2026-demo.docx", _regulation_docx(contest)),
+        title="Положение о конкурсе (демо: составлено из настроек конкурса)",
+    )
     return services.contest_advance(actor=admin, contest=contest)  # open for applications
 
 
@@ -234,6 +241,40 @@ def _extra_bonus_items(contest: Contest) -> None:
                 basis=with_titles(f"{row['basis']}. {row['note']}")[:1000],
             ),
         )
+
+
+def _regulation_docx(contest: Contest) -> bytes:
+    """A regulation put together from the contest's own set-up in the system (the seeds give no text of
+    a regulation), marked as the demo's."""
+    import io
+
+    from docx import Document
+
+    document = Document()
+    document.add_heading(f"Положение о конкурсе: {contest.number} {contest.title} ({contest.year})", level=1)
+    document.add_paragraph(
+        "Демо: документ составлен из настроек конкурса в системе; текста положения в материалах программы нет."
+    )
+    document.add_heading("Сроки", level=2)
+    for stage in contest.stages.all():
+        document.add_paragraph(f"{stage.title}: {stage.date_from:%d.%m.%Y} — {stage.date_to:%d.%m.%Y}")
+    document.add_heading("Категории участников", level=2)
+    for category in contest.categories.all():
+        document.add_paragraph(f"{category.code}. {category.title}")
+    document.add_heading("Задания", level=2)
+    for task in contest.tasks.all():
+        document.add_paragraph(f"{task.get_kind_display().capitalize()} {task.number}. {task.text}")
+    document.add_heading("Критерии оценки", level=2)
+    for criteria_set in contest.criteria_sets.prefetch_related("criteria"):
+        document.add_paragraph(f"{criteria_set.get_settlement_type_display().capitalize()}:")
+        for criterion in criteria_set.criteria.all():
+            document.add_paragraph(f"{criterion.number}. {criterion.title} — до {criterion.max_points} б.")
+    document.add_heading("Дополнительные баллы", level=2)
+    for item in contest.bonus_items.all():
+        document.add_paragraph(f"{item.title} — {item.points} б.")
+    stream = io.BytesIO()
+    document.save(stream)
+    return stream.getvalue()
 
 
 def _rural_settlement() -> Municipality:
