@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conftest import centre, login
+from conftest import centre, login, queries_for
 from vyzov.contests import history, selectors, services
 from vyzov.contests.models import (
     CommissionDecision,
@@ -362,3 +362,30 @@ def test_an_event_and_a_growth_point_added_for_a_new_contest_show_up(client, fed
     assert [label for label, _items in selectors.report_sections(contest=contest)] == ["точки роста"]
     login(client, fed_admin)
     assert "г. Калуга" in client.get(reverse("contests:contest_detail", args=[contest.pk])).content.decode()
+
+
+def test_the_organisation_page_costs_the_same_queries_for_a_larger_commission(client, fed_admin):
+    contest = make_contest(fed_admin)
+    url = reverse("contests:organisation", args=[contest.pk])
+
+    def grow(number):
+        services.commission_member_add(
+            actor=fed_admin,
+            contest=contest,
+            data={"full_name": f"Член {number}", "position": "эксперт", "member_role": MemberRole.MEMBER},
+        )
+        services.event_add(
+            actor=fed_admin, contest=contest, data={"event_kind": "meeting", "title": f"Встреча {number}"}
+        )
+        services.organisation_add(
+            actor=fed_admin,
+            contest=contest,
+            data={"name": f"Партнёр {number}", "organisation_role": "partner"},
+        )
+
+    login(client, fed_admin)
+    grow(1)
+    before = queries_for(client, url)
+    for number in range(2, 6):
+        grow(number)
+    assert queries_for(client, url) == before
