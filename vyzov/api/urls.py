@@ -38,6 +38,7 @@ router.register("programmes/curators", programmes_api.CuratorViewSet, basename="
 router.register("contests/contests", contests_api.ContestViewSet, basename="contest")
 router.register("contests/applications", contests_api.ApplicationViewSet, basename="contest-application")
 router.register("contests/assignments", contests_api.AssignmentViewSet, basename="contest-assignment")
+router.register("library/documents", practices_api.LibraryDocumentViewSet, basename="library-document")
 router.register("practices", practices_api.PracticeViewSet, basename="practice")
 router.register("programmes/decisions", programmes_api.DecisionViewSet, basename="working-group-decision")
 router.register("monitoring/figures", monitoring_api.FigureViewSet, basename="figure")

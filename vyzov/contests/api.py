@@ -21,7 +21,17 @@ from vyzov.core import serializers as core_fields
 from vyzov.core.params import parse_id
 
 from . import selectors, services
-from .models import Application, Contest, ContestStatus, ExpertAssignment
+from .models import (
+    Application,
+    CommissionDecision,
+    CommissionMember,
+    Contest,
+    ContestEvent,
+    ContestOrganisation,
+    ContestStatus,
+    ExpertAssignment,
+    ReportSection,
+)
 
 
 class ContestOutput(serializers.ModelSerializer):
@@ -151,6 +161,47 @@ RANKING_RESPONSE = PolymorphicProxySerializer(
 )
 
 
+class ContestOrganisationOutput(serializers.ModelSerializer):
+    class Meta:
+        model = ContestOrganisation
+        fields = ["name", "organisation_role", "basis", "source"]
+
+
+class CommissionMemberOutput(serializers.ModelSerializer):
+    class Meta:
+        model = CommissionMember
+        fields = ["id", "full_name", "position", "organisation", "member_role"]
+
+
+class CommissionDecisionOutput(serializers.ModelSerializer):
+    class Meta:
+        model = CommissionDecision
+        fields = ["protocol_number", "date", "approved_by", "members_present", "text"]
+
+
+class ContestEventOutput(serializers.ModelSerializer):
+    class Meta:
+        model = ContestEvent
+        fields = ["event_kind", "title", "date", "date_note", "place", "description", "source"]
+
+
+class ReportSectionOutput(serializers.ModelSerializer):
+    class Meta:
+        model = ReportSection
+        fields = ["section_kind", "number", "title", "text", "source"]
+
+
+class OrganisationOutput(serializers.Serializer):
+    organisations = ContestOrganisationOutput(many=True)
+    commission = CommissionMemberOutput(many=True)
+    decision = CommissionDecisionOutput(allow_null=True)
+    regulation = serializers.CharField(
+        allow_null=True, help_text="Название положения о конкурсе, если загружено"
+    )
+    events = ContestEventOutput(many=True)
+    sections = ReportSectionOutput(many=True)
+
+
 class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [CanUseApi]
     serializer_class = ContestOutput
@@ -162,6 +213,27 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if _fake(self):
             return contests.none()
         return contests.filter(pk__in=selectors.contests_visible(actor=self.request.user).values("pk"))
+
+    @extend_schema(responses={200: OrganisationOutput})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def organisation(self, request, pk=None):
+        """Organisers and partners, the competition commission and its decision, the regulation, the events
+        and the analytical sections of the results report."""
+        contest = self.get_object()
+        o = selectors.organisation(contest=contest)
+        sections = [item for _label, items in selectors.report_sections(contest=contest) for item in items]
+        return Response(
+            OrganisationOutput(
+                {
+                    "organisations": o.organisations,
+                    "commission": o.commission,
+                    "decision": o.decision,
+                    "regulation": o.regulation.title if o.regulation else None,
+                    "events": o.events,
+                    "sections": sections,
+                }
+            ).data
+        )
 
     @extend_schema(responses={200: RANKING_RESPONSE})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

@@ -29,10 +29,14 @@ from .models import (
     BonusItem,
     Category,
     Contest,
+    ContestEvent,
+    ContestOrganisation,
     ContestStatus,
     CriteriaSet,
     Criterion,
+    EventKind,
     MediaPublication,
+    ReportSection,
     SettlementType,
     Task,
     TaskKind,
@@ -154,7 +158,11 @@ def _setup(year: int) -> Contest:
         )
         BonusItem.objects.bulk_create(
             BonusItem(
-                contest=contest, number=int(r["no"]), title=r["title"], scored_by_jury="акции" in r["title"]
+                contest=contest,
+                number=int(r["no"]),
+                title=r["title"],
+                scored_by_jury="акции" in r["title"],
+                basis=with_titles(r["source"])[:1000],
             )
             for r in criteria
             if r["kind"] != "критерий"
@@ -223,7 +231,81 @@ def load_history(*, seed: int = 2017) -> int:
         created += _participants(contest, year, counts, named, subjects, district_of, mine, rng, mentioned)
         if year == 2017:
             _media(contest, subjects, rng)
+    load_history_details()
     return created
+
+
+def _event_kind(title: str) -> str:
+    text = title.casefold()
+    if "выставка-форум" in text:
+        return EventKind.FORUM
+    if "стажировк" in text:
+        return EventKind.INTERNSHIP
+    return EventKind.MEETING
+
+
+@transaction.atomic
+def load_history_details() -> int:
+    """What the reports say of how the 2016 and 2017 contests were run: organisers and partners
+    (`contest_organisations.csv`), the meetings and the exhibition-forum of the contest's year
+    (`events.csv`), and the analytical sections of the report (`contest_report_sections.csv`). Once per
+    contest; events of years with no contest in the system (2019) are not loaded. Returns rows created."""
+    contests = {c.year: c for c in Contest.objects.filter(is_history=True)}
+    done = set(
+        ContestOrganisation.objects.filter(contest__in=contests.values()).values_list(
+            "contest__year", flat=True
+        )
+    )
+    todo = {year: contest for year, contest in contests.items() if year not in done}
+    organisations = [
+        ContestOrganisation(
+            contest=todo[int(r["year"])],
+            name=r["name"],
+            organisation_role=r["organisation_role"],
+            basis=r["basis"],
+            source=with_titles(r["source"])[:300],
+        )
+        for r in rows("contest_organisations.csv")
+        if int(r["year"]) in todo
+    ]
+    # The meetings held every year since 2012 (000) belong to the first contest the system holds.
+    first = min(contests) if contests else None
+    events = [
+        ContestEvent(
+            contest=todo[year],
+            event_kind=_event_kind(r["event"]),
+            title=r["event"],
+            date_note=r["date_as_in_seed"] or r["status"] or r["year"],
+            place=r["place"],
+            description="; ".join(filter(None, (r["status"], r["note"]))),
+            source=with_titles(r["source"])[:300],
+        )
+        for r in rows("events.csv")
+        if (year := first if int(r["year"]) < (first or 0) else int(r["year"])) in todo
+    ]
+    sections = [
+        ReportSection(
+            contest=todo[int(r["year"])],
+            section_kind=r["section_kind"],
+            number=int(r["no"]),
+            title=r["title"],
+            text=r["text"],
+            source=with_titles(r["source"])[:300],
+        )
+        for r in rows("contest_report_sections.csv")
+        if int(r["year"]) in todo
+    ]
+    for batch in (organisations, events, sections):
+        for item in batch:
+            item.full_clean(exclude=["contest"])
+    ContestOrganisation.objects.bulk_create(organisations)
+    ContestEvent.objects.bulk_create(events)
+    ReportSection.objects.bulk_create(sections)
+    if 2017 in todo:  # the bonus items were loaded before they carried their basis
+        for item in BonusItem.objects.filter(contest=todo[2017], basis=""):
+            item.basis = with_titles("001_f56aa7abe4892c4a.txt, раздел 1, «Оценка отчетной информации»")
+            item.save(update_fields=["basis"])
+    return len(organisations) + len(events) + len(sections)
 
 
 def _category_totals(

@@ -227,6 +227,9 @@ class BonusItem(models.Model):
         validators=[MinValueValidator(Decimal(0))],
     )
     scored_by_jury = models.BooleanField("оценивает детское жюри", default=False)
+    basis = models.CharField(
+        "основание (документ)", max_length=1000, blank=True, validators=[validate_single_line_text]
+    )
 
     class Meta:
         verbose_name = "дополнительные баллы"
@@ -542,3 +545,193 @@ class MediaPublication(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"Публикация № {self.pk}"
+
+
+# ---- organisation of a contest: organisers and partners, the competition commission and its decision,
+# the regulation, the events, the analytical sections of the results report ----------------------------
+
+
+class OrganisationRole(models.TextChoices):
+    ORGANISER = "organiser", "организатор"
+    SUPPORT = "support", "при содействии"
+    RESPONSIBLE = "responsible", "ответственный исполнитель"
+    PARTNER = "partner", "партнёр"
+    EXPERT = "expert", "эксперты"
+    INFORMATION = "information", "информационная площадка"
+
+
+class ContestOrganisation(models.Model):
+    """Who organises a contest and who takes part in it as a partner, with what the report says of them."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="organisations")
+    name = models.CharField("организация", max_length=300, validators=[validate_single_line_text])
+    organisation_role = models.CharField("роль", max_length=12, choices=OrganisationRole.choices)
+    basis = models.CharField(
+        "что о ней сказано", max_length=1000, blank=True, validators=[validate_single_line_text]
+    )
+    source = models.CharField("источник", max_length=300, blank=True, validators=[validate_single_line_text])
+
+    class Meta:
+        verbose_name = "организатор или партнёр конкурса"
+        verbose_name_plural = "организаторы и партнёры конкурса"
+        ordering = ["contest", "organisation_role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contest", "name", "organisation_role"],
+                name="one_contest_organisation_role",
+                violation_error_message="Эта организация уже записана в этой роли.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.get_organisation_role_display()}"
+
+
+class MemberRole(models.TextChoices):
+    CHAIR = "chair", "председатель"
+    SECRETARY = "secretary", "секретарь"
+    MEMBER = "member", "член комиссии"
+
+
+class CommissionMember(models.Model):
+    """A member of the competition commission that decides the winners."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="commission")
+    full_name = models.CharField("ФИО", max_length=200, validators=[validate_single_line_text])
+    position = models.CharField("должность", max_length=300, validators=[validate_single_line_text])
+    organisation = models.CharField(
+        "организация", max_length=300, blank=True, validators=[validate_single_line_text]
+    )
+    member_role = models.CharField(
+        "роль в комиссии", max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER
+    )
+
+    class Meta:
+        verbose_name = "член конкурсной комиссии"
+        verbose_name_plural = "конкурсная комиссия"
+        ordering = ["contest", "member_role", "full_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contest"],
+                condition=models.Q(member_role="chair"),
+                name="one_commission_chair",
+                violation_error_message="Председатель комиссии уже назначен.",
+            ),
+            models.UniqueConstraint(
+                fields=["contest"],
+                condition=models.Q(member_role="secretary"),
+                name="one_commission_secretary",
+                violation_error_message="Секретарь комиссии уже назначен.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.get_member_role_display()})"
+
+
+class CommissionDecision(BaseModel):
+    """The commission's decision that approves the list of winners; results are published only after it."""
+
+    contest = models.OneToOneField(Contest, on_delete=models.CASCADE, related_name="decision")
+    protocol_number = models.CharField(
+        "номер протокола", max_length=50, validators=[validate_single_line_text]
+    )
+    date = models.DateField("дата заседания", validators=[validate_contest_past_date])
+    approved_by = models.ForeignKey(
+        CommissionMember,
+        verbose_name="список победителей утвердил",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    members_present = models.PositiveSmallIntegerField("присутствовали членов комиссии")
+    text = models.TextField("решение", max_length=5000, blank=True, validators=[validate_free_text])
+
+    class Meta:
+        verbose_name = "решение конкурсной комиссии"
+        verbose_name_plural = "решения конкурсной комиссии"
+
+    def __str__(self) -> str:
+        return f"Протокол № {self.protocol_number} от {self.date:%d.%m.%Y}"
+
+
+class ContestRegulation(BaseModel):
+    """«Положение о Конкурсе»: the file checked by its content, always served as a download."""
+
+    contest = models.OneToOneField(Contest, on_delete=models.CASCADE, related_name="regulation")
+    title = models.CharField(
+        "название", max_length=300, default="Положение о Конкурсе", validators=[validate_single_line_text]
+    )
+    file = models.FileField(upload_to="contests/regulations/%Y/")
+    original_name = models.CharField("файл", max_length=200)
+    size = models.PositiveIntegerField("размер, байт")
+
+    class Meta:
+        verbose_name = "положение о конкурсе"
+        verbose_name_plural = "положения о конкурсах"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EventKind(models.TextChoices):
+    MEETING = "meeting", "встреча участников конкурсов"
+    FORUM = "forum", "выставка-форум «Вместе ради детей»"
+    INTERNSHIP = "internship", "семинар-стажировка"
+
+
+class ContestEvent(models.Model):
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="events")
+    event_kind = models.CharField("вид", max_length=12, choices=EventKind.choices)
+    title = models.CharField("мероприятие", max_length=300, validators=[validate_single_line_text])
+    date = models.DateField("дата", null=True, blank=True, validators=[validate_contest_date])
+    date_note = models.CharField(
+        "когда (как в документе)", max_length=100, blank=True, validators=[validate_single_line_text]
+    )
+    place = models.CharField("место", max_length=200, blank=True, validators=[validate_single_line_text])
+    description = models.TextField("описание", max_length=3000, blank=True, validators=[validate_free_text])
+    source = models.CharField("источник", max_length=300, blank=True, validators=[validate_single_line_text])
+
+    class Meta:
+        verbose_name = "мероприятие конкурса"
+        verbose_name_plural = "мероприятия конкурса"
+        ordering = ["contest", "date", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SectionKind(models.TextChoices):
+    TREND = "trend", "тенденции"
+    ATTENTION = "attention", "направления работы, требующие внимания"
+    GROWTH = "growth", "точки роста"
+    CONCLUSION = "conclusion", "выводы"
+
+
+SECTION_ORDER = [SectionKind.TREND, SectionKind.ATTENTION, SectionKind.GROWTH, SectionKind.CONCLUSION]
+
+
+class ReportSection(models.Model):
+    """One item of an analytical section of the contest's results report (trends, areas needing
+    attention, growth points, conclusions), in the report's order."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="report_sections")
+    section_kind = models.CharField("раздел", max_length=12, choices=SectionKind.choices)
+    number = models.PositiveSmallIntegerField("№", validators=[MinValueValidator(1)])
+    title = models.CharField("заголовок", max_length=500, blank=True, validators=[validate_single_line_text])
+    text = models.TextField("текст", max_length=10000, blank=True, validators=[validate_free_text])
+    source = models.CharField("источник", max_length=300, blank=True, validators=[validate_single_line_text])
+
+    class Meta:
+        verbose_name = "пункт аналитического раздела отчёта"
+        verbose_name_plural = "аналитические разделы отчёта"
+        ordering = ["contest", "section_kind", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contest", "section_kind", "number"],
+                name="one_report_section_item",
+                violation_error_message="Пункт с этим номером в разделе уже есть.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_section_kind_display()}, {self.number}"

@@ -16,6 +16,7 @@ from vyzov.accounts.models import User
 
 from . import ranking as rules
 from .models import (
+    SECTION_ORDER,
     Application,
     ApplicationStatus,
     AssignmentRole,
@@ -24,13 +25,22 @@ from .models import (
     BonusAward,
     BonusItem,
     Category,
+    CommissionDecision,
+    CommissionMember,
     Contest,
+    ContestEvent,
+    ContestOrganisation,
+    ContestRegulation,
     ContestStatus,
     Criterion,
     ExpertAssignment,
     JuryScore,
     MediaPublication,
+    MemberRole,
+    OrganisationRole,
+    ReportSection,
     Score,
+    SectionKind,
 )
 
 
@@ -277,6 +287,7 @@ class Report:
     media_about_action: int
     media_subjects: int
     media_by_subject: list[tuple[str, int]]
+    sections: list[tuple[str, list[ReportSection]]] = field(default_factory=list)
 
 
 def _participants(contest: Contest) -> QuerySet[Application]:
@@ -324,6 +335,7 @@ def report(*, contest: Contest) -> Report:
         media_about_action=sum(1 for _s, about in media if about),
         media_subjects=len(media_by_subject),
         media_by_subject=sorted(media_by_subject.items(), key=lambda item: (-item[1], item[0])),
+        sections=report_sections(contest=contest),
     )
 
 
@@ -344,3 +356,57 @@ def applications_to_submit(*, actor: User) -> QuerySet[Application]:
         .select_related("contest")
         .order_by(F("due").asc(nulls_last=True), "id")
     )
+
+
+# ---- organisation of a contest ------------------------------------------------------------------
+
+
+@dataclass
+class Organisation:
+    """Who runs the contest and how: organisers and partners, the commission and its decision, the
+    regulation and the events. Five queries."""
+
+    contest: Contest
+    organisations: list[ContestOrganisation]
+    commission: list[CommissionMember]
+    decision: CommissionDecision | None
+    regulation: ContestRegulation | None
+    events: list[ContestEvent]
+
+
+def organisation(*, contest: Contest) -> Organisation:
+    role_order = {role: number for number, role in enumerate(MemberRole.values)}
+    return Organisation(
+        contest=contest,
+        organisations=sorted(
+            ContestOrganisation.objects.filter(contest=contest),
+            key=lambda o: (OrganisationRole.values.index(o.organisation_role), o.pk),
+        ),
+        commission=sorted(
+            CommissionMember.objects.filter(contest=contest),
+            key=lambda m: (role_order[m.member_role], m.full_name, m.pk),
+        ),
+        decision=CommissionDecision.objects.filter(contest=contest).select_related("approved_by").first(),
+        regulation=ContestRegulation.objects.filter(contest=contest).first(),
+        events=list(
+            ContestEvent.objects.filter(contest=contest).order_by(F("date").asc(nulls_first=True), "id")
+        ),
+    )
+
+
+def report_sections(*, contest: Contest) -> list[tuple[str, list[ReportSection]]]:
+    """The analytical sections of the results report in the reports' order, each with its items."""
+    items: dict[str, list[ReportSection]] = defaultdict(list)
+    for item in ReportSection.objects.filter(contest=contest).order_by("number"):
+        items[item.section_kind].append(item)
+    return [(SectionKind(kind).label, items[kind]) for kind in SECTION_ORDER if items.get(kind)]
+
+
+def regulation_get(*, actor: User, pk: int | str) -> ContestRegulation:
+    """The regulation of a contest the actor sees (a draft's is a 404 outside the federal team)."""
+    try:
+        regulation = ContestRegulation.objects.get(pk=pk)
+    except (ContestRegulation.DoesNotExist, ValueError, TypeError):
+        raise NotInScope() from None
+    contest_get(actor=actor, pk=regulation.contest_id)
+    return regulation

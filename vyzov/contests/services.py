@@ -23,7 +23,7 @@ from vyzov.accounts.models import Role, User
 from vyzov.core import signals
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
-from vyzov.core.uploads import check_upload
+from vyzov.core.uploads import check_upload, replace_stored_file
 from vyzov.core.validators import check_free_text, validate_contest_date
 from vyzov.practices.services import PracticeToPublish, practices_publish
 from vyzov.territories.models import Municipality, MunicipalityKind
@@ -40,14 +40,21 @@ from .models import (
     BonusAward,
     BonusItem,
     Category,
+    CommissionDecision,
+    CommissionMember,
     Contest,
+    ContestEvent,
+    ContestOrganisation,
+    ContestRegulation,
     ContestStatus,
     CriteriaSet,
     Criterion,
     ExpertAssignment,
     JuryScore,
     MediaPublication,
+    MemberRole,
     Nomination,
+    ReportSection,
     Score,
     SettlementType,
     Stage,
@@ -305,6 +312,8 @@ def _publish(actor: User, contest: Contest) -> None:
             f"Не завершены оценки экспертов: {unscored}. Опубликовать итоги нельзя: "
             "дождитесь оценок или снимите назначение с эксперта, который не может оценить."
         )
+    if not CommissionDecision.objects.filter(contest=contest).exists():
+        raise ValidationError(DECISION_NEEDED)
     if contest.blind:  # blind review kept the practices out of the library until now
         for application in contest.applications.filter(status=ApplicationStatus.ACCEPTED):
             _practices_publish(actor, application)
@@ -837,3 +846,146 @@ def bonus_confirm(*, actor: User, application: Application, item: BonusItem, poi
     )
     _audit(actor, AuditAction.UPDATE, application, bonus=item.title, points=str(points))
     return award
+
+
+# ---- organisation: organisers and partners, commission, decision, regulation, events, analysis -------
+
+REGULATION_TYPES = {".pdf": b"%PDF", ".docx": b"PK\x03\x04"}
+DECISION_NEEDED = (
+    "Итоги публикуются по решению конкурсной комиссии: сначала запишите решение "
+    "(номер и дата протокола, кто утвердил список победителей)."
+)
+
+
+def _organised(actor: User, contest: Contest) -> Contest:
+    """Organisation of a contest is the federal team's; a contest loaded from a report stays as the report
+    gives it."""
+    _manage(actor)
+    contest = Contest.objects.select_for_update().get(pk=contest.pk)
+    if contest.is_history:
+        raise ValidationError("Конкурс загружен из отчёта и не меняется.")
+    return contest
+
+
+def _added(actor: User, contest: Contest, item: models.Model) -> None:
+    item.full_clean()
+    item.save()
+    _audit(actor, AuditAction.UPDATE, contest, added=str(type(item)._meta.verbose_name), title=str(item))
+
+
+@transaction.atomic
+def organisation_add(*, actor: User, contest: Contest, data: Mapping[str, Any]) -> ContestOrganisation:
+    """An organiser or a partner of the contest (the partner's awards are recorded with its name)."""
+    contest = _organised(actor, contest)
+    item = ContestOrganisation(contest=contest, **data)
+    _added(actor, contest, item)
+    return item
+
+
+@transaction.atomic
+def commission_member_add(*, actor: User, contest: Contest, data: Mapping[str, Any]) -> CommissionMember:
+    """A member of the competition commission; its composition is fixed once it has decided."""
+    contest = _organised(actor, contest)
+    if contest.is_locked or CommissionDecision.objects.filter(contest=contest).exists():
+        raise ValidationError("Комиссия уже приняла решение: её состав не меняется.")
+    member = CommissionMember(contest=contest, **data)
+    _added(actor, contest, member)
+    return member
+
+
+@transaction.atomic
+def commission_decision_record(
+    *,
+    actor: User,
+    contest: Contest,
+    approved_by: CommissionMember,
+    protocol_number: str,
+    date: dt.date,
+    members_present: int,
+    text: str = "",
+) -> CommissionDecision:
+    """The commission approves the list of winners (the ranking of the finished expert review): once,
+    during the review, signed by the chair; the results can be published only after it."""
+    contest = _organised(actor, contest)
+    if contest.status != ContestStatus.REVIEW:
+        raise ValidationError(
+            "Решение о победителях комиссия принимает после экспертизы, до публикации итогов."
+        )
+    if CommissionDecision.objects.filter(contest=contest).exists():
+        raise ValidationError("Решение комиссии по этому конкурсу уже записано.")
+    if approved_by.contest_id != contest.pk:
+        raise ValidationError({"approved_by": "Это не член комиссии этого конкурса."})
+    if approved_by.member_role != MemberRole.CHAIR:
+        raise ValidationError({"approved_by": "Список победителей утверждает председатель комиссии."})
+    size = contest.commission.count()
+    if not 1 <= members_present <= size:
+        raise ValidationError({"members_present": f"Присутствовавших — от 1 до {size} (состав комиссии)."})
+    unscored = ExpertAssignment.objects.filter(
+        application__contest=contest, role=AssignmentRole.EXPERT, submitted_at__isnull=True
+    ).count()
+    if unscored:
+        raise ValidationError(
+            f"Не завершены оценки экспертов: {unscored}. Комиссия утверждает победителей по завершённой экспертизе."
+        )
+    decision = CommissionDecision(
+        contest=contest,
+        approved_by=approved_by,
+        protocol_number=protocol_number,
+        date=date,
+        members_present=members_present,
+        text=text,
+        created_by=actor,
+        updated_by=actor,
+    )
+    decision.full_clean()
+    decision.save()
+    _audit(actor, AuditAction.CREATE, contest, decision=str(decision), approved_by=approved_by.full_name)
+    return decision
+
+
+@transaction.atomic
+def regulation_upload(
+    *, actor: User, contest: Contest, uploaded: UploadedFile[Any], title: str = ""
+) -> ContestRegulation:
+    """«Положение о Конкурсе»: PDF or DOCX checked by its content; a new file replaces the old one."""
+    contest = _organised(actor, contest)
+    suffix = check_upload(uploaded, allowed=REGULATION_TYPES, max_bytes=MAX_FILE_BYTES)
+    regulation = ContestRegulation.objects.filter(contest=contest).first() or ContestRegulation(
+        contest=contest, created_by=actor
+    )
+    regulation.title = title.strip() or "Положение о Конкурсе"
+    regulation.original_name = (uploaded.name or f"regulation{suffix}")[-200:]
+    regulation.size = uploaded.size or 0
+    regulation.updated_by = actor
+    replace_stored_file(
+        regulation, "file", f"regulation-{contest.pk}-{secrets.token_hex(6)}{suffix}", uploaded
+    )
+    regulation.full_clean()
+    regulation.save()
+    _audit(actor, AuditAction.UPDATE, contest, regulation=regulation.original_name)
+    return regulation
+
+
+@transaction.atomic
+def event_add(*, actor: User, contest: Contest, data: Mapping[str, Any]) -> ContestEvent:
+    """A meeting of the participants, the exhibition-forum «Вместе ради детей» or an internship."""
+    contest = _organised(actor, contest)
+    event = ContestEvent(contest=contest, **data)
+    _added(actor, contest, event)
+    return event
+
+
+@transaction.atomic
+def report_section_add(*, actor: User, contest: Contest, data: Mapping[str, Any]) -> ReportSection:
+    """An item of the results report's analysis (trends, areas needing attention, growth points,
+    conclusions), numbered after the last one of its section."""
+    contest = _organised(actor, contest)
+    section = ReportSection(contest=contest, **data)
+    last = ReportSection.objects.filter(contest=contest, section_kind=section.section_kind).aggregate(
+        last=Max("number")
+    )["last"]
+    section.number = (last or 0) + 1
+    if not (section.title or section.text):
+        raise ValidationError("Напишите заголовок или текст пункта.")
+    _added(actor, contest, section)
+    return section

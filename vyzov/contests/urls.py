@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_organisation
 
 app_name = "contests"
 
@@ -37,4 +37,16 @@ urlpatterns = [
     path("files/<int:pk>/", views.file_download, name="file_download"),
     path("awards/<int:pk>/diploma.docx", views.diploma, name="diploma"),
     path("verify/<str:code>/", views.verify, name="verify"),
+]
+
+# Organisation of a contest (views_organisation): organisers, commission, regulation, events, analysis.
+urlpatterns += [
+    path("<int:pk>/organisation/", views_organisation.organisation, name="organisation"),
+    path("<int:pk>/organisation/add/", views_organisation.organisation_add, name="organisation_add"),
+    path("<int:pk>/commission/add/", views_organisation.member_add, name="member_add"),
+    path("<int:pk>/commission/decision/", views_organisation.decision_record, name="decision_record"),
+    path("<int:pk>/regulation/", views_organisation.regulation_upload, name="regulation_upload"),
+    path("<int:pk>/events/add/", views_organisation.event_add, name="event_add"),
+    path("<int:pk>/report/sections/add/", views_organisation.section_add, name="section_add"),
+    path("regulations/<int:pk>/", views_organisation.regulation_download, name="regulation_download"),
 ]

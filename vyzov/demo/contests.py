@@ -7,9 +7,12 @@ bonus values are assumptions, labelled as such on the contest page."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,10 +25,13 @@ from vyzov.contests.models import (
     CriteriaSet,
     Criterion,
     ExpertAssignment,
+    MemberRole,
     Nomination,
+    OrganisationRole,
     SettlementType,
     Stage,
 )
+from vyzov.core.seeds import with_titles
 from vyzov.practices.services import load_reference_practices
 from vyzov.territories.models import Municipality, MunicipalityKind, Subject
 
@@ -81,6 +87,17 @@ PRACTICES = [
         "Волонтёры помогают многодетным семьям и семьям с детьми-инвалидами.",
         "Помощь получили 120 семей.",
     ),
+]
+FUND = "Фонд поддержки детей, находящихся в трудной жизненной ситуации"
+# 003 (2019): the Fund «проводит Всероссийский конкурс «Города для детей»».
+ORGANISER_BASIS = "«…Фонд поддержки детей, находящихся в трудной жизненной ситуации, который … проводит Всероссийский конкурс «Города для детей»»"
+# The seeds name no member of any commission: the 2026 commission is fictional and says so.
+COMMISSION = [
+    ("Председатель комиссии (демо)", "заместитель председателя правления", FUND, MemberRole.CHAIR),
+    ("Секретарь комиссии (демо)", "главный специалист", FUND, MemberRole.SECRETARY),
+    ("Член комиссии 1 (демо)", "эксперт", "Ассоциация малых и средних городов России", MemberRole.MEMBER),
+    ("Член комиссии 2 (демо)", "эксперт", "Минтруд России", MemberRole.MEMBER),
+    ("Член комиссии 3 (демо)", "эксперт по семейной политике", "", MemberRole.MEMBER),
 ]
 ANSWER = (
     "Демо: создан совет жителей при главе города, проведено 12 встреч с семьями; дети сняли видеопрезентацию "
@@ -165,16 +182,99 @@ def _contest_2026(admin) -> Contest:
         Criterion(criteria_set=rural, number=c.number, title=c.title, max_points=ASSUMED_POINTS)
         for c in city.criteria.filter(number__in=RURAL_CRITERIA)
     )
+    _extra_bonus_items(contest)
     for item in BonusItem.objects.filter(contest=contest):
         item.points, item.cap = ASSUMED_BONUS.get(item.number, (Decimal(1), Decimal(1)))
         item.save()
+    services.organisation_add(
+        actor=admin,
+        contest=contest,
+        data={
+            "name": FUND,
+            "organisation_role": OrganisationRole.ORGANISER,
+            "basis": with_titles(f"{ORGANISER_BASIS} (003_f06f9ca8a6f9353a.txt, п. 1 Декларации)"),
+        },
+    )
+    for full_name, position, organisation, role in COMMISSION:
+        services.commission_member_add(
+            actor=admin,
+            contest=contest,
+            data={
+                "full_name": full_name,
+                "position": position,
+                "organisation": organisation,
+                "member_role": role,
+            },
+        )
     Nomination.objects.bulk_create(
         [
             Nomination(contest=contest, title="Лучшая практика вовлечения отцов"),
             Nomination(contest=contest, title="Голос детей"),
         ]
     )
+    services.regulation_upload(
+        actor=admin,
+        contest=contest,
+        uploaded=SimpleUploadedFile("polozhenie-2026-demo.docx", _regulation_docx(contest)),
+        title="Положение о конкурсе (демо: составлено из настроек конкурса)",
+    )
     return services.contest_advance(actor=admin, contest=contest)  # open for applications
+
+
+def _extra_bonus_items(contest: Contest) -> None:
+    """Bonus items the programme's later documents give (`contests/data/contest_bonus_items.csv`): the
+    children's helpline 8-800-2000-122 (003). Points are the demo's assumption, like the others."""
+    path = Path(history.__file__).resolve().parent / "data" / "contest_bonus_items.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        extra = [row for row in csv.DictReader(handle) if int(row["from_year"]) <= contest.year]
+    number = max((item.number for item in contest.bonus_items.all()), default=0)
+    for offset, row in enumerate(extra, start=1):
+        services.setup_item_add(
+            actor=User.objects.get(username="fed_admin"),
+            contest=contest,
+            item=BonusItem(
+                contest=contest,
+                number=number + offset,
+                title=row["title"],
+                points=Decimal(1),
+                cap=Decimal(1),
+                basis=with_titles(f"{row['basis']}. {row['note']}")[:1000],
+            ),
+        )
+
+
+def _regulation_docx(contest: Contest) -> bytes:
+    """A regulation put together from the contest's own set-up in the system (the seeds give no text of
+    a regulation), marked as the demo's."""
+    import io
+
+    from docx import Document
+
+    document = Document()
+    document.add_heading(f"Положение о конкурсе: {contest.number} {contest.title} ({contest.year})", level=1)
+    document.add_paragraph(
+        "Демо: документ составлен из настроек конкурса в системе; текста положения в материалах программы нет."
+    )
+    document.add_heading("Сроки", level=2)
+    for stage in contest.stages.all():
+        document.add_paragraph(f"{stage.title}: {stage.date_from:%d.%m.%Y} — {stage.date_to:%d.%m.%Y}")
+    document.add_heading("Категории участников", level=2)
+    for category in contest.categories.all():
+        document.add_paragraph(f"{category.code}. {category.title}")
+    document.add_heading("Задания", level=2)
+    for task in contest.tasks.all():
+        document.add_paragraph(f"{task.get_kind_display().capitalize()} {task.number}. {task.text}")
+    document.add_heading("Критерии оценки", level=2)
+    for criteria_set in contest.criteria_sets.prefetch_related("criteria"):
+        document.add_paragraph(f"{criteria_set.get_settlement_type_display().capitalize()}:")
+        for criterion in criteria_set.criteria.all():
+            document.add_paragraph(f"{criterion.number}. {criterion.title} — до {criterion.max_points} б.")
+    document.add_heading("Дополнительные баллы", level=2)
+    for item in contest.bonus_items.all():
+        document.add_paragraph(f"{item.title} — {item.points} б.")
+    stream = io.BytesIO()
+    document.save(stream)
+    return stream.getvalue()
 
 
 def _rural_settlement() -> Municipality:
@@ -190,6 +290,7 @@ def _rural_settlement() -> Municipality:
 @transaction.atomic
 def load() -> int:
     created = history.load_history()
+    history.load_history_details()
     load_reference_practices()
     if Contest.objects.filter(is_history=False).exists():
         return created

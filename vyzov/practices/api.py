@@ -8,7 +8,7 @@ from vyzov.accounts.api_access import CanUseApi
 from vyzov.core.params import parse_id
 
 from . import selectors
-from .models import Practice
+from .models import LibraryDocument, Practice
 
 
 class PracticeOutput(serializers.ModelSerializer):
@@ -63,3 +63,24 @@ class PracticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             year=_int(params.get("year")),
         )
         return selectors.search(actor=self.request.user, filters=filters)
+
+
+class LibraryDocumentOutput(serializers.ModelSerializer):
+    subject = serializers.CharField(source="subject.code", default=None, allow_null=True)
+    theme = serializers.CharField(source="theme.title", default=None, allow_null=True)
+
+    class Meta:
+        model = LibraryDocument
+        fields = ["id", "title", "kind_label", "subject", "theme", "description", "note", "source"]
+
+
+class LibraryDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The programme's documents in the library (the brochure's examples and attached materials)."""
+
+    permission_classes = [CanUseApi]
+    serializer_class = LibraryDocumentOutput
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return LibraryDocument.objects.none()
+        return selectors.documents_visible(actor=self.request.user)

@@ -89,3 +89,46 @@ class PracticeFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class LibraryDocument(BaseModel):
+    """A document of the programme's materials kept in the library: the regions' resolutions, protocols
+    and methodical recommendations that the brochure gives as examples, the standard strategic-session
+    scenario and presentation template. Where the materials give only the name, `note` says so."""
+
+    title = models.CharField("документ", max_length=500, validators=[validate_single_line_text])
+    kind_label = models.CharField("вид", max_length=100, blank=True, validators=[validate_single_line_text])
+    subject = models.ForeignKey(
+        "territories.Subject",
+        verbose_name="субъект РФ",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name="элемент модели",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    description = models.TextField("описание", max_length=5000, blank=True, validators=[validate_free_text])
+    note = models.CharField("примечание", max_length=300, blank=True, validators=[validate_single_line_text])
+    source = models.CharField("источник", max_length=300, blank=True, validators=[validate_single_line_text])
+
+    class Meta:
+        verbose_name = "документ библиотеки"
+        verbose_name_plural = "документы библиотеки"
+        ordering = ["subject__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "source"],
+                name="one_library_document",
+                violation_error_message="Этот документ уже в библиотеке.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -16,7 +16,7 @@ from vyzov.accounts.access import NotInScope, Perm, has_perm
 from vyzov.accounts.models import User
 from vyzov.core.text import normalize_for_search
 
-from .models import Practice
+from .models import LibraryDocument, Practice
 
 START, STOP = "\x02", "\x03"  # markers no user text contains; replaced after escaping
 RUSSIAN_ENDINGS = re.compile(
@@ -94,3 +94,13 @@ def search(*, actor: User, filters: Filters) -> QuerySet[Practice]:
 def highlighted(text: str | None) -> SafeString:
     """The search fragment with matches marked; everything else escaped."""
     return mark_safe(escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+
+
+def documents_visible(*, actor: User) -> QuerySet[LibraryDocument]:
+    """The programme's documents in the library: shared like the practices, for everyone with
+    `practices.view`; the regions' examples first by region, then the materials of the whole programme."""
+    if not has_perm(actor, Perm.PRACTICES_VIEW):
+        return LibraryDocument.objects.none()
+    return LibraryDocument.objects.select_related("subject", "theme").order_by(
+        F("subject__name").asc(nulls_last=True), "id"
+    )

@@ -25,7 +25,7 @@ from vyzov.core.text import normalize_for_search
 from vyzov.core.uploads import check_upload
 from vyzov.territories.models import Subject
 
-from .models import Practice, PracticeFile, Theme, ThemeSource
+from .models import LibraryDocument, Practice, PracticeFile, Theme, ThemeSource
 
 DATA = Path(__file__).resolve().parent / "data"
 CONTEST_DATA = Path(__file__).resolve().parents[1] / "contests" / "data"
@@ -162,20 +162,23 @@ def practices_publish(*, actor: User, items: Sequence[PracticeToPublish]) -> lis
     return created
 
 
-# Where a regional «Вызов» material is about one element of the model, this word in it says which.
-ELEMENT_WORDS = {"куратор": 2, "консилиум": 3, "рабочей групп": 1, "нко": 4, "служб": 5, "ресурсно": 6}
-
-
 @transaction.atomic
 def load_reference_practices() -> int:
-    """Practices named in the sources: the cities' figures from the 2016/2017 contest reports (grouped
-    by city and criterion) and the pilot regions' «Вызов» materials from the brochure."""
-    if Practice.objects.filter(source_note__startswith="Отчёт о конкурсе").exists():
-        return 0
+    """Practices and documents named in the sources: the cities' figures from the 2016/2017 contest reports
+    (grouped by city and criterion), every practice the reports name (`data/report_practices.csv`) and
+    the brochure's example documents (`data/programme_documents.csv`). Each part once."""
+    created = 0
     load_themes()
+    if not Practice.objects.filter(source_note__startswith="Отчёт о конкурсе").exists():
+        created += _load_figure_practices()
+    created += load_report_practices()
+    created += load_library_documents()
+    return created
+
+
+def _load_figure_practices() -> int:
     subjects = {s.code: s for s in Subject.objects.all()}
     contest_themes = {t.number: t for t in Theme.objects.filter(source=ThemeSource.CONTEST)}
-    element_themes = {t.number: t for t in Theme.objects.filter(source=ThemeSource.VYZOV)}
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in _csv(CONTEST_DATA / "contest_practice_figures.csv"):
         if row["settlement"] and row["subject_code"]:
@@ -195,22 +198,74 @@ def load_reference_practices() -> int:
                 source_note=with_titles(f"Отчёт о конкурсе {year} г. ({figures[0]['source']})")[:300],
             )
         )
-    for row in _csv(Path(__file__).resolve().parents[1] / "territories" / "data" / "vyzov_pilot_regions.csv"):
-        for material in filter(None, (m.strip() for m in row["example_materials_002"].split(" | "))):
-            text = material.casefold()
-            found = sorted(
-                (text.find(word), number) for word, number in ELEMENT_WORDS.items() if word in text
-            )
-            practices.append(
-                Practice(
-                    title=material[:300],
-                    theme=element_themes.get(found[0][1]) if found else None,
-                    subject=subjects[row["subject_code"]],
-                    year=2025,
-                    description=material,
-                    source_note="Брошюра «Вызова» (2025), пример материалов региона",
-                )
-            )
     Practice.objects.bulk_create(practices)
     refresh_search(list(Practice.objects.filter(search_text="")))
     return len(practices)
+
+
+REPORT_PRACTICE_NOTE = "Практика, названная в отчёте о конкурсе"
+
+
+@transaction.atomic
+def load_report_practices() -> int:
+    """Every practice the 2016 and 2017 contest reports name, with its city, subject and year, the
+    description quoted from the report; under the 2017 criterion whose heading it appears under. Once."""
+    if Practice.objects.filter(source_note__startswith=REPORT_PRACTICE_NOTE).exists():
+        return 0
+    load_themes()
+    subjects = {s.code: s for s in Subject.objects.all()}
+    contest_themes = {t.number: t for t in Theme.objects.filter(source=ThemeSource.CONTEST)}
+    practices = [
+        Practice(
+            title=row["title"][:300],
+            theme=contest_themes.get(int(row["criterion_no"])) if row["criterion_no"] else None,
+            subject=subjects[row["subject_code"]],
+            settlement=row["settlement"],
+            year=int(row["year"]),
+            description=row["description"],
+            source_note=with_titles(f"{REPORT_PRACTICE_NOTE} {row['year']} г. ({row['source']})")[:300],
+        )
+        for row in _csv(DATA / "report_practices.csv")
+    ]
+    for practice in practices:
+        practice.full_clean(exclude=["subject", "theme"])
+    Practice.objects.bulk_create(practices)
+    refresh_search(list(Practice.objects.filter(source_note__startswith=REPORT_PRACTICE_NOTE)))
+    return len(practices)
+
+
+# Where a regional «Вызов» material is about one element of the model, this word in it says which.
+ELEMENT_WORDS = {"куратор": 2, "консилиум": 3, "рабочей групп": 1, "нко": 4, "служб": 5, "ресурсно": 6}
+
+
+def _element(text: str) -> int | None:
+    text = text.casefold()
+    found = sorted((text.find(word), number) for word, number in ELEMENT_WORDS.items() if word in text)
+    return found[0][1] if found else None
+
+
+@transaction.atomic
+def load_library_documents() -> int:
+    """The brochure's example documents of the pilot regions and the materials attached to it (the
+    strategic-session scenario and presentation template among them), as the brochure names them. Once."""
+    if LibraryDocument.objects.exists():
+        return 0
+    load_themes()
+    subjects = {s.code: s for s in Subject.objects.all()}
+    element_themes = {t.number: t for t in Theme.objects.filter(source=ThemeSource.VYZOV)}
+    documents = []
+    for row in _csv(DATA / "programme_documents.csv"):
+        element = _element(row["title"])
+        document = LibraryDocument(
+            title=row["title"],
+            kind_label=row["kind"],
+            subject=subjects[row["subject_code"]] if row["subject_code"] else None,
+            theme=element_themes.get(element) if element else None,
+            description=row["description"],
+            note=row["note"],
+            source=with_titles(row["source"])[:300],
+        )
+        document.full_clean(exclude=["subject", "theme"], validate_constraints=False)
+        documents.append(document)
+    LibraryDocument.objects.bulk_create(documents)
+    return len(documents)

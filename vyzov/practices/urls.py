@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/", views.practice_create, name="practice_create"),
     path("<int:pk>/", views.practice_detail, name="practice_detail"),
     path("files/<int:pk>/", views.file_download, name="file_download"),
+    path("documents/", views.document_list, name="document_list"),
 ]

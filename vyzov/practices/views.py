@@ -82,3 +82,14 @@ def file_download(request: AuthenticatedHttpRequest, pk):
     stored = get_object_or_404(PracticeFile, pk=pk)
     selectors.practice_get(actor=request.user, pk=stored.practice_id)
     return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name)
+
+
+@login_required
+@require_GET
+def document_list(request: AuthenticatedHttpRequest):
+    require_perm(request.user, Perm.PRACTICES_VIEW)
+    return render(
+        request,
+        "practices/document_list.html",
+        {"page_obj": paginate(request, selectors.documents_visible(actor=request.user))},
+    )

@@ -32,6 +32,7 @@ from vyzov.contests.models import (
     ExpertAssignment,
     Score,
 )
+from vyzov.contests.tests.commission import decide
 from vyzov.territories.models import Municipality, MunicipalityKind, Subject
 
 pytestmark = pytest.mark.django_db
@@ -290,6 +291,7 @@ def test_scores_are_locked_after_publishing(fed_admin):
     services.experts_assign_automatically(actor=fed_admin, contest=contest)
     score_all(expert, application, 4)
     services.contest_advance(actor=fed_admin, contest=contest, close_early=True)  # review
+    decide(fed_admin, contest)
     services.contest_advance(actor=fed_admin, contest=Contest.objects.get(pk=contest.pk))  # published
     with pytest.raises(ValidationError, match="Итоги конкурса опубликованы"):
         score_all(expert, application, 5)
@@ -378,6 +380,7 @@ def test_ties_share_a_place_and_publishing_awards_diplomas(fed_admin, client):
         ("Город 3", 3),
     ]
     contest = services.contest_advance(actor=fed_admin, contest=contest, close_early=True)
+    decide(fed_admin, contest)
     services.contest_advance(actor=fed_admin, contest=contest)
     awards = list(Award.objects.order_by("place", "application__settlement_name"))
     assert [(a.application.settlement_name, a.place) for a in awards] == [
@@ -704,6 +707,7 @@ def test_blind_review_hides_files_links_publications_and_library_entries(fed_adm
     assert "%D0%91%D0%B0%D1%80" not in download["Content-Disposition"]  # «Бар…»
     score_all(expert, application, 3)
     contest = services.contest_advance(actor=fed_admin, contest=contest, close_early=True)
+    decide(fed_admin, contest)
     services.contest_advance(actor=fed_admin, contest=contest)
     assert Practice.objects.get().title == "Уникальная практика"
 
@@ -754,6 +758,7 @@ def test_unassigning_an_expert_who_cannot_score_unblocks_publishing(fed_admin):
     services.expert_unassign(actor=fed_admin, assignment=ExpertAssignment.objects.get(expert=expert))
     score_all(substitute, application, 3)
     contest = services.contest_advance(actor=fed_admin, contest=contest, close_early=True)
+    decide(fed_admin, contest)
     assert services.contest_advance(actor=fed_admin, contest=contest).status == ContestStatus.PUBLISHED
 
 

@@ -12,7 +12,9 @@ from vyzov.accounts.models import Grant, Role, User
 from vyzov.alerts.models import Alert
 from vyzov.alerts.selectors import overdue_q
 from vyzov.cases.models import Family
+from vyzov.contests.models import Contest, ReportSection
 from vyzov.ngo_aid.models import Operator
+from vyzov.practices.models import LibraryDocument
 from vyzov.programmes import selectors as programme_selectors
 from vyzov.programmes.models import CuratorAssignment, WorkingGroup, WorkingGroupDocument
 from vyzov.territories.models import FederalDistrict, Municipality, Organization, Subject
@@ -56,6 +58,14 @@ def test_demo_loads_every_role_and_is_idempotent():
     # 004's roles of the Krasnoyarsk operator; large families marked in the register.
     assert Operator.objects.get(subject__code="24").role_resource_ngo
     assert Family.objects.filter(is_large=True).exists()
+    # Contests: the 2026 contest's commission and organiser and the helpline's bonus item (003); the
+    # reports' growth points; the brochure's documents in the library.
+    contest = Contest.objects.get(is_history=False)
+    assert contest.commission.filter(member_role="chair").count() == 1
+    assert contest.organisations.filter(organisation_role="organiser").exists()
+    assert contest.bonus_items.filter(title__contains="8-800-2000-122").exists()
+    assert ReportSection.objects.filter(contest__year=2017, section_kind="growth").count() == 7
+    assert LibraryDocument.objects.filter(title__startswith="Типовой сценарий").exists()
     assert set(Grant.objects.values_list("role", flat=True)) == set(Role.values)
     assert FederalDistrict.objects.count() == 8
     assert Subject.objects.count() == 89 and Subject.objects.filter(is_pilot=True).count() == 14
