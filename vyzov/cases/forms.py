@@ -11,6 +11,7 @@ from vyzov.core.params import parse_id
 from vyzov.core.uploads import UploadField
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
 from vyzov.territories.models import Municipality, Organization, Subject
+from vyzov.territories.selectors import subjects_in_reach
 
 from .models import (
     PLACEMENT_ORGANIZATION_KINDS,
@@ -164,10 +165,8 @@ class ChildForm(StyledModelForm):
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         municipalities = scope(actor, Municipality.objects.all(), Perm.CASES_EDIT)
-        subjects = Subject.objects.filter(
-            pk__in=scope(actor, Subject.objects.all(), Perm.CASES_EDIT).values("pk")
-        ) | Subject.objects.filter(pk__in=municipalities.values("subject"))
-        choice_field(self, "subject").queryset = subjects.order_by("name")
+        subjects = subjects_in_reach(actor=actor, perm=Perm.CASES_EDIT)
+        choice_field(self, "subject").queryset = subjects
         self.fields["subject"].widget.attrs.update(
             {
                 "hx-get": format_lazy("{}?for=children", reverse_lazy("territories:municipality_options")),

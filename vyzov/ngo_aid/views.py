@@ -13,6 +13,7 @@ from vyzov.cases.services import personal_data_list_read, personal_data_read
 from vyzov.core.forms import add_service_error
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
+from vyzov.core.periods import Period, period_from_request
 from vyzov.core.services import audit_entry_create
 from vyzov.core.xlsx import xlsx_response
 
@@ -26,7 +27,6 @@ from .forms import (
     OperatorAppointmentForm,
     OutcomeForm,
     PaymentForm,
-    PeriodForm,
     RequestForm,
     SubmitForm,
     WithdrawForm,
@@ -343,28 +343,26 @@ def operator_appointment(request: AuthenticatedHttpRequest, pk):
     return _fund_page(request, operator, IncomeForm(), appointment_form=form, status=400)
 
 
-def _period(request):
-    date_from, date_to = selectors.default_report_period(actor=request.user, today=timezone.localdate())
-    form = PeriodForm(request.GET or None, initial={"date_from": date_from, "date_to": date_to})
-    if form.is_valid():
-        return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-    return form, date_from, date_to
+def _period(request: AuthenticatedHttpRequest) -> Period:
+    default = selectors.default_report_period(actor=request.user, today=timezone.localdate())
+    return period_from_request(request, default=default)
 
 
 @login_required
 @require_GET
 def report(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.NGO_AID_REPORTS)
-    form, date_from, date_to = _period(request)
-    data = selectors.report(actor=request.user, date_from=date_from, date_to=date_to)
-    return render(request, "ngo_aid/report.html", {"form": form, "report": data})
+    period = _period(request)
+    data = selectors.report(actor=request.user, date_from=period.date_from, date_to=period.date_to)
+    return render(request, "ngo_aid/report.html", {"form": period.form, "report": data})
 
 
 @login_required
 @require_GET
 def report_export(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.NGO_AID_REPORTS)
-    _form, date_from, date_to = _period(request)
+    period = _period(request)
+    date_from, date_to = period.date_from, period.date_to
     data = selectors.report(actor=request.user, date_from=date_from, date_to=date_to)
     audit_entry_create(
         actor=request.user,

@@ -142,9 +142,9 @@ class OrganizationInput(serializers.Serializer):
             return
         municipalities = scope(actor, Municipality.objects.all(), Perm.ORGANIZATIONS_MANAGE)
         self.fields["municipality"].queryset = municipalities
-        self.fields["subject"].queryset = Subject.objects.filter(
-            pk__in=scope(actor, Subject.objects.all(), Perm.ORGANIZATIONS_MANAGE).values("pk")
-        ) | Subject.objects.filter(pk__in=municipalities.values("subject"))
+        self.fields["subject"].queryset = selectors.subjects_in_reach(
+            actor=actor, perm=Perm.ORGANIZATIONS_MANAGE
+        )
 
     def validate(self, attrs):
         creating = self.instance is None

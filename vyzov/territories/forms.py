@@ -7,6 +7,7 @@ from vyzov.accounts.models import User
 from vyzov.core.forms import StyledForm, StyledModelForm, choice_field
 
 from .models import Municipality, Organization, OrganizationKind, Subject
+from .selectors import subjects_in_reach
 
 
 class OrganizationFilterForm(StyledForm):
@@ -54,10 +55,8 @@ class OrganizationForm(StyledModelForm):
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         municipalities = scope(actor, Municipality.objects.all(), Perm.ORGANIZATIONS_MANAGE)
-        subjects = Subject.objects.filter(
-            pk__in=scope(actor, Subject.objects.all(), Perm.ORGANIZATIONS_MANAGE).values("pk")
-        ) | Subject.objects.filter(pk__in=municipalities.values("subject"))
-        choice_field(self, "subject").queryset = subjects.order_by("name")
+        subjects = subjects_in_reach(actor=actor, perm=Perm.ORGANIZATIONS_MANAGE)
+        choice_field(self, "subject").queryset = subjects
         self.fields["subject"].widget.attrs.update(
             {
                 "hx-get": format_lazy(
