@@ -30,6 +30,7 @@ from .forms import (
     RequestForm,
     SubmitForm,
     WithdrawForm,
+    line_data,
 )
 from .models import Operator, RequestStatus
 
@@ -80,12 +81,8 @@ def request_create(request: AuthenticatedHttpRequest):
             aid = services.aid_request_create_for_family(
                 actor=request.user,
                 family_id=data["family"],
-                lines=[line.cleaned_data for line in lines if line.cleaned_data.get("form")],
-                data={
-                    "children_count": data["children_count"],
-                    "channel": data["channel"],
-                    "justification": data["justification"],
-                },
+                lines=line_data(lines),
+                data=form.request_data(),
             )
         except NotInScope:
             form.add_error("family", "Семья с таким номером не найдена в вашем регионе.")
@@ -139,8 +136,8 @@ def request_edit(request: AuthenticatedHttpRequest, pk):
                 actor=request.user,
                 request=aid,
                 expected_version=data["version"] or 0,
-                data={name: data[name] for name in services.EDITABLE_FIELDS},
-                lines=[line.cleaned_data for line in lines if line.cleaned_data.get("form")],
+                data=form.request_data(),
+                lines=line_data(lines),
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -284,7 +281,7 @@ def fund_detail(request: AuthenticatedHttpRequest, pk):
         require(request.user, Perm.NGO_AID_EDIT, operator.fund)
         if form.is_valid():
             try:
-                services.income_add(actor=request.user, fund=operator.fund, data=form.cleaned_data)
+                services.income_add(actor=request.user, fund=operator.fund, data=form.income_data())
             except ValidationError as error:
                 form.add_error(None, error)
             else:
