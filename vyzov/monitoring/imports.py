@@ -32,6 +32,7 @@ from vyzov.core.xlsx import (
     XlsxFileError,
     XlsxTable,
     XlsxTimeLimitError,
+    cell_date,
     check_xlsx_upload,
     new_workbook,
     workbook_bytes,
@@ -67,17 +68,8 @@ class FigureImportError(Exception):
 
 
 def _date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value or "").strip()
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError("Дата записывается как ДД.ММ.ГГГГ.")
+    # The formats the figures import has always read (the register import also reads ДД/ММ/ГГГГ).
+    return cell_date(value, formats=("%d.%m.%Y", "%Y-%m-%d"))
 
 
 def validate_report_year(value: dt.date) -> None:

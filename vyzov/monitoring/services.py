@@ -652,13 +652,14 @@ def _codes_of(text: str) -> set[str]:
         return set()
 
 
+# One field list per configured entity: the service, the setup form and the API's output use it.
 INDICATOR_FIELDS = (
     "code",
     "name",
     "unit",
-    "direction",
     "is_stock",
     "aggregation",
+    "direction",
     "part_of",
     "parts_are_exclusive",
     "territory_level",

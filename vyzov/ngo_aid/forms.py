@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 
 from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledModelForm
+from vyzov.core.inputs import given
 
 from .inputs import INCOME_FIELDS, LINE_FIELDS, REQUEST_FIELDS, AidRequestData, AidRequestLineData, IncomeData
 from .models import AidForm, IncomeSource, Operator, Outcome, ReferralChannel
@@ -28,7 +29,7 @@ class RequestForm(StyledForm):
 
     def request_data(self) -> AidRequestData:
         """The request's fields, as the services take them (the family and the version apart)."""
-        return cast(AidRequestData, {name: self.cleaned_data[name] for name in REQUEST_FIELDS})
+        return cast(AidRequestData, given(self.cleaned_data, REQUEST_FIELDS))
 
 
 class LineForm(StyledForm):
@@ -121,7 +122,7 @@ class IncomeForm(StyledForm):
     document = forms.CharField(label="Документ", max_length=200)
 
     def income_data(self) -> IncomeData:
-        return cast(IncomeData, {name: self.cleaned_data[name] for name in INCOME_FIELDS})
+        return cast(IncomeData, given(self.cleaned_data, INCOME_FIELDS))
 
 
 class OperatorAppointmentForm(StyledModelForm):

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.text import format_lazy
@@ -5,7 +7,9 @@ from django.utils.text import format_lazy
 from vyzov.accounts.access import Perm, scope
 from vyzov.accounts.models import User
 from vyzov.core.forms import StyledForm, StyledModelForm, choice_field
+from vyzov.core.inputs import given
 
+from .inputs import ORGANIZATION_FIELDS, OrganizationData
 from .models import Municipality, Organization, OrganizationKind, Subject
 from .selectors import subjects_in_reach
 
@@ -37,20 +41,11 @@ class OrganizationForm(StyledModelForm):
 
     class Meta:
         model = Organization
-        fields = [
-            "name",
-            "short_name",
-            "kind",
-            "subject",
-            "municipality",
-            "address",
-            "capacity",
-            "inn",
-            "phone",
-            "email",
-            "website",
-            "is_active",
-        ]
+        fields = ORGANIZATION_FIELDS
+
+    def organization_data(self) -> OrganizationData:
+        """The organisation's fields, as the services take them (the version apart)."""
+        return cast(OrganizationData, given(self.cleaned_data, ORGANIZATION_FIELDS))
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
