@@ -11,7 +11,9 @@ from vyzov.core.params import parse_id
 from vyzov.core.uploads import UploadField
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
 from vyzov.territories.models import Municipality, Organization, Subject
+from vyzov.territories.selectors import subjects_in_reach
 
+from .inputs import CHILD_FIELDS, FAMILY_FORM_FIELDS, MEMBER_FIELDS, PLACEMENT_FIELDS, STATUS_FIELDS
 from .models import (
     PLACEMENT_ORGANIZATION_KINDS,
     Child,
@@ -143,31 +145,14 @@ class ChildForm(StyledModelForm):
 
     class Meta:
         model = Child
-        fields = [
-            "last_name",
-            "first_name",
-            "middle_name",
-            "birth_date",
-            "sex",
-            "snils",
-            "birth_certificate",
-            "legal_status",
-            "has_living_parents",
-            "disability",
-            "health_group",
-            "subject",
-            "municipality",
-            "family",
-        ]
+        fields = CHILD_FIELDS
         widgets = {"birth_date": DateInput}
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         municipalities = scope(actor, Municipality.objects.all(), Perm.CASES_EDIT)
-        subjects = Subject.objects.filter(
-            pk__in=scope(actor, Subject.objects.all(), Perm.CASES_EDIT).values("pk")
-        ) | Subject.objects.filter(pk__in=municipalities.values("subject"))
-        choice_field(self, "subject").queryset = subjects.order_by("name")
+        subjects = subjects_in_reach(actor=actor, perm=Perm.CASES_EDIT)
+        choice_field(self, "subject").queryset = subjects
         self.fields["subject"].widget.attrs.update(
             {
                 "hx-get": format_lazy("{}?for=children", reverse_lazy("territories:municipality_options")),
@@ -209,7 +194,7 @@ class ChildForm(StyledModelForm):
 class PlacementForm(StyledModelForm):
     class Meta:
         model = Placement
-        fields = ["organization", "kind", "start_date", "basis", "planned_end_date"]
+        fields = PLACEMENT_FIELDS
         widgets = {"start_date": DateInput, "planned_end_date": DateInput}
 
     def __init__(self, *args, actor: User, child: Child, **kwargs):
@@ -255,7 +240,7 @@ class FamilyForm(StyledModelForm):
 
     class Meta:
         model = Family
-        fields = ["title", "municipality", "address", "is_large", "notes"]
+        fields = FAMILY_FORM_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, actor: User, **kwargs):
@@ -276,23 +261,14 @@ class FamilyForm(StyledModelForm):
 class FamilyMemberForm(StyledModelForm):
     class Meta:
         model = FamilyMember
-        fields = [
-            "last_name",
-            "first_name",
-            "middle_name",
-            "birth_date",
-            "relation",
-            "parental_rights",
-            "is_alive",
-            "phone",
-        ]
+        fields = MEMBER_FIELDS
         widgets = {"birth_date": DateInput}
 
 
 class FamilyStatusForm(StyledModelForm):
     class Meta:
         model = FamilySocialStatus
-        fields = ["kind", "start_date", "end_date", "basis"]
+        fields = STATUS_FIELDS
         widgets = {"start_date": DateInput, "end_date": DateInput}
 
 

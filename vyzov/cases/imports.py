@@ -31,6 +31,7 @@ from vyzov.core.xlsx import (
     XlsxFileError,
     XlsxTable,
     XlsxTimeLimitError,
+    cell_date,
     check_xlsx_upload,
     new_workbook,
     workbook_bytes,
@@ -154,17 +155,7 @@ def _text(value) -> str:
 
 
 def _date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError("Дата записывается как ДД.ММ.ГГГГ.")
+    return cell_date(value)
 
 
 def _yes_no(value, default: bool) -> bool:

@@ -577,7 +577,26 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "файл не принят"
 
 
-class ImportJob(BaseModel):
+class ImportProgress:
+    """The state of a background import of an XLSX file (the register's and the monitoring figures'):
+    whether it is still running and how far it got. The model has `status`, `total_rows`, `processed_rows`."""
+
+    status: str
+    total_rows: int
+    processed_rows: int
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.IMPORTING)
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class ImportJob(ImportProgress, BaseModel):
     """One upload of the regional list of children in institutions, validated and written by a task."""
 
     subject = models.ForeignKey(
@@ -609,16 +628,6 @@ class ImportJob(BaseModel):
 
     def __str__(self) -> str:
         return f"Загрузка № {self.pk} ({self.original_name})"
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in (ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.IMPORTING)
-
-    @property
-    def progress_percent(self) -> int:
-        if not self.total_rows:
-            return 0
-        return min(100, round(100 * self.processed_rows / self.total_rows))
 
 
 class FamilyEvent(models.Model):

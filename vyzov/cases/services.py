@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from vyzov.accounts.access import Perm, require
 from vyzov.accounts.models import User
+from vyzov.core.inputs import given
 from vyzov.core.models import AuditAction
 from vyzov.core.services import (
     audit_entry_create,
@@ -28,6 +29,18 @@ from vyzov.core.validators import normalize_birth_certificate, normalize_snils
 from vyzov.territories.models import Subject
 
 from .imports import MAX_FILE_BYTES, ImportFileError, check_upload
+from .inputs import (
+    CHILD_FIELDS,
+    FAMILY_FIELDS,
+    MEMBER_FIELDS,
+    PLACEMENT_FIELDS,
+    STATUS_FIELDS,
+    ChildData,
+    FamilyData,
+    FamilyMemberData,
+    FamilyStatusData,
+    PlacementData,
+)
 from .models import (
     FAMILY_PLACEMENT_OUTCOMES,
     Case,
@@ -50,34 +63,6 @@ from .models import (
 from .selectors import DuplicateSplit, duplicate_candidates, duplicate_reason, duplicates_split
 from .tasks import run_import
 
-CHILD_FIELDS = [
-    "last_name",
-    "first_name",
-    "middle_name",
-    "birth_date",
-    "sex",
-    "snils",
-    "birth_certificate",
-    "legal_status",
-    "has_living_parents",
-    "disability",
-    "health_group",
-    "family",
-    "subject",
-    "municipality",
-]
-FAMILY_FIELDS = ["subject", "municipality", "title", "address", "is_large", "notes"]
-MEMBER_FIELDS = [
-    "last_name",
-    "first_name",
-    "middle_name",
-    "birth_date",
-    "relation",
-    "parental_rights",
-    "is_alive",
-    "phone",
-]
-
 
 class DuplicateSuspected(ValidationError):
     """The child looks like one already in the register; the user must confirm or merge."""
@@ -92,15 +77,18 @@ class DuplicateSuspected(ValidationError):
         )
 
 
-def _clean_documents(data: dict[str, Any]) -> dict[str, Any]:
-    data = dict(data)
+def _clean_documents(data: ChildData) -> ChildData:
+    data = data.copy()
     if "snils" in data:
         data["snils"] = normalize_snils(data.get("snils"))
     if "birth_certificate" in data:
         data["birth_certificate"] = normalize_birth_certificate(data.get("birth_certificate"))
-    for name in ("last_name", "first_name", "middle_name"):
-        if isinstance(data.get(name), str):
-            data[name] = " ".join(data[name].split())
+    if "last_name" in data:
+        data["last_name"] = " ".join(data["last_name"].split())
+    if "first_name" in data:
+        data["first_name"] = " ".join(data["first_name"].split())
+    if "middle_name" in data:
+        data["middle_name"] = " ".join(data["middle_name"].split())
     return data
 
 
@@ -212,9 +200,9 @@ def cross_region_duplicate_resolve(*, actor: User, duplicate: CrossRegionDuplica
 
 
 @transaction.atomic
-def child_create(*, actor: User, data: dict[str, Any], confirm_not_duplicate: bool = False) -> Child:
+def child_create(*, actor: User, data: ChildData, confirm_not_duplicate: bool = False) -> Child:
     data = _clean_documents(data)
-    child = Child(**{name: data[name] for name in CHILD_FIELDS if name in data})
+    child = Child(**given(data, CHILD_FIELDS))
     if child.municipality_id and not child.subject_id:
         child.subject_id = child.municipality.subject_id
     require(actor, Perm.CASES_EDIT, child)
@@ -259,13 +247,12 @@ def child_create(*, actor: User, data: dict[str, Any], confirm_not_duplicate: bo
 
 
 @transaction.atomic
-def child_update(*, actor: User, child: Child, data: dict[str, Any], expected_version: int) -> Child:
+def child_update(*, actor: User, child: Child, data: ChildData, expected_version: int) -> Child:
     require(actor, Perm.CASES_EDIT, child)
     data = _clean_documents(data)
     original = field_values(child, CHILD_FIELDS)
-    for name in CHILD_FIELDS:
-        if name in data:
-            setattr(child, name, data[name])
+    for name, value in given(data, CHILD_FIELDS).items():
+        setattr(child, name, value)
     require(actor, Perm.CASES_EDIT, child)  # also where the child is being moved to
     if child.placed_since and child.birth_date > child.placed_since:
         raise ValidationError({"birth_date": "Дата рождения позже даты помещения в организацию."})
@@ -282,10 +269,10 @@ def child_update(*, actor: User, child: Child, data: dict[str, Any], expected_ve
 
 
 @transaction.atomic
-def placement_open(*, actor: User, child: Child, data: dict[str, Any]) -> Placement:
+def placement_open(*, actor: User, child: Child, data: PlacementData) -> Placement:
     require(actor, Perm.CASES_EDIT, child)
     child = Child.objects.select_for_update().get(pk=child.pk)
-    placement = Placement(child=child, **data)
+    placement = Placement(child=child, **given(data, PLACEMENT_FIELDS))
     placement.full_clean()
     if placement.organization.subject_id != child.subject_id:
         raise ValidationError({"organization": "Организация находится в другом субъекте РФ."})
@@ -438,8 +425,8 @@ def case_close(*, actor: User, child: Child, reason: str) -> Case:
 
 
 @transaction.atomic
-def family_create(*, actor: User, data: dict[str, Any]) -> Family:
-    family = Family(**{name: data[name] for name in FAMILY_FIELDS if name in data})
+def family_create(*, actor: User, data: FamilyData) -> Family:
+    family = Family(**given(data, FAMILY_FIELDS))
     if family.municipality_id and not family.subject_id:
         family.subject_id = family.municipality.subject_id
     require(actor, Perm.CASES_EDIT, family)
@@ -451,12 +438,11 @@ def family_create(*, actor: User, data: dict[str, Any]) -> Family:
 
 
 @transaction.atomic
-def family_update(*, actor: User, family: Family, data: dict[str, Any], expected_version: int) -> Family:
+def family_update(*, actor: User, family: Family, data: FamilyData, expected_version: int) -> Family:
     require(actor, Perm.CASES_EDIT, family)
     original = field_values(family, FAMILY_FIELDS)
-    for name in FAMILY_FIELDS:
-        if name in data:
-            setattr(family, name, data[name])
+    for name, value in given(data, FAMILY_FIELDS).items():
+        setattr(family, name, value)
     require(actor, Perm.CASES_EDIT, family)
     changes = changed_fields(family, original)
     save_with_version(family, actor=actor, expected_version=expected_version, fields=FAMILY_FIELDS)
@@ -467,9 +453,9 @@ def family_update(*, actor: User, family: Family, data: dict[str, Any], expected
 
 
 @transaction.atomic
-def family_member_add(*, actor: User, family: Family, data: dict[str, Any]) -> FamilyMember:
+def family_member_add(*, actor: User, family: Family, data: FamilyMemberData) -> FamilyMember:
     require(actor, Perm.CASES_EDIT, family)
-    member = FamilyMember(family=family, **{name: data[name] for name in MEMBER_FIELDS if name in data})
+    member = FamilyMember(family=family, **given(data, MEMBER_FIELDS))
     member.full_clean()
     member.created_by = member.updated_by = actor
     member.save()
@@ -485,9 +471,9 @@ def family_member_remove(*, actor: User, member: FamilyMember) -> None:
 
 
 @transaction.atomic
-def family_status_add(*, actor: User, family: Family, data: dict[str, Any]) -> FamilySocialStatus:
+def family_status_add(*, actor: User, family: Family, data: FamilyStatusData) -> FamilySocialStatus:
     require(actor, Perm.CASES_EDIT, family)
-    status = FamilySocialStatus(family=family, **data)
+    status = FamilySocialStatus(family=family, **given(data, STATUS_FIELDS))
     status.full_clean()
     overlapping = family.statuses.filter(kind=status.kind, end_date__isnull=True)
     if status.end_date is None and overlapping.exists():

@@ -151,14 +151,3 @@ class ActionUpdateForm(StyledForm):
 
 class ProtocolUploadForm(StyledForm):
     file = UploadField(label="Подписанный протокол (PDF, JPG, PNG)")
-
-
-class ReportPeriodForm(StyledForm):
-    date_from = forms.DateField(label="С", widget=DateInput)
-    date_to = forms.DateField(label="По", widget=DateInput)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
-            self.add_error("date_to", "Дата окончания раньше даты начала.")
-        return cleaned

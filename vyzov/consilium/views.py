@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -26,6 +24,7 @@ from vyzov.core.forms import add_service_error
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
 from vyzov.core.params import parse_id
+from vyzov.core.periods import period_from_request, year_to_date
 from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import upload_form_error
 from vyzov.territories.models import Subject
@@ -41,7 +40,6 @@ from .forms import (
     MeetingForm,
     MemberForm,
     ProtocolUploadForm,
-    ReportPeriodForm,
     ReviewForm,
 )
 from .models import AgendaItem
@@ -521,16 +519,8 @@ def action_list(request: AuthenticatedHttpRequest):
 @require_GET
 def report(request: AuthenticatedHttpRequest, code):
     subject = get_in_scope(request.user, Subject.objects.all(), Perm.CONSILIUM_VIEW, code=code)
-    today = timezone.localdate()
-    form = ReportPeriodForm(
-        request.GET or None, initial={"date_from": dt.date(today.year, 1, 1), "date_to": today}
-    )
-    period = (
-        (form.cleaned_data["date_from"], form.cleaned_data["date_to"])
-        if form.is_valid()
-        else (dt.date(today.year, 1, 1), today)
-    )
+    period = period_from_request(request, default=year_to_date(timezone.localdate()))
     data = selectors.consilium_report(
-        actor=request.user, subject=subject, date_from=period[0], date_to=period[1]
+        actor=request.user, subject=subject, date_from=period.date_from, date_to=period.date_to
     )
-    return render(request, "consilium/report.html", {"form": form, "report": data, "subject": subject})
+    return render(request, "consilium/report.html", {"form": period.form, "report": data, "subject": subject})

@@ -140,6 +140,32 @@ class TableRow:
     formulas: tuple[str, ...] = ()  # keys of the cells that hold a formula instead of a value
 
 
+DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y")
+DATE_MESSAGE = "Дата записывается как ДД.ММ.ГГГГ."
+
+
+def cell_date(value, *, formats: Sequence[str] = DATE_FORMATS) -> date:
+    """A date cell of an uploaded table: a date (or date-time) stored by Excel, or text typed as
+    ДД.ММ.ГГГГ (or in one of `formats`); anything else is a ValidationError with the Russian message."""
+    from django.core.exceptions import ValidationError
+
+    from .text import normalize_text
+
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = normalize_text(str(value)) if value is not None else ""
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError(DATE_MESSAGE)
+
+
 def upload_size(source) -> int:
     """The size of bytes, an UploadedFile, a FieldFile or any seekable stream — without reading it."""
     if isinstance(source, bytes | bytearray):

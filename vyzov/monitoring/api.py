@@ -15,7 +15,7 @@ from vyzov.core import serializers as core_fields
 from vyzov.territories.models import Municipality, Subject
 
 from . import completeness, explorer, selectors, services
-from .forms import CompletenessForm, ExplorerForm
+from .forms import DATA_SET_FORM_FIELDS, CompletenessForm, ExplorerForm
 from .models import (
     DEFAULT_DEADLINE_DAYS,
     Aggregation,
@@ -221,21 +221,7 @@ class MonitoringIndicatorOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = [
-            "code",
-            "name",
-            "unit",
-            "is_stock",
-            "aggregation",
-            "direction",
-            "part_of",
-            "parts_are_exclusive",
-            "territory_level",
-            "order",
-            "description",
-            "is_active",
-            "data_sets",
-        ]
+        fields = [*services.INDICATOR_FIELDS, "data_sets"]
 
 
 class MonitoringIndicatorInput(serializers.Serializer):
@@ -265,16 +251,7 @@ class DataSetOutput(serializers.ModelSerializer):
 
     class Meta:
         model = DataSet
-        fields = [
-            "code",
-            "name",
-            "period_type",
-            "deadline_days",
-            "indicators",
-            "required_indicators",
-            "is_active",
-            "description",
-        ]
+        fields = DATA_SET_FORM_FIELDS
 
 
 class DataSetInput(serializers.Serializer):
@@ -297,7 +274,7 @@ class DataSetInput(serializers.Serializer):
 class ValidationRuleOutput(serializers.ModelSerializer):
     class Meta:
         model = ValidationRule
-        fields = ["code", "name", "left", "operator", "right", "importance", "message", "is_active"]
+        fields = list(services.RULE_FIELDS)
 
 
 class ValidationRuleInput(serializers.Serializer):

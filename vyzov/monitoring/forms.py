@@ -10,6 +10,7 @@ from vyzov.territories.models import FederalDistrict, Subject
 
 from . import explorer
 from .models import DataSet, Importance, Indicator, ReportStatus, ValidationRule
+from .services import DATA_SET_FIELDS, INDICATOR_FIELDS, RULE_FIELDS
 
 
 class QuarterForm(StyledForm):
@@ -89,20 +90,7 @@ class FigureImportForm(StyledForm):
 class IndicatorForm(StyledModelForm):
     class Meta:
         model = Indicator
-        fields = [
-            "code",
-            "name",
-            "unit",
-            "is_stock",
-            "aggregation",
-            "direction",
-            "part_of",
-            "parts_are_exclusive",
-            "territory_level",
-            "order",
-            "description",
-            "is_active",
-        ]
+        fields = list(INDICATOR_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
@@ -113,19 +101,14 @@ class IndicatorForm(StyledModelForm):
         self.fields["part_of"].queryset = parts
 
 
+# The data set's own fields, with its indicators after the deadline (the order of the page).
+DATA_SET_FORM_FIELDS = [*DATA_SET_FIELDS[:4], "indicators", "required_indicators", *DATA_SET_FIELDS[4:]]
+
+
 class DataSetForm(StyledModelForm):
     class Meta:
         model = DataSet
-        fields = [
-            "code",
-            "name",
-            "period_type",
-            "deadline_days",
-            "indicators",
-            "required_indicators",
-            "is_active",
-            "description",
-        ]
+        fields = DATA_SET_FORM_FIELDS
         widgets = {
             "indicators": forms.CheckboxSelectMultiple,
             "required_indicators": forms.CheckboxSelectMultiple,
@@ -142,7 +125,7 @@ class DataSetForm(StyledModelForm):
 class ValidationRuleForm(StyledModelForm):
     class Meta:
         model = ValidationRule
-        fields = ["code", "name", "left", "operator", "right", "importance", "message", "is_active"]
+        fields = list(RULE_FIELDS)
         help_texts = {
             "left": "Коды показателей, числа, + − × ÷ и скобки, например children_returned_home_quarter.",
             "right": "Например children_left_quarter или 0.5 * children_in_institutions.",

@@ -32,6 +32,7 @@ from vyzov.core.xlsx import (
     XlsxFileError,
     XlsxTable,
     XlsxTimeLimitError,
+    cell_date,
     check_xlsx_upload,
     new_workbook,
     workbook_bytes,
@@ -67,17 +68,8 @@ class FigureImportError(Exception):
 
 
 def _date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value or "").strip()
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError("Дата записывается как ДД.ММ.ГГГГ.")
+    # The formats the figures import has always read (the register import also reads ДД/ММ/ГГГГ).
+    return cell_date(value, formats=("%d.%m.%Y", "%Y-%m-%d"))
 
 
 def validate_report_year(value: dt.date) -> None:
@@ -243,10 +235,10 @@ def _import_rows(
             services.validate_figures(report, [item for _number, item in items])
         except ValidationError as error:
             first_row = items[0][0]
-            rows_by_key = {services.figure_error_key(item): n for n, item in items}
-            messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-            for key, texts in messages.items():
-                row_number = rows_by_key.get(key, first_row)
+            rows_by_key = {services.FigureKey.of(item): n for n, item in items}
+            by_key = error.by_key if isinstance(error, services.FigureErrors) else {None: error.messages}
+            for key, texts in by_key.items():
+                row_number = rows_by_key.get(key, first_row) if key else first_row
                 column = "Значение" if key in rows_by_key else "отчёт"
                 errors.extend((row_number, column, text) for text in texts)
     if errors:

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from vyzov.cases.models import ImportStatus
+from vyzov.cases.models import ImportProgress, ImportStatus
 from vyzov.core.models import BaseModel
 from vyzov.core.validators import validate_free_text, validate_single_line_text
 
@@ -643,7 +643,7 @@ class RollUp(models.Model):
         return f"{self.level} {self.key} {self.as_of}: {self.value}"
 
 
-class FigureImportJob(BaseModel):
+class FigureImportJob(ImportProgress, BaseModel):
     """One upload of quarterly figures, checked and written by a background task (all or nothing).
 
     The states are the register import's (`ImportStatus`); a job is seen by the person who uploaded it.
@@ -670,13 +670,3 @@ class FigureImportJob(BaseModel):
 
     def __str__(self) -> str:
         return f"Загрузка показателей № {self.pk} ({self.original_name})"
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in (ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.IMPORTING)
-
-    @property
-    def progress_percent(self) -> int:
-        if not self.total_rows:
-            return 0
-        return min(100, round(100 * self.processed_rows / self.total_rows))

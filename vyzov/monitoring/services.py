@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -92,9 +92,30 @@ def _previous_values(report: QuarterReport) -> dict[tuple[int, int | None], int]
     }
 
 
-def figure_error_key(item: FigureInput) -> str:
-    """The key under which `validate_figures` reports an input's errors (the form's field, the import's row)."""
-    return item.indicator.code + (f"@{item.municipality.pk}" if item.municipality else "")
+class FigureKey(NamedTuple):
+    """Which input an error of `validate_figures` belongs to: the indicator and, for a municipal value,
+    the municipality. The page puts the error on the indicator's field, the import on the input's row."""
+
+    code: str
+    municipality_id: int | None = None
+
+    @classmethod
+    def of(cls, item: FigureInput) -> FigureKey:
+        return cls(item.indicator.code, item.municipality.pk if item.municipality else None)
+
+    @property
+    def field(self) -> str:
+        """The name of the error in the API's answer (the indicator code, `@` and the municipality)."""
+        return self.code if self.municipality_id is None else f"{self.code}@{self.municipality_id}"
+
+
+class FigureErrors(ValidationError):
+    """The errors of a set of figures, by input (`by_key`; None — the report as a whole). As a
+    ValidationError it carries the same messages keyed by `FigureKey.field` (the API shows them)."""
+
+    def __init__(self, by_key: dict[FigureKey | None, list[str]]):
+        self.by_key = by_key
+        super().__init__({key.field if key else "": messages for key, messages in by_key.items()})
 
 
 def _key(item: FigureInput) -> tuple[int, int | None]:
@@ -126,10 +147,10 @@ def validate_figures(
     The checks between values are the `ValidationRule` rows (high importance refuses, the others are
     returned as warnings); a value outside its `OutlierRange` needs a comment. A locked (accepted)
     report changes only through a correction (`figures_correct`)."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[FigureKey | None, list[str]] = {}
 
     def error(item: FigureInput, message: str) -> None:
-        errors.setdefault(figure_error_key(item), []).append(message)
+        errors.setdefault(FigureKey.of(item), []).append(message)
 
     if not correction and not report.is_editable:
         raise ValidationError(
@@ -158,7 +179,7 @@ def validate_figures(
         elif item.municipality is None and item.indicator.territory_level == TerritoryLevel.MUNICIPALITY:
             error(item, "Показатель вводится по муниципалитетам: значение субъекта — их сумма.")
     if errors:
-        raise ValidationError(errors)
+        raise FigureErrors(errors)
 
     inputs_by_code = {
         (item.indicator.code, item.municipality.pk if item.municipality else None): item for item in inputs
@@ -182,7 +203,7 @@ def validate_figures(
             indicator = indicators_by_code.get(code) or Indicator.objects.filter(code=code).first()
             culprit = FigureInput(indicator, 0) if indicator else None
         if culprit is None:
-            errors.setdefault("", []).append(violation.message)
+            errors.setdefault(None, []).append(violation.message)
         else:
             error(culprit, violation.message)
 
@@ -211,7 +232,7 @@ def validate_figures(
                 "поясните в комментарии.",
             )
     if errors:
-        raise ValidationError(errors)
+        raise FigureErrors(errors)
     return warnings
 
 
@@ -631,13 +652,14 @@ def _codes_of(text: str) -> set[str]:
         return set()
 
 
+# One field list per configured entity: the service, the setup form and the API's output use it.
 INDICATOR_FIELDS = (
     "code",
     "name",
     "unit",
-    "direction",
     "is_stock",
     "aggregation",
+    "direction",
     "part_of",
     "parts_are_exclusive",
     "territory_level",

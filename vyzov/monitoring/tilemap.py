@@ -17,10 +17,11 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from django.utils.html import escape
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 GRID_CSV = Path(__file__).parent / "data" / "tile_grid.csv"
+TEMPLATE = "monitoring/tilemap.svg"
 
 EMPTY_FILL = "#e9ecef"  # a subject without data (or without a tile): light grey, no link
 DARK_TEXT = "#212529"
@@ -67,6 +68,34 @@ class Tile:
     label: str
     href: str | None
     title: str
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """One subject's square as the template draws it (numbers already formatted)."""
+
+    code: str
+    abbr: str
+    tooltip: str
+    x: str
+    y: str
+    fill: str
+    text_x: str
+    text_y: str
+    font_size: str
+    text_fill: str
+    href: str
+    label: str
+
+
+@dataclass(frozen=True)
+class _LegendItem:
+    x: str
+    y: str
+    colour: str
+    text_x: str
+    text_y: str
+    label: str
 
 
 @cache
@@ -194,13 +223,15 @@ def render_svg(
 
     # The legend flows left to right under the grid and wraps at the grid's width (label widths estimated).
     swatch, legend_font, line_height = 14, 12, 22
-    legend_items: list[tuple[float, float, str, str]] = []
+    legend_items: list[_LegendItem] = []
     x, y = 0.0, grid_height + 12.0
     for colour, label in legend:
         item_width = swatch + 6 + len(label) * legend_font * 0.6
         if x > 0 and x + item_width > width:
             x, y = 0.0, y + line_height
-        legend_items.append((x, y, colour, label))
+        legend_items.append(
+            _LegendItem(_num(x), _num(y), colour, _num(x + swatch + 6), _num(y + swatch / 2), label)
+        )
         x += item_width + 16
     height = (y + line_height - 4) if legend_items else grid_height
 
@@ -219,46 +250,45 @@ def render_svg(
     key = repr((title_text, sorted(by_code.items()), legend, cell, gap)).encode()
     uid = "tilemap-" + hashlib.sha1(key, usedforsecurity=False).hexdigest()[:8]
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="tilemap" width="{_num(width)}" '
-        f'height="{_num(height)}" viewBox="0 0 {_num(width)} {_num(height)}" '
-        # With links inside, role="img" would hide them from assistive technology (its children are
-        # presentational), so a linked map is a labelled group of links instead.
-        f'role="{"group" if linked else "img"}" aria-labelledby="{uid}-title {uid}-desc" '
-        f'font-family="{FONT_FAMILY}">',
-        f'<title id="{uid}-title">{escape(title_text)}</title>',
-        f'<desc id="{uid}-desc">{escape(desc_text)}</desc>',
-    ]
-    radius = _num(cell * 0.12)
+    cells = []
     for code, (abbr, row, col) in sorted(grid.items(), key=lambda item: (item[1][1], item[1][2])):
         tile = by_code.get(code)
         fill = tile.fill if tile else EMPTY_FILL
-        tooltip = (tile.title or tile.name) if tile else f"{abbr}: нет данных"
         left, top = col * step, row * step
-        size = _label_size(abbr, cell)
-        group = (
-            f'<g class="tilemap-cell" data-code="{escape(code)}">'
-            f"<title>{escape(tooltip)}</title>"
-            f'<rect x="{_num(left)}" y="{_num(top)}" width="{cell}" height="{cell}" rx="{radius}" '
-            f'fill="{escape(fill)}"/>'
-            f'<text x="{_num(left + cell / 2)}" y="{_num(top + cell / 2)}" dy="0.35em" text-anchor="middle" '
-            f'font-size="{_num(size)}" font-weight="600" fill="{text_colour(fill)}">{escape(abbr)}</text>'
-            "</g>"
-        )
-        if tile and tile.href:
-            # The accessible name starts with the visible abbreviation (WCAG 2.5.3 «label in name»).
-            accessible = f"{abbr}: {tile.label or tile.name}"
-            group = f'<a href="{escape(tile.href)}" aria-label="{escape(accessible)}">{group}</a>'
-        parts.append(group)
-    if legend_items:
-        parts.append('<g class="tilemap-legend">')
-        for x, y, colour, label in legend_items:
-            parts.append(
-                f'<rect x="{_num(x)}" y="{_num(y)}" width="{swatch}" height="{swatch}" rx="2" '
-                f'fill="{escape(colour)}" stroke="#adb5bd" stroke-width="0.5"/>'
-                f'<text x="{_num(x + swatch + 6)}" y="{_num(y + swatch / 2)}" dy="0.35em" '
-                f'font-size="{legend_font}" fill="{DARK_TEXT}">{escape(label)}</text>'
+        cells.append(
+            _Cell(
+                code=code,
+                abbr=abbr,
+                tooltip=(tile.title or tile.name) if tile else f"{abbr}: нет данных",
+                x=_num(left),
+                y=_num(top),
+                fill=fill,
+                text_x=_num(left + cell / 2),
+                text_y=_num(top + cell / 2),
+                font_size=_num(_label_size(abbr, cell)),
+                text_fill=text_colour(fill),
+                href=tile.href if tile and tile.href else "",
+                # The accessible name starts with the visible abbreviation (WCAG 2.5.3 «label in name»).
+                label=f"{abbr}: {tile.label or tile.name}" if tile and tile.href else "",
             )
-        parts.append("</g>")
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 — every interpolated text and attribute is escaped above
+        )
+    context = {
+        "width": _num(width),
+        "height": _num(height),
+        # With links inside, role="img" would hide them from assistive technology (its children are
+        # presentational), so a linked map is a labelled group of links instead.
+        "role": "group" if linked else "img",
+        "uid": uid,
+        "font_family": FONT_FAMILY,
+        "title": title_text,
+        "desc": desc_text,
+        "cell": cell,
+        "radius": _num(cell * 0.12),
+        "cells": cells,
+        "legend_items": legend_items,
+        "swatch": swatch,
+        "legend_font": legend_font,
+        "legend_text_fill": DARK_TEXT,
+    }
+    # Every text and attribute is escaped by the template engine; whitespace between tags is dropped.
+    return mark_safe(render_to_string(TEMPLATE, context).strip())  # noqa: S308

@@ -413,11 +413,11 @@ def _report_page(request, subject, report, as_of, form, can_edit, status=200, mu
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
+    if not isinstance(error, services.FigureErrors):
         form.add_error(None, error)
         return
-    for key, texts in error.message_dict.items():
-        field = f"value_{key.split('@')[0]}"
+    for key, texts in error.by_key.items():
+        field = f"value_{key.code}" if key else None
         form.add_error(field if field in form.fields else None, texts)
 
 

@@ -1,7 +1,11 @@
+from typing import cast
+
 from django import forms
 
 from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledModelForm
+from vyzov.core.inputs import given
 
+from .inputs import INCOME_FIELDS, LINE_FIELDS, REQUEST_FIELDS, AidRequestData, AidRequestLineData, IncomeData
 from .models import AidForm, IncomeSource, Operator, Outcome, ReferralChannel
 
 LINE_FORMS = 4
@@ -23,6 +27,10 @@ class RequestForm(StyledForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def request_data(self) -> AidRequestData:
+        """The request's fields, as the services take them (the family and the version apart)."""
+        return cast(AidRequestData, given(self.cleaned_data, REQUEST_FIELDS))
+
 
 class LineForm(StyledForm):
     form = forms.ModelChoiceField(
@@ -37,6 +45,14 @@ class LineForm(StyledForm):
         error_messages={"invalid": "Сумма — число рублей с копейками."},
     )
     in_kind = forms.CharField(label="Или в натуральной форме", required=False, max_length=300)
+
+    def line_data(self) -> AidRequestLineData:
+        return cast(AidRequestLineData, {name: self.cleaned_data.get(name) for name in LINE_FIELDS})
+
+
+def line_data(lines: list[LineForm]) -> list[AidRequestLineData]:
+    """The filled lines of a request form (a line without a form of aid is left blank)."""
+    return [line.line_data() for line in lines if line.cleaned_data.get("form")]
 
 
 class SubmitForm(StyledForm):
@@ -105,16 +121,8 @@ class IncomeForm(StyledForm):
     received_on = forms.DateField(label="Дата поступления", widget=DateInput)
     document = forms.CharField(label="Документ", max_length=200)
 
-
-class PeriodForm(StyledForm):
-    date_from = forms.DateField(label="С", widget=DateInput)
-    date_to = forms.DateField(label="По", widget=DateInput)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
-            self.add_error("date_to", "Дата окончания раньше даты начала.")
-        return cleaned
+    def income_data(self) -> IncomeData:
+        return cast(IncomeData, given(self.cleaned_data, INCOME_FIELDS))
 
 
 class OperatorAppointmentForm(StyledModelForm):

@@ -18,11 +18,13 @@ from vyzov.accounts.models import User
 from vyzov.cases.models import Child, Family
 from vyzov.cases.services import family_event_add
 from vyzov.core import signals
+from vyzov.core.inputs import given
 from vyzov.core.models import AuditAction
 from vyzov.core.numbers import format_rub
 from vyzov.core.services import audit_entry_create, changed_fields, field_values, save_with_version
 
 from . import eligibility, selectors
+from .inputs import INCOME_FIELDS, REQUEST_FIELDS, AidRequestData, AidRequestLineData, IncomeData
 from .models import (
     COMMITTED_STATUSES,
     MAX_AMOUNT,
@@ -111,9 +113,9 @@ def operator_appointment_record(*, actor: User, operator: Operator, data: dict[s
 
 
 @transaction.atomic
-def income_add(*, actor: User, fund: Fund, data: dict[str, Any]) -> FundIncome:
+def income_add(*, actor: User, fund: Fund, data: IncomeData) -> FundIncome:
     require(actor, Perm.NGO_AID_EDIT, fund)
-    income = FundIncome(fund=fund, **data)
+    income = FundIncome(fund=fund, **given(data, INCOME_FIELDS))
     if income.received_on and income.received_on > timezone.localdate():
         raise ValidationError({"received_on": "Дата поступления не может быть в будущем."})
     income.full_clean()
@@ -128,19 +130,20 @@ def income_add(*, actor: User, fund: Fund, data: dict[str, Any]) -> FundIncome:
     return income
 
 
-def _lines(lines: list[dict[str, Any]]) -> list[AidRequestLine]:
+def _lines(lines: list[AidRequestLineData]) -> list[AidRequestLine]:
     if not lines:
         raise ValidationError("Укажите хотя бы одну форму помощи.")
     built: list[AidRequestLine] = []
     seen: set[int] = set()
     for line in lines:
-        form = line["form"]
+        form = line.get("form")
         if not isinstance(form, AidForm) or not form.is_active:
             raise ValidationError("Неизвестная форма помощи.")
         if form.pk in seen:
             raise ValidationError(f"Форма помощи «{form}» указана дважды.")
         seen.add(form.pk)
-        amount = _money(line["amount"]) if line.get("amount") not in (None, "") else None
+        raw_amount = line.get("amount")
+        amount = _money(raw_amount) if raw_amount not in (None, "") else None
         if amount is not None and amount <= 0:
             raise ValidationError(f"«{form}»: сумма должна быть больше нуля.")
         if amount is not None and amount > MAX_AMOUNT:
@@ -157,12 +160,14 @@ def aid_request_create(
     actor: User,
     operator: Operator,
     family: Family,
-    data: dict[str, Any],
-    lines: list[dict[str, Any]],
+    data: AidRequestData,
+    lines: list[AidRequestLineData],
     children: list[Child] | None = None,
 ) -> AidRequest:
     """A request by the operator, or a referral by a curator, a service or a guardianship body."""
-    request = AidRequest(operator=operator, subject=operator.subject, family=family, **data)
+    request = AidRequest(
+        operator=operator, subject=operator.subject, family=family, **given(data, REQUEST_FIELDS)
+    )
     if family.subject_id != operator.subject_id:
         raise ValidationError({"family": "Семья из другого региона: обратитесь к НКО-оператору её региона."})
     if not allows(actor, Perm.NGO_AID_EDIT, request):
@@ -191,7 +196,7 @@ def aid_request_create(
 
 @transaction.atomic
 def aid_request_create_for_family(
-    *, actor: User, family_id: Any, data: dict[str, Any], lines: list[dict[str, Any]]
+    *, actor: User, family_id: Any, data: AidRequestData, lines: list[AidRequestLineData]
 ) -> AidRequest:
     """Creating a request from the page or the API: the family resolved through the policy (a family
     outside the actor's reach answers NotInScope, like a missing one) and the operator by the one rule
@@ -218,7 +223,7 @@ def _require_author(actor: User, request: AidRequest) -> None:
         require(actor, Perm.NGO_AID_EDIT, request)
 
 
-EDITABLE_FIELDS = ["children_count", "channel", "justification"]
+EDITABLE_FIELDS = REQUEST_FIELDS  # the family stays: every field of the request may be changed
 
 
 @transaction.atomic
@@ -227,8 +232,8 @@ def aid_request_update(
     actor: User,
     request: AidRequest,
     expected_version: int,
-    data: dict[str, Any],
-    lines: list[dict[str, Any]],
+    data: AidRequestData,
+    lines: list[AidRequestLineData],
     children: list[Child] | None = None,
 ) -> AidRequest:
     """Change a draft or a request returned for rework: the same fields as at creation (the family
@@ -244,9 +249,8 @@ def aid_request_update(
     old_lines = sorted((line.form_id, str(line.amount), line.in_kind) for line in request.lines.all())
     new_lines = sorted((line.form_id, str(line.amount), line.in_kind) for line in built)
     original = field_values(request, EDITABLE_FIELDS)
-    for name in EDITABLE_FIELDS:
-        if name in data:
-            setattr(request, name, data[name])
+    for name, value in given(data, EDITABLE_FIELDS).items():
+        setattr(request, name, value)
     request.eligibility = {}
     save_with_version(
         request, actor=actor, expected_version=expected_version, fields=[*EDITABLE_FIELDS, "eligibility"]

@@ -13,6 +13,7 @@ from vyzov.cases.services import personal_data_list_read, personal_data_read
 from vyzov.core.forms import add_service_error, form_error_messages
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
+from vyzov.core.periods import Period, period_from_request
 from vyzov.core.services import audit_entry_create
 from vyzov.core.xlsx import xlsx_response
 
@@ -26,10 +27,10 @@ from .forms import (
     OperatorAppointmentForm,
     OutcomeForm,
     PaymentForm,
-    PeriodForm,
     RequestForm,
     SubmitForm,
     WithdrawForm,
+    line_data,
 )
 from .models import Operator, RequestStatus
 
@@ -81,10 +82,6 @@ def _valid(form, lines) -> bool:
     return form.is_valid() and all(line.is_valid() for line in lines)
 
 
-def _filled_lines(lines) -> list[dict]:
-    return [line.cleaned_data for line in lines if line.cleaned_data.get("form")]
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create(request: AuthenticatedHttpRequest):
@@ -98,12 +95,8 @@ def request_create(request: AuthenticatedHttpRequest):
             aid = services.aid_request_create_for_family(
                 actor=request.user,
                 family_id=data["family"],
-                lines=_filled_lines(lines),
-                data={
-                    "children_count": data["children_count"],
-                    "channel": data["channel"],
-                    "justification": data["justification"],
-                },
+                lines=line_data(lines),
+                data=form.request_data(),
             )
         except NotInScope:
             form.add_error("family", "Семья с таким номером не найдена в вашем регионе.")
@@ -133,8 +126,8 @@ def request_edit(request: AuthenticatedHttpRequest, pk):
                 actor=request.user,
                 request=aid,
                 expected_version=data["version"] or 0,
-                data={name: data[name] for name in services.EDITABLE_FIELDS},
-                lines=_filled_lines(lines),
+                data=form.request_data(),
+                lines=line_data(lines),
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -304,7 +297,7 @@ def fund_detail(request: AuthenticatedHttpRequest, pk):
         require(request.user, Perm.NGO_AID_EDIT, operator.fund)
         if form.is_valid():
             try:
-                services.income_add(actor=request.user, fund=operator.fund, data=form.cleaned_data)
+                services.income_add(actor=request.user, fund=operator.fund, data=form.income_data())
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -363,28 +356,26 @@ def operator_appointment(request: AuthenticatedHttpRequest, pk):
     return _fund_page(request, operator, IncomeForm(), appointment_form=form, status=400)
 
 
-def _period(request):
-    date_from, date_to = selectors.default_report_period(actor=request.user, today=timezone.localdate())
-    form = PeriodForm(request.GET or None, initial={"date_from": date_from, "date_to": date_to})
-    if form.is_valid():
-        return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-    return form, date_from, date_to
+def _period(request: AuthenticatedHttpRequest) -> Period:
+    default = selectors.default_report_period(actor=request.user, today=timezone.localdate())
+    return period_from_request(request, default=default)
 
 
 @login_required
 @require_GET
 def report(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.NGO_AID_REPORTS)
-    form, date_from, date_to = _period(request)
-    data = selectors.report(actor=request.user, date_from=date_from, date_to=date_to)
-    return render(request, "ngo_aid/report.html", {"form": form, "report": data})
+    period = _period(request)
+    data = selectors.report(actor=request.user, date_from=period.date_from, date_to=period.date_to)
+    return render(request, "ngo_aid/report.html", {"form": period.form, "report": data})
 
 
 @login_required
 @require_GET
 def report_export(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.NGO_AID_REPORTS)
-    _form, date_from, date_to = _period(request)
+    period = _period(request)
+    date_from, date_to = period.date_from, period.date_to
     data = selectors.report(actor=request.user, date_from=date_from, date_to=date_to)
     audit_entry_create(
         actor=request.user,

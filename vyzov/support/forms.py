@@ -141,17 +141,6 @@ class ClubSessionForm(StyledModelForm):
         widgets = {"date": DateInput}
 
 
-class PeriodForm(StyledForm):
-    date_from = forms.DateField(label="С", widget=DateInput)
-    date_to = forms.DateField(label="По", widget=DateInput)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
-            self.add_error("date_to", "Дата окончания раньше даты начала.")
-        return cleaned
-
-
 class MethodDocumentForm(StyledForm):
     """A document for the methodical library: the same file checks as every other upload."""
 

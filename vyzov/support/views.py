@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,6 +13,7 @@ from vyzov.cases.services import personal_data_list_read, personal_data_read
 from vyzov.core.forms import add_service_error
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
+from vyzov.core.periods import period_from_request, year_to_date
 from vyzov.core.services import audit_entry_create
 from vyzov.core.xlsx import xlsx_response
 
@@ -26,7 +25,6 @@ from .forms import (
     ClubSessionForm,
     ContactForm,
     MethodDocumentForm,
-    PeriodForm,
     ReopenForm,
     ReviewForm,
     StepForm,
@@ -384,23 +382,20 @@ def library_download(request: AuthenticatedHttpRequest, pk):
     )
 
 
-def _period(request: AuthenticatedHttpRequest):
-    today = timezone.localdate()
-    form = PeriodForm(request.GET or None, initial={"date_from": dt.date(today.year, 1, 1), "date_to": today})
-    if form.is_valid():
-        return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-    return form, dt.date(today.year, 1, 1), today
-
-
 @login_required
 @require_GET
 def report(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.SUPPORT_VIEW)
-    form, date_from, date_to = _period(request)
+    period = period_from_request(request, default=year_to_date(timezone.localdate()))
     return render(
         request,
         "support/report.html",
-        {"form": form, "report": selectors.report(actor=request.user, date_from=date_from, date_to=date_to)},
+        {
+            "form": period.form,
+            "report": selectors.report(
+                actor=request.user, date_from=period.date_from, date_to=period.date_to
+            ),
+        },
     )
 
 
@@ -408,8 +403,8 @@ def report(request: AuthenticatedHttpRequest):
 @require_GET
 def report_export(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.SUPPORT_VIEW)
-    _form, date_from, date_to = _period(request)
-    data = selectors.report(actor=request.user, date_from=date_from, date_to=date_to)
+    period = period_from_request(request, default=year_to_date(timezone.localdate()))
+    data = selectors.report(actor=request.user, date_from=period.date_from, date_to=period.date_to)
     audit_entry_create(
         actor=request.user, action=AuditAction.EXPORT, object_repr="Отчёт служб «Дети в семье»"
     )
@@ -429,7 +424,7 @@ def report_export(request: AuthenticatedHttpRequest):
         for row in data.regions
     ]
     return xlsx_response(
-        filename=f"support-{date_from}-{date_to}.xlsx",
+        filename=f"support-{period.date_from}-{period.date_to}.xlsx",
         sheet_title="Службы",
         header=["Показатель", "Значение"],
         rows=rows,

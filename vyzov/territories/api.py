@@ -11,6 +11,7 @@ from vyzov.core import serializers as core_fields
 from vyzov.core.text import normalize_for_search
 
 from . import selectors, services
+from .inputs import ORGANIZATION_FIELDS
 from .models import Municipality, MunicipalityKind, Organization, OrganizationKind, Subject
 
 
@@ -98,22 +99,7 @@ class OrganizationOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = [
-            "id",
-            "name",
-            "short_name",
-            "kind",
-            "subject",
-            "municipality",
-            "address",
-            "capacity",
-            "inn",
-            "phone",
-            "email",
-            "website",
-            "is_active",
-            "version",
-        ]
+        fields = ["id", *ORGANIZATION_FIELDS, "version"]
 
 
 class OrganizationInput(serializers.Serializer):
@@ -142,9 +128,9 @@ class OrganizationInput(serializers.Serializer):
             return
         municipalities = scope(actor, Municipality.objects.all(), Perm.ORGANIZATIONS_MANAGE)
         self.fields["municipality"].queryset = municipalities
-        self.fields["subject"].queryset = Subject.objects.filter(
-            pk__in=scope(actor, Subject.objects.all(), Perm.ORGANIZATIONS_MANAGE).values("pk")
-        ) | Subject.objects.filter(pk__in=municipalities.values("subject"))
+        self.fields["subject"].queryset = selectors.subjects_in_reach(
+            actor=actor, perm=Perm.ORGANIZATIONS_MANAGE
+        )
 
     def validate(self, attrs):
         creating = self.instance is None

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.text import format_lazy
@@ -5,8 +7,11 @@ from django.utils.text import format_lazy
 from vyzov.accounts.access import Perm, scope
 from vyzov.accounts.models import User
 from vyzov.core.forms import StyledForm, StyledModelForm, choice_field
+from vyzov.core.inputs import given
 
+from .inputs import ORGANIZATION_FIELDS, OrganizationData
 from .models import Municipality, Organization, OrganizationKind, Subject
+from .selectors import subjects_in_reach
 
 
 class OrganizationFilterForm(StyledForm):
@@ -36,28 +41,17 @@ class OrganizationForm(StyledModelForm):
 
     class Meta:
         model = Organization
-        fields = [
-            "name",
-            "short_name",
-            "kind",
-            "subject",
-            "municipality",
-            "address",
-            "capacity",
-            "inn",
-            "phone",
-            "email",
-            "website",
-            "is_active",
-        ]
+        fields = ORGANIZATION_FIELDS
+
+    def organization_data(self) -> OrganizationData:
+        """The organisation's fields, as the services take them (the version apart)."""
+        return cast(OrganizationData, given(self.cleaned_data, ORGANIZATION_FIELDS))
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         municipalities = scope(actor, Municipality.objects.all(), Perm.ORGANIZATIONS_MANAGE)
-        subjects = Subject.objects.filter(
-            pk__in=scope(actor, Subject.objects.all(), Perm.ORGANIZATIONS_MANAGE).values("pk")
-        ) | Subject.objects.filter(pk__in=municipalities.values("subject"))
-        choice_field(self, "subject").queryset = subjects.order_by("name")
+        subjects = subjects_in_reach(actor=actor, perm=Perm.ORGANIZATIONS_MANAGE)
+        choice_field(self, "subject").queryset = subjects
         self.fields["subject"].widget.attrs.update(
             {
                 "hx-get": format_lazy(

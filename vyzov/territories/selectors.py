@@ -34,6 +34,17 @@ def municipality_list(*, actor: User, filters: dict[str, Any] | None = None) -> 
     return qs.order_by("-is_regional_centre", "-population", "name")
 
 
+def subjects_in_reach(*, actor: User, perm: str) -> QuerySet[Subject]:
+    """The subjects where the actor may work with `perm`: those of a subject (or wider) grant and those
+    of every municipality (or organisation) granted to them — the choice of «Субъект РФ» on a form
+    that then narrows to a municipality."""
+    municipalities = scope(actor, Municipality.objects.all(), perm)
+    return Subject.objects.filter(
+        Q(pk__in=scope(actor, Subject.objects.all(), perm).values("pk"))
+        | Q(pk__in=municipalities.values("subject"))
+    ).order_by("name")
+
+
 def municipality_options(*, actor: User, perm: str, subject_id: object) -> QuerySet[Municipality]:
     """Municipalities of one subject where the actor holds `perm` (for dependent selects)."""
     try:

@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from vyzov.accounts.access import Perm, require
 from vyzov.accounts.models import User
+from vyzov.core.inputs import given
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create, changed_fields, field_values, save_with_version
 
+from .inputs import ORGANIZATION_FIELDS, OrganizationData
 from .models import Organization
-
-ORGANIZATION_FIELDS = [
-    "name",
-    "short_name",
-    "kind",
-    "subject",
-    "municipality",
-    "address",
-    "capacity",
-    "inn",
-    "phone",
-    "email",
-    "website",
-    "is_active",
-]
 
 
 @transaction.atomic
-def organization_create(*, actor: User, data: dict[str, Any]) -> Organization:
-    organization = Organization(**{name: data[name] for name in ORGANIZATION_FIELDS if name in data})
+def organization_create(*, actor: User, data: OrganizationData) -> Organization:
+    organization = Organization(**given(data, ORGANIZATION_FIELDS))
     if organization.municipality is not None and not organization.subject_id:
         organization.subject = organization.municipality.subject
     require(actor, Perm.ORGANIZATIONS_MANAGE, organization)
@@ -45,14 +30,13 @@ def organization_create(*, actor: User, data: dict[str, Any]) -> Organization:
 
 @transaction.atomic
 def organization_update(
-    *, actor: User, organization: Organization, data: dict[str, Any], expected_version: int
+    *, actor: User, organization: Organization, data: OrganizationData, expected_version: int
 ) -> Organization:
     # The actor must be allowed both where the organisation is and where it is being moved to.
     require(actor, Perm.ORGANIZATIONS_MANAGE, organization)
     original = field_values(organization, ORGANIZATION_FIELDS)
-    for name in ORGANIZATION_FIELDS:
-        if name in data:
-            setattr(organization, name, data[name])
+    for name, value in given(data, ORGANIZATION_FIELDS).items():
+        setattr(organization, name, value)
     require(actor, Perm.ORGANIZATIONS_MANAGE, organization)
     changes = changed_fields(organization, original)
     save_with_version(

@@ -98,7 +98,7 @@ def organization_create(request: AuthenticatedHttpRequest):
     form = OrganizationForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            organization = services.organization_create(actor=request.user, data=form.cleaned_data)
+            organization = services.organization_create(actor=request.user, data=form.organization_data())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -120,7 +120,7 @@ def organization_update(request: AuthenticatedHttpRequest, pk):
                 # The form has already written its values onto `organization`; the service compares
                 # against a fresh copy to record exactly what changed.
                 organization=selectors.organization_get(actor=request.user, pk=pk),
-                data=form.cleaned_data,
+                data=form.organization_data(),
                 expected_version=form.cleaned_data.get("version") or 0,
             )
         except ValidationError as error:
