@@ -569,9 +569,9 @@ def ranking(request: AuthenticatedHttpRequest, pk):
             else:
                 messages.success(request, "Награда добавлена.")
                 return redirect("contests:ranking", pk=pk)
-    groups = [] if contest.is_history else selectors.ranking(contest=contest)
     awards = Award.objects.filter(contest=contest).select_related("application", "category")
     if request.GET.get("format") == "xlsx":
+        groups = [] if contest.is_history else selectors.ranking_cached(contest=contest)
         audit_entry_create(
             actor=request.user, action=AuditAction.EXPORT, target=contest, object_repr=f"Рейтинг: {contest}"
         )
@@ -584,7 +584,18 @@ def ranking(request: AuthenticatedHttpRequest, pk):
     return render(
         request,
         "contests/ranking.html",
-        {"contest": contest, "groups": groups, "awards": awards, "manage": manage, "form": form},
+        {
+            "contest": contest,
+            # The table of places is a fragment cached by the results version (ranking.html): the
+            # ranking is computed only when the fragment is not in the cache.
+            "groups": (lambda: [])
+            if contest.is_history
+            else (lambda: selectors.ranking_cached(contest=contest)),
+            "ranking_key": selectors.ranking_cache_key(contest),
+            "awards": awards,
+            "manage": manage,
+            "form": form,
+        },
     )
 
 
