@@ -14,7 +14,7 @@ from vyzov.accounts.models import Grant, Role, ScopeLevel, User
 from vyzov.accounts.services import grant_build
 from vyzov.bench.measure import Measurement, PeakMemory, measure_page
 from vyzov.cases import exports, imports, selectors
-from vyzov.cases.models import Child, PlacementKind
+from vyzov.cases.models import Child, Family, PlacementKind
 from vyzov.cases.selectors import SORTS
 from vyzov.core.keyset import cursor_for
 from vyzov.core.validators import snils_checksum
@@ -87,6 +87,8 @@ def run(*, runs: int, log=print) -> list[Measurement]:
     # The 150th page of the federal list: the keyset cursor of the row before it.
     deep_row = Child.objects.filter(merged_into__isnull=True).order_by(*SORTS["name"])[149 * 50 - 1]
     deep_cursor = cursor_for(deep_row, order=SORTS["name"])
+    deep_family = Family.objects.order_by(*selectors.FAMILY_ORDER)[149 * 50 - 1]
+    deep_family_cursor = cursor_for(deep_family, order=selectors.FAMILY_ORDER)
     measurements = [
         measure_page(
             "Список детей (федеральный, без фильтров)",
@@ -144,9 +146,9 @@ def run(*, runs: int, log=print) -> list[Measurement]:
             "Семьи (федеральный)", admin_client, "/register/families/", runs=runs, target_ms=LIST_TARGET_MS
         ),
         measure_page(
-            "Семьи (федеральный): страница 150",
+            "Семьи (федеральный): страница 150 (keyset)",
             admin_client,
-            "/register/families/?page=150",
+            f"/register/families/?after={deep_family_cursor}",
             runs=runs,
             target_ms=LIST_TARGET_MS,
         ),
@@ -167,10 +169,28 @@ def run(*, runs: int, log=print) -> list[Measurement]:
         measure_page(
             "API: список детей", admin_client, "/api/v1/children/", runs=runs, target_ms=LIST_TARGET_MS
         ),
+        measure_page(
+            "API: список детей, страница 150 (keyset)",
+            admin_client,
+            f"/api/v1/children/?after={deep_cursor}",
+            runs=runs,
+            target_ms=LIST_TARGET_MS,
+        ),
+        measure_page(
+            "API: список семей", admin_client, "/api/v1/families/", runs=runs, target_ms=LIST_TARGET_MS
+        ),
     ]
     measurements.append(_import(subject=subject, actor=curator, rows=10_000, log=log))
     measurements.append(_export(actor=admin, rows=100_000, log=log))
     return measurements
+
+
+NAME_LETTERS = "абвгдежзик"  # a row number spelled in letters: person names take no digits
+
+
+def bench_surname(n: int) -> str:
+    """A distinct, valid surname for the n-th generated import row («Замеров» + the number in letters)."""
+    return "Замеров" + "".join(NAME_LETTERS[int(digit)] for digit in str(n))
 
 
 def _import_file(subject: Subject, rows: int) -> bytes:
@@ -191,7 +211,7 @@ def _import_file(subject: Subject, rows: int) -> bytes:
         safe_append(
             sheet,
             [
-                f"Бенчмарков{n}",
+                bench_surname(n),
                 "Тест",
                 "Замерович",
                 dt.date(2010, 1, 1) + dt.timedelta(days=n % 4000),

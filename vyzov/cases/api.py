@@ -13,6 +13,7 @@ from vyzov.accounts.api_access import CanUseApi, PersonalFieldsMixin, require_so
 from vyzov.accounts.models import User
 from vyzov.accounts.privacy import date_for, text_for
 from vyzov.core import serializers as core_fields
+from vyzov.core.api_pagination import KeysetPagination
 from vyzov.core.middleware import mark_personal_response
 from vyzov.core.params import MAX_ID, parse_id
 from vyzov.core.validators import normalize_birth_certificate, normalize_snils
@@ -152,6 +153,11 @@ class TimelineEntryOutput(serializers.Serializer):
 class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [CanUseApi]
     serializer_class = ChildOutput
+    # Pages by key in the list's sort: no COUNT over the national register (docs/performance.md).
+    pagination_class = KeysetPagination
+
+    def keyset_order(self) -> tuple[str, ...]:
+        return selectors.sort_order(self.filters.get("sort"))
 
     def get_queryset(self):
         query = ChildQuery(data=self.request.query_params)
@@ -308,6 +314,10 @@ class FamilyInput(serializers.Serializer):
 class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [CanUseApi]
     serializer_class = FamilyOutput
+    pagination_class = KeysetPagination
+
+    def keyset_order(self) -> tuple[str, ...]:
+        return selectors.FAMILY_ORDER
 
     def get_queryset(self):
         return selectors.family_list(actor=self.request.user)

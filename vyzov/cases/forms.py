@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 
-from vyzov.accounts.access import Perm, scope
+from vyzov.accounts.access import Perm, personal_scope_subject_id, scope
 from vyzov.accounts.models import User
 from vyzov.accounts.selectors import users_who_can
 from vyzov.core.forms import DateInput, PickerWidget, StyledForm, StyledModelForm, choice_field, pick_url
@@ -94,10 +94,12 @@ class ChildFilterForm(StyledForm):
         subjects = scope(actor, Subject.objects.all(), Perm.TERRITORIES_VIEW)
         choice_field(self, "subject").queryset = subjects
         code = self.data.get("subject")
-        chosen = subjects.filter(code=code).first() if code else None
-        if chosen is None and not code and subjects.count() == 1:
-            chosen = subjects.get()
-        subject_id = chosen.pk if chosen else None
+        if code:
+            subject_id = subjects.filter(code=code).values_list("pk", flat=True).first()
+        else:
+            # A regional user's only subject is known from the grants loaded for the request: no
+            # COUNT of the subjects on every page of the list.
+            subject_id = personal_scope_subject_id(actor, Perm.TERRITORIES_VIEW)
         narrow_choices(
             self.fields["municipality"],
             scope(actor, Municipality.objects.all(), Perm.TERRITORIES_VIEW),

@@ -165,6 +165,9 @@ _children_count = Coalesce(
 )
 
 
+FAMILY_ORDER = ("title", "id")  # the index family_title_order; the list pages by key (core.keyset)
+
+
 def family_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[Family]:
     filters = filters or {}
     qs = scope(actor, Family.objects.all(), Perm.CASES_VIEW)
@@ -180,7 +183,7 @@ def family_list(*, actor: User, filters: dict[str, Any] | None = None) -> QueryS
         qs.select_related("subject", "municipality")
         # A correlated count per shown row, not a GROUP BY over the whole join: the page reads 50 families.
         .annotate(child_count=_children_count)
-        .order_by("title", "id"),
+        .order_by(*FAMILY_ORDER),
     )
 
 

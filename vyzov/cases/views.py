@@ -312,23 +312,34 @@ def child_merge(request: AuthenticatedHttpRequest):
 # ---- families -----------------------------------------------------------------------------------
 
 
+FAMILY_PAGE_SIZE = DEFAULT_PAGE_SIZE
+
+
 @login_required
 @require_GET
 def family_list(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.CASES_VIEW)
     filters = {"q": request.GET.get("q", "")[:100]}
     families = selectors.family_list(actor=request.user, filters=filters)
-    page = paginate(request, families, cap=COUNT_CAP)
+    # Keyset pages as on the children list: 220 000 families, a deep page costs like the first.
+    page = keyset_page(
+        families,
+        order=selectors.FAMILY_ORDER,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        per_page=FAMILY_PAGE_SIZE,
+    )
     named = [family for family in page if family.personal]
     if named:
         services.personal_data_list_read(
             actor=request.user,
             kind="families_list",
             records=named,
-            filters={**filters, "page": page.number if page.number > 1 else None},
+            filters={**filters, "after": request.GET.get("after"), "before": request.GET.get("before")},
         )
     context = {
         "page_obj": page,
+        "counter": CappedPaginator(families, DEFAULT_PAGE_SIZE, cap=COUNT_CAP),
         "q": filters["q"],
         "can_edit": has_perm(request.user, Perm.CASES_EDIT),
         # Searching by name is offered to those who see names somewhere (the selector limits where).

@@ -271,7 +271,7 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                         for row in group.rows
                     ],
                 }
-                for group in selectors.ranking(contest=contest)
+                for group in selectors.ranking_cached(contest=contest)
             ]
         )
 

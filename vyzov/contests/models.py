@@ -79,6 +79,9 @@ class Contest(BaseModel):
     blind = models.BooleanField("слепая экспертиза (муниципалитет скрыт)", default=False)
     is_history = models.BooleanField("загружен из отчёта о конкурсе", default=False, editable=False)
     source = models.CharField("источник", max_length=300, blank=True, editable=False)
+    # Bumped by every service that changes what the ranking is computed from (applications accepted or
+    # moved, experts assigned, scores, jury, bonuses, criteria): the cached ranking is keyed by it.
+    results_version = models.PositiveIntegerField("версия итогов", default=0, editable=False)
 
     class Meta:
         verbose_name = "конкурс"

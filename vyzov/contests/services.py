@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -103,10 +103,15 @@ def _points(value: Decimal | None) -> str:
 
 def _not_locked(contest: Contest) -> Contest:
     """Checked on the contest row locked for this transaction, so that no score slips in while the
-    results are being published."""
+    results are being published. Every caller is about to change what the ranking is computed from
+    (or an application that may later be ranked): the contest's `results_version` goes up in the same
+    transaction, so the cached ranking (selectors.ranking_cached) of the old version is never read
+    again, in this process or any other; a rolled-back change rolls the version back too."""
     contest = Contest.objects.select_for_update().get(pk=contest.pk)
     if contest.is_locked:
         raise ValidationError("Итоги конкурса опубликованы: оценки и заявки больше не меняются.")
+    Contest.objects.filter(pk=contest.pk).update(results_version=F("results_version") + 1)
+    contest.refresh_from_db(fields=["results_version"])
     return contest
 
 

@@ -802,7 +802,7 @@ def ranking(request: AuthenticatedHttpRequest, pk):
 
 
 def _ranking_groups(contest: Contest):
-    return [] if contest.is_history else selectors.ranking(contest=contest)
+    return [] if contest.is_history else selectors.ranking_cached(contest=contest)
 
 
 def _ranking_page(request: AuthenticatedHttpRequest, contest, *, manage, form=None, status=200):
@@ -811,7 +811,10 @@ def _ranking_page(request: AuthenticatedHttpRequest, contest, *, manage, form=No
     awards = Award.objects.filter(contest=contest).select_related("application", "category")
     context = {
         "contest": contest,
-        "groups": _ranking_groups(contest),
+        # The table of places is a fragment cached by the results version (ranking.html): the ranking
+        # is computed only when the fragment is not in the cache.
+        "groups": lambda: _ranking_groups(contest),
+        "ranking_key": selectors.ranking_cache_key(contest),
         "awards": awards,
         "manage": manage,
         "form": form,

@@ -101,21 +101,24 @@ class SubjectRow:
         return self.progress.change_percent if self.progress else None
 
 
-def subject_rows(*, indicator: Indicator | None = None) -> list[SubjectRow]:
-    """Every subject with its baseline, latest value and progress to its target (one pass over roll-ups)."""
+def subject_rows(*, indicator: Indicator | None = None, subject: Subject | None = None) -> list[SubjectRow]:
+    """Every subject (or only `subject`) with its baseline, latest value and progress to its target
+    (one pass over roll-ups)."""
     indicator = indicator or main_indicator()
     by_subject: dict[str, list[tuple[dt.date, int]]] = {}
-    for code, as_of, value in (
-        RollUp.objects.filter(level=RollUpLevel.SUBJECT, indicator=indicator)
-        .order_by("key", "as_of")
-        .values_list("key", "as_of", "value")
-    ):
+    rollups = RollUp.objects.filter(level=RollUpLevel.SUBJECT, indicator=indicator)
+    targets_qs = Target.objects.all()
+    subjects = Subject.objects.select_related("district").order_by("name")
+    if subject is not None:  # one region's page: its own row, not all 89 computed to pick one
+        rollups, targets_qs = rollups.filter(key=subject.code), targets_qs.filter(subject=subject)
+        subjects = subjects.filter(pk=subject.pk)
+    for code, as_of, value in rollups.order_by("key", "as_of").values_list("key", "as_of", "value"):
         by_subject.setdefault(code, []).append((as_of, value))
-    targets = {target.subject_id: target for target in Target.objects.all()}
+    targets = {target.subject_id: target for target in targets_qs}
     rows = []
-    for subject in Subject.objects.select_related("district").order_by("name"):
-        points = by_subject.get(subject.code, [])
-        target = targets.get(subject.pk)
+    for each in subjects:
+        points = by_subject.get(each.code, [])
+        target = targets.get(each.pk)
         values = dict(points)
         baseline = target.baseline_value if target else values.get(BASELINE_DATE)
         result = None
@@ -129,11 +132,9 @@ def subject_rows(*, indicator: Indicator | None = None) -> list[SubjectRow]:
             )
         latest = points[-1][1] if points else None
         rate = (
-            latest / subject.child_population * 10_000
-            if latest is not None and subject.child_population
-            else None
+            latest / each.child_population * 10_000 if latest is not None and each.child_population else None
         )
-        rows.append(SubjectRow(subject, baseline, latest, result, target, rate))
+        rows.append(SubjectRow(each, baseline, latest, result, target, rate))
     return rows
 
 
@@ -232,7 +233,7 @@ REGION_REPORTS = 12  # the latest reports listed on the region page
 
 def region_page(*, actor: User, code: str) -> RegionPage:
     subject = get_in_scope(actor, Subject.objects.select_related("district"), Perm.MONITORING_VIEW, code=code)
-    rows = {row.subject.code: row for row in subject_rows()}
+    (row,) = subject_rows(subject=subject)
     by_indicator: dict[int, list[tuple[dt.date, int]]] = {}
     for indicator_id, as_of, value in (
         RollUp.objects.filter(level=RollUpLevel.SUBJECT, key=code)
@@ -271,7 +272,7 @@ def region_page(*, actor: User, code: str) -> RegionPage:
     )
     return RegionPage(
         subject=subject,
-        row=rows[subject.code],
+        row=row,
         indicator_series=[(indicator, by_indicator.get(indicator.pk, [])) for indicator in indicators()],
         pilot=group_progress(level=RollUpLevel.PILOT_GROUP, key=PILOT_KEY, indicator=main),
         municipal=municipal,

@@ -267,9 +267,7 @@ def passport(*, actor: User, code: str) -> Passport:
     coverage, services and aid — each from its own app's rule."""
     subject = get_in_scope(actor, Subject.objects.select_related("district"), Perm.PROGRAMMES_VIEW, code=code)
     main = Indicator.objects.filter(code=MAIN_INDICATOR).first()
-    row = (
-        next((r for r in subject_rows(indicator=main) if r.subject.pk == subject.pk), None) if main else None
-    )
+    row = next(iter(subject_rows(indicator=main, subject=subject)), None) if main else None
     programme = (
         RegionalProgramme.objects.filter(subject=subject)
         .select_related("subject")

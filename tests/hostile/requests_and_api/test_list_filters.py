@@ -125,6 +125,8 @@ PARAMETERS = [
     "is_active",
     "page",
     "page_size",
+    "after",
+    "before",
 ]
 
 TEXT = st.one_of(

@@ -103,3 +103,31 @@ def test_the_session_is_written_once_a_minute_and_still_slides(client, curator_a
     monkeypatch.setattr(time, "time", lambda: later)
     client.get(url)
     assert Session.objects.get(session_key=key).expire_date > first
+
+
+def test_a_signed_in_page_pays_two_queries_for_the_session_and_the_user(client, curator_altai):
+    """The fixed cost of a request: the session row and the user row (grants version). Menu, grants,
+    the bell and the time zone come from the process cache or the session: a page without data of its
+    own (the password form) costs exactly those two."""
+    login(client, curator_altai)
+    assert queries_for(client, reverse("accounts:password_change")) == 2
+
+
+def test_the_regional_children_list_does_not_count_subjects_to_find_its_own(client, curator_altai, fed_admin):
+    """The filter form knows a regional user's only subject from the grants (no COUNT of subjects)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, curator_altai)
+    url = reverse("cases:child_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url)
+    sql = [query["sql"] for query in captured.captured_queries]
+    assert not any('FROM "territories_subject"' in query and "COUNT(" in query for query in sql), sql
+    # The municipality choices are the curator's subject's, offered without a subject chosen.
+    choices = {m.subject.code for m in page.context["form"].fields["municipality"].queryset}
+    assert choices == {"22"}
+    login(client, fed_admin)
+    federal = client.get(url).context["form"].fields["municipality"]
+    assert federal.help_text == "Сначала выберите субъект РФ." or len(federal.queryset) > 0

@@ -7,8 +7,11 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from conftest import centre, login, make_org
 from vyzov.cases import selectors, services, views
@@ -16,7 +19,7 @@ from vyzov.cases.forms import SORT_CHOICES
 from vyzov.cases.models import Child, RouteGoal
 from vyzov.core.keyset import keyset_page
 
-from .factories import make_child, place
+from .factories import make_child, make_family, place
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -108,3 +111,70 @@ def test_keyset_walk_of_every_sort_matches_the_list_order(sort, register, curato
         back.insert(0, keyset_page(children, order=order, before=back[0].prev_cursor, per_page=4))
     assert [[child.pk for child in page] for page in back] == [[child.pk for child in page] for page in pages]
     assert back[0].prev_cursor is None and len(children) == 11 and register[1] not in {c.pk for c in children}
+
+
+@pytest.fixture
+def families(curator_altai):
+    """Seven Altai families, four of them with the same title; one Perm family outside the scope."""
+    altai = [
+        make_family(centre("22"), title="Семья Одинаковых" if number % 2 else f"Семья {number}")
+        for number in range(7)
+    ]
+    return [family.pk for family in altai], make_family(centre("59"), title="Семья Одинаковых").pk
+
+
+def family_rows(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'href="/register/families/(\d+)/"', html)]
+
+
+def test_curator_walks_the_families_by_key_forward_and_back(families, curator_altai, client, monkeypatch):
+    mine, outsider = families
+    monkeypatch.setattr(views, "FAMILY_PAGE_SIZE", 3)
+    login(client, curator_altai)
+    url: str | None = reverse("cases:family_list")
+    pages: list[list[int]] = []
+    while url:
+        html = client.get(url).content.decode()
+        pages.append(family_rows(html))
+        assert "Всего: 7" in html and "?page=" not in html
+        found = re.search(r'href="([^"]+)" rel="next"', html)
+        url = reverse("cases:family_list") + found.group(1).replace("&amp;", "&") if found else None
+    expected = [family.pk for family in selectors.family_list(actor=curator_altai)]
+    assert [pk for page in pages for pk in page] == expected and sorted(expected) == sorted(mine)
+    assert [len(page) for page in pages] == [3, 3, 1] and outsider not in expected
+    found = re.search(r'href="([^"]+)" rel="prev"', html)
+    assert found
+    back = client.get(reverse("cases:family_list") + found.group(1).replace("&amp;", "&")).content.decode()
+    assert family_rows(back) == pages[1]
+
+
+def test_perm_curator_walking_the_api_sees_only_perm(families, curator_perm):
+    api = APIClient()
+    api.force_authenticate(curator_perm)
+    body = api.get("/api/v1/families/").json()
+    assert [row["id"] for row in body["results"]] == [families[1]]
+    assert body["next"] is None and body["previous"] is None and "count" not in body
+
+
+@pytest.mark.parametrize("sort", list(selectors.SORTS))
+def test_api_client_walks_the_children_by_key_without_a_count(
+    sort, register, curator_altai, django_assert_max_num_queries
+):
+    """`next` and `previous` links walk the API list in its sort; no request counts the register."""
+    children, outsider = register
+    api = APIClient()
+    api.force_authenticate(curator_altai)
+    url: str | None = f"/api/v1/children/?sort={sort}&page_size=4"
+    pages: list[dict] = []
+    while url:
+        with CaptureQueriesContext(connection) as queries:
+            body = api.get(url).json()
+        assert not any("COUNT(" in query["sql"].upper() for query in queries.captured_queries)
+        pages.append(body)
+        url = body["next"]
+    ids = [row["id"] for page in pages for row in page["results"]]
+    expected = [child.pk for child in selectors.child_list(actor=curator_altai, filters={"sort": sort})]
+    assert ids == expected and sorted(ids) == sorted(children) and outsider not in ids
+    assert len(pages) == 3 and pages[0]["previous"] is None
+    previous = api.get(pages[-1]["previous"]).json()
+    assert [row["id"] for row in previous["results"]] == [row["id"] for row in pages[-2]["results"]]

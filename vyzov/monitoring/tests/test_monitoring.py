@@ -339,6 +339,24 @@ def test_overview_and_region_query_counts_are_bounded(demo_data, fed_analyst, cl
     assert queries_for(client, reverse("monitoring:ranking")) <= 10
 
 
+def test_region_page_computes_only_its_own_row_and_it_equals_the_overviews(demo_data, fed_analyst, client):
+    """The region page no longer computes all 89 subjects' progress to show one: its row is the
+    overview's row for that subject, figure for figure."""
+    everyone = {row.subject.code: row for row in subject_rows()}
+    for code in ("24", "22", "59"):
+        (own,) = subject_rows(subject=Subject.objects.get(code=code))
+        assert (own.baseline, own.latest, own.target, own.per_10k, own.change_percent) == (
+            everyone[code].baseline,
+            everyone[code].latest,
+            everyone[code].target,
+            everyone[code].per_10k,
+            everyone[code].change_percent,
+        )
+    login(client, fed_analyst)
+    page = client.get(reverse("monitoring:region", args=["24"])).context["page"]
+    assert page.row.latest == everyone["24"].latest and page.row.subject.code == "24"
+
+
 def test_priority_page_explains_scores(demo_data, fed_analyst, client):
     login(client, fed_analyst)
     response = client.get(
