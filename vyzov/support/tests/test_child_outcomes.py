@@ -1,3 +1,4 @@
+# ruff: noqa: F811 — the fixtures of test_support are imported by name
 """Outcomes counted in children as the brochure does (002: «почти 8 тысяч детей вернулись из учреждений в
 родную семью … почти 9 тысячам детей удалось избежать попадания в учреждение»): one outcome per child of a
 supported family, reported by region and by the service's level beside the brochure's figures."""
@@ -27,7 +28,7 @@ TODAY = timezone.localdate()
 
 
 @pytest.fixture
-def anna_case(barnaul_service):  # noqa: F811
+def anna_case(barnaul_service):
     anna, anna_user = specialist_of(barnaul_service, "anna")
     return open_case(anna_user, barnaul_service, anna, children_count=3), anna_user
 
@@ -100,7 +101,7 @@ def test_outcomes_of_a_closed_case_can_still_be_recorded(anna_case):
     assert case.child_outcomes.count() == 1
 
 
-def test_another_service_and_another_region_get_404(anna_case, biysk_service, curator_perm, client):  # noqa: F811
+def test_another_service_and_another_region_get_404(anna_case, biysk_service, curator_perm, client):
     case, _anna = anna_case
     _boris, boris = specialist_of(biysk_service, "boris")
     with pytest.raises(NotInScope):
@@ -143,8 +144,7 @@ def test_the_report_counts_children_by_region_and_level_beside_the_brochure(
     returned = documents["вернулся из учреждения в родную семью"]
     assert (returned.computed, returned.as_in_seed) == ("2", "почти 8 тысяч")
     assert (
-        documents["остался в семье: попадания в учреждение удалось избежать"].as_in_seed
-        == "почти 9 тысячам"
+        documents["остался в семье: попадания в учреждение удалось избежать"].as_in_seed == "почти 9 тысячам"
     )
     # The period: an outcome dated before it is not counted.
     earlier = selectors.child_outcome_report(
