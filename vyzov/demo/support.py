@@ -54,6 +54,10 @@ from vyzov.territories.reference import read_csv
 
 FAMILY_NOTE = "демо: семья на сопровождении службы"
 KRASNOYARSK = "24"
+DEMO_SERVICE_PREFIX = "Служба «Дети в семье» № "
+SPECIAL_UNITS = (
+    3  # Красноярский край: a mobile brigade, the addiction supervision centre, the supervision service
+)
 # The staff of a demo service in turn: the head first, then the specialisations 002 and 004 name.
 STAFF_CYCLE = [
     SpecialistKind.CASE_MANAGER,
@@ -101,13 +105,13 @@ def load(*, seed: int = 2024) -> int:
         organizations = list(
             Organization.objects.filter(subject=subject, kind=OrganizationKind.FAMILY_SERVICE).order_by(
                 "name"
-            )[: int(row["dv_services"])]
+            )[: max(1, int(row["dv_services"]) - (SPECIAL_UNITS if subject.code == KRASNOYARSK else 0))]
         )
         for number in range(len(organizations), int(row["dv_services"])):
             municipality = municipalities[number % len(municipalities)]
             organizations.append(
                 Organization.objects.create(
-                    name=f"Служба «Дети в семье» № {number + 1} (демо), {municipality.name}",
+                    name=f"{DEMO_SERVICE_PREFIX}{number + 1} (демо), {municipality.name}",
                     kind=OrganizationKind.FAMILY_SERVICE,
                     subject=subject,
                     municipality=municipality,
@@ -225,19 +229,23 @@ def _structure(subject: Subject, services: list[Service]) -> None:
     regional.level = ServiceLevel.REGIONAL
     regional.save(update_fields=["level"])
     special = {}
-    if subject.code == KRASNOYARSK and len(others) >= 3:
+    # Only units this loader created are renamed (the organisations of the territories demo keep their
+    # names, so that loading the demo again finds them).
+    own = [service for service in others if service.organization.name.startswith(DEMO_SERVICE_PREFIX)]
+    if subject.code == KRASNOYARSK and len(own) >= 3:
+        brigade, centre, supervision = own[-3:]
         special = {
-            others[0].pk: (
+            brigade.pk: (
                 ServiceKind.MOBILE_BRIGADE,
                 ServiceLevel.TERRITORIAL,
                 "Мобильная бригада экстренной помощи",
             ),
-            others[1].pk: (
+            centre.pk: (
                 ServiceKind.ADDICTION_SUPERVISION,
                 ServiceLevel.REGIONAL,
                 "Супервизорский центр для семей с зависимостями",
             ),
-            others[2].pk: (
+            supervision.pk: (
                 ServiceKind.SUPERVISION_SERVICE,
                 ServiceLevel.REGIONAL,
                 "Региональная супервизорская служба",
@@ -247,7 +255,7 @@ def _structure(subject: Subject, services: list[Service]) -> None:
         kind, level, name = special.get(
             service.pk, (ServiceKind.FAMILY_SERVICE, ServiceLevel.TERRITORIAL, "")
         )
-        if level == ServiceLevel.TERRITORIAL and len(services) >= 5 and number == len(others) and not name:
+        if len(services) >= 5 and number == len(others) and service.pk not in special:
             level = ServiceLevel.INSTITUTION
         service.kind, service.level = kind, level
         service.coordinator = regional if level != ServiceLevel.REGIONAL else None
