@@ -276,6 +276,10 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "vyzov.cases.models.CaseStatus",
         "AidOutcomeEnum": "vyzov.ngo_aid.models.Outcome",
         "SupportOutcomeEnum": "vyzov.support.models.CaseOutcome",
+        "SupportServiceKindEnum": "vyzov.support.models.ServiceKind",
+        "SupportServiceLevelEnum": "vyzov.support.models.ServiceLevel",
+        "SpecialistKindEnum": "vyzov.support.models.SpecialistKind",
+        "ChildOutcomeEnum": "vyzov.support.models.ChildOutcomeKind",
         "PlacementOutcomeEnum": "vyzov.cases.models.PlacementOutcome",
     },
 }

@@ -28,6 +28,7 @@ router.register("consilium/reviews", consilium_api.ReviewViewSet, basename="revi
 router.register("action-items", consilium_api.ActionItemViewSet, basename="action-item")
 router.register("aid/requests", ngo_aid_api.AidRequestViewSet, basename="aid-request")
 router.register("support/services", support_api.ServiceViewSet, basename="support-service")
+router.register("support/specialists", support_api.SpecialistViewSet, basename="support-specialist")
 router.register("support/family-cases", support_api.FamilyCaseViewSet, basename="family-case")
 router.register("support/clubs", support_api.ClubViewSet, basename="club")
 router.register("support/supervision", support_api.SupervisionViewSet, basename="supervision")

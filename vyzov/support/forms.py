@@ -9,10 +9,14 @@ from vyzov.territories.models import Subject
 from .models import (
     Assessment,
     CaseOutcome,
+    ChildOutcomeKind,
     ClubSession,
     Contact,
     FamilyCase,
     PlanStep,
+    Service,
+    ServiceKind,
+    ServiceLevel,
     Specialist,
 )
 
@@ -157,3 +161,73 @@ class MethodDocumentForm(StyledForm):
         choice_field(self, "subject").queryset = subjects
         if subjects.count() == 1:
             self.initial["subject"] = subjects.get().pk
+
+
+class ServiceStructureForm(StyledForm):
+    """The unit's kind, level and coordinating regional service (choices: the regional services of its
+    subject the actor sees — resolved through the policy by the selector that offers them)."""
+
+    kind = forms.ChoiceField(label="Вид", choices=ServiceKind.choices)
+    level = forms.ChoiceField(label="Уровень", choices=ServiceLevel.choices)
+    coordinator = forms.ModelChoiceField(
+        label="Координирующая региональная служба", queryset=Service.objects.none(), required=False
+    )
+
+    def __init__(self, *args, coordinators, **kwargs):
+        super().__init__(*args, **kwargs)
+        choice_field(self, "coordinator").queryset = coordinators
+
+
+class SpecialistForm(StyledModelForm):
+    class Meta:
+        model = Specialist
+        fields = [
+            "full_name",
+            "position",
+            "kind",
+            "profile_education",
+            "club_course_on",
+            "supervisor_trained_on",
+            "supervisor_trained_by",
+        ]
+        widgets = {"club_course_on": DateInput, "supervisor_trained_on": DateInput}
+
+
+class SpecialistEditForm(SpecialistForm):
+    class Meta(SpecialistForm.Meta):
+        fields = [*SpecialistForm.Meta.fields, "is_active"]
+
+
+class ClubLeaderForm(StyledForm):
+    leader = forms.ModelChoiceField(label="Лидер клуба", queryset=Specialist.objects.none())
+
+    def __init__(self, *args, club, **kwargs):
+        super().__init__(*args, **kwargs)
+        choice_field(self, "leader").queryset = Specialist.objects.filter(
+            service=club.service_id, is_active=True
+        ).order_by("full_name")
+
+
+class ChildOutcomesForm(StyledForm):
+    """One select per child of the family (1…children_count): what became of the child."""
+
+    date = forms.DateField(label="Дата", widget=DateInput)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        recorded = {row.number: row.outcome for row in case.child_outcomes.all()}
+        for number in range(1, case.children_count + 1):
+            self.fields[f"child_{number}"] = forms.ChoiceField(
+                label=f"Ребёнок {number}",
+                choices=[("", "— не отмечено —"), *ChildOutcomeKind.choices],
+                required=False,
+                initial=recorded.get(number, ""),
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+
+    def outcomes(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("child_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("child_")
+        }

@@ -33,8 +33,33 @@ def _through(prefix: str, paths: dict[str, str] = SERVICE_PATHS) -> dict[str, st
     return {level: f"{prefix}__{path}" for level, path in paths.items()}
 
 
+class ServiceLevel(models.TextChoices):
+    """002, п. 5: «Службы открываются на региональном, территориальном и уровне учреждений»."""
+
+    REGIONAL = "regional", "региональная"
+    TERRITORIAL = "territorial", "территориальная"
+    INSTITUTION = "institution", "на уровне учреждения"
+
+
+class ServiceKind(models.TextChoices):
+    """What the unit is: a «Дети в семье» service, a mobile brigade for emergency help (002, п. 1 of the
+    instruments), the supervision centre for families with addictions (004, «Первые шаги в регионе») or
+    the regional supervision service (002, п. 2 «Социальная супервизия»)."""
+
+    FAMILY_SERVICE = "family_service", "служба «Дети в семье»"
+    MOBILE_BRIGADE = "mobile_brigade", "мобильная бригада экстренной помощи"
+    ADDICTION_SUPERVISION = "addiction_supervision", "супервизорский центр для семей с зависимостями"
+    SUPERVISION_SERVICE = "supervision_service", "региональная супервизорская служба"
+
+
+# Kinds that exist once per region and work at its level (the seeds name them only as regional units).
+REGIONAL_KINDS = (ServiceKind.ADDICTION_SUPERVISION, ServiceKind.SUPERVISION_SERVICE)
+
+
 class Service(BaseModel):
-    """A «Дети в семье» service: an organisation (or its unit) with specialists and a territory."""
+    """A «Дети в семье» service (or a mobile brigade, the supervision centre for families with addictions,
+    the regional supervision service): an organisation (or its unit) with specialists and a territory.
+    A territorial or institution-level unit is coordinated by the regional service of its subject."""
 
     organization = models.OneToOneField(
         "territories.Organization",
@@ -48,6 +73,20 @@ class Service(BaseModel):
     capacity = models.PositiveIntegerField(
         "семей на сопровождении (мест)", null=True, blank=True, validators=[MaxValueValidator(100_000)]
     )
+    kind = models.CharField(
+        "вид", max_length=24, choices=ServiceKind.choices, default=ServiceKind.FAMILY_SERVICE
+    )
+    level = models.CharField(
+        "уровень", max_length=12, choices=ServiceLevel.choices, default=ServiceLevel.TERRITORIAL
+    )
+    coordinator = models.ForeignKey(
+        "self",
+        verbose_name="координирующая региональная служба",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated",
+    )
 
     access_paths = SERVICE_PATHS
     view_permission = "support.view"
@@ -55,13 +94,60 @@ class Service(BaseModel):
     class Meta:
         verbose_name = "служба «Дети в семье»"
         verbose_name_plural = "службы «Дети в семье»"
+        indexes = [models.Index(fields=["level"], name="support_service_level")]
 
     def __str__(self) -> str:
         return str(self.organization)
 
+    def clean(self) -> None:
+        """The regional service coordinates the territorial ones (002, п. 5): a coordinator is a regional
+        «Дети в семье» service of the same subject; a regional service is coordinated by nobody."""
+        if self.kind in REGIONAL_KINDS and self.level != ServiceLevel.REGIONAL:
+            raise ValidationError(
+                {"level": f"«{self.get_kind_display()}» — региональная: уровень «региональная»."}
+            )
+        coordinator = self.coordinator
+        if coordinator is None:
+            return
+        if self.level == ServiceLevel.REGIONAL:
+            raise ValidationError(
+                {"coordinator": "Региональную службу никто не координирует: уберите координирующую службу."}
+            )
+        if coordinator.pk is not None and coordinator.pk == self.pk:
+            raise ValidationError({"coordinator": "Служба не может координировать сама себя."})
+        if coordinator.level != ServiceLevel.REGIONAL or coordinator.kind != ServiceKind.FAMILY_SERVICE:
+            raise ValidationError({"coordinator": "Координирует только региональная служба «Дети в семье»."})
+        if coordinator.organization.subject_id != self.organization.subject_id:
+            raise ValidationError({"coordinator": "Координирующая служба — из того же субъекта РФ."})
+
     @property
     def audit_subject_id(self) -> int:
         return self.organization.subject_id
+
+
+class SpecialistKind(models.TextChoices):
+    """002, п. 5: «психологов, юристов, методистов и специалистов по ведению случая»; the head of the
+    regional service (002: a member of the МРГ and of the regional consilium); 004: «Ставки специалистов по
+    работе с кровной семьей»; 002, п. 2: regional supervisors."""
+
+    HEAD = "head", "руководитель службы"
+    PSYCHOLOGIST = "psychologist", "психолог"
+    LAWYER = "lawyer", "юрист"
+    METHODIST = "methodist", "методист"
+    CASE_MANAGER = "case_manager", "специалист по ведению случая"
+    BIRTH_FAMILY = "birth_family", "специалист по работе с кровной семьёй"
+    SUPERVISOR = "supervisor", "супервизор"
+    OTHER = "other", "иной специалист"
+
+
+# 002, п. 5: «Лидеры клубов – психологи с профильным образованием, прошедшие курсы повышения квалификации по
+# программе …».
+CLUB_LEADER_COURSE = (
+    "«Повышение профессиональных компетенций специалистов – психологов по проблематике реабилитации "
+    "родителей группы риска»"
+)
+# 002, п. 2: the centre that trains regional supervisors.
+SUPERVISION_CENTRE = "Центр социальной супервизии «Действуем вместе»"
 
 
 class Specialist(BaseModel):
@@ -81,6 +167,26 @@ class Specialist(BaseModel):
         "должность", max_length=200, blank=True, validators=[validate_single_line_text]
     )
     is_active = models.BooleanField("работает", default=True)
+    kind = models.CharField(
+        "специализация", max_length=16, choices=SpecialistKind.choices, default=SpecialistKind.OTHER
+    )
+    profile_education = models.BooleanField("профильное образование (психолог)", default=False)
+    club_course_on = models.DateField(
+        "курсы для лидеров клубов окончены",
+        null=True,
+        blank=True,
+        validators=[validate_work_date],
+        help_text=f"Курсы повышения квалификации по программе {CLUB_LEADER_COURSE}.",
+    )
+    supervisor_trained_on = models.DateField(
+        "подготовлен(а) как региональный супервизор",
+        null=True,
+        blank=True,
+        validators=[validate_work_date],
+    )
+    supervisor_trained_by = models.CharField(
+        "кто готовил супервизора", max_length=300, blank=True, validators=[validate_single_line_text]
+    )
 
     access_paths = _through("service")
     view_permission = "support.view"
@@ -92,6 +198,23 @@ class Specialist(BaseModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def qualified_club_leader(self) -> bool:
+        """002: a club leader is a psychologist with profile education who took the course."""
+        return (
+            self.kind == SpecialistKind.PSYCHOLOGIST and self.profile_education and bool(self.club_course_on)
+        )
+
+    def clean(self) -> None:
+        if self.supervisor_trained_by and not self.supervisor_trained_on:
+            raise ValidationError(
+                {"supervisor_trained_on": "Укажите, когда окончена подготовка супервизора."}
+            )
+        if self.club_course_on and self.kind != SpecialistKind.PSYCHOLOGIST:
+            raise ValidationError(
+                {"club_course_on": "Лидеры клубов — психологи (002): отметьте специализацию «психолог»."}
+            )
 
 
 class Referral(models.TextChoices):
@@ -280,6 +403,45 @@ class Contact(BaseModel):
         return f"{self.get_kind_display()} {self.date:%d.%m.%Y}"
 
 
+class ChildOutcomeKind(models.TextChoices):
+    """What became of one child of a supported family — counted in children as the brochure does (002:
+    «почти 8 тысяч детей вернулись из учреждений в родную семью … почти 9 тысячам детей удалось избежать
+    попадания в учреждение»)."""
+
+    RETURNED_HOME = "returned_home", "вернулся из учреждения в родную семью"
+    KEPT_IN_FAMILY = "kept_in_family", "остался в семье: попадания в учреждение удалось избежать"
+    SUBSTITUTE_FAMILY = "substitute_family", "устроен в замещающую семью"
+    INSTITUTION = "institution", "помещён в учреждение"
+    OTHER = "other", "иное"
+
+
+class ChildOutcome(BaseModel):
+    """The outcome for one child of the family (children are numbered 1…children_count of the case: no
+    personal data is needed to count them)."""
+
+    case = models.ForeignKey(FamilyCase, on_delete=models.CASCADE, related_name="child_outcomes")
+    number = models.PositiveSmallIntegerField(
+        "ребёнок №", validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    outcome = models.CharField("итог для ребёнка", max_length=20, choices=ChildOutcomeKind.choices)
+    date = models.DateField("дата", validators=[validate_work_date])
+
+    access_paths = _through("case__service")
+    view_permission = "support.view"
+
+    class Meta:
+        verbose_name = "итог для ребёнка"
+        verbose_name_plural = "итоги для детей"
+        ordering = ["case", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="support_child_outcome_once"),
+        ]
+        indexes = [models.Index(fields=["outcome", "date"], name="support_child_outcome_date")]
+
+    def __str__(self) -> str:
+        return f"Ребёнок {self.number}: {self.get_outcome_display()}"
+
+
 class Transfer(models.Model):
     case = models.ForeignKey(FamilyCase, on_delete=models.CASCADE, related_name="transfers")
     from_specialist = models.ForeignKey(Specialist, on_delete=models.PROTECT, related_name="+")
@@ -297,12 +459,21 @@ class Transfer(models.Model):
 
 
 class Club(BaseModel):
-    """A club «Устойчивая семья» of a service; its families are the members counted in sessions."""
+    """A club «Устойчивая семья» of a service; its families are the members counted in sessions; its
+    leader is a qualified psychologist of the service (002)."""
 
     service = models.ForeignKey(
         Service, verbose_name="служба", on_delete=models.PROTECT, related_name="clubs"
     )
     title = models.CharField("название", max_length=200, validators=[validate_single_line_text])
+    leader = models.ForeignKey(
+        Specialist,
+        verbose_name="лидер клуба",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_clubs",
+    )
     families = models.ManyToManyField(
         "cases.Family", verbose_name="семьи-участники", blank=True, related_name="+"
     )

@@ -13,14 +13,19 @@ from vyzov.accounts.access import Perm, get_in_scope, scope
 from vyzov.accounts.models import User
 from vyzov.cases.models import Family
 from vyzov.core.text import normalize_for_search
+from vyzov.monitoring.programme_figures import DocumentFigure, document_figure, reference_figures
 
 from .models import (
     CaseOutcome,
     CaseStatus,
+    ChildOutcome,
+    ChildOutcomeKind,
     Club,
     FamilyCase,
     MethodDocument,
     Service,
+    ServiceKind,
+    ServiceLevel,
     Specialist,
     StepStatus,
     SupervisionSession,
@@ -31,7 +36,9 @@ def service_list(*, actor: User) -> QuerySet[Service]:
     return (
         scope(
             actor,
-            Service.objects.select_related("organization__subject", "organization__municipality"),
+            Service.objects.select_related(
+                "organization__subject", "organization__municipality", "coordinator__organization"
+            ),
             Perm.SUPPORT_VIEW,
         )
         .annotate(
@@ -44,7 +51,43 @@ def service_list(*, actor: User) -> QuerySet[Service]:
 
 def service_get(*, actor: User, pk: int | str) -> Service:
     return get_in_scope(
-        actor, Service.objects.select_related("organization__subject"), Perm.SUPPORT_VIEW, pk=pk
+        actor,
+        Service.objects.select_related("organization__subject", "coordinator__organization"),
+        Perm.SUPPORT_VIEW,
+        pk=pk,
+    )
+
+
+def coordinated_services(*, actor: User, service: Service) -> QuerySet[Service]:
+    """The territorial and institution-level services the regional service coordinates (those in scope)."""
+    return (
+        scope(actor, service.coordinated.all(), Perm.SUPPORT_VIEW)
+        .select_related("organization__municipality")
+        .order_by("level", "organization__name")
+    )
+
+
+def coordinator_choices(*, actor: User, service: Service) -> QuerySet[Service]:
+    """The services that may coordinate this one: regional «Дети в семье» services of its subject."""
+    return (
+        scope(actor, Service.objects.all(), Perm.SUPPORT_VIEW)
+        .filter(
+            level=ServiceLevel.REGIONAL,
+            kind=ServiceKind.FAMILY_SERVICE,
+            organization__subject=service.organization.subject_id,
+        )
+        .exclude(pk=service.pk)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+
+
+def service_staff(*, actor: User, service: Service) -> QuerySet[Specialist]:
+    """The service's staff (the inactive last), with the clubs each leads."""
+    return (
+        scope(actor, Specialist.objects.filter(service=service), Perm.SUPPORT_VIEW)
+        .annotate(clubs_led=Count("led_clubs", distinct=True))
+        .order_by("-is_active", "kind", "full_name")
     )
 
 
@@ -227,6 +270,79 @@ def report(
         caseload=caseload_rows,
         average_days_to_close=duration.days if duration is not None else None,
         regions=regions,
+    )
+
+
+# The brochure's figures of the children the services helped in 2025 (vyzov_indicators.csv, 002, п. 5).
+SEED_RETURNED_HOME, SEED_KEPT_IN_FAMILY = 37, 38
+SEED_ROWS = {
+    ChildOutcomeKind.RETURNED_HOME: SEED_RETURNED_HOME,
+    ChildOutcomeKind.KEPT_IN_FAMILY: SEED_KEPT_IN_FAMILY,
+}
+
+
+@dataclass
+class ChildOutcomeRow:
+    label: str
+    counts: list[int]
+    total: int
+
+
+@dataclass
+class ChildOutcomeReport:
+    """Children by outcome — by region and by the service's level — of outcomes dated in the period."""
+
+    date_from: dt.date
+    date_to: dt.date
+    outcomes: list[tuple[str, str]]
+    totals: dict[str, int]
+    regions: list[ChildOutcomeRow]
+    levels: list[ChildOutcomeRow]
+    documents: list[tuple[str, DocumentFigure]]
+
+
+def _outcome_rows(rows: Any, key: str, labels: dict[str, str] | None = None) -> list[ChildOutcomeRow]:
+    """One row per group (in the order of `labels`, else by name), one column per outcome."""
+    grouped: dict[str, dict[str, int]] = {}
+    for row in rows:
+        grouped.setdefault(row[key], {})[row["outcome"]] = row["n"]
+    order = list(labels) if labels else sorted(grouped)
+    result = []
+    for name in order:
+        if name not in grouped:
+            continue
+        values = [grouped[name].get(code, 0) for code in ChildOutcomeKind.values]
+        result.append(ChildOutcomeRow((labels or {}).get(name, name), values, sum(values)))
+    return result
+
+
+def child_outcome_report(*, actor: User, date_from: dt.date, date_to: dt.date) -> ChildOutcomeReport:
+    """Counted in children (each child of a family once, by its recorded outcome), as the brochure counts
+    «почти 8 тысяч детей вернулись … почти 9 тысячам детей удалось избежать попадания в учреждение»; the
+    brochure's figures are returned beside, as programme-document figures."""
+    outcomes = scope(actor, ChildOutcome.objects.all(), Perm.SUPPORT_VIEW).filter(
+        date__range=(date_from, date_to)
+    )
+    totals = dict(outcomes.values_list("outcome").annotate(n=Count("id")).order_by())
+    by_region = outcomes.values("case__service__organization__subject__name", "outcome").annotate(
+        n=Count("id")
+    )
+    by_level = outcomes.values("case__service__level", "outcome").annotate(n=Count("id"))
+    figures = reference_figures(*SEED_ROWS.values())
+    labels = dict(ChildOutcomeKind.choices)
+    documents = [
+        (labels[code], document_figure(figures[seed_id], computed=str(totals.get(code, 0))))
+        for code, seed_id in SEED_ROWS.items()
+        if seed_id in figures
+    ]
+    return ChildOutcomeReport(
+        date_from=date_from,
+        date_to=date_to,
+        outcomes=list(ChildOutcomeKind.choices),
+        totals={code: totals.get(code, 0) for code in ChildOutcomeKind.values},
+        regions=_outcome_rows(by_region.order_by(), "case__service__organization__subject__name"),
+        levels=_outcome_rows(by_level.order_by(), "case__service__level", dict(ServiceLevel.choices)),
+        documents=documents,
     )
 
 

@@ -25,8 +25,11 @@ from vyzov.territories.models import Subject
 
 from . import selectors
 from .models import (
+    SUPERVISION_CENTRE,
     Assessment,
     CaseStatus,
+    ChildOutcome,
+    ChildOutcomeKind,
     Club,
     ClubSession,
     Contact,
@@ -35,6 +38,7 @@ from .models import (
     MethodEvent,
     PlanStep,
     Service,
+    ServiceLevel,
     Specialist,
     StepStatus,
     SupervisionSession,
@@ -260,13 +264,173 @@ def case_reopen(*, actor: User, case: FamilyCase, reason: str) -> FamilyCase:
     return case
 
 
+# ---- service structure and staff ----------------------------------------------------------------
+
+
+@transaction.atomic
+def service_structure_set(
+    *, actor: User, service: Service, kind: str, level: str, coordinator: Service | None
+) -> Service:
+    """The unit's kind, its level and the regional service that coordinates it (002, п. 5). Set by whoever
+    manages the region's organisations and its family support (the curator, the federal administrator),
+    never by a service about itself."""
+    require(actor, Perm.ORGANIZATIONS_MANAGE, service)
+    require(actor, Perm.SUPPORT_MANAGE, service)
+    if coordinator is not None:
+        require(actor, Perm.SUPPORT_VIEW, coordinator)
+    if (level != ServiceLevel.REGIONAL or kind != service.kind) and service.coordinated.exists():
+        raise ValidationError(
+            {"level": "Служба координирует другие службы: сначала передайте их другой региональной службе."}
+        )
+    previous = {"kind": service.kind, "level": service.level, "coordinator": service.coordinator_id}
+    service.kind, service.level, service.coordinator = kind, level, coordinator
+    service.full_clean()
+    service.updated_by = actor
+    service.save()
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        service,
+        previous=previous,
+        kind=kind,
+        level=level,
+        coordinator=coordinator.pk if coordinator else None,
+    )
+    return service
+
+
+def _check_specialist(specialist: Specialist) -> None:
+    if specialist.supervisor_trained_on and not specialist.supervisor_trained_by.strip():
+        specialist.supervisor_trained_by = SUPERVISION_CENTRE
+    for field in ("club_course_on", "supervisor_trained_on"):
+        day = getattr(specialist, field)
+        if day is not None:
+            _not_future(day, field)
+    specialist.full_clean()
+
+
+@transaction.atomic
+def specialist_add(*, actor: User, service: Service, data: dict[str, Any]) -> Specialist:
+    """A member of the service's staff: name, position, specialisation and the qualifications 002 asks of
+    club leaders and supervisors."""
+    specialist = Specialist(service=service, **data)
+    require(actor, Perm.SUPPORT_MANAGE, specialist)
+    _check_specialist(specialist)
+    specialist.created_by = specialist.updated_by = actor
+    specialist.save()
+    _audit(actor, AuditAction.CREATE, specialist, kind=specialist.kind)
+    return specialist
+
+
+SPECIALIST_FIELDS = (
+    "full_name",
+    "position",
+    "kind",
+    "profile_education",
+    "club_course_on",
+    "supervisor_trained_on",
+    "supervisor_trained_by",
+    "is_active",
+)
+
+
+@transaction.atomic
+def specialist_update(*, actor: User, specialist: Specialist, data: dict[str, Any]) -> Specialist:
+    require(actor, Perm.SUPPORT_MANAGE, specialist)
+    changed = {}
+    for name in SPECIALIST_FIELDS:
+        if name in data and getattr(specialist, name) != data[name]:
+            changed[name] = str(data[name])[:200]
+            setattr(specialist, name, data[name])
+    if specialist.is_active is False:
+        if FamilyCase.objects.filter(specialist=specialist, status=CaseStatus.OPEN).exists():
+            raise ValidationError(
+                {"is_active": "У специалиста есть открытые сопровождения: сначала передайте их."}
+            )
+        if Club.objects.filter(leader=specialist).exists():
+            raise ValidationError(
+                {"is_active": "Специалист ведёт клуб: сначала назначьте клубу другого лидера."}
+            )
+    if Club.objects.filter(leader=specialist).exists():
+        _club_leader_check(specialist, specialist.service)
+    _check_specialist(specialist)
+    specialist.updated_by = actor
+    specialist.save()
+    _audit(actor, AuditAction.UPDATE, specialist, changed=sorted(changed))
+    return specialist
+
+
+def _club_leader_check(leader: Specialist, service: Service) -> None:
+    if leader.service_id != service.pk or not leader.is_active:
+        raise ValidationError({"leader": "Лидер клуба — специалист этой службы."})
+    if not leader.qualified_club_leader:
+        raise ValidationError(
+            {
+                "leader": "Лидер клуба — психолог с профильным образованием, прошедший курсы повышения "
+                "квалификации (002): отметьте это в карточке специалиста."
+            }
+        )
+
+
+# ---- children's outcomes ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def child_outcomes_record(
+    *, actor: User, case: FamilyCase, date: dt.date, outcomes: dict[int, str]
+) -> list[ChildOutcome]:
+    """Record what became of each child of the family (numbered 1…children_count); an empty value removes
+    the child's outcome. Counted in children in the report, as the brochure counts."""
+    require(actor, Perm.SUPPORT_MANAGE, case)
+    _not_future(date, "date")
+    if date < case.intake_date:
+        raise ValidationError({"date": "Дата раньше приёма семьи."})
+    valid = set(ChildOutcomeKind.values)
+    for number, outcome in outcomes.items():
+        if not 1 <= number <= case.children_count:
+            raise ValidationError(f"В семье {case.children_count} детей: ребёнка № {number} нет.")
+        if outcome and outcome not in valid:
+            raise ValidationError(f"Неизвестный итог для ребёнка № {number}.")
+    if not any(outcomes.values()):
+        raise ValidationError("Отметьте итог хотя бы для одного ребёнка.")
+    existing = {row.number: row for row in ChildOutcome.objects.select_for_update().filter(case=case)}
+    saved = []
+    for number, outcome in sorted(outcomes.items()):
+        row = existing.get(number)
+        if not outcome:
+            if row is not None:
+                row.delete()
+            continue
+        if row is None:
+            row = ChildOutcome(case=case, number=number, created_by=actor)
+        elif row.outcome == outcome and row.date == date:
+            saved.append(row)
+            continue
+        row.outcome, row.date, row.updated_by = outcome, date, actor
+        row.full_clean()
+        row.save()
+        saved.append(row)
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        case,
+        child_outcomes={str(number): outcome for number, outcome in sorted(outcomes.items())},
+        date=date.isoformat(),
+    )
+    return saved
+
+
 # ---- clubs and supervision -----------------------------------------------------------------------
 
 
 @transaction.atomic
-def club_create(*, actor: User, service: Service, title: str, families: list[Family]) -> Club:
-    club = Club(service=service, title=title.strip())
+def club_create(
+    *, actor: User, service: Service, title: str, families: list[Family], leader: Specialist | None = None
+) -> Club:
+    club = Club(service=service, title=title.strip(), leader=leader)
     require(actor, Perm.SUPPORT_MANAGE, club)
+    if leader is not None:
+        _club_leader_check(leader, service)
     if any(family.subject_id != service.organization.subject_id for family in families):
         raise ValidationError({"families": "Семьи — только из региона службы."})
     club.full_clean()
@@ -274,6 +438,17 @@ def club_create(*, actor: User, service: Service, title: str, families: list[Fam
     club.save()
     club.families.set(families)
     _audit(actor, AuditAction.CREATE, club, families=len(families))
+    return club
+
+
+@transaction.atomic
+def club_leader_set(*, actor: User, club: Club, leader: Specialist) -> Club:
+    require(actor, Perm.SUPPORT_MANAGE, club)
+    _club_leader_check(leader, club.service)
+    previous = club.leader_id
+    club.leader, club.updated_by = leader, actor
+    club.save(update_fields=["leader", "updated_by", "updated_at"])
+    _audit(actor, AuditAction.UPDATE, club, leader=leader.pk, previous_leader=previous)
     return club
 
 

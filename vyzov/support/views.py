@@ -21,12 +21,17 @@ from . import selectors, services
 from .forms import (
     AssessmentForm,
     CaseOpenForm,
+    ChildOutcomesForm,
     CloseForm,
+    ClubLeaderForm,
     ClubSessionForm,
     ContactForm,
     MethodDocumentForm,
     ReopenForm,
     ReviewForm,
+    ServiceStructureForm,
+    SpecialistEditForm,
+    SpecialistForm,
     StepForm,
     TransferForm,
 )
@@ -144,6 +149,9 @@ def _case_page(request: AuthenticatedHttpRequest, case, *, status=200, refused=N
             "transfer": TransferForm(prefix="transfer", case=case),
             "close": CloseForm(prefix="close", initial={"closed_on": timezone.localdate()}),
             "reopen": ReopenForm(prefix="reopen"),
+            "children": ChildOutcomesForm(
+                prefix="children", case=case, initial={"date": case.closed_on or timezone.localdate()}
+            ),
         }
         if can_manage
         else {}
@@ -157,6 +165,7 @@ def _case_page(request: AuthenticatedHttpRequest, case, *, status=200, refused=N
         "steps": case.steps.select_related("responsible", "partner"),
         "contacts": case.contacts.select_related("specialist")[:100],
         "transfers": case.transfers.select_related("from_specialist", "to_specialist"),
+        "child_outcomes": case.child_outcomes.all(),
         "members": case.family.members.all() if can_manage else [],
         "today": timezone.localdate(),
         "forms": forms,
@@ -281,11 +290,54 @@ def case_reopen(request: AuthenticatedHttpRequest, pk):
 
 
 @login_required
+@require_POST
+def child_outcomes_record(request: AuthenticatedHttpRequest, pk):
+    return _case_action(
+        request,
+        pk,
+        lambda case: ChildOutcomesForm(request.POST, prefix="children", case=case),
+        lambda case, data: services.child_outcomes_record(
+            actor=request.user,
+            case=case,
+            date=data["date"],
+            outcomes={int(k.removeprefix("child_")): v for k, v in data.items() if k.startswith("child_")},
+        ),
+        "Итоги для детей сохранены.",
+    )
+
+
+def _club(request: AuthenticatedHttpRequest, pk):
+    return get_in_scope(
+        request.user,
+        Club.objects.select_related("service__organization", "leader"),
+        Perm.SUPPORT_VIEW,
+        pk=pk,
+    )
+
+
+def _club_page(request: AuthenticatedHttpRequest, club, *, form=None, leader_form=None, status=200):
+    can_manage = allows(request.user, Perm.SUPPORT_MANAGE, club)
+    return render(
+        request,
+        "support/club_detail.html",
+        {
+            "club": club,
+            "sessions": club.sessions.all()[:100],
+            "family_count": club.families.count(),
+            "form": form or ClubSessionForm(),
+            "leader_form": (leader_form or ClubLeaderForm(club=club, initial={"leader": club.leader_id}))
+            if can_manage
+            else None,
+            "can_manage": can_manage,
+        },
+        status=status,
+    )
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def club_detail(request: AuthenticatedHttpRequest, pk):
-    club = get_in_scope(
-        request.user, Club.objects.select_related("service__organization"), Perm.SUPPORT_VIEW, pk=pk
-    )
+    club = _club(request, pk)
     form = ClubSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -295,17 +347,24 @@ def club_detail(request: AuthenticatedHttpRequest, pk):
         else:
             messages.success(request, "Встреча клуба записана.")
             return redirect("support:club_detail", pk=pk)
-    return render(
-        request,
-        "support/club_detail.html",
-        {
-            "club": club,
-            "sessions": club.sessions.all()[:100],
-            "family_count": club.families.count(),
-            "form": form,
-            "can_manage": allows(request.user, Perm.SUPPORT_MANAGE, club),
-        },
-    )
+    return _club_page(request, club, form=form, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def club_leader_set(request: AuthenticatedHttpRequest, pk):
+    club = _club(request, pk)
+    require(request.user, Perm.SUPPORT_MANAGE, club)
+    form = ClubLeaderForm(request.POST, club=club)
+    if form.is_valid():
+        try:
+            services.club_leader_set(actor=request.user, club=club, leader=form.cleaned_data["leader"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Лидер клуба назначен.")
+            return redirect("support:club_detail", pk=pk)
+    return _club_page(request, club, leader_form=form, status=400)
 
 
 @login_required
@@ -315,22 +374,106 @@ def clubs(request: AuthenticatedHttpRequest):
     return render(request, "support/clubs.html", {"clubs": selectors.club_list(actor=request.user)[:200]})
 
 
-@login_required
-@require_GET
-def service_detail(request: AuthenticatedHttpRequest, pk):
-    service = selectors.service_get(actor=request.user, pk=pk)
+def _service_page(request: AuthenticatedHttpRequest, service, *, refused=None, status=200):
+    """The service card: its level and coordination, its staff with their qualifications, supervision;
+    a refused form comes back as it was filled in."""
+    can_manage = allows(request.user, Perm.SUPPORT_MANAGE, service)
+    can_structure = can_manage and allows(request.user, Perm.ORGANIZATIONS_MANAGE, service)
+    forms = {}
+    if can_structure:
+        forms["structure"] = ServiceStructureForm(
+            prefix="structure",
+            coordinators=selectors.coordinator_choices(actor=request.user, service=service),
+            initial={"kind": service.kind, "level": service.level, "coordinator": service.coordinator_id},
+        )
+    if can_manage:
+        forms["specialist"] = SpecialistForm(prefix="specialist")
+    if refused is not None and refused.prefix in forms:
+        forms[refused.prefix] = refused
     return render(
         request,
         "support/service_detail.html",
         {
             "service": service,
-            "specialists": service.specialists.filter(is_active=True),
+            "specialists": selectors.service_staff(actor=request.user, service=service),
+            "coordinated": selectors.coordinated_services(actor=request.user, service=service)[:200],
             "hours": selectors.supervision_hours(actor=request.user, service=service),
             "sessions": service.supervision_sessions.select_related("format").prefetch_related(
                 "participants"
             )[:50],
-            "can_manage": allows(request.user, Perm.SUPPORT_MANAGE, service),
+            "can_manage": can_manage,
+            "forms": forms,
         },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def service_detail(request: AuthenticatedHttpRequest, pk):
+    return _service_page(request, selectors.service_get(actor=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def service_structure_set(request: AuthenticatedHttpRequest, pk):
+    service = selectors.service_get(actor=request.user, pk=pk)
+    require(request.user, Perm.ORGANIZATIONS_MANAGE, service)
+    form = ServiceStructureForm(
+        request.POST,
+        prefix="structure",
+        coordinators=selectors.coordinator_choices(actor=request.user, service=service),
+    )
+    if form.is_valid():
+        try:
+            services.service_structure_set(actor=request.user, service=service, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Вид, уровень и координация службы сохранены.")
+            return redirect("support:service_detail", pk=pk)
+    service = selectors.service_get(actor=request.user, pk=pk)
+    return _service_page(request, service, refused=form, status=400)
+
+
+@login_required
+@require_POST
+def specialist_add(request: AuthenticatedHttpRequest, pk):
+    service = selectors.service_get(actor=request.user, pk=pk)
+    require(request.user, Perm.SUPPORT_MANAGE, service)
+    form = SpecialistForm(request.POST, prefix="specialist")
+    if form.is_valid():
+        try:
+            services.specialist_add(actor=request.user, service=service, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Специалист добавлен.")
+            return redirect("support:service_detail", pk=pk)
+    return _service_page(request, service, refused=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def specialist_edit(request: AuthenticatedHttpRequest, pk):
+    specialist = get_in_scope(
+        request.user, Specialist.objects.select_related("service__organization"), Perm.SUPPORT_VIEW, pk=pk
+    )
+    require(request.user, Perm.SUPPORT_MANAGE, specialist)
+    form = SpecialistEditForm(request.POST or None, instance=Specialist.objects.get(pk=specialist.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.specialist_update(actor=request.user, specialist=specialist, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Карточка специалиста сохранена.")
+            return redirect("support:service_detail", pk=specialist.service_id)
+    return render(
+        request,
+        "support/specialist_edit.html",
+        {"form": form, "specialist": specialist},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -395,6 +538,9 @@ def report(request: AuthenticatedHttpRequest):
             "report": selectors.report(
                 actor=request.user, date_from=period.date_from, date_to=period.date_to
             ),
+            "children": selectors.child_outcome_report(
+                actor=request.user, date_from=period.date_from, date_to=period.date_to
+            ),
         },
     )
 
@@ -416,6 +562,20 @@ def report_export(request: AuthenticatedHttpRequest):
         ["Средний срок до закрытия, дней", data.average_days_to_close],
     ]
     rows += [[f"Итог: {label}", count] for label, count in data.outcomes.items()]
+    children = selectors.child_outcome_report(
+        actor=request.user, date_from=period.date_from, date_to=period.date_to
+    )
+    labels = dict(children.outcomes)
+    rows += [[f"Детей: {labels[code]}", count] for code, count in children.totals.items()]
+    for row in [*children.levels, *children.regions]:
+        rows += [
+            [f"{row.label} — детей: {label}", count]
+            for (_c, label), count in zip(children.outcomes, row.counts, strict=True)
+        ]
+    rows += [
+        [f"По материалам программы: {label}", f"{figure.as_in_seed} ({figure.date}; {figure.document})"]
+        for label, figure in children.documents
+    ]
     rows += [
         [
             f"{row.subject_name}: служб / специалистов / семей",

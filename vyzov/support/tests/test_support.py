@@ -15,7 +15,7 @@ from vyzov.cases.tests.factories import make_family
 from vyzov.core.models import AuditAction, AuditEntry
 from vyzov.demo import support as demo
 from vyzov.support import selectors, services
-from vyzov.support.models import CaseStatus, FamilyCase, Service, Specialist, SupervisionFormat
+from vyzov.support.models import CaseStatus, Club, FamilyCase, Service, Specialist, SupervisionFormat
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -293,6 +293,27 @@ def test_demo_reproduces_the_brochure_table(db):
     assert sum(row.specialists for row in rows.values()) == 2916
     assert sum(row.families for row in rows.values()) == 24708
     assert subject("22")
+    # 002, п. 5: one regional service per region coordinates the others; Красноярский край (004) has its
+    # mobile brigade, supervision centre for families with addictions and regional supervision service.
+    for service in Service.objects.filter(level="regional", kind="family_service"):
+        assert not service.coordinator_id
+    assert Service.objects.filter(level="regional", kind="family_service").count() == 14
+    assert not Service.objects.filter(level__in=["territorial", "institution"], coordinator=None).exists()
+    krasnoyarsk = Service.objects.filter(organization__subject__code="24")
+    assert set(krasnoyarsk.values_list("kind", flat=True)) == {
+        "family_service",
+        "mobile_brigade",
+        "addiction_supervision",
+        "supervision_service",
+    }
+    assert Specialist.objects.filter(
+        service__in=krasnoyarsk, kind="supervisor", supervisor_trained_on__isnull=False
+    ).exists()
+    assert all(club.leader.qualified_club_leader for club in Club.objects.select_related("leader"))
+    children = selectors.child_outcome_report(
+        actor=fed_admin, date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31)
+    )
+    assert len(children.regions) == 14 and children.totals["returned_home"] > 0
 
 
 def test_api_is_scoped_and_has_no_personal_data(barnaul_service, biysk_service, curator_perm):
