@@ -183,6 +183,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "consilium:review_decide": ("meeting", "child"),
     "consilium:agenda_remove": ("agenda",),
     "consilium:action_item": ("item",),
+    "consilium:action_item_update": ("item",),
     "consilium:report": ("subject_code",),
     "ngo_aid:request_detail": ("aid",),
     "ngo_aid:request_edit": ("aid",),

@@ -27,6 +27,9 @@ class ConsiliumOutput(serializers.ModelSerializer):
             "subject",
             "municipality",
             "organization",
+            "seat",
+            "chair_kind",
+            "chair_name",
             "schedule",
             "is_active",
         ]
@@ -78,6 +81,7 @@ class ReviewOutput(serializers.ModelSerializer):
             "meeting",
             "child",
             "placement_justified",
+            "family_measures",
             "return_prospect",
             "substitute_family",
             "parental_rights",

@@ -77,6 +77,11 @@ def protocol_docx(*, actor: User, meeting: Meeting) -> bytes:
                 review.get_placement_justified_display(),
                 text(review.placement_comment),
             ),
+            (
+                "Меры по сохранению семейного окружения",
+                review.get_family_measures_display(),
+                text(review.family_measures_comment),
+            ),
             ("Перспективы возвращения", review.get_return_prospect_display(), text(review.return_measures)),
             ("Замещающая семья", review.get_substitute_family_display(), ""),
             (

@@ -15,7 +15,18 @@ from .models import ActionStatus, Consilium, Member, Review, ServiceNeed
 class ConsiliumForm(StyledModelForm):
     class Meta:
         model = Consilium
-        fields = ["title", "level", "region_model", "subject", "municipality", "organization", "schedule"]
+        fields = [
+            "title",
+            "level",
+            "region_model",
+            "subject",
+            "municipality",
+            "organization",
+            "seat",
+            "chair_kind",
+            "chair_name",
+            "schedule",
+        ]
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,6 +85,8 @@ class ReviewForm(StyledModelForm):
         fields = [
             "placement_justified",
             "placement_comment",
+            "family_measures",
+            "family_measures_comment",
             "return_prospect",
             "return_measures",
             "substitute_family",
@@ -86,6 +99,7 @@ class ReviewForm(StyledModelForm):
             name: forms.Textarea(attrs={"rows": 2})
             for name in (
                 "placement_comment",
+                "family_measures_comment",
                 "return_measures",
                 "parental_rights_comment",
                 "support_assessment",

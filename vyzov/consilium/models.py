@@ -52,6 +52,30 @@ class RegionModel(models.IntegerChoices):
     THREE = 3, "трёхуровневая"
 
 
+class ChairKind(models.TextChoices):
+    """Who chairs a regional consilium (002: «в большинстве случаев председателем регионального
+    консилиума назначается региональный куратор … или Уполномоченный по правам ребенка в регионе, в
+    некоторых регионах … заместитель председателя правительства или вице-губернатор … или функции
+    регионального консилиума исполняет региональная МРГ»)."""
+
+    CURATOR = "curator", "региональный куратор системы профилактики социального сиротства"
+    OMBUDSMAN = "ombudsman", "Уполномоченный по правам ребёнка в регионе"
+    VICE_GOVERNOR = "vice_governor", "заместитель председателя правительства (вице-губернатор)"
+    WORKING_GROUP = "working_group", "функции консилиума исполняет региональная МРГ"
+    OTHER = "other", "иное должностное лицо"
+
+
+REGIONAL_CHAIRS = {ChairKind.CURATOR, ChairKind.OMBUDSMAN, ChairKind.VICE_GOVERNOR, ChairKind.WORKING_GROUP}
+
+
+class MunicipalSeat(models.TextChoices):
+    """Where a municipal consilium sits (002: «создаются при администрациях муниципальных образований
+    или КДНиЗП»)."""
+
+    ADMINISTRATION = "administration", "при администрации муниципального образования"
+    KDN = "kdn", "при КДНиЗП"
+
+
 class Consilium(BaseModel):
     title = models.CharField("название", max_length=300, validators=[validate_single_line_text])
     level = models.CharField("уровень", max_length=12, choices=Level.choices)
@@ -85,6 +109,15 @@ class Consilium(BaseModel):
         validators=[validate_single_line_text],
     )
     is_active = models.BooleanField("действует", default=True)
+    chair_kind = models.CharField(
+        "кто председательствует", max_length=16, choices=ChairKind.choices, blank=True
+    )
+    chair_name = models.CharField(
+        "председатель (ФИО)", max_length=200, blank=True, validators=[validate_person_name]
+    )
+    seat = models.CharField(
+        "при ком создан (муниципальный консилиум)", max_length=16, choices=MunicipalSeat.choices, blank=True
+    )
 
     access_paths = TERRITORY_PATHS
     view_permission = "consilium.view"
@@ -109,8 +142,26 @@ class Consilium(BaseModel):
             errors["municipality"] = "Муниципалитет относится к другому субъекту РФ."
         if self.organization_id and self.subject_id and self.organization.subject_id != self.subject_id:
             errors["organization"] = "Организация относится к другому субъекту РФ."
+        errors |= self._chair_and_seat_errors()
         if errors:
             raise ValidationError(errors)
+
+    def _chair_and_seat_errors(self) -> dict[str, str]:
+        errors = {}
+        if self.chair_kind in REGIONAL_CHAIRS and self.level != Level.REGIONAL:
+            errors["chair_kind"] = (
+                "Куратор, Уполномоченный по правам ребёнка, вице-губернатор или МРГ возглавляют "
+                "региональный консилиум; для другого уровня выберите «иное должностное лицо»."
+            )
+        if self.chair_name.strip() and not self.chair_kind:
+            errors["chair_kind"] = "Укажите, кто председательствует: куратор, Уполномоченный или иное лицо."
+        if self.chair_kind == ChairKind.WORKING_GROUP and self.chair_name.strip():
+            errors["chair_name"] = "Когда функции консилиума исполняет МРГ, председатель — председатель МРГ."
+        if self.seat and self.level != Level.MUNICIPAL:
+            errors["seat"] = (
+                "Место (администрация или КДНиЗП) указывается только для муниципального консилиума."
+            )
+        return errors
 
 
 class MemberRole(models.TextChoices):
@@ -274,6 +325,16 @@ class ServiceNeed(models.TextChoices):
     AFTERCARE = "aftercare", "сопровождение после возвращения в семью"
 
 
+class MeasuresAdequacy(models.TextChoices):
+    """002, задача консилиума № 2: «полноты и адекватности предпринятых мер по сохранению семейного
+    окружения»."""
+
+    ADEQUATE = "adequate", "меры были полными и адекватными"
+    INSUFFICIENT = "insufficient", "меры были недостаточными"
+    NOT_TAKEN = "not_taken", "меры не предпринимались"
+    TO_CHECK = "to_check", "требует проверки"
+
+
 class Review(BaseModel):
     """The consilium's review of one child at one meeting: the seed's questions, then a decision."""
 
@@ -291,6 +352,18 @@ class Review(BaseModel):
     )
     placement_comment = models.TextField(
         "пояснение, в т.ч. о нахождении больше 6 месяцев",
+        blank=True,
+        max_length=3000,
+        validators=[validate_free_text],
+    )
+    family_measures = models.CharField(
+        "полнота и адекватность предпринятых мер по сохранению семейного окружения",
+        max_length=16,
+        choices=MeasuresAdequacy.choices,
+        blank=True,
+    )
+    family_measures_comment = models.TextField(
+        "какие меры предпринимались до помещения и чего не хватило",
         blank=True,
         max_length=3000,
         validators=[validate_free_text],

@@ -17,7 +17,7 @@ from vyzov.cases.models import Child, RouteGoal
 from vyzov.cases.selectors import with_personal_flag
 from vyzov.territories.models import Subject
 
-from .agenda import children_in_territory, needs_review_q
+from .agenda import STAY_MONTHS, children_in_territory, months_before, needs_review_q
 from .models import (
     ActionItem,
     ActionStatus,
@@ -186,6 +186,17 @@ def review_get(*, actor: User, meeting: Meeting, child_pk: int | str) -> tuple[C
         raise NotInScope()
     review = Review.objects.filter(meeting=meeting, child=child).select_related("decision").first()
     return child, review
+
+
+def placed_recently(*, child: Child, as_of: dt.date) -> bool:
+    """Placed in the institution within the agenda's 6 months before `as_of`: the review then assesses
+    the placement itself and the measures taken to keep the family (002, задача № 2)."""
+    since = child.placed_since
+    return (
+        child.current_organization_id is not None
+        and since is not None
+        and since >= months_before(as_of, STAY_MONTHS)
+    )
 
 
 def my_action_items(*, actor: User, open_only: bool = True) -> QuerySet[ActionItem]:

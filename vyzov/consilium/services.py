@@ -40,6 +40,8 @@ from .models import (
 REVIEW_FIELDS = [
     "placement_justified",
     "placement_comment",
+    "family_measures",
+    "family_measures_comment",
     "return_prospect",
     "return_measures",
     "substitute_family",

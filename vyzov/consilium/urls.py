@@ -27,5 +27,6 @@ urlpatterns = [
     path("my-items/", views.my_items, name="my_items"),
     path("items/", views.action_list, name="action_list"),
     path("items/<int:pk>/", views.action_item, name="action_item"),
+    path("items/<int:pk>/update/", views.action_item_update, name="action_item_update"),
     path("reports/<str:code>/", views.report, name="report"),
 ]

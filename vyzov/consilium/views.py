@@ -352,6 +352,7 @@ def _review_page(request: AuthenticatedHttpRequest, meeting, child, current, *, 
         "current": current,
         "decided": decided,
         "can_decide": allows(request.user, Perm.CONSILIUM_DECIDE, meeting) and not decided,
+        "recently_placed": selectors.placed_recently(child=child, as_of=meeting.date),
         "review_form": review_form,
         "decision_form": decision_form,
         "action_forms": action_forms,
@@ -458,20 +459,9 @@ def my_items(request: AuthenticatedHttpRequest):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_item(request: AuthenticatedHttpRequest, pk):
-    item = selectors.action_item_get(actor=request.user, pk=pk)
-    form = ActionUpdateForm(request.POST or None, initial={"status": item.status, "result": item.result})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_item_update(actor=request.user, item=item, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Поручение обновлено.")
-            return redirect("consilium:action_item", pk=pk)
-    # The child by name for the executor and for those who may see it (the read is recorded).
+def _action_item_page(request: AuthenticatedHttpRequest, item, form, *, status=200):
+    """The item's card: the child by name for the executor and for those who may see it (the read is
+    recorded), the family linked when the user may open its card."""
     child = item.child
     child_named = child is not None and (
         item.executor_id == request.user.pk or allows(request.user, Perm.CASES_VIEW_PERSONAL, child)
@@ -479,7 +469,6 @@ def action_item(request: AuthenticatedHttpRequest, pk):
     if child_named:
         case_services.personal_data_read(actor=request.user, target=child, kind="consilium_action_item")
     child_link = child is not None and allows(request.user, Perm.CASES_VIEW, child)
-    # The family the task is about, linked when the executor may open its card.
     family = child.family if child_link and child.family_id else None
     if family and not allows(request.user, Perm.CASES_VIEW, family):
         family = None
@@ -490,7 +479,32 @@ def action_item(request: AuthenticatedHttpRequest, pk):
         "child_link": child_link,
         "family": family,
     }
-    return render(request, "consilium/action_item.html", context)
+    return render(request, "consilium/action_item.html", context, status=status)
+
+
+@login_required
+@require_GET
+def action_item(request: AuthenticatedHttpRequest, pk):
+    item = selectors.action_item_get(actor=request.user, pk=pk)
+    form = ActionUpdateForm(initial={"status": item.status, "result": item.result})
+    return _action_item_page(request, item, form)
+
+
+@login_required
+@require_POST
+def action_item_update(request: AuthenticatedHttpRequest, pk):
+    """The executor (or a manager of the territory) moves the item on; a refusal re-renders what was typed."""
+    item = selectors.action_item_get(actor=request.user, pk=pk)
+    form = ActionUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.action_item_update(actor=request.user, item=item, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Поручение обновлено.")
+            return redirect("consilium:action_item", pk=pk)
+    return _action_item_page(request, item, form, status=400)
 
 
 @login_required

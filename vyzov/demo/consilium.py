@@ -13,7 +13,15 @@ from django.utils import timezone
 from vyzov.accounts.models import User
 from vyzov.cases.models import Child, RouteGoal
 from vyzov.consilium import services
-from vyzov.consilium.models import Consilium, Level, MeetingStatus, MemberRole, RegionModel
+from vyzov.consilium.models import (
+    ChairKind,
+    Consilium,
+    Level,
+    MeetingStatus,
+    MemberRole,
+    MunicipalSeat,
+    RegionModel,
+)
 from vyzov.territories.models import Municipality, Organization, OrganizationKind, Subject
 from vyzov.territories.reference import read_csv
 
@@ -54,6 +62,10 @@ def load() -> int:
         three = row["consilium_levels"].count(";") == 2
         model = RegionModel.THREE if three else RegionModel.TWO
         centre = Municipality.objects.get(subject=subject, is_regional_centre=True)
+        curator = User.objects.filter(grants__role="regional_curator", grants__subject=subject).first()
+        # 002 names the usual chairs (the curator or the children's ombudsman) but not who chairs in
+        # which region: the demo puts the curator in the chair, and the municipal consilia sit at the
+        # administration or the КДНиЗП in turn — demo values, not the regions' own.
         regional = services.consilium_create(
             actor=admin,
             data={
@@ -62,9 +74,10 @@ def load() -> int:
                 "region_model": model,
                 "subject": subject,
                 "schedule": "ежемесячно, вторая среда",
+                "chair_kind": ChairKind.CURATOR,
+                "chair_name": curator.get_full_name() if curator else "",
             },
         )
-        curator = User.objects.filter(grants__role="regional_curator", grants__subject=subject).first()
         if curator:
             services.member_add(
                 actor=admin,
@@ -83,6 +96,8 @@ def load() -> int:
                 "region_model": model,
                 "subject": subject,
                 "municipality": centre,
+                "seat": MunicipalSeat.KDN if int(subject.code) % 2 else MunicipalSeat.ADMINISTRATION,
+                "chair_kind": ChairKind.OTHER,
                 "schedule": "ежемесячно",
             },
         )
@@ -138,6 +153,8 @@ def _altai_meetings(admin: User) -> None:
             data={
                 "placement_justified": "to_check" if number % 2 else "justified",
                 "placement_comment": "Ребёнок находится в учреждении дольше 6 месяцев; родители на связи.",
+                "family_measures": "insufficient" if goal == RouteGoal.RETURN_HOME else "to_check",
+                "family_measures_comment": "До помещения семья не получала сопровождения службы; материальная помощь не оказывалась.",
                 "return_prospect": "conditional" if goal == RouteGoal.RETURN_HOME else "impossible",
                 "return_measures": "Сопровождение семьи службой «Дети в семье», помощь с жильём, через 3 месяца — оценка.",
                 "substitute_family": "search" if goal == RouteGoal.SUBSTITUTE_FAMILY else "not_needed",
