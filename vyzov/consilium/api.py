@@ -11,7 +11,7 @@ from vyzov.accounts.privacy import text_for
 from vyzov.core import serializers as core_fields
 
 from . import selectors, services
-from .models import ActionItem, ActionStatus, AgendaItem, Consilium, Decision, Meeting, Review
+from .models import ActionItem, ActionStatus, AgendaItem, Consilium, Decision, FamilyReview, Meeting, Review
 
 
 class ConsiliumOutput(serializers.ModelSerializer):
@@ -50,7 +50,7 @@ class AgendaOutput(PersonalFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = AgendaItem
-        fields = ["child", "reasons", "note", "removed"]
+        fields = ["child", "family", "reasons", "note", "removed"]
 
 
 class MeetingOutput(serializers.ModelSerializer):
@@ -110,6 +110,40 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return scope(self.request.user, Review.objects.all(), Perm.CONSILIUM_VIEW).order_by("-id")
 
 
+class FamilyReviewOutput(PersonalFieldsMixin, serializers.ModelSerializer):
+    """A family at risk heard before any placement, with the prevention decision (free texts only for
+    those who see the family's personal data)."""
+
+    personal_texts = ("situation", "measures")
+
+    def personal_object(self, instance):
+        return instance.family
+
+    class Meta:
+        model = FamilyReview
+        fields = [
+            "id",
+            "meeting",
+            "family",
+            "risk",
+            "situation",
+            "services_needed",
+            "measures",
+            "next_review_date",
+            "escalate",
+        ]
+
+
+class FamilyReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [CanUseApi]
+    serializer_class = FamilyReviewOutput
+
+    def get_queryset(self):
+        return scope(
+            self.request.user, FamilyReview.objects.select_related("family"), Perm.CONSILIUM_VIEW
+        ).order_by("-id")
+
+
 class ActionItemOutput(PersonalFieldsMixin, serializers.ModelSerializer):
     personal_texts = ("what", "result")
 
@@ -123,6 +157,7 @@ class ActionItemOutput(PersonalFieldsMixin, serializers.ModelSerializer):
             "organization",
             "executor",
             "child",
+            "family",
             "deadline",
             "status",
             "result",

@@ -9,7 +9,7 @@ from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledMod
 from vyzov.core.uploads import UploadField
 from vyzov.territories.models import Municipality, Organization, Subject
 
-from .models import ActionStatus, Consilium, Member, Review, ServiceNeed
+from .models import ActionStatus, Consilium, FamilyReview, Member, Review, ServiceNeed
 
 
 class ConsiliumForm(StyledModelForm):
@@ -65,6 +65,37 @@ class MeetingForm(StyledForm):
 class AgendaAddForm(StyledForm):
     child = RecordPickerField(label="Ребёнок", kind="children", context="register")
     reason = forms.CharField(label="Почему добавлен", max_length=500)
+
+
+class FamilyAgendaAddForm(StyledForm):
+    family = RecordPickerField(label="Семья в риске", kind="families", context="consilium_agenda")
+    reason = forms.CharField(label="Почему добавлена", max_length=500)
+
+    def __init__(self, *args, meeting_id: int, **kwargs):
+        super().__init__(*args, prefix="family", **kwargs)
+        field = self.fields["family"]
+        assert isinstance(field, RecordPickerField)
+        field.set_params({"meeting": meeting_id})
+
+
+class FamilyReviewForm(StyledModelForm):
+    """The hearing of a family at risk and the prevention decision (measures as action items beside)."""
+
+    services_needed = forms.MultipleChoiceField(
+        label="Необходимая помощь семье",
+        choices=ServiceNeed.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = FamilyReview
+        fields = ["risk", "situation", "services_needed", "measures", "next_review_date", "escalate"]
+        widgets = {
+            "situation": forms.Textarea(attrs={"rows": 3}),
+            "measures": forms.Textarea(attrs={"rows": 3}),
+            "next_review_date": DateInput,
+        }
 
 
 class AgendaRemoveForm(StyledForm):

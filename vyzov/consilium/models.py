@@ -12,6 +12,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from vyzov.cases.models import RouteGoal
@@ -253,15 +254,25 @@ class AgendaReason(models.TextChoices):
     PARENTAL_SUIT = "parental_suit", "иск о лишении (ограничении) родительских прав"
     OVERDUE_ACTIONS = "overdue_actions", "просрочены поручения"
     ESCALATED = "escalated", "передан с нижестоящего уровня"
+    FAMILY_AT_RISK = "family_at_risk", "семья в СОП/ТЖС: новый статус, ребёнок не помещён"
     MANUAL = "manual", "добавлен секретарём"
 
 
 class AgendaItem(models.Model):
-    # Set by consilium.selectors.agenda_with_reviews: the child's review at this meeting, if written.
+    """A question of the agenda: a child in an institution, or a family at risk whose children are still
+    at home (002: «рассмотрение сложных случаев с целью недопущения помещения детей в учреждения»)."""
+
+    # Set by consilium.selectors.agenda_with_reviews: the child's (family's) review at this meeting.
     review: Review | None
+    family_review: FamilyReview | None
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
-    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(
+        "cases.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    family = models.ForeignKey(
+        "cases.Family", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reasons = models.JSONField("основания", default=list)
     note = models.CharField(
         "пояснение секретаря", max_length=500, blank=True, validators=[validate_single_line_text]
@@ -277,15 +288,28 @@ class AgendaItem(models.Model):
     class Meta:
         verbose_name = "вопрос повестки"
         verbose_name_plural = "повестка"
-        constraints = [models.UniqueConstraint(fields=["meeting", "child"], name="one_agenda_item_per_child")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "child"], name="one_agenda_item_per_child"),
+            models.UniqueConstraint(fields=["meeting", "family"], name="one_agenda_item_per_family"),
+            models.CheckConstraint(
+                name="agenda_item_child_or_family",
+                condition=Q(child__isnull=False, family__isnull=True)
+                | Q(child__isnull=True, family__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.child} — {self.meeting}"
+        return f"{self.child or self.family} — {self.meeting}"
 
     @property
     def reason_labels(self) -> list[str]:
         labels = dict(AgendaReason.choices)
         return [labels.get(reason, reason) for reason in self.reasons]
+
+    @property
+    def subject_record(self):
+        """The child or the family the question is about (whose personal data the note is)."""
+        return self.child if self.child_id else self.family
 
 
 class Justification(models.TextChoices):
@@ -437,6 +461,61 @@ class Decision(BaseModel):
         return self.review.child.subject_id
 
 
+class FamilyRisk(models.TextChoices):
+    PLACEMENT_THREAT = "placement_threat", "угроза помещения ребёнка в учреждение"
+    RISK_REMAINS = "risk_remains", "риск сохраняется, угрозы помещения нет"
+    OVERCOME = "overcome", "кризис преодолён"
+
+
+class FamilyReview(BaseModel):
+    """The consilium's review of a family at risk before any placement, with the prevention decision:
+    the assessment, the measures (their executors and deadlines are ActionItems of this review), the
+    next review, and whether to pass the case up."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="заседание", on_delete=models.PROTECT, related_name="family_reviews"
+    )
+    family = models.ForeignKey(
+        "cases.Family", verbose_name="семья", on_delete=models.PROTECT, related_name="+"
+    )
+    risk = models.CharField("оценка риска", max_length=20, choices=FamilyRisk.choices)
+    situation = models.TextField(
+        "ситуация семьи и причины риска", max_length=3000, validators=[validate_free_text]
+    )
+    services_needed = models.JSONField("необходимая помощь семье", default=list, blank=True)
+    measures = models.TextField(
+        "решение: меры по недопущению помещения ребёнка", max_length=5000, validators=[validate_free_text]
+    )
+    next_review_date = models.DateField("следующее рассмотрение", validators=[validate_deadline])
+    escalate = models.BooleanField("передать на вышестоящий уровень", default=False)
+
+    access_paths = _through("meeting__consilium")
+    view_permission = "consilium.view"
+
+    class Meta:
+        verbose_name = "рассмотрение семьи"
+        verbose_name_plural = "рассмотрения семей"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "family"],
+                name="one_review_per_family",
+                violation_error_message="Семья уже рассмотрена на этом заседании.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Рассмотрение: {self.family} ({self.meeting})"
+
+    @property
+    def audit_subject_id(self) -> int:
+        return self.family.subject_id
+
+    @property
+    def service_labels(self) -> list[str]:
+        labels = dict(ServiceNeed.choices)
+        return [labels.get(code, code) for code in self.services_needed]
+
+
 class ActionStatus(models.TextChoices):
     ASSIGNED = "assigned", "назначено"
     IN_PROGRESS = "in_progress", "выполняется"
@@ -461,6 +540,14 @@ class ActionItem(BaseModel):
     child = models.ForeignKey(
         "cases.Child",
         verbose_name="ребёнок",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    family = models.ForeignKey(
+        "cases.Family",
+        verbose_name="семья",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -8,16 +8,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from vyzov.accounts.access import NotInScope, Perm, get_in_scope, grants_of, scope
 from vyzov.accounts.models import User
-from vyzov.cases.models import Child, RouteGoal
+from vyzov.cases.models import Child, Family, RouteGoal
 from vyzov.cases.selectors import with_personal_flag
 from vyzov.territories.models import Subject
 
-from .agenda import STAY_MONTHS, children_in_territory, months_before, needs_review_q
+from .agenda import (
+    STAY_MONTHS,
+    children_in_territory,
+    families_in_territory,
+    family_has_child_in_institution_q,
+    months_before,
+    needs_review_q,
+)
 from .models import (
     ActionItem,
     ActionStatus,
@@ -25,6 +32,7 @@ from .models import (
     AgendaReason,
     Consilium,
     Decision,
+    FamilyReview,
     Level,
     Meeting,
     MeetingStatus,
@@ -72,6 +80,7 @@ def meeting_get(*, actor: User, pk: int | str) -> Meeting:
 
 AGENDA_PAGE_SIZE = 50
 SECTION_ALL = "all"
+SECTION_FAMILIES = "families"
 SECTION_REMOVED = "removed"
 
 
@@ -92,30 +101,45 @@ class AgendaSummary:
     reviewed: int
     decided: int
     sections: list[AgendaSection]
+    families: int = 0
+    families_decided: int = 0
+
+    @property
+    def children(self) -> int:
+        return self.total - self.families
 
     def section(self, code: str) -> AgendaSection:
         return next((section for section in self.sections if section.code == code), self.sections[0])
 
 
-def _in_section(reasons: list[str], removed: bool, section: str) -> bool:
+AgendaRow = tuple[int, list[str], bool, int | None]  # (id, reasons, removed, family id)
+
+
+def _in_section(row: AgendaRow, section: str) -> bool:
+    _pk, reasons, removed, family_id = row
     if section == SECTION_REMOVED:
         return removed
+    if section == SECTION_FAMILIES:
+        return not removed and family_id is not None
     return not removed and (section == SECTION_ALL or section in reasons)
 
 
-def _summary(rows: list[tuple[int, list[str], bool]], meeting: Meeting) -> AgendaSummary:
+def _summary(rows: list[AgendaRow], meeting: Meeting) -> AgendaSummary:
     counts: Counter[str] = Counter()
-    total = removed = 0
-    for _pk, reasons, is_removed in rows:
+    total = removed = families = 0
+    for _pk, reasons, is_removed, family_id in rows:
         if is_removed:
             removed += 1
             continue
         total += 1
+        families += family_id is not None
         counts.update(set(reasons))
     reviews = Review.objects.filter(meeting=meeting).aggregate(
         reviewed=Count("pk"), decided=Count("decision")
     )
     sections = [AgendaSection(SECTION_ALL, "Вся повестка", total)]
+    if families:
+        sections.append(AgendaSection(SECTION_FAMILIES, "Семьи в риске (до помещения)", families))
     sections += [
         AgendaSection(code, label, counts[code]) for code, label in AgendaReason.choices if counts[code]
     ]
@@ -127,6 +151,8 @@ def _summary(rows: list[tuple[int, list[str], bool]], meeting: Meeting) -> Agend
         reviewed=reviews["reviewed"],
         decided=reviews["decided"],
         sections=sections,
+        families=families,
+        families_decided=FamilyReview.objects.filter(meeting=meeting).count() if families else 0,
     )
 
 
@@ -139,14 +165,14 @@ def agenda_view(
     One small read of (id, reasons, removed) of the whole agenda serves the counts and the section (the
     reasons are a JSON list, filtered here the same way on every database); only the page's rows are
     read in full."""
-    rows = list(
+    rows: list[AgendaRow] = list(
         AgendaItem.objects.filter(meeting=meeting)
-        .order_by("child__last_name", "child_id")
-        .values_list("pk", "reasons", "removed")
+        .order_by(F("child__last_name").asc(nulls_last=True), "child_id", "family__title", "family_id")
+        .values_list("pk", "reasons", "removed", "family_id")
     )
     summary = _summary(rows, meeting)
     chosen = summary.section(section or SECTION_ALL)
-    ids = [pk for pk, reasons, removed in rows if _in_section(reasons, removed, chosen.code)]
+    ids = [row[0] for row in rows if _in_section(row, chosen.code)]
     id_page = Paginator(ids, AGENDA_PAGE_SIZE).get_page(page)
     items = _agenda_items(actor=actor, meeting=meeting, ids=list(id_page.object_list))
     return summary, chosen, Page(items, id_page.number, id_page.paginator)  # type: ignore[arg-type]
@@ -154,22 +180,67 @@ def agenda_view(
 
 def _agenda_items(*, actor: User, meeting: Meeting, ids: list[int]) -> list[AgendaItem]:
     children = with_personal_flag(actor, Child.objects.select_related("current_organization", "case"))
+    families = with_personal_flag(actor, Family.objects.select_related("municipality"))
     found = {
         item.pk: item
         for item in AgendaItem.objects.filter(meeting=meeting, pk__in=ids)
         .select_related("added_by")
-        .prefetch_related(Prefetch("child", queryset=children))
+        .prefetch_related(Prefetch("child", queryset=children), Prefetch("family", queryset=families))
     }
     items = [found[pk] for pk in ids if pk in found]
     by_child = {
         review.child_id: review
         for review in Review.objects.filter(
-            meeting=meeting, child_id__in=[item.child_id for item in items]
+            meeting=meeting, child_id__in=[item.child_id for item in items if item.child_id]
         ).select_related("decision")
     }
+    family_ids = [item.family_id for item in items if item.family_id]
+    by_family = (
+        {
+            review.family_id: review
+            for review in FamilyReview.objects.filter(meeting=meeting, family_id__in=family_ids)
+        }
+        if family_ids
+        else {}
+    )
     for item in items:
-        item.review = by_child.get(item.child_id)
+        item.review = by_child.get(item.child_id) if item.child_id else None
+        item.family_review = by_family.get(item.family_id) if item.family_id else None
     return items
+
+
+def family_review_get(
+    *, actor: User, meeting: Meeting, family_pk: int | str
+) -> tuple[Family, FamilyReview | None]:
+    """A family on this meeting's agenda (or heard at it) in the actor's scope, with its review if made;
+    anything else is a 404."""
+    family = get_in_scope(
+        actor,
+        with_personal_flag(actor, Family.objects.select_related("municipality")),
+        Perm.CASES_VIEW,
+        pk=family_pk,
+    )
+    review = FamilyReview.objects.filter(meeting=meeting, family=family).first()
+    if review is None and not AgendaItem.objects.filter(meeting=meeting, family=family).exists():
+        raise NotInScope()
+    return family, review
+
+
+def family_agenda_families(*, actor: User, meeting: Meeting) -> QuerySet[Family]:
+    """The families the secretary may put on this meeting's agenda (the picker): the consilium's
+    territory, in the actor's scope, none with a child in an institution."""
+    return scope(actor, families_in_territory(meeting.consilium), Perm.CASES_VIEW).exclude(
+        family_has_child_in_institution_q()
+    )
+
+
+def family_open_items(*, family: Family) -> QuerySet[ActionItem]:
+    """The family's action items (prevention measures) — shown on its review."""
+    return (
+        ActionItem.objects.filter(family=family)
+        .select_related("organization", "executor")
+        .order_by("deadline", "id")
+    )
 
 
 def review_get(*, actor: User, meeting: Meeting, child_pk: int | str) -> tuple[Child, Review | None]:
@@ -213,7 +284,7 @@ def action_items_visible(*, actor: User) -> QuerySet[ActionItem]:
     territory = scope(actor, ActionItem.objects.all(), Perm.CONSILIUM_VIEW).values("pk")
     mine = Q(executor=actor.pk) if actor.is_authenticated else Q(pk__in=[])
     return ActionItem.objects.filter(Q(pk__in=territory) | mine).select_related(
-        "organization", "child", "subject", "executor"
+        "organization", "child", "family", "subject", "executor"
     )
 
 

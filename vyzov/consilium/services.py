@@ -16,14 +16,14 @@ from django.utils import timezone
 from vyzov.accounts.access import Perm, allows, require
 from vyzov.accounts.models import User
 from vyzov.cases import services as case_services
-from vyzov.cases.models import Child, EventKind
+from vyzov.cases.models import Child, EventKind, Family
 from vyzov.core import signals
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create, changed_fields, field_values, save_with_version
 from vyzov.core.uploads import EMPTY_FILE_MESSAGE, replace_stored_file
 from vyzov.territories.models import Municipality, Organization, Subject
 
-from .agenda import agenda_candidates
+from .agenda import agenda_candidates, family_agenda_candidates, family_has_child_in_institution_q
 from .models import (
     ActionItem,
     ActionStatus,
@@ -31,6 +31,8 @@ from .models import (
     AgendaReason,
     Consilium,
     Decision,
+    FamilyReview,
+    Level,
     Meeting,
     MeetingStatus,
     Member,
@@ -89,7 +91,8 @@ def member_add(*, actor: User, consilium: Consilium, data: dict[str, Any]) -> Me
 
 @transaction.atomic
 def meeting_create(*, actor: User, consilium: Consilium, date: dt.date, place: str = "") -> Meeting:
-    """Plan a meeting and fill its agenda with the children the agenda rule proposes."""
+    """Plan a meeting and fill its agenda with the children and the families at risk the agenda rules
+    propose."""
     require(actor, Perm.CONSILIUM_MANAGE, consilium)
     if not consilium.is_active:
         raise ValidationError("Консилиум не действует.")
@@ -97,16 +100,25 @@ def meeting_create(*, actor: User, consilium: Consilium, date: dt.date, place: s
     meeting.full_clean()
     meeting.save()
     proposed = agenda_candidates(consilium, as_of=date)
+    families = family_agenda_candidates(consilium, as_of=date)
     AgendaItem.objects.bulk_create(
-        AgendaItem(meeting=meeting, child_id=child_id, reasons=reasons)
-        for child_id, reasons in proposed.items()
+        [
+            *(
+                AgendaItem(meeting=meeting, child_id=child_id, reasons=reasons)
+                for child_id, reasons in proposed.items()
+            ),
+            *(
+                AgendaItem(meeting=meeting, family_id=family_id, reasons=reasons)
+                for family_id, reasons in families.items()
+            ),
+        ]
     )
     audit_entry_create(
         actor=actor,
         action=AuditAction.CREATE,
         target=meeting,
         subject_id=consilium.subject_id,
-        details={"agenda": len(proposed)},
+        details={"agenda": len(proposed), "families": len(families)},
     )
     return meeting
 
@@ -145,18 +157,62 @@ def agenda_add(*, actor: User, meeting: Meeting, child: Child, reason: str) -> A
 
 
 @transaction.atomic
+def agenda_family_add(*, actor: User, meeting: Meeting, family: Family, reason: str) -> AgendaItem:
+    """The secretary puts a family at risk on the agenda before any placement (e.g. escalated by an
+    alert's check or a lower consilium): a family of the consilium's territory, no child of it in an
+    institution (then the child is on the agenda)."""
+    require(actor, Perm.CONSILIUM_MANAGE, meeting)
+    _require_planned(meeting)
+    if not reason.strip():
+        raise ValidationError({"reason": "Укажите, почему семья добавлена в повестку."})
+    require(actor, Perm.CASES_VIEW, family)
+    consilium = meeting.consilium
+    if consilium.level == Level.INSTITUTION:
+        raise ValidationError("Консилиум учреждения рассматривает детей своего учреждения, а не семьи.")
+    if family.subject_id != consilium.subject_id or (
+        consilium.level == Level.MUNICIPAL and family.municipality_id != consilium.municipality_id
+    ):
+        raise ValidationError("Семья живёт вне территории этого консилиума.")
+    if Family.objects.filter(family_has_child_in_institution_q(), pk=family.pk).exists():
+        raise ValidationError(
+            "Ребёнок из этой семьи уже в учреждении: добавьте в повестку ребёнка, а не семью."
+        )
+    if AgendaItem.objects.filter(meeting=meeting, family=family, removed=False).exists():
+        raise ValidationError("Семья уже в повестке.")
+    item, _ = AgendaItem.objects.update_or_create(
+        meeting=meeting,
+        family=family,
+        defaults={
+            "reasons": [AgendaReason.MANUAL],
+            "note": reason.strip()[:500],
+            "removed": False,
+            "added_by": actor,
+        },
+    )
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=meeting,
+        details={"agenda_add_family": family.pk, "reason": reason.strip()[:500]},
+    )
+    return item
+
+
+@transaction.atomic
 def agenda_remove(*, actor: User, item: AgendaItem, reason: str) -> AgendaItem:
     require(actor, Perm.CONSILIUM_MANAGE, item.meeting)
     _require_planned(item.meeting)
     if not reason.strip():
-        raise ValidationError({"reason": "Укажите, почему ребёнок исключён из повестки."})
+        whom = "ребёнок исключён" if item.child_id else "семья исключена"
+        raise ValidationError({"reason": f"Укажите, почему {whom} из повестки."})
     item.removed, item.note = True, reason.strip()[:500]
     item.save()
+    removed = {"agenda_remove": item.child_id} if item.child_id else {"agenda_remove_family": item.family_id}
     audit_entry_create(
         actor=actor,
         action=AuditAction.UPDATE,
         target=item.meeting,
-        details={"agenda_remove": item.child_id, "reason": item.note},
+        details={**removed, "reason": item.note},
     )
     return item
 
@@ -361,6 +417,65 @@ def review_decide(
     )
 
 
+# ---- families at risk: the review and the prevention decision -----------------------------------
+
+
+@transaction.atomic
+def family_review_decide(
+    *,
+    actor: User,
+    meeting: Meeting,
+    family: Family,
+    data: dict[str, Any],
+    actions: list[dict[str, Any]] | None = None,
+) -> FamilyReview:
+    """Hear a family at risk on the agenda and decide the prevention measures in one step: the
+    assessment, the measures, the next review; each measure with its responsible agency and deadline is
+    an action item about the family. The family's timeline records the review."""
+    require(actor, Perm.CONSILIUM_DECIDE, meeting)
+    require(actor, Perm.CASES_VIEW, family)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("Заседание отменено.")
+    if not AgendaItem.objects.filter(meeting=meeting, family=family, removed=False).exists():
+        raise ValidationError("Семьи нет в повестке этого заседания.")
+    if FamilyReview.objects.filter(meeting=meeting, family=family).exists():
+        raise ValidationError("Решение по семье на этом заседании уже принято.")
+    if meeting.date > timezone.localdate():
+        raise ValidationError(
+            f"Заседание назначено на {meeting.date:%d.%m.%Y}: решение принимается в день заседания или позже."
+        )
+    next_review = data.get("next_review_date")
+    if next_review is not None and next_review <= meeting.date:
+        raise ValidationError({"next_review_date": "Следующее рассмотрение — после даты заседания."})
+    review = FamilyReview(meeting=meeting, family=family, created_by=actor, updated_by=actor, **data)
+    review.full_clean()
+    review.save()
+    consilium = meeting.consilium
+    for action in actions or []:
+        action_item_create(
+            actor=actor,
+            origin=review,
+            level=consilium.level,
+            subject=consilium.subject,
+            family=family,
+            **action,
+        )
+    case_services.family_event_add(
+        actor=actor,
+        family=family,
+        date=meeting.date,
+        title=f"Рассмотрена консилиумом: {consilium} — {review.get_risk_display()}",
+        details={"family_review": review.pk, "escalate": review.escalate},
+    )
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=review,
+        details={"risk": review.risk, "escalate": review.escalate, "actions": len(actions or [])},
+    )
+    return review
+
+
 # ---- action items (shared with the working group) -----------------------------------------------
 
 
@@ -375,6 +490,7 @@ def action_item_create(
     deadline: dt.date,
     executor: User | None = None,
     child: Child | None = None,
+    family: Family | None = None,
     level: str = "",
     municipality: Municipality | None = None,
 ) -> ActionItem:
@@ -395,6 +511,7 @@ def action_item_create(
         subject=subject,
         municipality=municipality or organization.municipality,
         child=child,
+        family=family,
         what=what.strip(),
         organization=organization,
         executor=executor,

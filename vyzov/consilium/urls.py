@@ -11,6 +11,13 @@ urlpatterns = [
     path("<int:pk>/meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
+    path("meetings/<int:pk>/agenda/family/", views.agenda_family_add, name="agenda_family_add"),
+    path("meetings/<int:pk>/families/<int:family_pk>/", views.family_review, name="family_review"),
+    path(
+        "meetings/<int:pk>/families/<int:family_pk>/decide/",
+        views.family_review_decide,
+        name="family_review_decide",
+    ),
     path("meetings/<int:pk>/participants/", views.meeting_participants, name="meeting_participants"),
     path("meetings/<int:pk>/close/", views.meeting_close, name="meeting_close"),
     path("meetings/<int:pk>/protocol.docx", views.meeting_protocol, name="meeting_protocol"),

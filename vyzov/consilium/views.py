@@ -38,6 +38,8 @@ from .forms import (
     AgendaRemoveForm,
     ConsiliumForm,
     DecisionForm,
+    FamilyAgendaAddForm,
+    FamilyReviewForm,
     MeetingForm,
     MemberForm,
     ProtocolUploadForm,
@@ -142,7 +144,11 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk):
     case_services.personal_data_list_read(
         actor=request.user,
         kind="consilium_meeting",
-        records=[item.child for item in page_obj.object_list if item.child.personal],
+        records=[
+            item.subject_record
+            for item in page_obj.object_list
+            if getattr(item.subject_record, "personal", False)
+        ],
         filters={"meeting": meeting.pk, "section": section.code, "page": page_obj.number},
         subject_id=meeting.consilium.subject_id,
     )
@@ -158,6 +164,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk):
         return render(request, "consilium/meeting_detail.html#agenda-section", context)
     context |= {
         "add_form": AgendaAddForm(),
+        "family_add_form": FamilyAgendaAddForm(meeting_id=meeting.pk),
         "upload_form": ProtocolUploadForm(),
         "members": meeting.consilium.members.filter(is_active=True),
         "participant_ids": set(meeting.participants.values_list("pk", flat=True)),
@@ -195,6 +202,38 @@ def agenda_add(request: AuthenticatedHttpRequest, pk):
 
 @login_required
 @require_POST
+def agenda_family_add(request: AuthenticatedHttpRequest, pk):
+    """The secretary puts a family at risk (no child placed yet) on the agenda, with the reason."""
+    meeting = selectors.meeting_get(actor=request.user, pk=pk)
+    form = FamilyAgendaAddForm(request.POST, meeting_id=meeting.pk)
+    if not form.is_valid():
+        messages.error(request, "Укажите семью и причину.")
+        return _back(meeting)
+    try:
+        family = get_in_scope(
+            request.user,
+            selectors.family_agenda_families(actor=request.user, meeting=meeting),
+            Perm.CASES_VIEW,
+            pk=form.cleaned_data["family"],
+        )
+        services.agenda_family_add(
+            actor=request.user, meeting=meeting, family=family, reason=form.cleaned_data["reason"]
+        )
+    except Http404:
+        messages.error(
+            request,
+            "Семья с таким номером не найдена на территории консилиума в вашей зоне доступа "
+            "(или ребёнок из неё уже в учреждении).",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Семья добавлена в повестку.")
+    return _back(meeting)
+
+
+@login_required
+@require_POST
 def agenda_remove(request: AuthenticatedHttpRequest, pk):
     item = get_in_scope(
         request.user, AgendaItem.objects.select_related("meeting__consilium"), Perm.CONSILIUM_VIEW, pk=pk
@@ -207,7 +246,7 @@ def agenda_remove(request: AuthenticatedHttpRequest, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Ребёнок исключён из повестки.")
+        messages.success(request, "Исключено из повестки.")
     return _back(item.meeting)
 
 
@@ -316,11 +355,11 @@ def _review_forms(data, meeting, child, current):
     return review_form, decision_form, action_forms
 
 
-def _require_review_writer(actor: User, meeting, child) -> None:
+def _require_review_writer(actor: User, meeting, record) -> None:
     """Answers are written only by someone who sees them unmasked: a masked page would post them back
     blank or as the «скрыто» marker."""
     require(actor, Perm.CONSILIUM_DECIDE, meeting)
-    if not sees_personal(actor, child):
+    if not sees_personal(actor, record):
         raise ActionNotAllowed()
 
 
@@ -441,6 +480,79 @@ def review_decide(request: AuthenticatedHttpRequest, pk, child_pk):
     return _review_page(request, meeting, child, current, forms=forms, status=400)
 
 
+def _family_review_load(request: AuthenticatedHttpRequest, pk, family_pk):
+    meeting = selectors.meeting_get(actor=request.user, pk=pk)
+    family, current = selectors.family_review_get(actor=request.user, meeting=meeting, family_pk=family_pk)
+    if family.personal:
+        case_services.personal_data_read(actor=request.user, target=family, kind="consilium_family_review")
+    return meeting, family, current
+
+
+def _family_review_page(
+    request: AuthenticatedHttpRequest, meeting, family, current, *, forms=None, status=200
+):
+    subject = meeting.consilium.subject
+    if forms is None:
+        forms = (
+            FamilyReviewForm(prefix="review", instance=current),
+            [ActionForm(prefix=f"action{n}", subject=subject) for n in range(ACTION_FORMS)],
+        )
+    review_form, action_forms = forms
+    mask_form_text(request.user, review_form, family)
+    context = {
+        "meeting": meeting,
+        "family": family,
+        "current": current,
+        "items": selectors.family_open_items(family=family).filter(origin_id=current.pk) if current else [],
+        "can_decide": current is None and allows(request.user, Perm.CONSILIUM_DECIDE, meeting),
+        "review_form": review_form,
+        "action_forms": action_forms,
+    }
+    return render(request, "consilium/family_review.html", context, status=status)
+
+
+@login_required
+@require_GET
+def family_review(request: AuthenticatedHttpRequest, pk, family_pk):
+    meeting, family, current = _family_review_load(request, pk, family_pk)
+    return _family_review_page(request, meeting, family, current)
+
+
+@login_required
+@require_POST
+def family_review_decide(request: AuthenticatedHttpRequest, pk, family_pk):
+    """The prevention decision on a family at risk: the assessment, the measures and their action items."""
+    meeting, family, current = _family_review_load(request, pk, family_pk)
+    _require_review_writer(request.user, meeting, family)
+    subject = meeting.consilium.subject
+    review_form = FamilyReviewForm(request.POST, prefix="review")
+    action_forms = [
+        ActionForm(request.POST, prefix=f"action{n}", subject=subject) for n in range(ACTION_FORMS)
+    ]
+    if all([review_form.is_valid(), *(form.is_valid() for form in action_forms)]):
+        actions = [
+            {key: form.cleaned_data[key] for key in ("what", "organization", "executor", "deadline")}
+            for form in action_forms
+            if form.is_filled
+        ]
+        try:
+            services.family_review_decide(
+                actor=request.user,
+                meeting=meeting,
+                family=family,
+                data=review_form.cleaned_data,
+                actions=actions,
+            )
+        except ValidationError as error:
+            add_service_error(review_form, error)
+        else:
+            messages.success(request, "Решение по семье принято; поручения выданы.")
+            return redirect("consilium:meeting_detail", pk=pk)
+    return _family_review_page(
+        request, meeting, family, current, forms=(review_form, action_forms), status=400
+    )
+
+
 @login_required
 @require_GET
 def my_items(request: AuthenticatedHttpRequest):
@@ -469,7 +581,7 @@ def _action_item_page(request: AuthenticatedHttpRequest, item, form, *, status=2
     if child_named:
         case_services.personal_data_read(actor=request.user, target=child, kind="consilium_action_item")
     child_link = child is not None and allows(request.user, Perm.CASES_VIEW, child)
-    family = child.family if child_link and child.family_id else None
+    family = item.family or (child.family if child_link and child.family_id else None)
     if family and not allows(request.user, Perm.CASES_VIEW, family):
         family = None
     context = {

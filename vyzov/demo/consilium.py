@@ -1,6 +1,7 @@
 """Demo consilia of the 14 pilot regions in the model each region uses (002: 6 two-level, 8 three-level),
-with a held meeting of Алтайский край (reviews, decisions, action items for the demo users) and a
-planned one whose agenda the system proposes."""
+with a held meeting of Алтайский край (reviews, decisions, action items for the demo users, a family at
+risk heard before placement) and a planned one whose agenda the system proposes (children and families
+put on the СОП/ТЖС record in the last weeks)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ from django.db.models import Count
 from django.utils import timezone
 
 from vyzov.accounts.models import User
-from vyzov.cases.models import Child, RouteGoal
+from vyzov.cases import services as case_services
+from vyzov.cases.models import Child, Family, RouteGoal, SocialStatusKind
 from vyzov.consilium import services
+from vyzov.consilium.agenda import family_has_child_in_institution_q
 from vyzov.consilium.models import (
     ChairKind,
     Consilium,
+    FamilyRisk,
     Level,
     MeetingStatus,
     MemberRole,
@@ -184,6 +188,7 @@ def _altai_meetings(admin: User) -> None:
             escalate=False,
             actions=actions,
         )
+    _families_at_risk(admin, held, barnaul_body, executor)
     held.status = MeetingStatus.HELD
     held.save(update_fields=["status"])
     services.meeting_create(
@@ -192,3 +197,60 @@ def _altai_meetings(admin: User) -> None:
         date=today + dt.timedelta(days=7),
         place="г. Барнаул, Министерство социальной защиты",
     )
+
+
+def _families_at_risk(admin: User, held, body: Organization | None, executor: User | None) -> None:
+    """Families of Барнаул with children still at home, heard before any placement (002: «рассмотрение
+    сложных случаев с целью недопущения помещения»): one heard at the held meeting with the prevention
+    decision, two put on the СОП/ТЖС record in the last weeks so that the planned meeting proposes them."""
+    today = timezone.localdate()
+    families = list(
+        Family.objects.filter(subject__code="22", municipality__is_regional_centre=True)
+        .exclude(family_has_child_in_institution_q())
+        .exclude(statuses__isnull=False)
+        .order_by("pk")[:3]
+    )
+    if not families:
+        return
+    heard, *proposed = families
+    services.agenda_family_add(
+        actor=admin,
+        meeting=held,
+        family=heard,
+        reason="Направлена после проверки сигнала школы: угроза помещения детей в учреждение (демо).",
+    )
+    actions = []
+    if body is not None:
+        actions.append(
+            {
+                "what": "Организовать межведомственное сопровождение семьи, помочь матери с трудоустройством.",
+                "organization": body,
+                "executor": executor,
+                "deadline": today + dt.timedelta(days=21),
+            }
+        )
+    services.family_review_decide(
+        actor=admin,
+        meeting=held,
+        family=heard,
+        data={
+            "risk": FamilyRisk.PLACEMENT_THREAT,
+            "situation": "Мать одна воспитывает троих детей, потеряла работу; задолженность за жильё (демо).",
+            "services_needed": ["material", "employment", "family_service"],
+            "measures": "Сопровождение службой «Дети в семье», адресная помощь НКО-оператора, "
+            "содействие в трудоустройстве; помещение детей в учреждение не допускается (демо).",
+            "next_review_date": today + dt.timedelta(days=60),
+            "escalate": False,
+        },
+        actions=actions,
+    )
+    for number, family in enumerate(proposed):
+        case_services.family_status_add(
+            actor=admin,
+            family=family,
+            data={
+                "kind": SocialStatusKind.SOP if number == 0 else SocialStatusKind.TZHS,
+                "start_date": today - dt.timedelta(days=3 + 7 * number),
+                "basis": "Постановление КДНиЗП (демо)",
+            },
+        )
