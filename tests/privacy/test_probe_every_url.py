@@ -20,7 +20,7 @@ from tests.privacy.test_probe import perm_objects  # noqa: F401  (the fixture: o
 from vyzov.accounts.models import Grant, Role, ScopeLevel
 from vyzov.alerts import services as alert_services
 from vyzov.cases.models import FamilySocialStatus
-from vyzov.consilium.models import AgendaItem
+from vyzov.consilium.models import AgendaItem, InteragencyDocument
 from vyzov.contests.models import ApplicationFile, Award, ExpertAssignment
 from vyzov.core.models import AuditEntry, ExportJob
 from vyzov.dashboard.models import Notification
@@ -55,6 +55,9 @@ def perm(perm_objects, fed_admin, home_perm, curator_perm):  # noqa: F811
         family=o["family"], kind="large", start_date=TODAY, basis="Удостоверение"
     )
     o["agenda"] = AgendaItem.objects.get(meeting=o["meeting"], child=o["child"])
+    o["cons_document"] = InteragencyDocument.objects.create(
+        consilium=o["consilium"], kind="algorithm", title="Алгоритм Пермь"
+    )
     o["step"] = PlanStep.objects.create(
         case=o["family_case"],
         goal="Цель",
@@ -188,6 +191,11 @@ PAGES: dict[str, tuple[str, ...]] = {
     "consilium:action_item": ("item",),
     "consilium:action_item_update": ("item",),
     "consilium:report": ("subject_code",),
+    "consilium:document_create": ("consilium",),
+    "consilium:document_detail": ("cons_document",),
+    "consilium:document_edit": ("cons_document",),
+    "consilium:document_approve": ("cons_document",),
+    "consilium:document_revise": ("cons_document",),
     "ngo_aid:request_detail": ("aid",),
     "ngo_aid:request_edit": ("aid",),
     "ngo_aid:request_withdraw": ("aid",),

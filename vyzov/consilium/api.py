@@ -11,7 +11,18 @@ from vyzov.accounts.privacy import text_for
 from vyzov.core import serializers as core_fields
 
 from . import selectors, services
-from .models import ActionItem, ActionStatus, AgendaItem, Consilium, Decision, FamilyReview, Meeting, Review
+from .models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    Consilium,
+    Decision,
+    DocumentStep,
+    FamilyReview,
+    InteragencyDocument,
+    Meeting,
+    Review,
+)
 
 
 class ConsiliumOutput(serializers.ModelSerializer):
@@ -142,6 +153,60 @@ class FamilyReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return scope(
             self.request.user, FamilyReview.objects.select_related("family"), Perm.CONSILIUM_VIEW
         ).order_by("-id")
+
+
+class DocumentStepOutput(serializers.ModelSerializer):
+    class Meta:
+        model = DocumentStep
+        fields = ["number", "agency", "action", "term"]
+
+
+class InteragencyDocumentOutput(serializers.ModelSerializer):
+    """An algorithm or an ИПР edition with its steps; an ИПР's step texts only for those who see the
+    child's or family's personal data."""
+
+    steps = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InteragencyDocument
+        fields = [
+            "id",
+            "consilium",
+            "kind",
+            "title",
+            "child",
+            "family",
+            "edition",
+            "previous",
+            "status",
+            "approved_on",
+            "approved_at",
+            "review_date",
+            "steps",
+        ]
+
+    def get_steps(self, document) -> list[dict]:
+        actor = getattr(self.context.get("request"), "user", None)
+        record = document.personal_record
+        rows = DocumentStepOutput(document.steps.all(), many=True).data
+        for row in rows:
+            if record is not None:
+                row["action"] = text_for(actor, row["action"], record)
+        return list(rows)
+
+
+class InteragencyDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Algorithms and ИПР of the consilia in the caller's scope (all editions)."""
+
+    permission_classes = [CanUseApi]
+    serializer_class = InteragencyDocumentOutput
+
+    def get_queryset(self):
+        return scope(
+            self.request.user,
+            InteragencyDocument.objects.select_related("child", "family").prefetch_related("steps"),
+            Perm.CONSILIUM_VIEW,
+        ).order_by("id")
 
 
 class ActionItemOutput(PersonalFieldsMixin, serializers.ModelSerializer):

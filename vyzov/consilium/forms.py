@@ -9,7 +9,16 @@ from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledMod
 from vyzov.core.uploads import UploadField
 from vyzov.territories.models import Municipality, Organization, Subject
 
-from .models import ActionStatus, Consilium, FamilyReview, Member, Review, ServiceNeed
+from .models import (
+    ActionStatus,
+    Consilium,
+    DocumentKind,
+    FamilyReview,
+    Meeting,
+    Member,
+    Review,
+    ServiceNeed,
+)
 
 
 class ConsiliumForm(StyledModelForm):
@@ -207,3 +216,76 @@ class ReportPeriodForm(StyledForm):
         if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
             self.add_error("date_to", "Дата окончания раньше даты начала.")
         return cleaned
+
+
+class DocumentForm(StyledForm):
+    """An algorithm or an ИПР: what it is, for whom (ИПР), when it is to be revisited."""
+
+    kind = forms.ChoiceField(label="Вид документа", choices=DocumentKind.choices)
+    title = forms.CharField(label="Название", max_length=300)
+    child = RecordPickerField(label="Ребёнок (для ИПР)", kind="children", context="register", required=False)
+    family = RecordPickerField(
+        label="Семья (для ИПР)", kind="families", context="consilium_document", required=False
+    )
+    review_date = forms.DateField(label="Дата пересмотра", widget=DateInput, required=False)
+
+    def __init__(self, *args, consilium_id: int, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        family = self.fields["family"]
+        assert isinstance(family, RecordPickerField)
+        family.set_params({"consilium": consilium_id})
+        if editing:  # what the document is and whom it concerns stay with every edition
+            for name in ("kind", "child", "family"):
+                del self.fields[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == DocumentKind.IPR and not (cleaned.get("child") or cleaned.get("family")):
+            self.add_error("child", "ИПР составляется для ребёнка или семьи: укажите ребёнка или семью.")
+        return cleaned
+
+
+class StepForm(StyledForm):
+    agency = forms.CharField(label="Ответственное ведомство", max_length=200, required=False)
+    action = forms.CharField(
+        label="Действие", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    term = forms.CharField(
+        label="Срок", max_length=100, required=False, help_text="до 31.01.2027 или «в течение 3 рабочих дней»"
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        filled = [name for name in ("agency", "action", "term") if (cleaned.get(name) or "").strip()]
+        if filled and len(filled) < 3:
+            raise forms.ValidationError("У шага должны быть ведомство, действие и срок.")
+        return cleaned
+
+    @property
+    def is_filled(self) -> bool:
+        return bool((self.cleaned_data.get("action") or "").strip())
+
+
+STEP_BLANKS = 4
+
+
+def step_formset(data=None, *, steps=None) -> forms.BaseFormSet:
+    """The steps' rows: the document's steps (or what was typed) and a few blank rows to add more."""
+    initial = [{"agency": s.agency, "action": s.action, "term": s.term} for s in steps or []]
+    formset = forms.formset_factory(StepForm, extra=STEP_BLANKS, max_num=60, absolute_max=60)
+    return formset(data, initial=initial, prefix="steps")
+
+
+class DocumentApproveForm(StyledForm):
+    approved_on = forms.DateField(label="Дата утверждения", widget=DateInput)
+    meeting = forms.ModelChoiceField(
+        label="Заседание консилиума", queryset=Meeting.objects.none(), required=False
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        choice_field(self, "meeting").queryset = Meeting.objects.filter(pk__in=[m.pk for m in meetings])
+
+
+class DocumentReviseForm(StyledForm):
+    reason = forms.CharField(label="Почему нужна новая редакция", max_length=500)

@@ -605,3 +605,134 @@ class ActionItem(BaseModel):
     @property
     def status_label(self) -> str:
         return "просрочено" if self.is_overdue else self.get_status_display()
+
+
+# ---- interagency documents the consilium drafts, approves and revises (002) ------------------------
+
+
+class DocumentKind(models.TextChoices):
+    """002, тематические направления консилиумов: «разработка, утверждение, корректировка алгоритмов
+    действий для сотрудников органов системы профилактики, межведомственных планов ИПР»."""
+
+    ALGORITHM = "algorithm", "алгоритм межведомственного взаимодействия"
+    IPR = "ipr", "межведомственный план индивидуальной реабилитации (ИПР)"
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", "проект"
+    APPROVED = "approved", "утверждён"
+    REVISED = "revised", "заменён новой редакцией"
+
+
+class InteragencyDocument(BaseModel):
+    """One edition of an algorithm (per consilium) or of an ИПР (for a child or a family). A revision
+    is a new edition (draft) linked to the one it replaces; the replaced edition stays as history."""
+
+    consilium = models.ForeignKey(
+        Consilium, verbose_name="консилиум", on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField("вид документа", max_length=12, choices=DocumentKind.choices)
+    title = models.CharField("название", max_length=300, validators=[validate_single_line_text])
+    child = models.ForeignKey(
+        "cases.Child",
+        verbose_name="ребёнок",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    family = models.ForeignKey(
+        "cases.Family",
+        verbose_name="семья",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    edition = models.PositiveSmallIntegerField("редакция", default=1)
+    previous = models.OneToOneField(
+        "self",
+        verbose_name="предыдущая редакция",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_edition",
+    )
+    status = models.CharField(
+        "состояние", max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
+    )
+    review_date = models.DateField("дата пересмотра", null=True, blank=True, validators=[validate_deadline])
+    approved_on = models.DateField("утверждён", null=True, blank=True, validators=[validate_work_date])
+    approved_at = models.ForeignKey(
+        Meeting,
+        verbose_name="заседание, на котором утверждён",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revision_reason = models.CharField(
+        "причина новой редакции", max_length=500, blank=True, validators=[validate_single_line_text]
+    )
+
+    access_paths = _through("consilium")
+    view_permission = "consilium.view"
+
+    class Meta:
+        verbose_name = "межведомственный документ консилиума"
+        verbose_name_plural = "межведомственные документы консилиума"
+        ordering = ["consilium", "kind", "title", "-edition"]
+
+    def __str__(self) -> str:
+        return f"{self.title} (ред. {self.edition})"
+
+    @property
+    def audit_subject_id(self) -> int:
+        return self.consilium.subject_id
+
+    @property
+    def personal_record(self):
+        """The child or family whose personal data an ИПР carries (None for an algorithm)."""
+        return self.child or self.family
+
+    def clean(self) -> None:
+        errors = {}
+        if self.kind == DocumentKind.IPR and not (self.child_id or self.family_id):
+            errors["child"] = "ИПР составляется для ребёнка или семьи: укажите ребёнка или семью."
+        if self.kind == DocumentKind.ALGORITHM and (self.child_id or self.family_id):
+            errors["kind"] = (
+                "Алгоритм межведомственного взаимодействия не относится к одному ребёнку или семье."
+            )
+        if self.child_id and self.family_id:
+            errors["family"] = "Укажите либо ребёнка, либо семью."
+        if errors:
+            raise ValidationError(errors)
+
+
+class DocumentStep(models.Model):
+    """A step of an algorithm or an ИПР: which agency does what, by when."""
+
+    document = models.ForeignKey(InteragencyDocument, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField("№")
+    agency = models.CharField(
+        "ответственное ведомство", max_length=200, validators=[validate_single_line_text]
+    )
+    action = models.TextField("действие", max_length=2000, validators=[validate_free_text])
+    term = models.CharField(
+        "срок",
+        max_length=100,
+        help_text="Например: до 31.01.2027 или в течение 3 рабочих дней",
+        validators=[validate_single_line_text],
+    )
+
+    access_paths = _through("document__consilium")
+    view_permission = "consilium.view"
+
+    class Meta:
+        verbose_name = "шаг документа"
+        verbose_name_plural = "шаги документа"
+        ordering = ["document", "number"]
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="one_step_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.agency}"

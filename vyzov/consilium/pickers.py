@@ -25,3 +25,17 @@ def families_for_agenda(*, actor: User, query, params) -> list[Choice]:
         return []
     families = selectors.family_agenda_families(actor=actor, meeting=meeting)
     return family_choices(actor=actor, families=families, query=query, personal=sees_personal(actor))
+
+
+@register("families", "consilium_document")
+def families_for_document(*, actor: User, query, params) -> list[Choice]:
+    """Families an ИПР of the consilium may be made for (document_families)."""
+    consilium_id = parse_id(params.get("consilium"))
+    if not consilium_id:
+        return []
+    try:
+        consilium = selectors.consilium_get(actor=actor, pk=consilium_id)
+    except Http404:
+        return []
+    families = selectors.document_families(actor=actor, consilium=consilium)
+    return family_choices(actor=actor, families=families, query=query, personal=sees_personal(actor))

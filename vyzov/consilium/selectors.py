@@ -32,7 +32,10 @@ from .models import (
     AgendaReason,
     Consilium,
     Decision,
+    DocumentKind,
+    DocumentStatus,
     FamilyReview,
+    InteragencyDocument,
     Level,
     Meeting,
     MeetingStatus,
@@ -421,4 +424,71 @@ def meetings_to_prepare(*, actor: User, today: dt.date | None = None) -> QuerySe
         Meeting.objects.filter(Q(pk__in=visible) | Q(member), status=MeetingStatus.PLANNED, date__gte=today)
         .select_related("consilium__subject", "consilium__municipality", "consilium__organization")
         .order_by("date", "id")
+    )
+
+
+# ---- interagency documents ------------------------------------------------------------------------
+
+
+def document_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[InteragencyDocument]:
+    """Algorithms and ИПР of the consilia in the actor's scope; by default the current editions (not
+    those replaced by a newer one)."""
+    filters = filters or {}
+    qs = scope(
+        actor,
+        InteragencyDocument.objects.select_related("consilium__subject", "child", "family"),
+        Perm.CONSILIUM_VIEW,
+    )
+    if filters.get("kind") in DocumentKind.values:
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("status") in DocumentStatus.values:
+        qs = qs.filter(status=filters["status"])
+    elif filters.get("status") != "all":
+        qs = qs.exclude(status=DocumentStatus.REVISED)
+    if consilium_id := filters.get("consilium"):
+        qs = qs.filter(consilium_id=consilium_id)
+    return qs.order_by("consilium__subject__name", "kind", "title", "-edition", "id")
+
+
+def document_get(*, actor: User, pk: int | str) -> InteragencyDocument:
+    return get_in_scope(
+        actor,
+        InteragencyDocument.objects.select_related("consilium__subject", "child", "family", "approved_at"),
+        Perm.CONSILIUM_VIEW,
+        pk=pk,
+    )
+
+
+def document_history(*, document: InteragencyDocument, limit: int = 50) -> list[InteragencyDocument]:
+    """All editions of the document, newest first (the chain of `previous` both ways, bounded)."""
+    chain = [document]
+    newer = InteragencyDocument.objects.filter(previous=document).first()
+    while newer is not None and len(chain) < limit:
+        chain.insert(0, newer)
+        newer = InteragencyDocument.objects.filter(previous=newer).first()
+    older = document.previous
+    while older is not None and len(chain) < limit:
+        chain.append(older)
+        older = older.previous
+    return chain
+
+
+def document_meetings(*, document: InteragencyDocument) -> QuerySet[Meeting]:
+    """The consilium's meetings at which the document may be approved (held or planned, latest first)."""
+    return (
+        Meeting.objects.filter(consilium=document.consilium_id)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("-date")[:50]
+    )
+
+
+def document_families(*, actor: User, consilium: Consilium) -> QuerySet[Family]:
+    """Families an ИПР of this consilium may be made for: its territory, in the actor's scope."""
+    return scope(actor, families_in_territory(consilium), Perm.CASES_VIEW)
+
+
+def document_children(*, actor: User, consilium: Consilium) -> QuerySet[Child]:
+    """Children an ИПР of this consilium may be made for: the consilium's region, in the actor's scope."""
+    return scope(
+        actor, Child.objects.filter(subject=consilium.subject_id, merged_into__isnull=True), Perm.CASES_VIEW
     )

@@ -31,7 +31,10 @@ from .models import (
     AgendaReason,
     Consilium,
     Decision,
+    DocumentStatus,
+    DocumentStep,
     FamilyReview,
+    InteragencyDocument,
     Level,
     Meeting,
     MeetingStatus,
@@ -617,3 +620,162 @@ def reminders_send(*, today: dt.date | None = None, days_ahead: int = 3) -> int:
         reminded_at=timezone.now()
     )
     return len(by_executor)
+
+
+# ---- interagency documents: algorithms and ИПР ----------------------------------------------------
+
+DOCUMENT_FIELDS = ["title", "review_date"]
+
+
+def _steps_write(document: InteragencyDocument, steps: list[dict[str, Any]]) -> None:
+    if not steps:
+        raise ValidationError("Добавьте хотя бы один шаг: ведомство, действие и срок.")
+    document.steps.all().delete()
+    rows = []
+    for number, step in enumerate(steps, start=1):
+        row = DocumentStep(
+            document=document,
+            number=number,
+            agency=(step.get("agency") or "").strip(),
+            action=(step.get("action") or "").strip(),
+            term=(step.get("term") or "").strip(),
+        )
+        try:
+            row.full_clean(exclude=["document"])
+        except ValidationError as error:
+            raise ValidationError(f"Шаг {number}: " + " ".join(error.messages)) from None
+        rows.append(row)
+    DocumentStep.objects.bulk_create(rows)
+
+
+def _require_document_people(actor: User, document: InteragencyDocument) -> None:
+    """An ИПР names a child or a family: only someone who sees them in the consilium's region writes it."""
+    record = document.personal_record
+    if record is None:
+        return
+    require(actor, Perm.CASES_VIEW, record)
+    if record.subject_id != document.consilium.subject_id:
+        raise ValidationError("Ребёнок или семья — из другого субъекта РФ.")
+
+
+@transaction.atomic
+def document_create(
+    *, actor: User, consilium: Consilium, data: dict[str, Any], steps: list[dict[str, Any]]
+) -> InteragencyDocument:
+    """Draft an algorithm or an ИПР with its steps (first edition)."""
+    require(actor, Perm.CONSILIUM_MANAGE, consilium)
+    document = InteragencyDocument(consilium=consilium, created_by=actor, updated_by=actor, **data)
+    document.full_clean()
+    _require_document_people(actor, document)
+    document.save()
+    _steps_write(document, steps)
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=document,
+        details={"kind": document.kind, "steps": len(steps)},
+    )
+    return document
+
+
+@transaction.atomic
+def document_update(
+    *,
+    actor: User,
+    document: InteragencyDocument,
+    data: dict[str, Any],
+    steps: list[dict[str, Any]],
+    expected_version: int,
+) -> InteragencyDocument:
+    """Change a draft: its title, review date and steps. An approved edition is changed only by a new
+    edition (document_revise)."""
+    require(actor, Perm.CONSILIUM_MANAGE, document)
+    if document.status != DocumentStatus.DRAFT:
+        raise ValidationError("Утверждённый документ не редактируется: создайте новую редакцию.")
+    for name in DOCUMENT_FIELDS:
+        if name in data:
+            setattr(document, name, data[name])
+    save_with_version(document, actor=actor, expected_version=expected_version, fields=DOCUMENT_FIELDS)
+    _steps_write(document, steps)
+    audit_entry_create(actor=actor, action=AuditAction.UPDATE, target=document, details={"steps": len(steps)})
+    return document
+
+
+@transaction.atomic
+def document_approve(
+    *, actor: User, document: InteragencyDocument, approved_on: dt.date, meeting: Meeting | None = None
+) -> InteragencyDocument:
+    """The consilium approves a draft (at a meeting of its own, if named); the edition it replaces is
+    marked as replaced. The review date is required: an approved document is revisited."""
+    require(actor, Perm.CONSILIUM_DECIDE, document)
+    if document.status != DocumentStatus.DRAFT:
+        raise ValidationError("Утвердить можно только проект.")
+    if approved_on > timezone.localdate():
+        raise ValidationError({"approved_on": "Дата утверждения не может быть в будущем."})
+    if meeting is not None and meeting.consilium_id != document.consilium_id:
+        raise ValidationError({"meeting": "Заседание другого консилиума."})
+    if meeting is not None and meeting.date > approved_on:
+        raise ValidationError({"approved_on": "Дата утверждения — не раньше даты заседания."})
+    if document.review_date is None or document.review_date <= approved_on:
+        raise ValidationError({"review_date": "Укажите дату пересмотра документа позже даты утверждения."})
+    if not document.steps.exists():
+        raise ValidationError("В документе нет шагов.")
+    document.status, document.approved_on, document.approved_at = (
+        DocumentStatus.APPROVED,
+        approved_on,
+        meeting,
+    )
+    save_with_version(
+        document,
+        actor=actor,
+        expected_version=document.version,
+        fields=["status", "approved_on", "approved_at"],
+    )
+    if document.previous_id:
+        InteragencyDocument.objects.filter(pk=document.previous_id).update(status=DocumentStatus.REVISED)
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.STATUS_CHANGE,
+        target=document,
+        details={"status": DocumentStatus.APPROVED, "meeting": meeting.pk if meeting else None},
+    )
+    return document
+
+
+@transaction.atomic
+def document_revise(*, actor: User, document: InteragencyDocument, reason: str) -> InteragencyDocument:
+    """Start a new edition of an approved document: a draft with the same steps, linked to this one.
+    The approved edition stays in force until the new one is approved."""
+    require(actor, Perm.CONSILIUM_MANAGE, document)
+    if document.status != DocumentStatus.APPROVED:
+        raise ValidationError("Новая редакция создаётся из действующего (утверждённого) документа.")
+    if InteragencyDocument.objects.filter(previous=document).exists():
+        raise ValidationError("Новая редакция уже начата.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Укажите, почему документ пересматривается."})
+    draft = InteragencyDocument(
+        consilium=document.consilium,
+        kind=document.kind,
+        title=document.title,
+        child=document.child,
+        family=document.family,
+        edition=document.edition + 1,
+        previous=document,
+        review_date=None,
+        revision_reason=reason.strip()[:500],
+        created_by=actor,
+        updated_by=actor,
+    )
+    draft.full_clean()
+    draft.save()
+    _steps_write(
+        draft,
+        [{"agency": s.agency, "action": s.action, "term": s.term} for s in document.steps.order_by("number")],
+    )
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=draft,
+        details={"revises": document.pk, "edition": draft.edition, "reason": draft.revision_reason},
+    )
+    return draft

@@ -36,4 +36,10 @@ urlpatterns = [
     path("items/<int:pk>/", views.action_item, name="action_item"),
     path("items/<int:pk>/update/", views.action_item_update, name="action_item_update"),
     path("reports/<str:code>/", views.report, name="report"),
+    path("documents/", views.document_list, name="document_list"),
+    path("<int:pk>/documents/new/", views.document_create, name="document_create"),
+    path("documents/<int:pk>/", views.document_detail, name="document_detail"),
+    path("documents/<int:pk>/edit/", views.document_edit, name="document_edit"),
+    path("documents/<int:pk>/approve/", views.document_approve, name="document_approve"),
+    path("documents/<int:pk>/revise/", views.document_revise, name="document_revise"),
 ]

@@ -38,6 +38,9 @@ from .forms import (
     AgendaRemoveForm,
     ConsiliumForm,
     DecisionForm,
+    DocumentApproveForm,
+    DocumentForm,
+    DocumentReviseForm,
     FamilyAgendaAddForm,
     FamilyReviewForm,
     MeetingForm,
@@ -45,6 +48,7 @@ from .forms import (
     ProtocolUploadForm,
     ReportPeriodForm,
     ReviewForm,
+    step_formset,
 )
 from .models import AgendaItem
 
@@ -660,3 +664,172 @@ def report(request: AuthenticatedHttpRequest, code):
         actor=request.user, subject=subject, date_from=period[0], date_to=period[1]
     )
     return render(request, "consilium/report.html", {"form": form, "report": data, "subject": subject})
+
+
+# ---- interagency documents: algorithms and ИПР ----------------------------------------------------
+
+
+def _steps_typed(formset) -> list[dict]:
+    return [
+        {name: form.cleaned_data.get(name, "") for name in ("agency", "action", "term")}
+        for form in formset.forms
+        if form.is_filled
+    ]
+
+
+def _document_people(request: AuthenticatedHttpRequest, form, consilium) -> dict | None:
+    """The ИПР's child or family, resolved through the policy (a number outside scope is «not found»)."""
+    people = {}
+    for name, queryset in (
+        ("child", selectors.document_children(actor=request.user, consilium=consilium)),
+        ("family", selectors.document_families(actor=request.user, consilium=consilium)),
+    ):
+        pk = form.cleaned_data.get(name)
+        if not pk:
+            continue
+        try:
+            people[name] = get_in_scope(request.user, queryset, Perm.CASES_VIEW, pk=pk)
+        except Http404:
+            form.add_error(name, "Не найдено на территории консилиума в вашей зоне доступа.")
+            return None
+    return people
+
+
+@login_required
+@require_GET
+def document_list(request: AuthenticatedHttpRequest):
+    require_perm(request.user, Perm.CONSILIUM_VIEW)
+    filters = {
+        "kind": request.GET.get("kind", ""),
+        "status": request.GET.get("status", ""),
+        "consilium": parse_id(request.GET.get("consilium")),
+    }
+    page = paginate(request, selectors.document_list(actor=request.user, filters=filters))
+    return render(request, "consilium/document_list.html", {"page_obj": page, "filters": filters})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_create(request: AuthenticatedHttpRequest, pk):
+    consilium = selectors.consilium_get(actor=request.user, pk=pk)
+    require(request.user, Perm.CONSILIUM_MANAGE, consilium)
+    form = DocumentForm(request.POST or None, consilium_id=consilium.pk)
+    steps = step_formset(request.POST or None)
+    if request.method == "POST" and form.is_valid() and steps.is_valid():
+        people = _document_people(request, form, consilium)
+        if people is not None:
+            data = {name: form.cleaned_data[name] for name in ("kind", "title", "review_date")} | people
+            try:
+                document = services.document_create(
+                    actor=request.user, consilium=consilium, data=data, steps=_steps_typed(steps)
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, "Проект документа сохранён.")
+                return redirect("consilium:document_detail", pk=document.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "steps": steps, "consilium": consilium, "document": None}
+    return render(request, "consilium/document_form.html", context, status=status)
+
+
+def _document_record_read(request: AuthenticatedHttpRequest, document) -> bool:
+    """Whether the page shows the ИПР's child/family by name (the read is recorded)."""
+    record = document.personal_record
+    if record is None:
+        return True
+    named = allows(request.user, Perm.CASES_VIEW_PERSONAL, record)
+    if named:
+        case_services.personal_data_read(actor=request.user, target=record, kind="consilium_document")
+    return named
+
+
+@login_required
+@require_GET
+def document_detail(request: AuthenticatedHttpRequest, pk):
+    document = selectors.document_get(actor=request.user, pk=pk)
+    context = {
+        "document": document,
+        "named": _document_record_read(request, document),
+        "steps": document.steps.order_by("number"),
+        "history": selectors.document_history(document=document),
+        "can_manage": allows(request.user, Perm.CONSILIUM_MANAGE, document),
+        "can_decide": allows(request.user, Perm.CONSILIUM_DECIDE, document),
+        "approve_form": DocumentApproveForm(
+            meetings=selectors.document_meetings(document=document),
+            initial={"approved_on": timezone.localdate()},
+        ),
+        "revise_form": DocumentReviseForm(),
+    }
+    return render(request, "consilium/document_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_edit(request: AuthenticatedHttpRequest, pk):
+    document = selectors.document_get(actor=request.user, pk=pk)
+    require(request.user, Perm.CONSILIUM_MANAGE, document)
+    _document_record_read(request, document)
+    if request.method == "POST":
+        form = DocumentForm(request.POST, consilium_id=document.consilium_id, editing=True)
+        steps = step_formset(request.POST)
+        if form.is_valid() and steps.is_valid():
+            try:
+                services.document_update(
+                    actor=request.user,
+                    document=document,
+                    data=form.cleaned_data,
+                    steps=_steps_typed(steps),
+                    expected_version=parse_id(request.POST.get("version")) or 0,
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, "Документ сохранён.")
+                return redirect("consilium:document_detail", pk=pk)
+    else:
+        form = DocumentForm(
+            consilium_id=document.consilium_id,
+            editing=True,
+            initial={"title": document.title, "review_date": document.review_date},
+        )
+        steps = step_formset(steps=document.steps.order_by("number"))
+    context = {"form": form, "steps": steps, "consilium": document.consilium, "document": document}
+    return render(
+        request, "consilium/document_form.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@login_required
+@require_POST
+def document_approve(request: AuthenticatedHttpRequest, pk):
+    document = selectors.document_get(actor=request.user, pk=pk)
+    form = DocumentApproveForm(request.POST, meetings=selectors.document_meetings(document=document))
+    if not form.is_valid():
+        messages.error(request, "Укажите дату утверждения (дд.мм.гггг) и заседание этого консилиума.")
+        return redirect("consilium:document_detail", pk=pk)
+    try:
+        services.document_approve(actor=request.user, document=document, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Документ утверждён.")
+    return redirect("consilium:document_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def document_revise(request: AuthenticatedHttpRequest, pk):
+    document = selectors.document_get(actor=request.user, pk=pk)
+    form = DocumentReviseForm(request.POST)
+    try:
+        draft = services.document_revise(
+            actor=request.user,
+            document=document,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("consilium:document_detail", pk=pk)
+    messages.success(request, f"Начата редакция {draft.edition}: измените шаги и утвердите её.")
+    return redirect("consilium:document_edit", pk=draft.pk)

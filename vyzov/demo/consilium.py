@@ -19,6 +19,7 @@ from vyzov.consilium.agenda import family_has_child_in_institution_q
 from vyzov.consilium.models import (
     ChairKind,
     Consilium,
+    DocumentKind,
     FamilyRisk,
     Level,
     MeetingStatus,
@@ -188,7 +189,8 @@ def _altai_meetings(admin: User) -> None:
             escalate=False,
             actions=actions,
         )
-    _families_at_risk(admin, held, barnaul_body, executor)
+    heard = _families_at_risk(admin, held, barnaul_body, executor)
+    _documents(admin, held, heard)
     held.status = MeetingStatus.HELD
     held.save(update_fields=["status"])
     services.meeting_create(
@@ -199,7 +201,7 @@ def _altai_meetings(admin: User) -> None:
     )
 
 
-def _families_at_risk(admin: User, held, body: Organization | None, executor: User | None) -> None:
+def _families_at_risk(admin: User, held, body: Organization | None, executor: User | None) -> Family | None:
     """Families of Барнаул with children still at home, heard before any placement (002: «рассмотрение
     сложных случаев с целью недопущения помещения»): one heard at the held meeting with the prevention
     decision, two put on the СОП/ТЖС record in the last weeks so that the planned meeting proposes them."""
@@ -211,7 +213,7 @@ def _families_at_risk(admin: User, held, body: Organization | None, executor: Us
         .order_by("pk")[:3]
     )
     if not families:
-        return
+        return None
     heard, *proposed = families
     services.agenda_family_add(
         actor=admin,
@@ -254,3 +256,85 @@ def _families_at_risk(admin: User, held, body: Organization | None, executor: Us
                 "basis": "Постановление КДНиЗП (демо)",
             },
         )
+    return heard
+
+
+ALGORITHM_STEPS = [
+    (
+        "Образовательная организация, медицинская организация, ПДН",
+        "Сообщить о признаках неблагополучия в орган опеки и КДНиЗП",
+        "в течение 1 рабочего дня",
+    ),
+    (
+        "Орган опеки и попечительства",
+        "Проверить сигнал: выход в семью, оценка ситуации",
+        "в течение 3 рабочих дней",
+    ),
+    ("Служба «Дети в семье»", "Открыть сопровождение семьи, составить план", "в течение 5 рабочих дней"),
+    ("Региональный НКО-оператор", "Рассмотреть заявку на адресную помощь", "в течение 10 рабочих дней"),
+    (
+        "Муниципальный консилиум",
+        "Рассмотреть случай, если угроза помещения ребёнка сохраняется",
+        "на ближайшем заседании",
+    ),
+]
+
+
+def _documents(admin: User, held, family: Family | None) -> None:
+    """An approved algorithm of interagency action of the Altai consilium (edition 2 replaces edition 1,
+    which stays as history) and the ИПР of the family heard before placement (002 names the documents,
+    not their text: the steps are demo)."""
+    regional = held.consilium
+    today = timezone.localdate()
+    first = services.document_create(
+        actor=admin,
+        consilium=regional,
+        data={
+            "kind": DocumentKind.ALGORITHM,
+            "title": "Алгоритм межведомственного взаимодействия при выявлении семьи в риске (демо)",
+            "review_date": today + dt.timedelta(days=180),
+        },
+        steps=[{"agency": a, "action": b, "term": c} for a, b, c in ALGORITHM_STEPS[:4]],
+    )
+    services.document_approve(actor=admin, document=first, approved_on=held.date - dt.timedelta(days=60))
+    second = services.document_revise(
+        actor=admin, document=first, reason="Добавлен шаг: рассмотрение на муниципальном консилиуме (демо)"
+    )
+    services.document_update(
+        actor=admin,
+        document=second,
+        data={"title": second.title, "review_date": today + dt.timedelta(days=365)},
+        steps=[{"agency": a, "action": b, "term": c} for a, b, c in ALGORITHM_STEPS],
+        expected_version=second.version,
+    )
+    services.document_approve(actor=admin, document=second, approved_on=held.date, meeting=held)
+    if family is None:
+        return
+    ipr = services.document_create(
+        actor=admin,
+        consilium=regional,
+        data={
+            "kind": DocumentKind.IPR,
+            "title": "Межведомственный план ИПР семьи (демо)",
+            "family": family,
+            "review_date": today + dt.timedelta(days=90),
+        },
+        steps=[
+            {
+                "agency": "Служба «Дети в семье»",
+                "action": "Сопровождение семьи, встречи раз в неделю",
+                "term": "3 месяца",
+            },
+            {
+                "agency": "Центр занятости населения",
+                "action": "Подбор работы для матери",
+                "term": f"до {today + dt.timedelta(days=30):%d.%m.%Y}",
+            },
+            {
+                "agency": "Региональный НКО-оператор",
+                "action": "Адресная помощь: продукты, оплата долга за жильё",
+                "term": f"до {today + dt.timedelta(days=14):%d.%m.%Y}",
+            },
+        ],
+    )
+    services.document_approve(actor=admin, document=ipr, approved_on=held.date, meeting=held)
