@@ -20,7 +20,7 @@ from tests.privacy.test_probe import perm_objects  # noqa: F401  (the fixture: o
 from vyzov.accounts.models import Grant, Role, ScopeLevel
 from vyzov.alerts import services as alert_services
 from vyzov.cases.models import FamilySocialStatus
-from vyzov.consilium.models import AgendaItem, InteragencyDocument
+from vyzov.consilium.models import AgendaItem, FamilyReview, InteragencyDocument
 from vyzov.contests.models import ApplicationFile, Award, ExpertAssignment
 from vyzov.core.models import AuditEntry, ExportJob
 from vyzov.dashboard.models import Notification
@@ -55,6 +55,15 @@ def perm(perm_objects, fed_admin, home_perm, curator_perm):  # noqa: F811
         family=o["family"], kind="large", start_date=TODAY, basis="Удостоверение"
     )
     o["agenda"] = AgendaItem.objects.get(meeting=o["meeting"], child=o["child"])
+    AgendaItem.objects.create(meeting=o["meeting"], family=o["family"], reasons=["manual"])
+    o["family_review"] = FamilyReview.objects.create(
+        meeting=o["meeting"],
+        family=o["family"],
+        risk="risk_remains",
+        situation="Ситуация",
+        measures="Меры",
+        next_review_date=TODAY + dt.timedelta(days=30),
+    )
     o["cons_document"] = InteragencyDocument.objects.create(
         consilium=o["consilium"], kind="algorithm", title="Алгоритм Пермь"
     )
@@ -397,6 +406,8 @@ API: dict[str, str] = {
     "consilium-detail": "consilium",
     "meeting-detail": "meeting",
     "review-detail": "review",
+    "family-review-detail": "family_review",
+    "consilium-document-detail": "cons_document",
     "action-item-detail": "item",
     "action-item-progress": "item",
     "aid-request-detail": "aid",

@@ -249,3 +249,32 @@ def test_family_reviews_in_the_api_are_scoped_and_texts_masked(
     assert [row["family"] for row in agenda] == [family.pk]
     login(client, curator_perm)
     assert client.get("/api/v1/consilium/family-reviews/").json()["results"] == []
+
+
+def test_the_families_section_pages_50_rows_like_the_children_sections(regional, fed_admin, client):
+    from vyzov.cases.models import Family
+
+    meeting = services.meeting_create(actor=fed_admin, consilium=regional, date=TODAY + dt.timedelta(days=2))
+    families = [
+        Family(
+            subject=subject("22"),
+            municipality=centre("22"),
+            title=f"Семья № {n:03d}",
+            search_name=f"семья {n:03d}",
+        )
+        for n in range(55)
+    ]
+    Family.objects.bulk_create(families)
+    AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, family=family, reasons=[AgendaReason.MANUAL], note="Сигнал")
+        for family in families
+    )
+    login(client, fed_admin)
+    url = reverse("consilium:meeting_detail", args=[meeting.pk])
+    first = client.get(url, {"section": "families"}, **HTMX).content.decode()
+    assert first.count("семья в риске") == 50 and "<html" not in first
+    assert "Семьи в риске (до помещения): 55" in first and "1 из 2" in first
+    second = client.get(url, {"section": "families", "page": 2}, **HTMX).content.decode()
+    assert second.count("семья в риске") == 5 and "2 из 2" in second
+    whole = client.get(url).content.decode()
+    assert "семей в риске (до помещения): 55" in whole
