@@ -178,6 +178,15 @@ def family_agenda_candidates(consilium: Consilium, *, as_of: dt.date) -> dict[in
     for family_id, start in first_start.items():
         if not any(day >= start for day in heard.get(family_id, [])):
             reasons[family_id].append(AgendaReason.FAMILY_AT_RISK)
+    for family_id in _escalated_families(consilium, families):
+        if AgendaReason.ESCALATED not in reasons[family_id]:
+            reasons[family_id].append(AgendaReason.ESCALATED)
+    return dict(reasons)
+
+
+def _escalated_families(consilium: Consilium, families: QuerySet[Family]) -> set[int]:
+    """Families whose review at a lower level of this region asked to pass the case up, not heard here
+    since."""
     below = Q(meeting__consilium__subject=consilium.subject_id) & Q(
         meeting__consilium__level__in=[
             level for level, order in LEVEL_ORDER.items() if order < LEVEL_ORDER[consilium.level]
@@ -189,11 +198,11 @@ def family_agenda_candidates(consilium: Consilium, *, as_of: dt.date) -> dict[in
         )
     )
     heard = _heard_here(consilium, [family_id for family_id, _ in escalated])
-    for family_id, decided_on in escalated:
-        not_heard_since = not any(day >= decided_on for day in heard.get(family_id, []))
-        if not_heard_since and AgendaReason.ESCALATED not in reasons[family_id]:
-            reasons[family_id].append(AgendaReason.ESCALATED)
-    return dict(reasons)
+    return {
+        family_id
+        for family_id, decided_on in escalated
+        if not any(day >= decided_on for day in heard.get(family_id, []))
+    }
 
 
 def _heard_here(consilium: Consilium, family_ids: list[int]) -> dict[int, list[dt.date]]:

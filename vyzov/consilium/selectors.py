@@ -191,25 +191,28 @@ def _agenda_items(*, actor: User, meeting: Meeting, ids: list[int]) -> list[Agen
         .prefetch_related(Prefetch("child", queryset=children), Prefetch("family", queryset=families))
     }
     items = [found[pk] for pk in ids if pk in found]
+    _attach_reviews(meeting, items)
+    return items
+
+
+def _attach_reviews(meeting: Meeting, items: list[AgendaItem]) -> None:
+    """Each row's review at this meeting: the child's (with the decision) or the family's."""
+    child_ids = [item.child_id for item in items if item.child_id]
+    family_ids = [item.family_id for item in items if item.family_id]
     by_child = {
         review.child_id: review
-        for review in Review.objects.filter(
-            meeting=meeting, child_id__in=[item.child_id for item in items if item.child_id]
-        ).select_related("decision")
+        for review in Review.objects.filter(meeting=meeting, child_id__in=child_ids).select_related(
+            "decision"
+        )
     }
-    family_ids = [item.family_id for item in items if item.family_id]
-    by_family = (
-        {
-            review.family_id: review
-            for review in FamilyReview.objects.filter(meeting=meeting, family_id__in=family_ids)
-        }
-        if family_ids
-        else {}
-    )
+    # An empty id list runs no query (Django skips `IN ()`).
+    by_family = {
+        review.family_id: review
+        for review in FamilyReview.objects.filter(meeting=meeting, family_id__in=family_ids)
+    }
     for item in items:
-        item.review = by_child.get(item.child_id) if item.child_id else None
-        item.family_review = by_family.get(item.family_id) if item.family_id else None
-    return items
+        item.review = by_child.get(item.child_id or 0)
+        item.family_review = by_family.get(item.family_id or 0)
 
 
 def family_review_get(

@@ -701,13 +701,7 @@ def document_update(
     return document
 
 
-@transaction.atomic
-def document_approve(
-    *, actor: User, document: InteragencyDocument, approved_on: dt.date, meeting: Meeting | None = None
-) -> InteragencyDocument:
-    """The consilium approves a draft (at a meeting of its own, if named); the edition it replaces is
-    marked as replaced. The review date is required: an approved document is revisited."""
-    require(actor, Perm.CONSILIUM_DECIDE, document)
+def _check_approval(document: InteragencyDocument, approved_on: dt.date, meeting: Meeting | None) -> None:
     if document.status != DocumentStatus.DRAFT:
         raise ValidationError("Утвердить можно только проект.")
     if approved_on > timezone.localdate():
@@ -720,6 +714,16 @@ def document_approve(
         raise ValidationError({"review_date": "Укажите дату пересмотра документа позже даты утверждения."})
     if not document.steps.exists():
         raise ValidationError("В документе нет шагов.")
+
+
+@transaction.atomic
+def document_approve(
+    *, actor: User, document: InteragencyDocument, approved_on: dt.date, meeting: Meeting | None = None
+) -> InteragencyDocument:
+    """The consilium approves a draft (at a meeting of its own, if named); the edition it replaces is
+    marked as replaced. The review date is required: an approved document is revisited."""
+    require(actor, Perm.CONSILIUM_DECIDE, document)
+    _check_approval(document, approved_on, meeting)
     document.status, document.approved_on, document.approved_at = (
         DocumentStatus.APPROVED,
         approved_on,

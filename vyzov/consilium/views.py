@@ -289,6 +289,16 @@ def meeting_protocol(request: AuthenticatedHttpRequest, pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
     data = exports.protocol_docx(actor=request.user, meeting=meeting)
     named = exports.protocol_named_children(actor=request.user, meeting=meeting)
+    if families := exports.protocol_named_families(actor=request.user, meeting=meeting):
+        # The families heard: their situation and measures are in the file (a row of their own).
+        case_services.personal_data_list_read(
+            actor=request.user,
+            kind="consilium_protocol",
+            action=AuditAction.EXPORT,
+            records=families,
+            filters={"meeting": meeting.pk, "families": True},
+            subject_id=meeting.consilium.subject_id,
+        )
     if named:
         # One row for the file: which children are named in it.
         case_services.personal_data_list_read(
@@ -708,6 +718,21 @@ def document_list(request: AuthenticatedHttpRequest):
     return render(request, "consilium/document_list.html", {"page_obj": page, "filters": filters})
 
 
+def _document_create_post(request: AuthenticatedHttpRequest, consilium, form, steps):
+    """The draft from a valid form, or None with the refusal on the form."""
+    people = _document_people(request, form, consilium)
+    if people is None:
+        return None
+    data = {name: form.cleaned_data[name] for name in ("kind", "title", "review_date")} | people
+    try:
+        return services.document_create(
+            actor=request.user, consilium=consilium, data=data, steps=_steps_typed(steps)
+        )
+    except ValidationError as error:
+        add_service_error(form, error)
+        return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_create(request: AuthenticatedHttpRequest, pk):
@@ -716,18 +741,10 @@ def document_create(request: AuthenticatedHttpRequest, pk):
     form = DocumentForm(request.POST or None, consilium_id=consilium.pk)
     steps = step_formset(request.POST or None)
     if request.method == "POST" and form.is_valid() and steps.is_valid():
-        people = _document_people(request, form, consilium)
-        if people is not None:
-            data = {name: form.cleaned_data[name] for name in ("kind", "title", "review_date")} | people
-            try:
-                document = services.document_create(
-                    actor=request.user, consilium=consilium, data=data, steps=_steps_typed(steps)
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, "Проект документа сохранён.")
-                return redirect("consilium:document_detail", pk=document.pk)
+        document = _document_create_post(request, consilium, form, steps)
+        if document is not None:
+            messages.success(request, "Проект документа сохранён.")
+            return redirect("consilium:document_detail", pk=document.pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "steps": steps, "consilium": consilium, "document": None}
     return render(request, "consilium/document_form.html", context, status=status)

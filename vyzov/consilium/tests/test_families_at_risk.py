@@ -5,11 +5,13 @@ prevention decision with its action items, the meeting page's section, the API �
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from docx import Document
 
 from conftest import centre, login, make_org, subject, town
 from vyzov.cases import services as case_services
@@ -18,6 +20,7 @@ from vyzov.cases.tests.factories import make_child, make_family, place
 from vyzov.consilium import services
 from vyzov.consilium.agenda import family_agenda_candidates
 from vyzov.consilium.models import ActionItem, AgendaItem, AgendaReason, FamilyReview, Level
+from vyzov.core.models import AuditAction, AuditEntry
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -207,6 +210,16 @@ def test_curator_altai_records_the_prevention_decision_with_action_items(
     assert item.origin == review and item.executor == municipal_barnaul and item.child is None
     assert FamilyEvent.objects.filter(family=family, details__family_review=review.pk).exists()
     assert "Помочь с трудоустройством" in client.get(url).content.decode()
+
+    protocol = client.get(reverse("consilium:meeting_protocol", args=[meeting.pk]))
+    text = "\n".join(p.text for p in Document(io.BytesIO(protocol.content)).paragraphs)
+    assert f"Семья № {family.pk} в реестре" in text and "Орловых" not in text
+    assert "РЕШЕНИЕ: Сопровождение службой, адресная помощь, трудоустройство" in text
+    assert "Помочь с трудоустройством — Опека Барнаула" in text
+    export = AuditEntry.objects.get(
+        action=AuditAction.EXPORT, actor=curator_altai, details__filters__families=True
+    )
+    assert export.details["ids"] == [family.pk]
 
     login(client, municipal_barnaul)
     card = client.get(reverse("consilium:action_item", args=[item.pk])).content.decode()
