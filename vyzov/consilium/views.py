@@ -289,24 +289,16 @@ def meeting_protocol(request: AuthenticatedHttpRequest, pk):
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
     data = exports.protocol_docx(actor=request.user, meeting=meeting)
     named = exports.protocol_named_children(actor=request.user, meeting=meeting)
-    if families := exports.protocol_named_families(actor=request.user, meeting=meeting):
-        # The families heard: their situation and measures are in the file (a row of their own).
+    families = exports.protocol_named_families(actor=request.user, meeting=meeting)
+    if named or families:
+        # One row for the file: which children are named in it and whose family's situation it shows.
         case_services.personal_data_list_read(
             actor=request.user,
             kind="consilium_protocol",
             action=AuditAction.EXPORT,
-            records=families,
-            filters={"meeting": meeting.pk, "families": True},
-            subject_id=meeting.consilium.subject_id,
-        )
-    if named:
-        # One row for the file: which children are named in it.
-        case_services.personal_data_list_read(
-            actor=request.user,
-            kind="consilium_protocol",
-            action=AuditAction.EXPORT,
-            records=named,
-            filters={"meeting": meeting.pk},
+            records=[*named, *families],
+            filters={"meeting": meeting.pk}
+            | ({"families": " ".join(str(family.pk) for family in families)} if families else {}),
             subject_id=meeting.consilium.subject_id,
         )
     else:

@@ -217,9 +217,9 @@ def test_curator_altai_records_the_prevention_decision_with_action_items(
     assert "РЕШЕНИЕ: Сопровождение службой, адресная помощь, трудоустройство" in text
     assert "Помочь с трудоустройством — Опека Барнаула" in text
     export = AuditEntry.objects.get(
-        action=AuditAction.EXPORT, actor=curator_altai, details__filters__families=True
+        action=AuditAction.EXPORT, actor=curator_altai, details__kind="consilium_protocol"
     )
-    assert export.details["ids"] == [family.pk]
+    assert export.details["ids"] == [family.pk] and export.details["filters"]["families"] == str(family.pk)
 
     login(client, municipal_barnaul)
     card = client.get(reverse("consilium:action_item", args=[item.pk])).content.decode()
