@@ -20,7 +20,7 @@ from tests.privacy.test_probe import perm_objects  # noqa: F401  (the fixture: o
 from vyzov.accounts.models import Grant, Role, ScopeLevel
 from vyzov.alerts import services as alert_services
 from vyzov.cases.models import FamilySocialStatus
-from vyzov.consilium.models import AgendaItem, FamilyReview, InteragencyDocument
+from vyzov.consilium.models import AgendaItem, FamilyAgendaItem, FamilyReview, InteragencyDocument
 from vyzov.contests.models import ApplicationFile, Award, ExpertAssignment
 from vyzov.core.models import AuditEntry, ExportJob
 from vyzov.dashboard.models import Notification
@@ -55,7 +55,9 @@ def perm(perm_objects, fed_admin, home_perm, curator_perm):  # noqa: F811
         family=o["family"], kind="large", start_date=TODAY, basis="Удостоверение"
     )
     o["agenda"] = AgendaItem.objects.get(meeting=o["meeting"], child=o["child"])
-    AgendaItem.objects.create(meeting=o["meeting"], family=o["family"], reasons=["manual"])
+    o["family_agenda"] = FamilyAgendaItem.objects.create(
+        meeting=o["meeting"], family=o["family"], reasons=["manual"]
+    )
     o["family_review"] = FamilyReview.objects.create(
         meeting=o["meeting"],
         family=o["family"],
@@ -197,6 +199,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "consilium:review_answers_save": ("meeting", "child"),
     "consilium:review_decide": ("meeting", "child"),
     "consilium:agenda_remove": ("agenda",),
+    "consilium:family_agenda_remove": ("family_agenda",),
     "consilium:action_item": ("item",),
     "consilium:action_item_update": ("item",),
     "consilium:report": ("subject_code",),

@@ -18,6 +18,7 @@ from .models import (
     Consilium,
     Decision,
     DocumentStep,
+    FamilyAgendaItem,
     FamilyReview,
     InteragencyDocument,
     Meeting,
@@ -61,15 +62,27 @@ class AgendaOutput(PersonalFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = AgendaItem
-        fields = ["child", "family", "reasons", "note", "removed"]
+        fields = ["child", "reasons", "note", "removed"]
+
+
+class FamilyAgendaOutput(PersonalFieldsMixin, serializers.ModelSerializer):
+    personal_texts = ("note",)
+
+    def personal_object(self, instance):
+        return instance.family
+
+    class Meta:
+        model = FamilyAgendaItem
+        fields = ["family", "reasons", "note", "removed"]
 
 
 class MeetingOutput(serializers.ModelSerializer):
     agenda = AgendaOutput(many=True, read_only=True)
+    family_agenda = FamilyAgendaOutput(many=True, read_only=True)
 
     class Meta:
         model = Meeting
-        fields = ["id", "consilium", "date", "place", "status", "agenda"]
+        fields = ["id", "consilium", "date", "place", "status", "agenda", "family_agenda"]
 
 
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -78,7 +91,9 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         return scope(
-            self.request.user, Meeting.objects.prefetch_related("agenda"), Perm.CONSILIUM_VIEW
+            self.request.user,
+            Meeting.objects.prefetch_related("agenda", "family_agenda__family"),
+            Perm.CONSILIUM_VIEW,
         ).order_by("-date", "-id")
 
 

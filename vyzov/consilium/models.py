@@ -12,7 +12,6 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from vyzov.cases.models import RouteGoal
@@ -110,14 +109,19 @@ class Consilium(BaseModel):
         validators=[validate_single_line_text],
     )
     is_active = models.BooleanField("действует", default=True)
-    chair_kind = models.CharField(
-        "кто председательствует", max_length=16, choices=ChairKind.choices, blank=True
+    # Nullable: a new column without a table rebuild on SQLite (tests/operations/test_fresh_migrate.py).
+    chair_kind = models.CharField(  # noqa: DJ001 (nullable: an added column without a table rebuild)
+        "кто председательствует", max_length=16, choices=ChairKind.choices, null=True, blank=True
     )
-    chair_name = models.CharField(
-        "председатель (ФИО)", max_length=200, blank=True, validators=[validate_person_name]
+    chair_name = models.CharField(  # noqa: DJ001 (nullable: an added column without a table rebuild)
+        "председатель (ФИО)", max_length=200, null=True, blank=True, validators=[validate_person_name]
     )
-    seat = models.CharField(
-        "при ком создан (муниципальный консилиум)", max_length=16, choices=MunicipalSeat.choices, blank=True
+    seat = models.CharField(  # noqa: DJ001 (nullable: an added column without a table rebuild)
+        "при ком создан (муниципальный консилиум)",
+        max_length=16,
+        choices=MunicipalSeat.choices,
+        null=True,
+        blank=True,
     )
 
     access_paths = TERRITORY_PATHS
@@ -154,9 +158,9 @@ class Consilium(BaseModel):
                 "Куратор, Уполномоченный по правам ребёнка, вице-губернатор или МРГ возглавляют "
                 "региональный консилиум; для другого уровня выберите «иное должностное лицо»."
             )
-        if self.chair_name.strip() and not self.chair_kind:
+        if (self.chair_name or "").strip() and not self.chair_kind:
             errors["chair_kind"] = "Укажите, кто председательствует: куратор, Уполномоченный или иное лицо."
-        if self.chair_kind == ChairKind.WORKING_GROUP and self.chair_name.strip():
+        if self.chair_kind == ChairKind.WORKING_GROUP and (self.chair_name or "").strip():
             errors["chair_name"] = "Когда функции консилиума исполняет МРГ, председатель — председатель МРГ."
         if self.seat and self.level != Level.MUNICIPAL:
             errors["seat"] = (
@@ -259,20 +263,11 @@ class AgendaReason(models.TextChoices):
 
 
 class AgendaItem(models.Model):
-    """A question of the agenda: a child in an institution, or a family at risk whose children are still
-    at home (002: «рассмотрение сложных случаев с целью недопущения помещения детей в учреждения»)."""
-
-    # Set by consilium.selectors.agenda_with_reviews: the child's (family's) review at this meeting.
+    # Set by consilium.selectors.agenda_with_reviews: the child's review at this meeting, if written.
     review: Review | None
-    family_review: FamilyReview | None
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
-    child = models.ForeignKey(
-        "cases.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    family = models.ForeignKey(
-        "cases.Family", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="+")
     reasons = models.JSONField("основания", default=list)
     note = models.CharField(
         "пояснение секретаря", max_length=500, blank=True, validators=[validate_single_line_text]
@@ -288,18 +283,10 @@ class AgendaItem(models.Model):
     class Meta:
         verbose_name = "вопрос повестки"
         verbose_name_plural = "повестка"
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "child"], name="one_agenda_item_per_child"),
-            models.UniqueConstraint(fields=["meeting", "family"], name="one_agenda_item_per_family"),
-            models.CheckConstraint(
-                name="agenda_item_child_or_family",
-                condition=Q(child__isnull=False, family__isnull=True)
-                | Q(child__isnull=True, family__isnull=False),
-            ),
-        ]
+        constraints = [models.UniqueConstraint(fields=["meeting", "child"], name="one_agenda_item_per_child")]
 
     def __str__(self) -> str:
-        return f"{self.child or self.family} — {self.meeting}"
+        return f"{self.child} — {self.meeting}"
 
     @property
     def reason_labels(self) -> list[str]:
@@ -308,8 +295,49 @@ class AgendaItem(models.Model):
 
     @property
     def subject_record(self):
-        """The child or the family the question is about (whose personal data the note is)."""
-        return self.child if self.child_id else self.family
+        return self.child
+
+
+class FamilyAgendaItem(models.Model):
+    """A family at risk on the agenda, its children still at home (002: «рассмотрение сложных случаев
+    с целью недопущения помещения детей в учреждения»). Kept beside the children's AgendaItem: the
+    meeting page shows both in one agenda."""
+
+    # Set by consilium.selectors: the family's review at this meeting, if made.
+    family_review: FamilyReview | None
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="family_agenda")
+    family = models.ForeignKey("cases.Family", on_delete=models.PROTECT, related_name="+")
+    reasons = models.JSONField("основания", default=list)
+    note = models.CharField(
+        "пояснение секретаря", max_length=500, blank=True, validators=[validate_single_line_text]
+    )
+    removed = models.BooleanField("исключена из повестки", default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    access_paths = _through("meeting__consilium")
+    view_permission = "consilium.view"
+
+    class Meta:
+        verbose_name = "семья в повестке"
+        verbose_name_plural = "семьи в повестке"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "family"], name="one_agenda_item_per_family")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family} — {self.meeting}"
+
+    @property
+    def reason_labels(self) -> list[str]:
+        labels = dict(AgendaReason.choices)
+        return [labels.get(reason, reason) for reason in self.reasons]
+
+    @property
+    def subject_record(self):
+        return self.family
 
 
 class Justification(models.TextChoices):
@@ -380,14 +408,16 @@ class Review(BaseModel):
         max_length=3000,
         validators=[validate_free_text],
     )
-    family_measures = models.CharField(
+    family_measures = models.CharField(  # noqa: DJ001 (nullable: an added column without a table rebuild)
         "полнота и адекватность предпринятых мер по сохранению семейного окружения",
         max_length=16,
         choices=MeasuresAdequacy.choices,
+        null=True,
         blank=True,
     )
-    family_measures_comment = models.TextField(
+    family_measures_comment = models.TextField(  # noqa: DJ001 (nullable: an added column without a table rebuild)
         "какие меры предпринимались до помещения и чего не хватило",
+        null=True,
         blank=True,
         max_length=3000,
         validators=[validate_free_text],

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from vyzov.accounts.access import NotInScope, Perm, get_in_scope, grants_of, scope
@@ -34,6 +34,7 @@ from .models import (
     Decision,
     DocumentKind,
     DocumentStatus,
+    FamilyAgendaItem,
     FamilyReview,
     InteragencyDocument,
     Level,
@@ -115,27 +116,28 @@ class AgendaSummary:
         return next((section for section in self.sections if section.code == code), self.sections[0])
 
 
-AgendaRow = tuple[int, list[str], bool, int | None]  # (id, reasons, removed, family id)
+AgendaKey = tuple[str, int]  # ("child", AgendaItem id) or ("family", FamilyAgendaItem id)
+AgendaRow = tuple[AgendaKey, list[str], bool]  # (key, reasons, removed)
 
 
 def _in_section(row: AgendaRow, section: str) -> bool:
-    _pk, reasons, removed, family_id = row
+    (kind, _pk), reasons, removed = row
     if section == SECTION_REMOVED:
         return removed
     if section == SECTION_FAMILIES:
-        return not removed and family_id is not None
+        return not removed and kind == "family"
     return not removed and (section == SECTION_ALL or section in reasons)
 
 
 def _summary(rows: list[AgendaRow], meeting: Meeting) -> AgendaSummary:
     counts: Counter[str] = Counter()
     total = removed = families = 0
-    for _pk, reasons, is_removed, family_id in rows:
+    for (kind, _pk), reasons, is_removed in rows:
         if is_removed:
             removed += 1
             continue
         total += 1
-        families += family_id is not None
+        families += kind == "family"
         counts.update(set(reasons))
     reviews = Review.objects.filter(meeting=meeting).aggregate(
         reviewed=Count("pk"), decided=Count("decision")
@@ -161,58 +163,76 @@ def _summary(rows: list[AgendaRow], meeting: Meeting) -> AgendaSummary:
 
 def agenda_view(
     *, actor: User, meeting: Meeting, section: str | None, page: int | str | None
-) -> tuple[AgendaSummary, AgendaSection, Page[AgendaItem]]:
+) -> tuple[AgendaSummary, AgendaSection, Page[AgendaItem | FamilyAgendaItem]]:
     """The meeting page's agenda: counts per reason and of the reviews, the chosen section (an unknown
-    one is the whole agenda) and one page of it (AGENDA_PAGE_SIZE rows) in the agenda's order (surname,
-    then id), with each child's card data and review; personal data only where the actor may see it.
-    One small read of (id, reasons, removed) of the whole agenda serves the counts and the section (the
-    reasons are a JSON list, filtered here the same way on every database); only the page's rows are
-    read in full."""
-    rows: list[AgendaRow] = list(
-        AgendaItem.objects.filter(meeting=meeting)
-        .order_by(F("child__last_name").asc(nulls_last=True), "child_id", "family__title", "family_id")
-        .values_list("pk", "reasons", "removed", "family_id")
-    )
+    one is the whole agenda) and one page of it (AGENDA_PAGE_SIZE rows) in the agenda's order (the
+    children by surname, then id; then the families at risk), with each row's card data and review;
+    personal data only where the actor may see it. One small read of (id, reasons, removed) of the whole
+    agenda serves the counts and the section (the reasons are a JSON list, filtered here the same way on
+    every database); only the page's rows are read in full."""
+    rows: list[AgendaRow] = [
+        (("child", pk), reasons, removed)
+        for pk, reasons, removed in AgendaItem.objects.filter(meeting=meeting)
+        .order_by("child__last_name", "child_id")
+        .values_list("pk", "reasons", "removed")
+    ]
+    rows += [
+        (("family", pk), reasons, removed)
+        for pk, reasons, removed in FamilyAgendaItem.objects.filter(meeting=meeting)
+        .order_by("family__title", "family_id")
+        .values_list("pk", "reasons", "removed")
+    ]
     summary = _summary(rows, meeting)
     chosen = summary.section(section or SECTION_ALL)
-    ids = [row[0] for row in rows if _in_section(row, chosen.code)]
-    id_page = Paginator(ids, AGENDA_PAGE_SIZE).get_page(page)
-    items = _agenda_items(actor=actor, meeting=meeting, ids=list(id_page.object_list))
-    return summary, chosen, Page(items, id_page.number, id_page.paginator)  # type: ignore[arg-type]
+    keys = [row[0] for row in rows if _in_section(row, chosen.code)]
+    key_page = Paginator(keys, AGENDA_PAGE_SIZE).get_page(page)
+    items = _agenda_items(actor=actor, meeting=meeting, keys=list(key_page.object_list))
+    return summary, chosen, Page(items, key_page.number, key_page.paginator)  # type: ignore[arg-type]
 
 
-def _agenda_items(*, actor: User, meeting: Meeting, ids: list[int]) -> list[AgendaItem]:
+def _agenda_items(
+    *, actor: User, meeting: Meeting, keys: list[AgendaKey]
+) -> list[AgendaItem | FamilyAgendaItem]:
     children = with_personal_flag(actor, Child.objects.select_related("current_organization", "case"))
     families = with_personal_flag(actor, Family.objects.select_related("municipality"))
-    found = {
-        item.pk: item
-        for item in AgendaItem.objects.filter(meeting=meeting, pk__in=ids)
+    child_ids = [pk for kind, pk in keys if kind == "child"]
+    family_ids = [pk for kind, pk in keys if kind == "family"]
+    found: dict[AgendaKey, AgendaItem | FamilyAgendaItem] = {
+        ("child", item.pk): item
+        for item in AgendaItem.objects.filter(meeting=meeting, pk__in=child_ids)
         .select_related("added_by")
-        .prefetch_related(Prefetch("child", queryset=children), Prefetch("family", queryset=families))
+        .prefetch_related(Prefetch("child", queryset=children))
     }
-    items = [found[pk] for pk in ids if pk in found]
+    found |= {
+        ("family", item.pk): item
+        for item in FamilyAgendaItem.objects.filter(meeting=meeting, pk__in=family_ids)
+        .select_related("added_by")
+        .prefetch_related(Prefetch("family", queryset=families))
+    }
+    items = [found[key] for key in keys if key in found]
     _attach_reviews(meeting, items)
     return items
 
 
-def _attach_reviews(meeting: Meeting, items: list[AgendaItem]) -> None:
-    """Each row's review at this meeting: the child's (with the decision) or the family's."""
-    child_ids = [item.child_id for item in items if item.child_id]
-    family_ids = [item.family_id for item in items if item.family_id]
-    by_child = {
-        review.child_id: review
-        for review in Review.objects.filter(meeting=meeting, child_id__in=child_ids).select_related(
-            "decision"
-        )
-    }
-    # An empty id list runs no query (Django skips `IN ()`).
-    by_family = {
-        review.family_id: review
-        for review in FamilyReview.objects.filter(meeting=meeting, family_id__in=family_ids)
-    }
+def _attach_reviews(meeting: Meeting, items: list[AgendaItem | FamilyAgendaItem]) -> None:
+    """Each row's review at this meeting: the child's (with the decision) or the family's. An empty id
+    list runs no query (Django skips `IN ()`)."""
+    _attach_child_reviews(meeting, [item for item in items if isinstance(item, AgendaItem)])
+    _attach_family_reviews(meeting, [item for item in items if isinstance(item, FamilyAgendaItem)])
+
+
+def _attach_child_reviews(meeting: Meeting, items: list[AgendaItem]) -> None:
+    reviews = Review.objects.filter(meeting=meeting, child_id__in=[item.child_id for item in items])
+    by_child = {review.child_id: review for review in reviews.select_related("decision")}
     for item in items:
-        item.review = by_child.get(item.child_id or 0)
-        item.family_review = by_family.get(item.family_id or 0)
+        item.review = by_child.get(item.child_id)
+
+
+def _attach_family_reviews(meeting: Meeting, items: list[FamilyAgendaItem]) -> None:
+    reviews = FamilyReview.objects.filter(meeting=meeting, family_id__in=[item.family_id for item in items])
+    by_family = {review.family_id: review for review in reviews}
+    for item in items:
+        item.family_review = by_family.get(item.family_id)
 
 
 def family_review_get(
@@ -227,7 +247,7 @@ def family_review_get(
         pk=family_pk,
     )
     review = FamilyReview.objects.filter(meeting=meeting, family=family).first()
-    if review is None and not AgendaItem.objects.filter(meeting=meeting, family=family).exists():
+    if review is None and not FamilyAgendaItem.objects.filter(meeting=meeting, family=family).exists():
         raise NotInScope()
     return family, review
 

@@ -33,6 +33,7 @@ from .models import (
     Decision,
     DocumentStatus,
     DocumentStep,
+    FamilyAgendaItem,
     FamilyReview,
     InteragencyDocument,
     Level,
@@ -105,16 +106,12 @@ def meeting_create(*, actor: User, consilium: Consilium, date: dt.date, place: s
     proposed = agenda_candidates(consilium, as_of=date)
     families = family_agenda_candidates(consilium, as_of=date)
     AgendaItem.objects.bulk_create(
-        [
-            *(
-                AgendaItem(meeting=meeting, child_id=child_id, reasons=reasons)
-                for child_id, reasons in proposed.items()
-            ),
-            *(
-                AgendaItem(meeting=meeting, family_id=family_id, reasons=reasons)
-                for family_id, reasons in families.items()
-            ),
-        ]
+        AgendaItem(meeting=meeting, child_id=child_id, reasons=reasons)
+        for child_id, reasons in proposed.items()
+    )
+    FamilyAgendaItem.objects.bulk_create(
+        FamilyAgendaItem(meeting=meeting, family_id=family_id, reasons=reasons)
+        for family_id, reasons in families.items()
     )
     audit_entry_create(
         actor=actor,
@@ -160,7 +157,7 @@ def agenda_add(*, actor: User, meeting: Meeting, child: Child, reason: str) -> A
 
 
 @transaction.atomic
-def agenda_family_add(*, actor: User, meeting: Meeting, family: Family, reason: str) -> AgendaItem:
+def agenda_family_add(*, actor: User, meeting: Meeting, family: Family, reason: str) -> FamilyAgendaItem:
     """The secretary puts a family at risk on the agenda before any placement (e.g. escalated by an
     alert's check or a lower consilium): a family of the consilium's territory, no child of it in an
     institution (then the child is on the agenda)."""
@@ -180,9 +177,9 @@ def agenda_family_add(*, actor: User, meeting: Meeting, family: Family, reason: 
         raise ValidationError(
             "Ребёнок из этой семьи уже в учреждении: добавьте в повестку ребёнка, а не семью."
         )
-    if AgendaItem.objects.filter(meeting=meeting, family=family, removed=False).exists():
+    if FamilyAgendaItem.objects.filter(meeting=meeting, family=family, removed=False).exists():
         raise ValidationError("Семья уже в повестке.")
-    item, _ = AgendaItem.objects.update_or_create(
+    item, _ = FamilyAgendaItem.objects.update_or_create(
         meeting=meeting,
         family=family,
         defaults={
@@ -206,16 +203,33 @@ def agenda_remove(*, actor: User, item: AgendaItem, reason: str) -> AgendaItem:
     require(actor, Perm.CONSILIUM_MANAGE, item.meeting)
     _require_planned(item.meeting)
     if not reason.strip():
-        whom = "ребёнок исключён" if item.child_id else "семья исключена"
-        raise ValidationError({"reason": f"Укажите, почему {whom} из повестки."})
+        raise ValidationError({"reason": "Укажите, почему ребёнок исключён из повестки."})
     item.removed, item.note = True, reason.strip()[:500]
     item.save()
-    removed = {"agenda_remove": item.child_id} if item.child_id else {"agenda_remove_family": item.family_id}
     audit_entry_create(
         actor=actor,
         action=AuditAction.UPDATE,
         target=item.meeting,
-        details={**removed, "reason": item.note},
+        details={"agenda_remove": item.child_id, "reason": item.note},
+    )
+    return item
+
+
+@transaction.atomic
+def family_agenda_remove(*, actor: User, item: FamilyAgendaItem, reason: str) -> FamilyAgendaItem:
+    require(actor, Perm.CONSILIUM_MANAGE, item.meeting)
+    _require_planned(item.meeting)
+    if not reason.strip():
+        raise ValidationError({"reason": "Укажите, почему семья исключена из повестки."})
+    if FamilyReview.objects.filter(meeting=item.meeting, family=item.family_id).exists():
+        raise ValidationError("По семье уже принято решение.")
+    item.removed, item.note = True, reason.strip()[:500]
+    item.save()
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=item.meeting,
+        details={"agenda_remove_family": item.family_id, "reason": item.note},
     )
     return item
 
@@ -439,7 +453,7 @@ def family_review_decide(
     require(actor, Perm.CASES_VIEW, family)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError("Заседание отменено.")
-    if not AgendaItem.objects.filter(meeting=meeting, family=family, removed=False).exists():
+    if not FamilyAgendaItem.objects.filter(meeting=meeting, family=family, removed=False).exists():
         raise ValidationError("Семьи нет в повестке этого заседания.")
     if FamilyReview.objects.filter(meeting=meeting, family=family).exists():
         raise ValidationError("Решение по семье на этом заседании уже принято.")

@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/children/<int:child_pk>/decide/", views.review_decide, name="review_decide"),
     path("agenda/<int:pk>/remove/", views.agenda_remove, name="agenda_remove"),
+    path("family-agenda/<int:pk>/remove/", views.family_agenda_remove, name="family_agenda_remove"),
     path("my-items/", views.my_items, name="my_items"),
     path("items/", views.action_list, name="action_list"),
     path("items/<int:pk>/", views.action_item, name="action_item"),

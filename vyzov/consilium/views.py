@@ -50,7 +50,7 @@ from .forms import (
     ReviewForm,
     step_formset,
 )
-from .models import AgendaItem
+from .models import AgendaItem, FamilyAgendaItem
 
 ACTION_FORMS = 3
 
@@ -250,7 +250,28 @@ def agenda_remove(request: AuthenticatedHttpRequest, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Исключено из повестки.")
+        messages.success(request, "Ребёнок исключён из повестки.")
+    return _back(item.meeting)
+
+
+@login_required
+@require_POST
+def family_agenda_remove(request: AuthenticatedHttpRequest, pk):
+    item = get_in_scope(
+        request.user,
+        FamilyAgendaItem.objects.select_related("meeting__consilium"),
+        Perm.CONSILIUM_VIEW,
+        pk=pk,
+    )
+    form = AgendaRemoveForm(request.POST)
+    try:
+        services.family_agenda_remove(
+            actor=request.user, item=item, reason=form.cleaned_data["reason"] if form.is_valid() else ""
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Семья исключена из повестки.")
     return _back(item.meeting)
 
 

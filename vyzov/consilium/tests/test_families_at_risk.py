@@ -19,7 +19,7 @@ from vyzov.cases.models import FamilyEvent, SocialStatusKind
 from vyzov.cases.tests.factories import make_child, make_family, place
 from vyzov.consilium import services
 from vyzov.consilium.agenda import family_agenda_candidates
-from vyzov.consilium.models import ActionItem, AgendaItem, AgendaReason, FamilyReview, Level
+from vyzov.consilium.models import ActionItem, AgendaReason, FamilyAgendaItem, FamilyReview, Level
 from vyzov.core.models import AuditAction, AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -84,9 +84,7 @@ def test_the_agenda_rule_proposes_families_with_a_fresh_status_and_no_child_plac
     assert old.pk not in regional_rule and closed.pk not in regional_rule and perm.pk not in regional_rule
 
     meeting = services.meeting_create(actor=fed_admin, consilium=barnaul_consilium, date=TODAY)
-    assert set(
-        AgendaItem.objects.filter(meeting=meeting, family__isnull=False).values_list("family", flat=True)
-    ) == {
+    assert set(FamilyAgendaItem.objects.filter(meeting=meeting).values_list("family", flat=True)) == {
         fresh.pk,
         tzhs.pk,
     }
@@ -136,7 +134,7 @@ def test_curator_altai_adds_a_family_and_the_perm_curator_gets_404(
     assert "не найдена" in response.content.decode()
     response = client.post(url, {"family-family": family.pk, "family-reason": "Сигнал школы"}, follow=True)
     assert "Семья добавлена в повестку" in response.content.decode()
-    item = AgendaItem.objects.get(meeting=meeting, family=family)
+    item = FamilyAgendaItem.objects.get(meeting=meeting, family=family)
     assert item.reasons == [AgendaReason.MANUAL] and item.note == "Сигнал школы"
 
     page = client.get(reverse("consilium:meeting_detail", args=[meeting.pk]), {"section": "families"}, **HTMX)
@@ -258,7 +256,7 @@ def test_family_reviews_in_the_api_are_scoped_and_texts_masked(
     login(client, curator_altai)
     rows = client.get("/api/v1/consilium/family-reviews/").json()["results"]
     assert [(row["family"], row["situation"]) for row in rows] == [(family.pk, "Конфликт в семье")]
-    agenda = client.get(f"/api/v1/consilium/meetings/{meeting.pk}/").json()["agenda"]
+    agenda = client.get(f"/api/v1/consilium/meetings/{meeting.pk}/").json()["family_agenda"]
     assert [row["family"] for row in agenda] == [family.pk]
     login(client, curator_perm)
     assert client.get("/api/v1/consilium/family-reviews/").json()["results"] == []
@@ -278,8 +276,8 @@ def test_the_families_section_pages_50_rows_like_the_children_sections(regional,
         for n in range(55)
     ]
     Family.objects.bulk_create(families)
-    AgendaItem.objects.bulk_create(
-        AgendaItem(meeting=meeting, family=family, reasons=[AgendaReason.MANUAL], note="Сигнал")
+    FamilyAgendaItem.objects.bulk_create(
+        FamilyAgendaItem(meeting=meeting, family=family, reasons=[AgendaReason.MANUAL], note="Сигнал")
         for family in families
     )
     login(client, fed_admin)
