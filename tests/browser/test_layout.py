@@ -79,7 +79,22 @@ def work(demo):
             "due_date": timezone.localdate() - dt.timedelta(days=1),
         },
     )
-    return {"child": children[0], "family": family, "meeting": meeting, "case": case}
+    at_home = make_family(centre("22"), title="Семья Дальневосточных-Староверовых")
+    consilium_services.agenda_family_add(actor=admin, meeting=meeting, family=at_home, reason="Сигнал школы")
+    document = consilium_services.document_create(
+        actor=admin,
+        consilium=consilium,
+        data={"kind": "ipr", "title": "Межведомственный план ИПР семьи", "family": at_home},
+        steps=[{"agency": "Служба «Дети в семье»", "action": "Сопровождение семьи", "term": "3 месяца"}],
+    )
+    return {
+        "child": children[0],
+        "family": family,
+        "meeting": meeting,
+        "case": case,
+        "at_home": at_home,
+        "document": document,
+    }
 
 
 # role → pages (a callable of the `work` data gives the URL of a card)
@@ -96,6 +111,12 @@ PAGES = {
     "curator_altai": [
         "/",
         lambda w: f"/consilium/meetings/{w['meeting'].pk}/",
+        lambda w: f"/consilium/meetings/{w['meeting'].pk}/?section=families",
+        lambda w: f"/consilium/meetings/{w['meeting'].pk}/families/{w['at_home'].pk}/",
+        "/consilium/documents/",
+        lambda w: f"/consilium/documents/{w['document'].pk}/",
+        lambda w: f"/consilium/documents/{w['document'].pk}/edit/",
+        lambda w: f"/consilium/{w['meeting'].consilium_id}/documents/new/",
         "/territories/",
         "/monitoring/",
         "/programmes/regions/22/passport/",

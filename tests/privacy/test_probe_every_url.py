@@ -20,7 +20,7 @@ from tests.privacy.test_probe import perm_objects  # noqa: F401  (the fixture: o
 from vyzov.accounts.models import Grant, Role, ScopeLevel
 from vyzov.alerts import services as alert_services
 from vyzov.cases.models import FamilySocialStatus
-from vyzov.consilium.models import AgendaItem
+from vyzov.consilium.models import AgendaItem, FamilyAgendaItem, FamilyReview, InteragencyDocument
 from vyzov.contests.models import ApplicationFile, Award, ExpertAssignment
 from vyzov.core.models import AuditEntry, ExportJob
 from vyzov.dashboard.models import Notification
@@ -56,6 +56,20 @@ def perm(perm_objects, fed_admin, home_perm, curator_perm):  # noqa: F811
         family=o["family"], kind="large", start_date=TODAY, basis="Удостоверение"
     )
     o["agenda"] = AgendaItem.objects.get(meeting=o["meeting"], child=o["child"])
+    o["family_agenda"] = FamilyAgendaItem.objects.create(
+        meeting=o["meeting"], family=o["family"], reasons=["manual"]
+    )
+    o["family_review"] = FamilyReview.objects.create(
+        meeting=o["meeting"],
+        family=o["family"],
+        risk="risk_remains",
+        situation="Ситуация",
+        measures="Меры",
+        next_review_date=TODAY + dt.timedelta(days=30),
+    )
+    o["cons_document"] = InteragencyDocument.objects.create(
+        consilium=o["consilium"], kind="algorithm", title="Алгоритм Пермь"
+    )
     o["step"] = PlanStep.objects.create(
         case=o["family_case"],
         goal="Цель",
@@ -178,6 +192,9 @@ PAGES: dict[str, tuple[str, ...]] = {
     "consilium:meeting_create": ("consilium",),
     "consilium:meeting_detail": ("meeting",),
     "consilium:agenda_add": ("meeting",),
+    "consilium:agenda_family_add": ("meeting",),
+    "consilium:family_review": ("meeting", "family"),
+    "consilium:family_review_decide": ("meeting", "family"),
     "consilium:meeting_participants": ("meeting",),
     "consilium:meeting_close": ("meeting",),
     "consilium:meeting_protocol": ("meeting",),
@@ -187,8 +204,15 @@ PAGES: dict[str, tuple[str, ...]] = {
     "consilium:review_answers_save": ("meeting", "child"),
     "consilium:review_decide": ("meeting", "child"),
     "consilium:agenda_remove": ("agenda",),
+    "consilium:family_agenda_remove": ("family_agenda",),
     "consilium:action_item": ("item",),
+    "consilium:action_item_update": ("item",),
     "consilium:report": ("subject_code",),
+    "consilium:document_create": ("consilium",),
+    "consilium:document_detail": ("cons_document",),
+    "consilium:document_edit": ("cons_document",),
+    "consilium:document_approve": ("cons_document",),
+    "consilium:document_revise": ("cons_document",),
     "ngo_aid:request_detail": ("aid",),
     "ngo_aid:request_edit": ("aid",),
     "ngo_aid:request_withdraw": ("aid",),
@@ -437,6 +461,8 @@ API: dict[str, str] = {
     "consilium-detail": "consilium",
     "meeting-detail": "meeting",
     "review-detail": "review",
+    "family-review-detail": "family_review",
+    "consilium-document-detail": "cons_document",
     "action-item-detail": "item",
     "action-item-progress": "item",
     "aid-request-detail": "aid",

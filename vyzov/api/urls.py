@@ -25,6 +25,10 @@ router.register("alerts", alerts_api.AlertViewSet, basename="alert")
 router.register("consilia", consilium_api.ConsiliumViewSet, basename="consilium")
 router.register("consilium/meetings", consilium_api.MeetingViewSet, basename="meeting")
 router.register("consilium/reviews", consilium_api.ReviewViewSet, basename="review")
+router.register(
+    "consilium/documents", consilium_api.InteragencyDocumentViewSet, basename="consilium-document"
+)
+router.register("consilium/family-reviews", consilium_api.FamilyReviewViewSet, basename="family-review")
 router.register("action-items", consilium_api.ActionItemViewSet, basename="action-item")
 router.register("aid/requests", ngo_aid_api.AidRequestViewSet, basename="aid-request")
 router.register("support/services", support_api.ServiceViewSet, basename="support-service")

@@ -11,7 +11,19 @@ from vyzov.accounts.privacy import text_for
 from vyzov.core import serializers as core_fields
 
 from . import selectors, services
-from .models import ActionItem, ActionStatus, AgendaItem, Consilium, Decision, Meeting, Review
+from .models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    Consilium,
+    Decision,
+    DocumentStep,
+    FamilyAgendaItem,
+    FamilyReview,
+    InteragencyDocument,
+    Meeting,
+    Review,
+)
 
 
 class ConsiliumOutput(serializers.ModelSerializer):
@@ -27,6 +39,9 @@ class ConsiliumOutput(serializers.ModelSerializer):
             "subject",
             "municipality",
             "organization",
+            "seat",
+            "chair_kind",
+            "chair_name",
             "schedule",
             "is_active",
         ]
@@ -50,12 +65,24 @@ class AgendaOutput(PersonalFieldsMixin, serializers.ModelSerializer):
         fields = ["child", "reasons", "note", "removed"]
 
 
+class FamilyAgendaOutput(PersonalFieldsMixin, serializers.ModelSerializer):
+    personal_texts = ("note",)
+
+    def personal_object(self, instance):
+        return instance.family
+
+    class Meta:
+        model = FamilyAgendaItem
+        fields = ["family", "reasons", "note", "removed"]
+
+
 class MeetingOutput(serializers.ModelSerializer):
     agenda = AgendaOutput(many=True, read_only=True)
+    family_agenda = FamilyAgendaOutput(many=True, read_only=True)
 
     class Meta:
         model = Meeting
-        fields = ["id", "consilium", "date", "place", "status", "agenda"]
+        fields = ["id", "consilium", "date", "place", "status", "agenda", "family_agenda"]
 
 
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -64,7 +91,9 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         return scope(
-            self.request.user, Meeting.objects.prefetch_related("agenda"), Perm.CONSILIUM_VIEW
+            self.request.user,
+            Meeting.objects.prefetch_related("agenda", "family_agenda__family"),
+            Perm.CONSILIUM_VIEW,
         ).order_by("-date", "-id")
 
 
@@ -78,6 +107,7 @@ class ReviewOutput(serializers.ModelSerializer):
             "meeting",
             "child",
             "placement_justified",
+            "family_measures",
             "return_prospect",
             "substitute_family",
             "parental_rights",
@@ -106,6 +136,94 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return scope(self.request.user, Review.objects.all(), Perm.CONSILIUM_VIEW).order_by("-id")
 
 
+class FamilyReviewOutput(PersonalFieldsMixin, serializers.ModelSerializer):
+    """A family at risk heard before any placement, with the prevention decision (free texts only for
+    those who see the family's personal data)."""
+
+    personal_texts = ("situation", "measures")
+
+    def personal_object(self, instance):
+        return instance.family
+
+    class Meta:
+        model = FamilyReview
+        fields = [
+            "id",
+            "meeting",
+            "family",
+            "risk",
+            "situation",
+            "services_needed",
+            "measures",
+            "next_review_date",
+            "escalate",
+        ]
+
+
+class FamilyReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [CanUseApi]
+    serializer_class = FamilyReviewOutput
+
+    def get_queryset(self):
+        return scope(
+            self.request.user, FamilyReview.objects.select_related("family"), Perm.CONSILIUM_VIEW
+        ).order_by("-id")
+
+
+class DocumentStepOutput(serializers.ModelSerializer):
+    class Meta:
+        model = DocumentStep
+        fields = ["number", "agency", "action", "term"]
+
+
+class InteragencyDocumentOutput(serializers.ModelSerializer):
+    """An algorithm or an ИПР edition with its steps; an ИПР's step texts only for those who see the
+    child's or family's personal data."""
+
+    steps = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InteragencyDocument
+        fields = [
+            "id",
+            "consilium",
+            "kind",
+            "title",
+            "child",
+            "family",
+            "edition",
+            "previous",
+            "status",
+            "approved_on",
+            "approved_at",
+            "review_date",
+            "steps",
+        ]
+
+    def get_steps(self, document) -> list[dict]:
+        actor = getattr(self.context.get("request"), "user", None)
+        record = document.personal_record
+        rows = DocumentStepOutput(document.steps.all(), many=True).data
+        for row in rows:
+            if record is not None:
+                row["action"] = text_for(actor, row["action"], record)
+        return list(rows)
+
+
+class InteragencyDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Algorithms and ИПР of the consilia in the caller's scope (all editions)."""
+
+    permission_classes = [CanUseApi]
+    serializer_class = InteragencyDocumentOutput
+
+    def get_queryset(self):
+        return scope(
+            self.request.user,
+            InteragencyDocument.objects.select_related("child", "family").prefetch_related("steps"),
+            Perm.CONSILIUM_VIEW,
+        ).order_by("id")
+
+
 class ActionItemOutput(PersonalFieldsMixin, serializers.ModelSerializer):
     personal_texts = ("what", "result")
 
@@ -119,6 +237,7 @@ class ActionItemOutput(PersonalFieldsMixin, serializers.ModelSerializer):
             "organization",
             "executor",
             "child",
+            "family",
             "deadline",
             "status",
             "result",

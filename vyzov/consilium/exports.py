@@ -13,7 +13,7 @@ from vyzov.accounts.access import Perm, allows
 from vyzov.accounts.models import User
 from vyzov.accounts.privacy import text_for
 
-from .models import ActionItem, Decision, Meeting, Review, ServiceNeed
+from .models import ActionItem, Decision, FamilyReview, Meeting, Review, ServiceNeed
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -29,6 +29,52 @@ def protocol_named_children(*, actor: User, meeting: Meeting) -> list:
     """The children the protocol names with their personal data for this actor (see `_child_label`)."""
     reviews = Review.objects.filter(meeting=meeting).select_related("child")
     return [review.child for review in reviews if allows(actor, Perm.CASES_VIEW_PERSONAL, review.child)]
+
+
+def protocol_named_families(*, actor: User, meeting: Meeting) -> list:
+    """The families whose situation and measures the protocol shows in full to this actor."""
+    reviews = FamilyReview.objects.filter(meeting=meeting).select_related("family")
+    return [review.family for review in reviews if allows(actor, Perm.CASES_VIEW_PERSONAL, review.family)]
+
+
+def _family_reviews(document, *, actor: User, meeting: Meeting) -> None:
+    """The families at risk heard before placement: each by register number (the protocol names no
+    family), the assessment, the prevention decision and its action items."""
+    reviews = list(
+        FamilyReview.objects.filter(meeting=meeting)
+        .select_related("family__municipality")
+        .order_by("family_id")
+    )
+    if not reviews:
+        return
+    items: dict[int, list[ActionItem]] = {}
+    for item in ActionItem.objects.filter(
+        origin_type__model="familyreview", origin_id__in=[review.pk for review in reviews]
+    ).select_related("organization"):
+        items.setdefault(item.origin_id, []).append(item)
+    services = dict(ServiceNeed.choices)
+    document.add_heading("Семьи в риске: рассмотрение с целью недопущения помещения детей", level=2)
+    for number, review in enumerate(reviews, start=1):
+        family = review.family
+        document.add_heading(f"{number}. Семья № {family.pk} в реестре, {family.municipality.name}", level=3)
+        document.add_paragraph(
+            f"Оценка: {review.get_risk_display()}. {text_for(actor, review.situation, family)}"
+        )
+        if review.services_needed:
+            document.add_paragraph(
+                "Необходимая помощь: "
+                + ", ".join(services.get(code, code) for code in review.services_needed)
+            )
+        document.add_paragraph(
+            f"РЕШЕНИЕ: {text_for(actor, review.measures, family)}. "
+            f"Следующее рассмотрение: {review.next_review_date:%d.%m.%Y}."
+            + (" Случай передаётся на вышестоящий уровень." if review.escalate else "")
+        )
+        for item in items.get(review.pk, []):
+            document.add_paragraph(
+                f"{text_for(actor, item.what, family)} — {item.organization}, срок {item.deadline:%d.%m.%Y}",
+                style="List Bullet",
+            )
 
 
 def protocol_docx(*, actor: User, meeting: Meeting) -> bytes:
@@ -77,6 +123,11 @@ def protocol_docx(*, actor: User, meeting: Meeting) -> bytes:
                 review.get_placement_justified_display(),
                 text(review.placement_comment),
             ),
+            (
+                "Меры по сохранению семейного окружения",
+                review.get_family_measures_display(),
+                text(review.family_measures_comment),
+            ),
             ("Перспективы возвращения", review.get_return_prospect_display(), text(review.return_measures)),
             ("Замещающая семья", review.get_substitute_family_display(), ""),
             (
@@ -116,6 +167,7 @@ def protocol_docx(*, actor: User, meeting: Meeting) -> bytes:
                 cells[1].text = str(item.organization)
                 cells[2].text = str(item.executor) if item.executor else "—"
                 cells[3].text = f"{item.deadline:%d.%m.%Y}"
+    _family_reviews(document, actor=actor, meeting=meeting)
     document.add_paragraph(f"Протокол сформирован в системе «Вызов» {timezone.localtime():%d.%m.%Y %H:%M}.")
     buffer = io.BytesIO()
     document.save(buffer)

@@ -9,13 +9,33 @@ from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledMod
 from vyzov.core.uploads import UploadField
 from vyzov.territories.models import Municipality, Organization, Subject
 
-from .models import ActionStatus, Consilium, Member, Review, ServiceNeed
+from .models import (
+    ActionStatus,
+    Consilium,
+    DocumentKind,
+    FamilyReview,
+    Meeting,
+    Member,
+    Review,
+    ServiceNeed,
+)
 
 
 class ConsiliumForm(StyledModelForm):
     class Meta:
         model = Consilium
-        fields = ["title", "level", "region_model", "subject", "municipality", "organization", "schedule"]
+        fields = [
+            "title",
+            "level",
+            "region_model",
+            "subject",
+            "municipality",
+            "organization",
+            "seat",
+            "chair_kind",
+            "chair_name",
+            "schedule",
+        ]
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +76,37 @@ class AgendaAddForm(StyledForm):
     reason = forms.CharField(label="Почему добавлен", max_length=500)
 
 
+class FamilyAgendaAddForm(StyledForm):
+    family = RecordPickerField(label="Семья в риске", kind="families", context="consilium_agenda")
+    reason = forms.CharField(label="Почему добавлена", max_length=500)
+
+    def __init__(self, *args, meeting_id: int, **kwargs):
+        super().__init__(*args, prefix="family", **kwargs)
+        field = self.fields["family"]
+        assert isinstance(field, RecordPickerField)
+        field.set_params({"meeting": meeting_id})
+
+
+class FamilyReviewForm(StyledModelForm):
+    """The hearing of a family at risk and the prevention decision (measures as action items beside)."""
+
+    services_needed = forms.MultipleChoiceField(
+        label="Необходимая помощь семье",
+        choices=ServiceNeed.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = FamilyReview
+        fields = ["risk", "situation", "services_needed", "measures", "next_review_date", "escalate"]
+        widgets = {
+            "situation": forms.Textarea(attrs={"rows": 3}),
+            "measures": forms.Textarea(attrs={"rows": 3}),
+            "next_review_date": DateInput,
+        }
+
+
 class AgendaRemoveForm(StyledForm):
     reason = forms.CharField(label="Почему исключён", max_length=500)
 
@@ -74,6 +125,8 @@ class ReviewForm(StyledModelForm):
         fields = [
             "placement_justified",
             "placement_comment",
+            "family_measures",
+            "family_measures_comment",
             "return_prospect",
             "return_measures",
             "substitute_family",
@@ -86,6 +139,7 @@ class ReviewForm(StyledModelForm):
             name: forms.Textarea(attrs={"rows": 2})
             for name in (
                 "placement_comment",
+                "family_measures_comment",
                 "return_measures",
                 "parental_rights_comment",
                 "support_assessment",
@@ -151,3 +205,76 @@ class ActionUpdateForm(StyledForm):
 
 class ProtocolUploadForm(StyledForm):
     file = UploadField(label="Подписанный протокол (PDF, JPG, PNG)")
+
+
+class DocumentForm(StyledForm):
+    """An algorithm or an ИПР: what it is, for whom (ИПР), when it is to be revisited."""
+
+    kind = forms.ChoiceField(label="Вид документа", choices=DocumentKind.choices)
+    title = forms.CharField(label="Название", max_length=300)
+    child = RecordPickerField(label="Ребёнок (для ИПР)", kind="children", context="register", required=False)
+    family = RecordPickerField(
+        label="Семья (для ИПР)", kind="families", context="consilium_document", required=False
+    )
+    review_date = forms.DateField(label="Дата пересмотра", widget=DateInput, required=False)
+
+    def __init__(self, *args, consilium_id: int, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        family = self.fields["family"]
+        assert isinstance(family, RecordPickerField)
+        family.set_params({"consilium": consilium_id})
+        if editing:  # what the document is and whom it concerns stay with every edition
+            for name in ("kind", "child", "family"):
+                del self.fields[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == DocumentKind.IPR and not (cleaned.get("child") or cleaned.get("family")):
+            self.add_error("child", "ИПР составляется для ребёнка или семьи: укажите ребёнка или семью.")
+        return cleaned
+
+
+class StepForm(StyledForm):
+    agency = forms.CharField(label="Ответственное ведомство", max_length=200, required=False)
+    action = forms.CharField(
+        label="Действие", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    term = forms.CharField(
+        label="Срок", max_length=100, required=False, help_text="до 31.01.2027 или «в течение 3 рабочих дней»"
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        filled = [name for name in ("agency", "action", "term") if (cleaned.get(name) or "").strip()]
+        if filled and len(filled) < 3:
+            raise forms.ValidationError("У шага должны быть ведомство, действие и срок.")
+        return cleaned
+
+    @property
+    def is_filled(self) -> bool:
+        return bool((self.cleaned_data.get("action") or "").strip())
+
+
+STEP_BLANKS = 4
+
+
+def step_formset(data=None, *, steps=None) -> forms.BaseFormSet:
+    """The steps' rows: the document's steps (or what was typed) and a few blank rows to add more."""
+    initial = [{"agency": s.agency, "action": s.action, "term": s.term} for s in steps or []]
+    formset = forms.formset_factory(StepForm, extra=STEP_BLANKS, max_num=60, absolute_max=60)
+    return formset(data, initial=initial, prefix="steps")
+
+
+class DocumentApproveForm(StyledForm):
+    approved_on = forms.DateField(label="Дата утверждения", widget=DateInput)
+    meeting = forms.ModelChoiceField(
+        label="Заседание консилиума", queryset=Meeting.objects.none(), required=False
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        choice_field(self, "meeting").queryset = Meeting.objects.filter(pk__in=[m.pk for m in meetings])
+
+
+class DocumentReviseForm(StyledForm):
+    reason = forms.CharField(label="Почему нужна новая редакция", max_length=500)

@@ -52,6 +52,30 @@ class RegionModel(models.IntegerChoices):
     THREE = 3, "трёхуровневая"
 
 
+class ChairKind(models.TextChoices):
+    """Who chairs a regional consilium (002: «в большинстве случаев председателем регионального
+    консилиума назначается региональный куратор … или Уполномоченный по правам ребенка в регионе, в
+    некоторых регионах … заместитель председателя правительства или вице-губернатор … или функции
+    регионального консилиума исполняет региональная МРГ»)."""
+
+    CURATOR = "curator", "региональный куратор системы профилактики социального сиротства"
+    OMBUDSMAN = "ombudsman", "Уполномоченный по правам ребёнка в регионе"
+    VICE_GOVERNOR = "vice_governor", "заместитель председателя правительства (вице-губернатор)"
+    WORKING_GROUP = "working_group", "функции консилиума исполняет региональная МРГ"
+    OTHER = "other", "иное должностное лицо"
+
+
+REGIONAL_CHAIRS = {ChairKind.CURATOR, ChairKind.OMBUDSMAN, ChairKind.VICE_GOVERNOR, ChairKind.WORKING_GROUP}
+
+
+class MunicipalSeat(models.TextChoices):
+    """Where a municipal consilium sits (002: «создаются при администрациях муниципальных образований
+    или КДНиЗП»)."""
+
+    ADMINISTRATION = "administration", "при администрации муниципального образования"
+    KDN = "kdn", "при КДНиЗП"
+
+
 class Consilium(BaseModel):
     title = models.CharField("название", max_length=300, validators=[validate_single_line_text])
     level = models.CharField("уровень", max_length=12, choices=Level.choices)
@@ -85,6 +109,20 @@ class Consilium(BaseModel):
         validators=[validate_single_line_text],
     )
     is_active = models.BooleanField("действует", default=True)
+    # Nullable: a new column without a table rebuild on SQLite (tests/operations/test_fresh_migrate.py).
+    chair_kind = models.CharField(  # noqa: DJ001 (nullable: an added column without a table rebuild)
+        "кто председательствует", max_length=16, choices=ChairKind.choices, null=True, blank=True
+    )
+    chair_name = models.CharField(  # noqa: DJ001 (nullable: an added column without a table rebuild)
+        "председатель (ФИО)", max_length=200, null=True, blank=True, validators=[validate_person_name]
+    )
+    seat = models.CharField(  # noqa: DJ001 (nullable: an added column without a table rebuild)
+        "при ком создан (муниципальный консилиум)",
+        max_length=16,
+        choices=MunicipalSeat.choices,
+        null=True,
+        blank=True,
+    )
 
     access_paths = TERRITORY_PATHS
     view_permission = "consilium.view"
@@ -109,8 +147,26 @@ class Consilium(BaseModel):
             errors["municipality"] = "Муниципалитет относится к другому субъекту РФ."
         if self.organization_id and self.subject_id and self.organization.subject_id != self.subject_id:
             errors["organization"] = "Организация относится к другому субъекту РФ."
+        errors |= self._chair_and_seat_errors()
         if errors:
             raise ValidationError(errors)
+
+    def _chair_and_seat_errors(self) -> dict[str, str]:
+        errors = {}
+        if self.chair_kind in REGIONAL_CHAIRS and self.level != Level.REGIONAL:
+            errors["chair_kind"] = (
+                "Куратор, Уполномоченный по правам ребёнка, вице-губернатор или МРГ возглавляют "
+                "региональный консилиум; для другого уровня выберите «иное должностное лицо»."
+            )
+        if (self.chair_name or "").strip() and not self.chair_kind:
+            errors["chair_kind"] = "Укажите, кто председательствует: куратор, Уполномоченный или иное лицо."
+        if self.chair_kind == ChairKind.WORKING_GROUP and (self.chair_name or "").strip():
+            errors["chair_name"] = "Когда функции консилиума исполняет МРГ, председатель — председатель МРГ."
+        if self.seat and self.level != Level.MUNICIPAL:
+            errors["seat"] = (
+                "Место (администрация или КДНиЗП) указывается только для муниципального консилиума."
+            )
+        return errors
 
 
 class MemberRole(models.TextChoices):
@@ -202,6 +258,7 @@ class AgendaReason(models.TextChoices):
     PARENTAL_SUIT = "parental_suit", "иск о лишении (ограничении) родительских прав"
     OVERDUE_ACTIONS = "overdue_actions", "просрочены поручения"
     ESCALATED = "escalated", "передан с нижестоящего уровня"
+    FAMILY_AT_RISK = "family_at_risk", "семья в СОП/ТЖС: новый статус, ребёнок не помещён"
     MANUAL = "manual", "добавлен секретарём"
 
 
@@ -235,6 +292,52 @@ class AgendaItem(models.Model):
     def reason_labels(self) -> list[str]:
         labels = dict(AgendaReason.choices)
         return [labels.get(reason, reason) for reason in self.reasons]
+
+    @property
+    def subject_record(self):
+        return self.child
+
+
+class FamilyAgendaItem(models.Model):
+    """A family at risk on the agenda, its children still at home (002: «рассмотрение сложных случаев
+    с целью недопущения помещения детей в учреждения»). Kept beside the children's AgendaItem: the
+    meeting page shows both in one agenda."""
+
+    # Set by consilium.selectors: the family's review at this meeting, if made.
+    family_review: FamilyReview | None
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="family_agenda")
+    family = models.ForeignKey("cases.Family", on_delete=models.PROTECT, related_name="+")
+    reasons = models.JSONField("основания", default=list)
+    note = models.CharField(
+        "пояснение секретаря", max_length=500, blank=True, validators=[validate_single_line_text]
+    )
+    removed = models.BooleanField("исключена из повестки", default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    access_paths = _through("meeting__consilium")
+    view_permission = "consilium.view"
+
+    class Meta:
+        verbose_name = "семья в повестке"
+        verbose_name_plural = "семьи в повестке"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "family"], name="one_agenda_item_per_family")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family} — {self.meeting}"
+
+    @property
+    def reason_labels(self) -> list[str]:
+        labels = dict(AgendaReason.choices)
+        return [labels.get(reason, reason) for reason in self.reasons]
+
+    @property
+    def subject_record(self):
+        return self.family
 
 
 class Justification(models.TextChoices):
@@ -274,6 +377,16 @@ class ServiceNeed(models.TextChoices):
     AFTERCARE = "aftercare", "сопровождение после возвращения в семью"
 
 
+class MeasuresAdequacy(models.TextChoices):
+    """002, задача консилиума № 2: «полноты и адекватности предпринятых мер по сохранению семейного
+    окружения»."""
+
+    ADEQUATE = "adequate", "меры были полными и адекватными"
+    INSUFFICIENT = "insufficient", "меры были недостаточными"
+    NOT_TAKEN = "not_taken", "меры не предпринимались"
+    TO_CHECK = "to_check", "требует проверки"
+
+
 class Review(BaseModel):
     """The consilium's review of one child at one meeting: the seed's questions, then a decision."""
 
@@ -291,6 +404,20 @@ class Review(BaseModel):
     )
     placement_comment = models.TextField(
         "пояснение, в т.ч. о нахождении больше 6 месяцев",
+        blank=True,
+        max_length=3000,
+        validators=[validate_free_text],
+    )
+    family_measures = models.CharField(  # noqa: DJ001 (nullable: an added column without a table rebuild)
+        "полнота и адекватность предпринятых мер по сохранению семейного окружения",
+        max_length=16,
+        choices=MeasuresAdequacy.choices,
+        null=True,
+        blank=True,
+    )
+    family_measures_comment = models.TextField(  # noqa: DJ001 (nullable: an added column without a table rebuild)
+        "какие меры предпринимались до помещения и чего не хватило",
+        null=True,
         blank=True,
         max_length=3000,
         validators=[validate_free_text],
@@ -364,6 +491,61 @@ class Decision(BaseModel):
         return self.review.child.subject_id
 
 
+class FamilyRisk(models.TextChoices):
+    PLACEMENT_THREAT = "placement_threat", "угроза помещения ребёнка в учреждение"
+    RISK_REMAINS = "risk_remains", "риск сохраняется, угрозы помещения нет"
+    OVERCOME = "overcome", "кризис преодолён"
+
+
+class FamilyReview(BaseModel):
+    """The consilium's review of a family at risk before any placement, with the prevention decision:
+    the assessment, the measures (their executors and deadlines are ActionItems of this review), the
+    next review, and whether to pass the case up."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="заседание", on_delete=models.PROTECT, related_name="family_reviews"
+    )
+    family = models.ForeignKey(
+        "cases.Family", verbose_name="семья", on_delete=models.PROTECT, related_name="+"
+    )
+    risk = models.CharField("оценка риска", max_length=20, choices=FamilyRisk.choices)
+    situation = models.TextField(
+        "ситуация семьи и причины риска", max_length=3000, validators=[validate_free_text]
+    )
+    services_needed = models.JSONField("необходимая помощь семье", default=list, blank=True)
+    measures = models.TextField(
+        "решение: меры по недопущению помещения ребёнка", max_length=5000, validators=[validate_free_text]
+    )
+    next_review_date = models.DateField("следующее рассмотрение", validators=[validate_deadline])
+    escalate = models.BooleanField("передать на вышестоящий уровень", default=False)
+
+    access_paths = _through("meeting__consilium")
+    view_permission = "consilium.view"
+
+    class Meta:
+        verbose_name = "рассмотрение семьи"
+        verbose_name_plural = "рассмотрения семей"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "family"],
+                name="one_review_per_family",
+                violation_error_message="Семья уже рассмотрена на этом заседании.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Рассмотрение: {self.family} ({self.meeting})"
+
+    @property
+    def audit_subject_id(self) -> int:
+        return self.family.subject_id
+
+    @property
+    def service_labels(self) -> list[str]:
+        labels = dict(ServiceNeed.choices)
+        return [labels.get(code, code) for code in self.services_needed]
+
+
 class ActionStatus(models.TextChoices):
     ASSIGNED = "assigned", "назначено"
     IN_PROGRESS = "in_progress", "выполняется"
@@ -388,6 +570,14 @@ class ActionItem(BaseModel):
     child = models.ForeignKey(
         "cases.Child",
         verbose_name="ребёнок",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    family = models.ForeignKey(
+        "cases.Family",
+        verbose_name="семья",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -445,3 +635,134 @@ class ActionItem(BaseModel):
     @property
     def status_label(self) -> str:
         return "просрочено" if self.is_overdue else self.get_status_display()
+
+
+# ---- interagency documents the consilium drafts, approves and revises (002) ------------------------
+
+
+class DocumentKind(models.TextChoices):
+    """002, тематические направления консилиумов: «разработка, утверждение, корректировка алгоритмов
+    действий для сотрудников органов системы профилактики, межведомственных планов ИПР»."""
+
+    ALGORITHM = "algorithm", "алгоритм межведомственного взаимодействия"
+    IPR = "ipr", "межведомственный план индивидуальной реабилитации (ИПР)"
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", "проект"
+    APPROVED = "approved", "утверждён"
+    REVISED = "revised", "заменён новой редакцией"
+
+
+class InteragencyDocument(BaseModel):
+    """One edition of an algorithm (per consilium) or of an ИПР (for a child or a family). A revision
+    is a new edition (draft) linked to the one it replaces; the replaced edition stays as history."""
+
+    consilium = models.ForeignKey(
+        Consilium, verbose_name="консилиум", on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField("вид документа", max_length=12, choices=DocumentKind.choices)
+    title = models.CharField("название", max_length=300, validators=[validate_single_line_text])
+    child = models.ForeignKey(
+        "cases.Child",
+        verbose_name="ребёнок",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    family = models.ForeignKey(
+        "cases.Family",
+        verbose_name="семья",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    edition = models.PositiveSmallIntegerField("редакция", default=1)
+    previous = models.OneToOneField(
+        "self",
+        verbose_name="предыдущая редакция",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_edition",
+    )
+    status = models.CharField(
+        "состояние", max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
+    )
+    review_date = models.DateField("дата пересмотра", null=True, blank=True, validators=[validate_deadline])
+    approved_on = models.DateField("утверждён", null=True, blank=True, validators=[validate_work_date])
+    approved_at = models.ForeignKey(
+        Meeting,
+        verbose_name="заседание, на котором утверждён",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revision_reason = models.CharField(
+        "причина новой редакции", max_length=500, blank=True, validators=[validate_single_line_text]
+    )
+
+    access_paths = _through("consilium")
+    view_permission = "consilium.view"
+
+    class Meta:
+        verbose_name = "межведомственный документ консилиума"
+        verbose_name_plural = "межведомственные документы консилиума"
+        ordering = ["consilium", "kind", "title", "-edition"]
+
+    def __str__(self) -> str:
+        return f"{self.title} (ред. {self.edition})"
+
+    @property
+    def audit_subject_id(self) -> int:
+        return self.consilium.subject_id
+
+    @property
+    def personal_record(self):
+        """The child or family whose personal data an ИПР carries (None for an algorithm)."""
+        return self.child or self.family
+
+    def clean(self) -> None:
+        errors = {}
+        if self.kind == DocumentKind.IPR and not (self.child_id or self.family_id):
+            errors["child"] = "ИПР составляется для ребёнка или семьи: укажите ребёнка или семью."
+        if self.kind == DocumentKind.ALGORITHM and (self.child_id or self.family_id):
+            errors["kind"] = (
+                "Алгоритм межведомственного взаимодействия не относится к одному ребёнку или семье."
+            )
+        if self.child_id and self.family_id:
+            errors["family"] = "Укажите либо ребёнка, либо семью."
+        if errors:
+            raise ValidationError(errors)
+
+
+class DocumentStep(models.Model):
+    """A step of an algorithm or an ИПР: which agency does what, by when."""
+
+    document = models.ForeignKey(InteragencyDocument, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField("№")
+    agency = models.CharField(
+        "ответственное ведомство", max_length=200, validators=[validate_single_line_text]
+    )
+    action = models.TextField("действие", max_length=2000, validators=[validate_free_text])
+    term = models.CharField(
+        "срок",
+        max_length=100,
+        help_text="Например: до 31.01.2027 или в течение 3 рабочих дней",
+        validators=[validate_single_line_text],
+    )
+
+    access_paths = _through("document__consilium")
+    view_permission = "consilium.view"
+
+    class Meta:
+        verbose_name = "шаг документа"
+        verbose_name_plural = "шаги документа"
+        ordering = ["document", "number"]
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="one_step_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.agency}"

@@ -16,14 +16,14 @@ from django.utils import timezone
 from vyzov.accounts.access import Perm, allows, require
 from vyzov.accounts.models import User
 from vyzov.cases import services as case_services
-from vyzov.cases.models import Child, EventKind
+from vyzov.cases.models import Child, EventKind, Family
 from vyzov.core import signals
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create, changed_fields, field_values, save_with_version
 from vyzov.core.uploads import EMPTY_FILE_MESSAGE, replace_stored_file
 from vyzov.territories.models import Municipality, Organization, Subject
 
-from .agenda import agenda_candidates
+from .agenda import agenda_candidates, family_agenda_candidates, family_has_child_in_institution_q
 from .models import (
     ActionItem,
     ActionStatus,
@@ -31,6 +31,12 @@ from .models import (
     AgendaReason,
     Consilium,
     Decision,
+    DocumentStatus,
+    DocumentStep,
+    FamilyAgendaItem,
+    FamilyReview,
+    InteragencyDocument,
+    Level,
     Meeting,
     MeetingStatus,
     Member,
@@ -40,6 +46,8 @@ from .models import (
 REVIEW_FIELDS = [
     "placement_justified",
     "placement_comment",
+    "family_measures",
+    "family_measures_comment",
     "return_prospect",
     "return_measures",
     "substitute_family",
@@ -87,7 +95,8 @@ def member_add(*, actor: User, consilium: Consilium, data: dict[str, Any]) -> Me
 
 @transaction.atomic
 def meeting_create(*, actor: User, consilium: Consilium, date: dt.date, place: str = "") -> Meeting:
-    """Plan a meeting and fill its agenda with the children the agenda rule proposes."""
+    """Plan a meeting and fill its agenda with the children and the families at risk the agenda rules
+    propose."""
     require(actor, Perm.CONSILIUM_MANAGE, consilium)
     if not consilium.is_active:
         raise ValidationError("Консилиум не действует.")
@@ -95,16 +104,21 @@ def meeting_create(*, actor: User, consilium: Consilium, date: dt.date, place: s
     meeting.full_clean()
     meeting.save()
     proposed = agenda_candidates(consilium, as_of=date)
+    families = family_agenda_candidates(consilium, as_of=date)
     AgendaItem.objects.bulk_create(
         AgendaItem(meeting=meeting, child_id=child_id, reasons=reasons)
         for child_id, reasons in proposed.items()
+    )
+    FamilyAgendaItem.objects.bulk_create(
+        FamilyAgendaItem(meeting=meeting, family_id=family_id, reasons=reasons)
+        for family_id, reasons in families.items()
     )
     audit_entry_create(
         actor=actor,
         action=AuditAction.CREATE,
         target=meeting,
         subject_id=consilium.subject_id,
-        details={"agenda": len(proposed)},
+        details={"agenda": len(proposed), "families": len(families)},
     )
     return meeting
 
@@ -143,6 +157,48 @@ def agenda_add(*, actor: User, meeting: Meeting, child: Child, reason: str) -> A
 
 
 @transaction.atomic
+def agenda_family_add(*, actor: User, meeting: Meeting, family: Family, reason: str) -> FamilyAgendaItem:
+    """The secretary puts a family at risk on the agenda before any placement (e.g. escalated by an
+    alert's check or a lower consilium): a family of the consilium's territory, no child of it in an
+    institution (then the child is on the agenda)."""
+    require(actor, Perm.CONSILIUM_MANAGE, meeting)
+    _require_planned(meeting)
+    if not reason.strip():
+        raise ValidationError({"reason": "Укажите, почему семья добавлена в повестку."})
+    require(actor, Perm.CASES_VIEW, family)
+    consilium = meeting.consilium
+    if consilium.level == Level.INSTITUTION:
+        raise ValidationError("Консилиум учреждения рассматривает детей своего учреждения, а не семьи.")
+    if family.subject_id != consilium.subject_id or (
+        consilium.level == Level.MUNICIPAL and family.municipality_id != consilium.municipality_id
+    ):
+        raise ValidationError("Семья живёт вне территории этого консилиума.")
+    if Family.objects.filter(family_has_child_in_institution_q(), pk=family.pk).exists():
+        raise ValidationError(
+            "Ребёнок из этой семьи уже в учреждении: добавьте в повестку ребёнка, а не семью."
+        )
+    if FamilyAgendaItem.objects.filter(meeting=meeting, family=family, removed=False).exists():
+        raise ValidationError("Семья уже в повестке.")
+    item, _ = FamilyAgendaItem.objects.update_or_create(
+        meeting=meeting,
+        family=family,
+        defaults={
+            "reasons": [AgendaReason.MANUAL],
+            "note": reason.strip()[:500],
+            "removed": False,
+            "added_by": actor,
+        },
+    )
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=meeting,
+        details={"agenda_add_family": family.pk, "reason": reason.strip()[:500]},
+    )
+    return item
+
+
+@transaction.atomic
 def agenda_remove(*, actor: User, item: AgendaItem, reason: str) -> AgendaItem:
     require(actor, Perm.CONSILIUM_MANAGE, item.meeting)
     _require_planned(item.meeting)
@@ -155,6 +211,25 @@ def agenda_remove(*, actor: User, item: AgendaItem, reason: str) -> AgendaItem:
         action=AuditAction.UPDATE,
         target=item.meeting,
         details={"agenda_remove": item.child_id, "reason": item.note},
+    )
+    return item
+
+
+@transaction.atomic
+def family_agenda_remove(*, actor: User, item: FamilyAgendaItem, reason: str) -> FamilyAgendaItem:
+    require(actor, Perm.CONSILIUM_MANAGE, item.meeting)
+    _require_planned(item.meeting)
+    if not reason.strip():
+        raise ValidationError({"reason": "Укажите, почему семья исключена из повестки."})
+    if FamilyReview.objects.filter(meeting=item.meeting, family=item.family_id).exists():
+        raise ValidationError("По семье уже принято решение.")
+    item.removed, item.note = True, reason.strip()[:500]
+    item.save()
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=item.meeting,
+        details={"agenda_remove_family": item.family_id, "reason": item.note},
     )
     return item
 
@@ -359,6 +434,65 @@ def review_decide(
     )
 
 
+# ---- families at risk: the review and the prevention decision -----------------------------------
+
+
+@transaction.atomic
+def family_review_decide(
+    *,
+    actor: User,
+    meeting: Meeting,
+    family: Family,
+    data: dict[str, Any],
+    actions: list[dict[str, Any]] | None = None,
+) -> FamilyReview:
+    """Hear a family at risk on the agenda and decide the prevention measures in one step: the
+    assessment, the measures, the next review; each measure with its responsible agency and deadline is
+    an action item about the family. The family's timeline records the review."""
+    require(actor, Perm.CONSILIUM_DECIDE, meeting)
+    require(actor, Perm.CASES_VIEW, family)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("Заседание отменено.")
+    if not FamilyAgendaItem.objects.filter(meeting=meeting, family=family, removed=False).exists():
+        raise ValidationError("Семьи нет в повестке этого заседания.")
+    if FamilyReview.objects.filter(meeting=meeting, family=family).exists():
+        raise ValidationError("Решение по семье на этом заседании уже принято.")
+    if meeting.date > timezone.localdate():
+        raise ValidationError(
+            f"Заседание назначено на {meeting.date:%d.%m.%Y}: решение принимается в день заседания или позже."
+        )
+    next_review = data.get("next_review_date")
+    if next_review is not None and next_review <= meeting.date:
+        raise ValidationError({"next_review_date": "Следующее рассмотрение — после даты заседания."})
+    review = FamilyReview(meeting=meeting, family=family, created_by=actor, updated_by=actor, **data)
+    review.full_clean()
+    review.save()
+    consilium = meeting.consilium
+    for action in actions or []:
+        action_item_create(
+            actor=actor,
+            origin=review,
+            level=consilium.level,
+            subject=consilium.subject,
+            family=family,
+            **action,
+        )
+    case_services.family_event_add(
+        actor=actor,
+        family=family,
+        date=meeting.date,
+        title=f"Рассмотрена консилиумом: {consilium} — {review.get_risk_display()}",
+        details={"family_review": review.pk, "escalate": review.escalate},
+    )
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=review,
+        details={"risk": review.risk, "escalate": review.escalate, "actions": len(actions or [])},
+    )
+    return review
+
+
 # ---- action items (shared with the working group) -----------------------------------------------
 
 
@@ -373,6 +507,7 @@ def action_item_create(
     deadline: dt.date,
     executor: User | None = None,
     child: Child | None = None,
+    family: Family | None = None,
     level: str = "",
     municipality: Municipality | None = None,
 ) -> ActionItem:
@@ -393,6 +528,7 @@ def action_item_create(
         subject=subject,
         municipality=municipality or organization.municipality,
         child=child,
+        family=family,
         what=what.strip(),
         organization=organization,
         executor=executor,
@@ -498,3 +634,166 @@ def reminders_send(*, today: dt.date | None = None, days_ahead: int = 3) -> int:
         reminded_at=timezone.now()
     )
     return len(by_executor)
+
+
+# ---- interagency documents: algorithms and ИПР ----------------------------------------------------
+
+DOCUMENT_FIELDS = ["title", "review_date"]
+
+
+def _steps_write(document: InteragencyDocument, steps: list[dict[str, Any]]) -> None:
+    if not steps:
+        raise ValidationError("Добавьте хотя бы один шаг: ведомство, действие и срок.")
+    document.steps.all().delete()
+    rows = []
+    for number, step in enumerate(steps, start=1):
+        row = DocumentStep(
+            document=document,
+            number=number,
+            agency=(step.get("agency") or "").strip(),
+            action=(step.get("action") or "").strip(),
+            term=(step.get("term") or "").strip(),
+        )
+        try:
+            row.full_clean(exclude=["document"])
+        except ValidationError as error:
+            raise ValidationError(f"Шаг {number}: " + " ".join(error.messages)) from None
+        rows.append(row)
+    DocumentStep.objects.bulk_create(rows)
+
+
+def _require_document_people(actor: User, document: InteragencyDocument) -> None:
+    """An ИПР names a child or a family: only someone who sees them in the consilium's region writes it."""
+    record = document.personal_record
+    if record is None:
+        return
+    require(actor, Perm.CASES_VIEW, record)
+    if record.subject_id != document.consilium.subject_id:
+        raise ValidationError("Ребёнок или семья — из другого субъекта РФ.")
+
+
+@transaction.atomic
+def document_create(
+    *, actor: User, consilium: Consilium, data: dict[str, Any], steps: list[dict[str, Any]]
+) -> InteragencyDocument:
+    """Draft an algorithm or an ИПР with its steps (first edition)."""
+    require(actor, Perm.CONSILIUM_MANAGE, consilium)
+    document = InteragencyDocument(consilium=consilium, created_by=actor, updated_by=actor, **data)
+    document.full_clean()
+    _require_document_people(actor, document)
+    document.save()
+    _steps_write(document, steps)
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=document,
+        details={"kind": document.kind, "steps": len(steps)},
+    )
+    return document
+
+
+@transaction.atomic
+def document_update(
+    *,
+    actor: User,
+    document: InteragencyDocument,
+    data: dict[str, Any],
+    steps: list[dict[str, Any]],
+    expected_version: int,
+) -> InteragencyDocument:
+    """Change a draft: its title, review date and steps. An approved edition is changed only by a new
+    edition (document_revise)."""
+    require(actor, Perm.CONSILIUM_MANAGE, document)
+    if document.status != DocumentStatus.DRAFT:
+        raise ValidationError("Утверждённый документ не редактируется: создайте новую редакцию.")
+    for name in DOCUMENT_FIELDS:
+        if name in data:
+            setattr(document, name, data[name])
+    save_with_version(document, actor=actor, expected_version=expected_version, fields=DOCUMENT_FIELDS)
+    _steps_write(document, steps)
+    audit_entry_create(actor=actor, action=AuditAction.UPDATE, target=document, details={"steps": len(steps)})
+    return document
+
+
+def _check_approval(document: InteragencyDocument, approved_on: dt.date, meeting: Meeting | None) -> None:
+    if document.status != DocumentStatus.DRAFT:
+        raise ValidationError("Утвердить можно только проект.")
+    if approved_on > timezone.localdate():
+        raise ValidationError({"approved_on": "Дата утверждения не может быть в будущем."})
+    if meeting is not None and meeting.consilium_id != document.consilium_id:
+        raise ValidationError({"meeting": "Заседание другого консилиума."})
+    if meeting is not None and meeting.date > approved_on:
+        raise ValidationError({"approved_on": "Дата утверждения — не раньше даты заседания."})
+    if document.review_date is None or document.review_date <= approved_on:
+        raise ValidationError({"review_date": "Укажите дату пересмотра документа позже даты утверждения."})
+    if not document.steps.exists():
+        raise ValidationError("В документе нет шагов.")
+
+
+@transaction.atomic
+def document_approve(
+    *, actor: User, document: InteragencyDocument, approved_on: dt.date, meeting: Meeting | None = None
+) -> InteragencyDocument:
+    """The consilium approves a draft (at a meeting of its own, if named); the edition it replaces is
+    marked as replaced. The review date is required: an approved document is revisited."""
+    require(actor, Perm.CONSILIUM_DECIDE, document)
+    _check_approval(document, approved_on, meeting)
+    document.status, document.approved_on, document.approved_at = (
+        DocumentStatus.APPROVED,
+        approved_on,
+        meeting,
+    )
+    save_with_version(
+        document,
+        actor=actor,
+        expected_version=document.version,
+        fields=["status", "approved_on", "approved_at"],
+    )
+    if document.previous_id:
+        InteragencyDocument.objects.filter(pk=document.previous_id).update(status=DocumentStatus.REVISED)
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.STATUS_CHANGE,
+        target=document,
+        details={"status": DocumentStatus.APPROVED, "meeting": meeting.pk if meeting else None},
+    )
+    return document
+
+
+@transaction.atomic
+def document_revise(*, actor: User, document: InteragencyDocument, reason: str) -> InteragencyDocument:
+    """Start a new edition of an approved document: a draft with the same steps, linked to this one.
+    The approved edition stays in force until the new one is approved."""
+    require(actor, Perm.CONSILIUM_MANAGE, document)
+    if document.status != DocumentStatus.APPROVED:
+        raise ValidationError("Новая редакция создаётся из действующего (утверждённого) документа.")
+    if InteragencyDocument.objects.filter(previous=document).exists():
+        raise ValidationError("Новая редакция уже начата.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Укажите, почему документ пересматривается."})
+    draft = InteragencyDocument(
+        consilium=document.consilium,
+        kind=document.kind,
+        title=document.title,
+        child=document.child,
+        family=document.family,
+        edition=document.edition + 1,
+        previous=document,
+        review_date=None,
+        revision_reason=reason.strip()[:500],
+        created_by=actor,
+        updated_by=actor,
+    )
+    draft.full_clean()
+    draft.save()
+    _steps_write(
+        draft,
+        [{"agency": s.agency, "action": s.action, "term": s.term} for s in document.steps.order_by("number")],
+    )
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=draft,
+        details={"revises": document.pk, "edition": draft.edition, "reason": draft.revision_reason},
+    )
+    return draft

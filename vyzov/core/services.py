@@ -121,6 +121,8 @@ PERSONAL_READ_KINDS: dict[str, str] = {
     "api_family": "API: семья",
     "consilium_meeting": "Повестка заседания консилиума",
     "consilium_review": "Рассмотрение случая на консилиуме",
+    "consilium_family_review": "Рассмотрение семьи в риске на консилиуме",
+    "consilium_document": "ИПР консилиума (ребёнок или семья)",
     "consilium_protocol": "Протокол заседания консилиума (DOCX)",
     "consilium_my_items": "Мои поручения консилиума",
     "support_case": "Сопровождение семьи",

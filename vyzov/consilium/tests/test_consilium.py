@@ -285,10 +285,14 @@ def test_executor_sees_only_their_own_items_and_the_child(
     read = AuditEntry.objects.get(action=AuditAction.VIEW_PERSONAL, actor=municipal_barnaul)
     assert read.details["ids"] == [child.pk] and read.details["kind"] == "consilium_my_items"
     assert client.get(reverse("consilium:action_item", args=[theirs.pk])).status_code == 404
-    response = client.post(reverse("consilium:action_item", args=[mine.pk]), {"status": "done", "result": ""})
+    response = client.post(
+        reverse("consilium:action_item_update", args=[mine.pk]), {"status": "done", "result": ""}
+    )
+    assert response.status_code == 400
     assert "Опишите результат" in str(response.context["form"].errors)
     response = client.post(
-        reverse("consilium:action_item", args=[mine.pk]), {"status": "done", "result": "Семья обследована"}
+        reverse("consilium:action_item_update", args=[mine.pk]),
+        {"status": "done", "result": "Семья обследована"},
     )
     assert response.status_code == 302
     mine.refresh_from_db()
