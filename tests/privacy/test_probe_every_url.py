@@ -468,6 +468,7 @@ API: dict[str, str] = {
     "aid-request-detail": "aid",
     "aid-request-payments": "aid",
     "aid-request-withdraw": "aid",
+    "aid-operator-detail": "operator",
     "support-service-detail": "service",
     "support-specialist-detail": "specialist",
     "family-case-detail": "family_case",

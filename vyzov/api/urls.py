@@ -31,6 +31,7 @@ router.register(
 router.register("consilium/family-reviews", consilium_api.FamilyReviewViewSet, basename="family-review")
 router.register("action-items", consilium_api.ActionItemViewSet, basename="action-item")
 router.register("aid/requests", ngo_aid_api.AidRequestViewSet, basename="aid-request")
+router.register("aid/operators", ngo_aid_api.OperatorViewSet, basename="aid-operator")
 router.register("support/services", support_api.ServiceViewSet, basename="support-service")
 router.register("support/specialists", support_api.SpecialistViewSet, basename="support-specialist")
 router.register("support/family-cases", support_api.FamilyCaseViewSet, basename="family-case")

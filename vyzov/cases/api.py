@@ -288,7 +288,7 @@ class FamilyOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Family
-        fields = ["id", "title", "subject", "municipality", "address", "version"]
+        fields = ["id", "title", "subject", "municipality", "address", "is_large", "version"]
 
     def to_representation(self, family):
         data = super().to_representation(family)
@@ -303,6 +303,7 @@ class FamilyInput(serializers.Serializer):
     municipality = serializers.PrimaryKeyRelatedField(queryset=Municipality.objects.none())
     address = core_fields.FreeTextField(multiline=False, max_length=300, required=False, allow_blank=True)
     notes = core_fields.FreeTextField(max_length=5000, required=False, allow_blank=True)
+    is_large = serializers.BooleanField(required=False, allow_null=True, help_text="многодетная семья")
 
     def __init__(self, *args, actor: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)

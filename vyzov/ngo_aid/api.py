@@ -15,7 +15,7 @@ from vyzov.accounts.api_access import CanUseApi, PersonalFieldsMixin
 from vyzov.core import serializers as core_fields
 
 from . import selectors, services
-from .models import AidForm, AidRequest, Payment, ReferralChannel
+from .models import AidForm, AidRequest, Operator, Payment, ReferralChannel
 
 
 class LineOutput(serializers.Serializer):
@@ -200,3 +200,36 @@ class ReportView(APIView):
                 "outcomes": [{"outcome": title, "requests": count} for title, count in data.outcomes],
             }
         )
+
+
+class OperatorOutput(serializers.ModelSerializer):
+    """The regional NGO operator and its appointment (004: the criteria of the choice, the roles)."""
+
+    organization = serializers.CharField(source="organization.name")
+    subject = serializers.CharField(source="subject.code")
+
+    class Meta:
+        model = Operator
+        fields = [
+            "id",
+            "organization",
+            "subject",
+            "is_active",
+            "appointed_on",
+            *Operator.CRITERIA,
+            "selection_note",
+            *Operator.ROLES,
+        ]
+
+
+class OperatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Read only: the appointment is recorded on the fund page by whoever keeps the region's
+    organisations (ngo_aid.services.operator_appointment_record)."""
+
+    permission_classes = [CanUseApi]
+    serializer_class = OperatorOutput
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Operator.objects.none()
+        return selectors.operator_list(actor=self.request.user).order_by("subject__code")

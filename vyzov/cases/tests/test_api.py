@@ -181,3 +181,16 @@ def test_api_bad_query_parameters_give_400(api, curator_altai):
     as_user(api, curator_altai)
     assert api.get("/api/v1/children/", {"age_min": "много"}).status_code == 400
     assert api.get("/api/v1/children/", {"subject": "59"}).json()["results"] == []
+
+
+def test_a_large_family_is_marked_and_read_back_by_api(api, curator_altai):
+    as_user(api, curator_altai)
+    municipality = centre("22")
+    created = api.post(
+        "/api/v1/families/",
+        {"title": "Семья Осиповых", "municipality": municipality.pk, "is_large": True},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["is_large"] is True
+    assert api.get(f"/api/v1/families/{created.json()['id']}/").json()["is_large"] is True
