@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
@@ -5,8 +7,10 @@ from vyzov.accounts.access import Perm, scope
 from vyzov.accounts.models import User
 from vyzov.accounts.selectors import users_who_can
 from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledModelForm, choice_field
+from vyzov.core.inputs import given
 from vyzov.territories.models import Municipality, Organization
 
+from . import inputs
 from .models import Alert, AlertOutcome, AlertSource, AlertStatus
 
 MAX_OPTIONS = 400
@@ -35,7 +39,7 @@ class AlertForm(StyledModelForm):
 
     class Meta:
         model = Alert
-        fields = ["municipality", "received_on", "source", "source_detail", "content", "person_description"]
+        fields = inputs.FORM_FIELDS
         field_classes = {"municipality": MunicipalityField}
         widgets = {
             "received_on": DateInput,
@@ -53,6 +57,10 @@ class AlertForm(StyledModelForm):
         if len(only := list(municipalities[:2])) == 1:
             self.initial.setdefault("municipality", only[0].pk)
         self.initial.setdefault("received_on", timezone.localdate())
+
+    def alert_data(self) -> inputs.AlertData:
+        """The signal's own fields, as the service takes them (the municipality and the people apart)."""
+        return cast(inputs.AlertData, given(self.cleaned_data, inputs.REGISTER_FIELDS))
 
     def clean_received_on(self):
         day = self.cleaned_data["received_on"]

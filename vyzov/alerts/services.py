@@ -4,7 +4,6 @@ and writes the audit row; a refusal leaves nothing written."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,14 +14,14 @@ from vyzov.accounts.models import User
 from vyzov.cases import services as case_services
 from vyzov.cases.models import Child, Family
 from vyzov.consilium import services as consilium_services
+from vyzov.core.inputs import given
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.support.models import FamilyCase
 from vyzov.territories.models import Municipality, Organization
 
+from .inputs import REGISTER_FIELDS, AlertData
 from .models import FAMILY_OUTCOMES, Alert, AlertOutcome, AlertStatus
-
-REGISTER_FIELDS = ("received_on", "source", "source_detail", "content", "person_description")
 
 
 def _check_people(actor: User, alert: Alert, family: Family | None, child: Child | None) -> None:
@@ -41,18 +40,19 @@ def alert_register(
     *,
     actor: User,
     municipality: Municipality,
-    data: dict[str, Any],
+    data: AlertData,
     family: Family | None = None,
     child: Child | None = None,
 ) -> Alert:
     """Register a signal: who reported, when, what; the family or child if the register knows them,
     otherwise a description of whom it concerns."""
+    values = given(data, REGISTER_FIELDS)
     alert = Alert(
         subject_id=municipality.subject_id,
         municipality=municipality,
         family=family,
         child=child,
-        **{field: data.get(field, "") for field in REGISTER_FIELDS},
+        **{field: values.get(field, "") for field in REGISTER_FIELDS},
     )
     require(actor, Perm.CASES_EDIT, alert)
     received_on = alert.received_on

@@ -44,8 +44,7 @@ def alert_register(request: AuthenticatedHttpRequest):
     require_perm(request.user, Perm.CASES_EDIT)
     form = AlertForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        family_number, child_number = data.pop("family_number"), data.pop("child_number")
+        family_number, child_number = form.cleaned_data["family_number"], form.cleaned_data["child_number"]
         family = selectors.family_for_alert(actor=request.user, number=family_number)
         child = selectors.child_for_alert(actor=request.user, number=child_number)
         if family_number is not None and family is None:
@@ -56,8 +55,8 @@ def alert_register(request: AuthenticatedHttpRequest):
             try:
                 alert = services.alert_register(
                     actor=request.user,
-                    municipality=data.pop("municipality"),
-                    data=data,
+                    municipality=form.cleaned_data["municipality"],
+                    data=form.alert_data(),
                     family=family,
                     child=child,
                 )

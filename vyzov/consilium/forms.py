@@ -9,6 +9,7 @@ from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledMod
 from vyzov.core.uploads import UploadField
 from vyzov.territories.models import Municipality, Organization, Subject
 
+from . import inputs
 from .models import (
     ActionStatus,
     Consilium,
@@ -24,18 +25,7 @@ from .models import (
 class ConsiliumForm(StyledModelForm):
     class Meta:
         model = Consilium
-        fields = [
-            "title",
-            "level",
-            "region_model",
-            "subject",
-            "municipality",
-            "organization",
-            "seat",
-            "chair_kind",
-            "chair_name",
-            "schedule",
-        ]
+        fields = inputs.CONSILIUM_FIELDS
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +46,7 @@ class ConsiliumForm(StyledModelForm):
 class MemberForm(StyledModelForm):
     class Meta:
         model = Member
-        fields = ["user", "full_name", "agency", "role"]
+        fields = inputs.MEMBER_FIELDS
 
     def __init__(self, *args, consilium: Consilium, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,7 +89,7 @@ class FamilyReviewForm(StyledModelForm):
 
     class Meta:
         model = FamilyReview
-        fields = ["risk", "situation", "services_needed", "measures", "next_review_date", "escalate"]
+        fields = inputs.FAMILY_REVIEW_FIELDS
         widgets = {
             "situation": forms.Textarea(attrs={"rows": 3}),
             "measures": forms.Textarea(attrs={"rows": 3}),
@@ -122,19 +112,7 @@ class ReviewForm(StyledModelForm):
 
     class Meta:
         model = Review
-        fields = [
-            "placement_justified",
-            "placement_comment",
-            "family_measures",
-            "family_measures_comment",
-            "return_prospect",
-            "return_measures",
-            "substitute_family",
-            "parental_rights",
-            "parental_rights_comment",
-            "services_needed",
-            "support_assessment",
-        ]
+        fields = inputs.REVIEW_FIELDS
         widgets = {
             name: forms.Textarea(attrs={"rows": 2})
             for name in (

@@ -18,12 +18,26 @@ from vyzov.accounts.models import User
 from vyzov.cases import services as case_services
 from vyzov.cases.models import Child, EventKind, Family
 from vyzov.core import signals
+from vyzov.core.inputs import given
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create, changed_fields, field_values, save_with_version
 from vyzov.core.uploads import EMPTY_FILE_MESSAGE, replace_stored_file
 from vyzov.territories.models import Municipality, Organization, Subject
 
 from .agenda import agenda_candidates, family_agenda_candidates, family_has_child_in_institution_q
+from .inputs import (
+    CONSILIUM_FIELDS,
+    DOCUMENT_CREATE_FIELDS,
+    DOCUMENT_FIELDS,
+    FAMILY_REVIEW_FIELDS,
+    MEMBER_FIELDS,
+    REVIEW_FIELDS,
+    ConsiliumData,
+    DocumentData,
+    FamilyReviewData,
+    MemberData,
+    ReviewData,
+)
 from .models import (
     ActionItem,
     ActionStatus,
@@ -43,19 +57,6 @@ from .models import (
     Review,
 )
 
-REVIEW_FIELDS = [
-    "placement_justified",
-    "placement_comment",
-    "family_measures",
-    "family_measures_comment",
-    "return_prospect",
-    "return_measures",
-    "substitute_family",
-    "parental_rights",
-    "parental_rights_comment",
-    "services_needed",
-    "support_assessment",
-]
 ALLOWED_PROTOCOL_TYPES = {
     ".pdf": b"%PDF",
     ".jpg": b"\xff\xd8\xff",
@@ -69,8 +70,8 @@ MAX_PROTOCOL_BYTES = 15 * 1024 * 1024
 
 
 @transaction.atomic
-def consilium_create(*, actor: User, data: dict[str, Any]) -> Consilium:
-    consilium = Consilium(**data)
+def consilium_create(*, actor: User, data: ConsiliumData) -> Consilium:
+    consilium = Consilium(**given(data, CONSILIUM_FIELDS))
     require(actor, Perm.CONSILIUM_MANAGE, consilium)
     consilium.full_clean()
     consilium.created_by = consilium.updated_by = actor
@@ -80,9 +81,9 @@ def consilium_create(*, actor: User, data: dict[str, Any]) -> Consilium:
 
 
 @transaction.atomic
-def member_add(*, actor: User, consilium: Consilium, data: dict[str, Any]) -> Member:
+def member_add(*, actor: User, consilium: Consilium, data: MemberData) -> Member:
     require(actor, Perm.CONSILIUM_MANAGE, consilium)
-    member = Member(consilium=consilium, **data)
+    member = Member(consilium=consilium, **given(data, MEMBER_FIELDS))
     member.full_clean()
     member.created_by = member.updated_by = actor
     member.save()
@@ -294,7 +295,7 @@ def protocol_attach(*, actor: User, meeting: Meeting, uploaded: UploadedFile[Any
 
 @transaction.atomic
 def review_save(
-    *, actor: User, meeting: Meeting, child: Child, data: dict[str, Any], expected_version: int | None
+    *, actor: User, meeting: Meeting, child: Child, data: ReviewData, expected_version: int | None
 ) -> Review:
     """Create or change the review of a child (optimistic locking: a stale version is refused)."""
     require(actor, Perm.CONSILIUM_DECIDE, meeting)
@@ -308,7 +309,7 @@ def review_save(
             child=child,
             created_by=actor,
             updated_by=actor,
-            **{name: data[name] for name in REVIEW_FIELDS if name in data},
+            **given(data, REVIEW_FIELDS),
         )
         review.full_clean()
         review.save()
@@ -317,9 +318,8 @@ def review_save(
     if hasattr(review, "decision"):
         raise ValidationError("По ребёнку уже принято решение: рассмотрение закрыто.")
     original = field_values(review, REVIEW_FIELDS)
-    for name in REVIEW_FIELDS:
-        if name in data:
-            setattr(review, name, data[name])
+    for name, value in given(data, REVIEW_FIELDS).items():
+        setattr(review, name, value)
     save_with_version(review, actor=actor, expected_version=expected_version or 0, fields=REVIEW_FIELDS)
     audit_entry_create(
         actor=actor,
@@ -409,7 +409,7 @@ def review_decide(
     actor: User,
     meeting: Meeting,
     child: Child,
-    answers: dict[str, Any],
+    answers: ReviewData,
     expected_version: int | None,
     route_goal: str,
     reasons: str,
@@ -443,7 +443,7 @@ def family_review_decide(
     actor: User,
     meeting: Meeting,
     family: Family,
-    data: dict[str, Any],
+    data: FamilyReviewData,
     actions: list[dict[str, Any]] | None = None,
 ) -> FamilyReview:
     """Hear a family at risk on the agenda and decide the prevention measures in one step: the
@@ -464,7 +464,13 @@ def family_review_decide(
     next_review = data.get("next_review_date")
     if next_review is not None and next_review <= meeting.date:
         raise ValidationError({"next_review_date": "Следующее рассмотрение — после даты заседания."})
-    review = FamilyReview(meeting=meeting, family=family, created_by=actor, updated_by=actor, **data)
+    review = FamilyReview(
+        meeting=meeting,
+        family=family,
+        created_by=actor,
+        updated_by=actor,
+        **given(data, FAMILY_REVIEW_FIELDS),
+    )
     review.full_clean()
     review.save()
     consilium = meeting.consilium
@@ -638,8 +644,6 @@ def reminders_send(*, today: dt.date | None = None, days_ahead: int = 3) -> int:
 
 # ---- interagency documents: algorithms and ИПР ----------------------------------------------------
 
-DOCUMENT_FIELDS = ["title", "review_date"]
-
 
 def _steps_write(document: InteragencyDocument, steps: list[dict[str, Any]]) -> None:
     if not steps:
@@ -674,11 +678,13 @@ def _require_document_people(actor: User, document: InteragencyDocument) -> None
 
 @transaction.atomic
 def document_create(
-    *, actor: User, consilium: Consilium, data: dict[str, Any], steps: list[dict[str, Any]]
+    *, actor: User, consilium: Consilium, data: DocumentData, steps: list[dict[str, Any]]
 ) -> InteragencyDocument:
     """Draft an algorithm or an ИПР with its steps (first edition)."""
     require(actor, Perm.CONSILIUM_MANAGE, consilium)
-    document = InteragencyDocument(consilium=consilium, created_by=actor, updated_by=actor, **data)
+    document = InteragencyDocument(
+        consilium=consilium, created_by=actor, updated_by=actor, **given(data, DOCUMENT_CREATE_FIELDS)
+    )
     document.full_clean()
     _require_document_people(actor, document)
     document.save()
@@ -697,7 +703,7 @@ def document_update(
     *,
     actor: User,
     document: InteragencyDocument,
-    data: dict[str, Any],
+    data: DocumentData,
     steps: list[dict[str, Any]],
     expected_version: int,
 ) -> InteragencyDocument:
@@ -706,9 +712,8 @@ def document_update(
     require(actor, Perm.CONSILIUM_MANAGE, document)
     if document.status != DocumentStatus.DRAFT:
         raise ValidationError("Утверждённый документ не редактируется: создайте новую редакцию.")
-    for name in DOCUMENT_FIELDS:
-        if name in data:
-            setattr(document, name, data[name])
+    for name, value in given(data, DOCUMENT_FIELDS).items():
+        setattr(document, name, value)
     save_with_version(document, actor=actor, expected_version=expected_version, fields=DOCUMENT_FIELDS)
     _steps_write(document, steps)
     audit_entry_create(actor=actor, action=AuditAction.UPDATE, target=document, details={"steps": len(steps)})

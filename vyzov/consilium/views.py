@@ -29,7 +29,7 @@ from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import upload_form_error
 from vyzov.territories.models import Subject
 
-from . import exports, selectors, services
+from . import exports, inputs, selectors, services
 from .forms import (
     ActionForm,
     ActionUpdateForm,
@@ -445,7 +445,7 @@ def review_answers_save(request: AuthenticatedHttpRequest, pk, child_pk):
                 actor=request.user,
                 meeting=meeting,
                 child=child,
-                data={name: review_form.cleaned_data[name] for name in services.REVIEW_FIELDS},
+                data={name: review_form.cleaned_data[name] for name in inputs.REVIEW_FIELDS},
                 expected_version=review_form.cleaned_data.get("version"),
             )
         except ValidationError as error:
@@ -491,7 +491,7 @@ def review_decide(request: AuthenticatedHttpRequest, pk, child_pk):
                 actor=request.user,
                 meeting=meeting,
                 child=child,
-                answers={name: review_form.cleaned_data[name] for name in services.REVIEW_FIELDS},
+                answers={name: review_form.cleaned_data[name] for name in inputs.REVIEW_FIELDS},
                 expected_version=review_form.cleaned_data.get("version"),
                 actions=actions,
                 **decision_form.cleaned_data,
