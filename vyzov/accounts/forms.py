@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.apps import apps
@@ -16,10 +17,12 @@ from vyzov.core.forms import (
     choice_field,
     select_field,
 )
+from vyzov.core.inputs import given
 from vyzov.core.models import AuditAction
 from vyzov.territories.models import FederalDistrict, Municipality, Organization, Subject
 
 from .access import ROLE_RANK, Perm, grants_with, scope
+from .inputs import USER_PROFILE_FIELDS, UserProfileData
 from .models import Role, ScopeLevel, User
 from .services import grant_build
 
@@ -190,6 +193,10 @@ class UserUpdateForm(StyledForm):
         required=False,
         help_text="Для эксперта конкурса обязателен: его заявки на оценку — только из других субъектов.",
     )
+
+    def profile_data(self) -> UserProfileData:
+        """The profile's fields, as the service takes them."""
+        return cast(UserProfileData, given(self.cleaned_data, USER_PROFILE_FIELDS))
 
 
 class SetPasswordForm(StyledForm):

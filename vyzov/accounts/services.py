@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -13,15 +12,15 @@ from django.db import transaction
 from django_otp import user_has_device
 from rest_framework.authtoken.models import Token
 
+from vyzov.core.inputs import given
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create, changed_fields, field_values
 from vyzov.territories.models import FederalDistrict, Municipality, Organization, Subject
 
 from . import access
 from .access import ActionNotAllowed, Perm
+from .inputs import USER_PROFILE_FIELDS, UserProfileData
 from .models import Grant, Role, ScopeLevel, User
-
-USER_PROFILE_FIELDS = ["full_name", "email", "position", "phone", "home_subject"]
 
 
 def grant_build(
@@ -121,12 +120,11 @@ def _require_expert_home(*, role: str, home_subject: Subject | None) -> None:
 
 
 @transaction.atomic
-def user_update(*, actor: User, user: User, data: dict[str, Any]) -> User:
+def user_update(*, actor: User, user: User, data: UserProfileData) -> User:
     _require_can_manage(actor, user)
     original = field_values(user, USER_PROFILE_FIELDS)
-    for name in USER_PROFILE_FIELDS:
-        if name in data:
-            setattr(user, name, data[name])
+    for name, value in given(data, USER_PROFILE_FIELDS).items():
+        setattr(user, name, value)
     if user.grants.filter(role=Role.CONTEST_EXPERT).exists():
         _require_expert_home(role=Role.CONTEST_EXPERT, home_subject=user.home_subject)
     user.full_clean()

@@ -33,6 +33,7 @@ from .forms import (
     UserFilterForm,
     UserUpdateForm,
 )
+from .inputs import USER_PROFILE_FIELDS
 
 
 class LoginView(auth_views.LoginView):
@@ -145,13 +146,11 @@ def user_detail(request: AuthenticatedHttpRequest, pk):
 def user_update(request: AuthenticatedHttpRequest, pk):
     require_perm(request.user, Perm.USERS_MANAGE)
     user = selectors.user_get(actor=request.user, pk=pk)
-    initial = {
-        name: getattr(user, name) for name in ("full_name", "email", "position", "phone", "home_subject")
-    }
+    initial = {name: getattr(user, name) for name in USER_PROFILE_FIELDS}
     form = UserUpdateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_update(actor=request.user, user=user, data=form.cleaned_data)
+            services.user_update(actor=request.user, user=user, data=form.profile_data())
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -5,7 +5,16 @@ from django import forms
 from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledModelForm
 from vyzov.core.inputs import given
 
-from .inputs import INCOME_FIELDS, LINE_FIELDS, REQUEST_FIELDS, AidRequestData, AidRequestLineData, IncomeData
+from .inputs import (
+    APPOINTMENT_FIELDS,
+    INCOME_FIELDS,
+    LINE_FIELDS,
+    REQUEST_FIELDS,
+    AidRequestData,
+    AidRequestLineData,
+    IncomeData,
+    OperatorAppointmentData,
+)
 from .models import AidForm, IncomeSource, Operator, Outcome, ReferralChannel
 
 LINE_FORMS = 4
@@ -128,5 +137,9 @@ class IncomeForm(StyledForm):
 class OperatorAppointmentForm(StyledModelForm):
     class Meta:
         model = Operator
-        fields = ["appointed_on", *Operator.CRITERIA, "selection_note", *Operator.ROLES]
+        fields = APPOINTMENT_FIELDS
         widgets = {"appointed_on": DateInput, "selection_note": forms.Textarea(attrs={"rows": 2})}
+
+    def appointment_data(self) -> OperatorAppointmentData:
+        """The appointment's fields, as the service takes them."""
+        return cast(OperatorAppointmentData, given(self.cleaned_data, APPOINTMENT_FIELDS))

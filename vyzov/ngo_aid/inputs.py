@@ -36,6 +36,23 @@ class IncomeData(TypedDict, total=False):
     document: str
 
 
+class OperatorAppointmentData(TypedDict, total=False):
+    """The operator's appointment: the date, 004's criteria of the choice (Operator.CRITERIA), the
+    reasoning and the operator's roles (Operator.ROLES); a criterion is yes, no or not assessed."""
+
+    appointed_on: dt.date | None
+    criterion_presidential_grants: bool | None
+    criterion_property_staff: bool | None
+    criterion_reputation: bool | None
+    criterion_cooperation: bool | None
+    criterion_family_help: bool | None
+    selection_note: str
+    role_fund_manager: bool
+    role_leading_operator: bool
+    role_resource_ngo: bool
+
+
 REQUEST_FIELDS = fields_of(AidRequestData)
 LINE_FIELDS = fields_of(AidRequestLineData)
 INCOME_FIELDS = fields_of(IncomeData)
+APPOINTMENT_FIELDS = fields_of(OperatorAppointmentData)

@@ -24,7 +24,15 @@ from vyzov.core.numbers import format_rub
 from vyzov.core.services import audit_entry_create, changed_fields, field_values, save_with_version
 
 from . import eligibility, selectors
-from .inputs import INCOME_FIELDS, REQUEST_FIELDS, AidRequestData, AidRequestLineData, IncomeData
+from .inputs import (
+    APPOINTMENT_FIELDS,
+    INCOME_FIELDS,
+    REQUEST_FIELDS,
+    AidRequestData,
+    AidRequestLineData,
+    IncomeData,
+    OperatorAppointmentData,
+)
 from .models import (
     COMMITTED_STATUSES,
     MAX_AMOUNT,
@@ -76,18 +84,16 @@ def _state_change(
     )
 
 
-APPOINTMENT_FIELDS = ("appointed_on", "selection_note", *Operator.CRITERIA, *Operator.ROLES)
-
-
 @transaction.atomic
-def operator_appointment_record(*, actor: User, operator: Operator, data: dict[str, Any]) -> Operator:
+def operator_appointment_record(
+    *, actor: User, operator: Operator, data: OperatorAppointmentData
+) -> Operator:
     """Record the operator's appointment: the date, which of 004's criteria of the choice it meets, the
     reasoning, and its roles. Recorded by whoever manages the region's organisations (never by the
     operator itself)."""
     require(actor, Perm.ORGANIZATIONS_MANAGE, operator)
-    for name in APPOINTMENT_FIELDS:
-        if name in data:
-            setattr(operator, name, data[name])
+    for name, value in given(data, APPOINTMENT_FIELDS).items():
+        setattr(operator, name, value)
     if operator.appointed_on is None:
         raise ValidationError({"appointed_on": "Укажите дату назначения оператора."})
     if operator.appointed_on > timezone.localdate():

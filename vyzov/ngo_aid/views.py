@@ -17,7 +17,7 @@ from vyzov.core.periods import Period, period_from_request
 from vyzov.core.services import audit_entry_create
 from vyzov.core.xlsx import xlsx_response
 
-from . import exports, selectors, services
+from . import exports, inputs, selectors, services
 from .forms import (
     LINE_FORMS,
     ApproveForm,
@@ -315,7 +315,7 @@ def _fund_page(request: AuthenticatedHttpRequest, operator, form, appointment_fo
     can_appoint = allows(request.user, Perm.ORGANIZATIONS_MANAGE, operator)
     if can_appoint and appointment_form is None:
         appointment_form = OperatorAppointmentForm(
-            initial=model_to_dict(operator, fields=list(services.APPOINTMENT_FIELDS))
+            initial=model_to_dict(operator, fields=inputs.APPOINTMENT_FIELDS)
         )
     context = {
         "operator": operator,
@@ -345,7 +345,7 @@ def operator_appointment(request: AuthenticatedHttpRequest, pk):
     if form.is_valid():
         try:
             services.operator_appointment_record(
-                actor=request.user, operator=operator, data=form.cleaned_data
+                actor=request.user, operator=operator, data=form.appointment_data()
             )
         except ValidationError as error:
             add_service_error(form, error)
