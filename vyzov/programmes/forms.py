@@ -12,6 +12,7 @@ from vyzov.core.uploads import UploadField
 from vyzov.monitoring.models import Indicator as MonitoringIndicator
 from vyzov.territories.models import Organization, OrganizationKind
 
+from . import inputs
 from .models import (
     ApprovalWay,
     ControlOutcome,
@@ -71,7 +72,7 @@ class ActualForm(StyledForm):
 class MeasureForm(StyledModelForm):
     class Meta:
         model = Measure
-        fields = ["direction", "title", "responsible", "deadline", "budget"]
+        fields = ["direction", *inputs.MEASURE_FIELDS]
         widgets = {"deadline": DateInput}
 
     def __init__(self, *args, programme, **kwargs):
@@ -199,7 +200,7 @@ class WorkingGroupDocumentForm(StyledModelForm):
 
     class Meta:
         model = WorkingGroupDocument
-        fields = ["kind", "title", "number", "date", "approval_way", "approved_by", "status", "meeting"]
+        fields = inputs.DOCUMENT_FIELDS
         widgets = {"date": DateInput}
 
     def __init__(self, *args, group=None, **kwargs):

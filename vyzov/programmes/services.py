@@ -19,11 +19,25 @@ from vyzov.accounts.access import Perm, allows, require
 from vyzov.accounts.models import User
 from vyzov.cases.models import Child, Family
 from vyzov.consilium.services import action_item_create
+from vyzov.core.inputs import given
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import check_upload, replace_stored_file
 from vyzov.territories.models import Organization, Subject
 
+from .inputs import (
+    DOCUMENT_FIELDS,
+    INDICATOR_FIELDS,
+    INSPECTION_FIELDS,
+    MEASURE_FIELDS,
+    ControlCaseData,
+    CuratorReceptionData,
+    CuratorVisitData,
+    IndicatorData,
+    InspectionData,
+    MeasureData,
+    WorkingGroupDocumentData,
+)
 from .models import (
     ControlOutcome,
     CuratorAssignment,
@@ -143,7 +157,7 @@ def _programme_end(programme: RegionalProgramme) -> dt.date:
 
 @transaction.atomic
 def indicator_add(
-    *, actor: User, direction: Direction, data: dict[str, Any], targets: dict[int, Decimal]
+    *, actor: User, direction: Direction, data: IndicatorData, targets: dict[int, Decimal]
 ) -> ProgrammeIndicator:
     programme = direction.programme
     bad = [year for year in targets if not programme.start_year <= year <= programme.end_year]
@@ -158,7 +172,9 @@ def indicator_add(
         raise ValidationError({"targets": "Цель не может быть отрицательной."})
     if not targets:
         raise ValidationError({"targets": "Укажите цель хотя бы на один год."})
-    indicator = _save(actor, ProgrammeIndicator(direction=direction, **data), perm_target=programme)
+    indicator = _save(
+        actor, ProgrammeIndicator(direction=direction, **given(data, INDICATOR_FIELDS)), perm_target=programme
+    )
     IndicatorTarget.objects.bulk_create(
         IndicatorTarget(indicator=indicator, year=year, value=value) for year, value in targets.items()
     )
@@ -193,8 +209,8 @@ def actual_add(
 
 
 @transaction.atomic
-def measure_add(*, actor: User, direction: Direction, data: dict[str, Any]) -> Measure:
-    measure = Measure(direction=direction, **data)
+def measure_add(*, actor: User, direction: Direction, data: MeasureData) -> Measure:
+    measure = Measure(direction=direction, **given(data, MEASURE_FIELDS))
     if measure.budget is not None and measure.budget < 0:
         raise ValidationError({"budget": "Бюджет не может быть отрицательным."})
     if measure.deadline and measure.deadline > _programme_end(direction.programme):
@@ -278,7 +294,6 @@ def meeting_add(*, actor: User, group: WorkingGroup, date: dt.date, agenda: str)
 
 
 DOCUMENT_TYPES = {".pdf": b"%PDF", ".docx": b"PK\x03\x04", ".xlsx": b"PK\x03\x04"}
-DOCUMENT_FIELDS = ("kind", "title", "number", "date", "approval_way", "approved_by", "status", "meeting")
 
 
 def _check_document(document: WorkingGroupDocument) -> None:
@@ -302,12 +317,12 @@ def document_add(
     *,
     actor: User,
     group: WorkingGroup,
-    data: dict[str, Any],
+    data: WorkingGroupDocumentData,
     uploaded: UploadedFile[Any] | None = None,
 ) -> WorkingGroupDocument:
     """Record a document of the МРГ's register; the file (PDF, DOCX, XLSX) is checked by its content."""
     require(actor, Perm.PROGRAMMES_EDIT, group)
-    document = WorkingGroupDocument(group=group, **{k: v for k, v in data.items() if k in DOCUMENT_FIELDS})
+    document = WorkingGroupDocument(group=group, **given(data, DOCUMENT_FIELDS))
     document.title = (document.title or "").strip()
     _check_document(document)
     if uploaded is not None:
@@ -477,7 +492,7 @@ def curator_visit_add(
     *,
     actor: User,
     assignment: CuratorAssignment,
-    data: dict[str, Any],
+    data: CuratorVisitData,
     family: Family | None = None,
 ) -> CuratorVisit:
     """A visit to a family: the family of the register, or a description when it is not there."""
@@ -504,7 +519,7 @@ def curator_visit_add(
 
 @transaction.atomic
 def curator_reception_add(
-    *, actor: User, assignment: CuratorAssignment, data: dict[str, Any]
+    *, actor: User, assignment: CuratorAssignment, data: CuratorReceptionData
 ) -> CuratorReception:
     require(actor, Perm.PROGRAMMES_EDIT, assignment)
     _past(data.get("date"), "date", "дату приёма")
@@ -527,7 +542,7 @@ def control_case_take(
     *,
     actor: User,
     assignment: CuratorAssignment,
-    data: dict[str, Any],
+    data: ControlCaseData,
     child: Child | None = None,
     family: Family | None = None,
 ) -> PersonalControlCase:
@@ -608,13 +623,13 @@ def inspection_add(
     *,
     actor: User,
     subject: Subject,
-    data: dict[str, Any],
+    data: InspectionData,
     organizations: Iterable[Organization],
     actions: list[dict[str, Any]],
 ) -> Inspection:
     if any(organization.subject_id != subject.pk for organization in organizations):
         raise ValidationError({"organizations": "Проверенные организации — из этого субъекта РФ."})
-    inspection = _save(actor, Inspection(subject=subject, **data))
+    inspection = _save(actor, Inspection(subject=subject, **given(data, INSPECTION_FIELDS)))
     inspection.organizations.set(organizations)
     for action in actions:
         action_item_create(actor=actor, origin=inspection, subject=subject, **action)
