@@ -16,6 +16,7 @@ from vyzov.accounts.access import (
     require_perm,
 )
 from vyzov.accounts.types import AuthenticatedHttpRequest
+from vyzov.core.forms import form_errors_text
 from vyzov.core.keyset import keyset_page
 from vyzov.core.pagination import COUNT_CAP, DEFAULT_PAGE_SIZE, CappedPaginator, paginate
 from vyzov.core.services import export_job_create
@@ -423,7 +424,7 @@ def family_member_add(request: AuthenticatedHttpRequest, pk):
         except ValidationError as error:
             form.add_error(None, error)
     if form.errors:
-        messages.error(request, "Член семьи не добавлен: " + _errors_text(form))
+        messages.error(request, "Член семьи не добавлен: " + form_errors_text(form, labels=True))
     else:
         messages.success(request, "Член семьи добавлен.")
     return redirect("cases:family_detail", pk=pk)
@@ -449,7 +450,7 @@ def family_status_add(request: AuthenticatedHttpRequest, pk):
         except ValidationError as error:
             form.add_error(None, error)
     if form.errors:
-        messages.error(request, "Статус не добавлен: " + _errors_text(form))
+        messages.error(request, "Статус не добавлен: " + form_errors_text(form, labels=True))
     else:
         messages.success(request, "Статус семьи добавлен.")
     return redirect("cases:family_detail", pk=pk)
@@ -470,18 +471,10 @@ def family_status_close(request: AuthenticatedHttpRequest, pk):
         except ValidationError as error:
             form.add_error(None, error)
     if form.errors:
-        messages.error(request, "Статус не закрыт: " + _errors_text(form))
+        messages.error(request, "Статус не закрыт: " + form_errors_text(form, labels=True))
     else:
         messages.success(request, "Статус закрыт.")
     return redirect("cases:family_detail", pk=status.family_id)
-
-
-def _errors_text(form) -> str:
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-    return "; ".join(parts)
 
 
 # ---- import -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ typed when it is refused."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -85,35 +86,28 @@ def organisation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _page(request, _visible(request, pk))
 
 
-def _post(request: AuthenticatedHttpRequest, pk: int, kind: str, done: str) -> HttpResponse:
+def _refuse(form: Any, error: ValidationError) -> None:
+    """A service's refusal on the form: on the fields the form has, the rest above it."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+Save = Callable[[AuthenticatedHttpRequest, Contest, dict[str, Any]], object]
+
+
+def _post(request: AuthenticatedHttpRequest, pk: int, kind: str, save: Save, done: str) -> HttpResponse:
+    """One form of the page: saved through its service, or the page again with the form as typed."""
     contest = _managed(request, pk)
     form = _form(kind, contest, request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, contest, refused=form, status=400)
     try:
-        if kind == "organisation":
-            services.organisation_add(actor=request.user, contest=contest, data=form.cleaned_data)
-        elif kind == "member":
-            services.commission_member_add(actor=request.user, contest=contest, data=form.cleaned_data)
-        elif kind == "decision":
-            services.commission_decision_record(actor=request.user, contest=contest, **form.cleaned_data)
-        elif kind == "regulation":
-            services.regulation_upload(
-                actor=request.user,
-                contest=contest,
-                uploaded=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-            )
-        elif kind == "event":
-            services.event_add(actor=request.user, contest=contest, data=form.cleaned_data)
-        else:
-            services.report_section_add(actor=request.user, contest=contest, data=form.cleaned_data)
+        save(request, contest, form.cleaned_data)
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        _refuse(form, error)
         return _page(request, contest, refused=form, status=400)
     messages.success(request, done)
     return redirect("contests:organisation", pk=contest.pk)
@@ -122,37 +116,83 @@ def _post(request: AuthenticatedHttpRequest, pk: int, kind: str, done: str) -> H
 @login_required
 @require_POST
 def organisation_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _post(request, pk, "organisation", "Организация добавлена.")
+    return _post(
+        request,
+        pk,
+        "organisation",
+        lambda request, contest, data: services.organisation_add(
+            actor=request.user, contest=contest, data=data
+        ),
+        "Организация добавлена.",
+    )
 
 
 @login_required
 @require_POST
 def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _post(request, pk, "member", "Член комиссии добавлен.")
+    return _post(
+        request,
+        pk,
+        "member",
+        lambda request, contest, data: services.commission_member_add(
+            actor=request.user, contest=contest, data=data
+        ),
+        "Член комиссии добавлен.",
+    )
 
 
 @login_required
 @require_POST
 def decision_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _post(request, pk, "decision", "Решение комиссии записано: итоги можно публиковать.")
+    return _post(
+        request,
+        pk,
+        "decision",
+        lambda request, contest, data: services.commission_decision_record(
+            actor=request.user, contest=contest, **data
+        ),
+        "Решение комиссии записано: итоги можно публиковать.",
+    )
 
 
 @login_required
 @require_POST
 def regulation_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _post(request, pk, "regulation", "Положение о конкурсе загружено.")
+    return _post(
+        request,
+        pk,
+        "regulation",
+        lambda request, contest, data: services.regulation_upload(
+            actor=request.user, contest=contest, uploaded=data["file"], title=data["title"]
+        ),
+        "Положение о конкурсе загружено.",
+    )
 
 
 @login_required
 @require_POST
 def event_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _post(request, pk, "event", "Мероприятие добавлено.")
+    return _post(
+        request,
+        pk,
+        "event",
+        lambda request, contest, data: services.event_add(actor=request.user, contest=contest, data=data),
+        "Мероприятие добавлено.",
+    )
 
 
 @login_required
 @require_POST
 def section_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _post(request, pk, "section", "Пункт аналитического раздела добавлен.")
+    return _post(
+        request,
+        pk,
+        "section",
+        lambda request, contest, data: services.report_section_add(
+            actor=request.user, contest=contest, data=data
+        ),
+        "Пункт аналитического раздела добавлен.",
+    )
 
 
 @login_required

@@ -14,7 +14,7 @@ from vyzov.accounts.models import User
 from vyzov.core import serializers as core_fields
 from vyzov.territories.models import Municipality, Subject
 
-from . import completeness, explorer, selectors, services
+from . import completeness, explorer, inputs, selectors, services
 from .forms import DATA_SET_FORM_FIELDS, CompletenessForm, ExplorerForm
 from .models import (
     DEFAULT_DEADLINE_DAYS,
@@ -221,7 +221,7 @@ class MonitoringIndicatorOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = [*services.INDICATOR_FIELDS, "data_sets"]
+        fields = [*inputs.INDICATOR_FIELDS, "data_sets"]
 
 
 class MonitoringIndicatorInput(serializers.Serializer):
@@ -274,7 +274,7 @@ class DataSetInput(serializers.Serializer):
 class ValidationRuleOutput(serializers.ModelSerializer):
     class Meta:
         model = ValidationRule
-        fields = list(services.RULE_FIELDS)
+        fields = list(inputs.RULE_FIELDS)
 
 
 class ValidationRuleInput(serializers.Serializer):

@@ -9,8 +9,8 @@ from vyzov.core.uploads import UploadField
 from vyzov.territories.models import FederalDistrict, Subject
 
 from . import explorer
+from .inputs import DATA_SET_FIELDS, DATA_SET_LINKS, INDICATOR_FIELDS, RULE_FIELDS
 from .models import DataSet, Importance, Indicator, ReportStatus, ValidationRule
-from .services import DATA_SET_FIELDS, INDICATOR_FIELDS, RULE_FIELDS
 
 
 class QuarterForm(StyledForm):
@@ -102,7 +102,7 @@ class IndicatorForm(StyledModelForm):
 
 
 # The data set's own fields, with its indicators after the deadline (the order of the page).
-DATA_SET_FORM_FIELDS = [*DATA_SET_FIELDS[:4], "indicators", "required_indicators", *DATA_SET_FIELDS[4:]]
+DATA_SET_FORM_FIELDS = [*DATA_SET_FIELDS[:4], *DATA_SET_LINKS, *DATA_SET_FIELDS[4:]]
 
 
 class DataSetForm(StyledModelForm):

@@ -4,7 +4,7 @@ Validation is all-or-nothing; every change leaves a revision row and an audit ro
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
@@ -20,12 +20,21 @@ from vyzov.accounts.access import ActionNotAllowed, Perm, grants_with, require
 from vyzov.accounts.models import ScopeLevel, User
 from vyzov.accounts.selectors import users_who_can
 from vyzov.core import signals
+from vyzov.core.inputs import given
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.validators import validate_single_line_text
 from vyzov.territories.models import Municipality, Subject
 
 from . import completeness, expressions, rollups, rules
+from .inputs import (
+    DATA_SET_FIELDS,
+    INDICATOR_FIELDS,
+    RULE_FIELDS,
+    DataSetData,
+    IndicatorData,
+    ValidationRuleData,
+)
 from .models import (
     MAIN_DATA_SET,
     DataSet,
@@ -594,7 +603,7 @@ def require_configure(actor: User) -> None:
         raise ActionNotAllowed("Показатели, наборы данных и правила настраивает федеральная команда.")
 
 
-def _changes(obj: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+def _changes(obj: Any, data: Mapping[str, Any]) -> dict[str, list[Any]]:
     changes: dict[str, list[Any]] = {}
     for name, value in data.items():
         old = getattr(obj, name)
@@ -608,7 +617,7 @@ _Config = TypeVar("_Config", bound=Indicator | DataSet | ValidationRule | Outlie
 
 
 def _save_config(
-    *, actor: User, obj: _Config, data: dict[str, Any], m2m: dict[str, Any] | None = None
+    *, actor: User, obj: _Config, data: Mapping[str, Any], m2m: Mapping[str, Any] | None = None
 ) -> _Config:
     """Create or update one configuration row: validated, audited with what changed."""
     creating = obj.pk is None
@@ -652,31 +661,14 @@ def _codes_of(text: str) -> set[str]:
         return set()
 
 
-# One field list per configured entity: the service, the setup form and the API's output use it.
-INDICATOR_FIELDS = (
-    "code",
-    "name",
-    "unit",
-    "is_stock",
-    "aggregation",
-    "direction",
-    "part_of",
-    "parts_are_exclusive",
-    "territory_level",
-    "order",
-    "description",
-    "is_active",
-)
-
-
 @transaction.atomic
-def indicator_save(*, actor: User, indicator: Indicator | None = None, data: dict[str, Any]) -> Indicator:
+def indicator_save(*, actor: User, indicator: Indicator | None = None, data: IndicatorData) -> Indicator:
     """Create (indicator None) or change an indicator. A code used by figures or rules is not renamed:
     figures keep their meaning and rules their formulas."""
     require_configure(actor)
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk) if indicator else Indicator()
-    data = {name: data[name] for name in INDICATOR_FIELDS if name in data}
-    if indicator.pk and data.get("code", indicator.code) != indicator.code:
+    fields = given(data, INDICATOR_FIELDS)
+    if indicator.pk and fields.get("code", indicator.code) != indicator.code:
         used = _rules_using(indicator.code)
         if used or Figure.objects.filter(indicator=indicator).exists():
             raise ValidationError(
@@ -686,7 +678,7 @@ def indicator_save(*, actor: User, indicator: Indicator | None = None, data: dic
                     + "): его не меняют."
                 }
             )
-    part_of = data.get("part_of")
+    part_of = fields.get("part_of")
     if (
         part_of is not None
         and indicator.pk
@@ -694,7 +686,7 @@ def indicator_save(*, actor: User, indicator: Indicator | None = None, data: dic
     ):
         raise ValidationError({"part_of": "Показатель не может быть частью самого себя или своей части."})
     creating = indicator.pk is None
-    indicator = _save_config(actor=actor, obj=indicator, data=data)
+    indicator = _save_config(actor=actor, obj=indicator, data=fields)
     if creating and part_of is not None:
         # The rule the catalogue's parts always had, as a row the federal team can change.
         for rule in expressions.part_total_rules(
@@ -705,16 +697,13 @@ def indicator_save(*, actor: User, indicator: Indicator | None = None, data: dic
     return indicator
 
 
-DATA_SET_FIELDS = ("code", "name", "period_type", "deadline_days", "is_active", "description")
-
-
 @transaction.atomic
-def data_set_save(*, actor: User, data_set: DataSet | None = None, data: dict[str, Any]) -> DataSet:
+def data_set_save(*, actor: User, data_set: DataSet | None = None, data: DataSetData) -> DataSet:
     """Create or change a data set. An indicator belongs to one data set (its figures belong to that
     data set's reports); required indicators are among its indicators."""
     require_configure(actor)
     data_set = DataSet.objects.select_for_update().get(pk=data_set.pk) if data_set else DataSet()
-    fields = {name: data[name] for name in DATA_SET_FIELDS if name in data}
+    fields = given(data, DATA_SET_FIELDS)
     indicators = list(data.get("indicators", data_set.indicators.all() if data_set.pk else []))
     required = list(data.get("required_indicators", []))
     if data_set.pk and fields.get("code", data_set.code) != data_set.code and data_set.reports.exists():
@@ -749,9 +738,6 @@ def data_set_save(*, actor: User, data_set: DataSet | None = None, data: dict[st
     )
 
 
-RULE_FIELDS = ("code", "name", "left", "operator", "right", "importance", "message", "is_active")
-
-
 def check_rule_expressions(*, left: str, right: str) -> dict[str, str]:
     """Errors of a rule's two sides by field (empty when both parse over existing indicator codes)."""
     known = set(Indicator.objects.values_list("code", flat=True))
@@ -766,18 +752,18 @@ def check_rule_expressions(*, left: str, right: str) -> dict[str, str]:
 
 @transaction.atomic
 def validation_rule_save(
-    *, actor: User, rule: ValidationRule | None = None, data: dict[str, Any]
+    *, actor: User, rule: ValidationRule | None = None, data: ValidationRuleData
 ) -> ValidationRule:
     require_configure(actor)
     rule = ValidationRule.objects.select_for_update().get(pk=rule.pk) if rule else ValidationRule()
-    data = {name: data[name] for name in RULE_FIELDS if name in data}
+    fields = given(data, RULE_FIELDS)
     for name in ("left", "right"):
-        if name in data:
-            data[name] = " ".join(str(data[name]).split())
-    errors = check_rule_expressions(left=data.get("left", rule.left), right=data.get("right", rule.right))
+        if name in fields:
+            fields[name] = " ".join(str(fields[name]).split())
+    errors = check_rule_expressions(left=fields.get("left", rule.left), right=fields.get("right", rule.right))
     if errors:
         raise ValidationError(errors)
-    return _save_config(actor=actor, obj=rule, data=data)
+    return _save_config(actor=actor, obj=rule, data=fields)
 
 
 @transaction.atomic

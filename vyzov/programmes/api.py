@@ -5,8 +5,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
-from vyzov.accounts.access import Perm, scope
-from vyzov.accounts.api_access import CanUseApi
+from vyzov.accounts.access import Perm
+from vyzov.accounts.api_access import CanUseApi, scoped_for_api
 from vyzov.core import serializers as core_fields
 from vyzov.core.params import parse_id
 
@@ -156,19 +156,15 @@ class CuratorOutput(serializers.ModelSerializer):
         return FieldWorkResultsOutput(result).data if result is not None else {}
 
 
-def _scoped(viewset, queryset):
-    if getattr(viewset, "swagger_fake_view", False):  # schema generation
-        return queryset.none()
-    return scope(viewset.request.user, queryset, Perm.PROGRAMMES_VIEW).order_by("id")
-
-
 class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [CanUseApi]
     serializer_class = ProgrammeOutput
 
     def get_queryset(self):
-        return _scoped(
-            self, RegionalProgramme.objects.select_related("subject").prefetch_related("directions")
+        return scoped_for_api(
+            self,
+            RegionalProgramme.objects.select_related("subject").prefetch_related("directions"),
+            Perm.PROGRAMMES_VIEW,
         )
 
 
@@ -204,11 +200,12 @@ class IndicatorViewSet(
     serializer_class = IndicatorOutput
 
     def get_queryset(self):
-        queryset = _scoped(
+        queryset = scoped_for_api(
             self,
             ProgrammeIndicator.objects.select_related("direction__programme__subject").prefetch_related(
                 "targets", "actuals"
             ),
+            Perm.PROGRAMMES_VIEW,
         )
         programme = parse_id(self.request.query_params.get("programme"))
         return queryset if programme is None else queryset.filter(direction__programme_id=programme)
@@ -233,7 +230,7 @@ class MeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     serializer_class = MeasureOutput
 
     def get_queryset(self):
-        queryset = _scoped(self, Measure.objects.select_related("direction"))
+        queryset = scoped_for_api(self, Measure.objects.select_related("direction"), Perm.PROGRAMMES_VIEW)
         programme = parse_id(self.request.query_params.get("programme"))
         return queryset if programme is None else queryset.filter(direction__programme_id=programme)
 
@@ -245,7 +242,9 @@ class DecisionViewSet(
     serializer_class = DecisionOutput
 
     def get_queryset(self):
-        return _scoped(self, WorkingGroupDecision.objects.select_related("meeting__group__subject"))
+        return scoped_for_api(
+            self, WorkingGroupDecision.objects.select_related("meeting__group__subject"), Perm.PROGRAMMES_VIEW
+        )
 
     context_key = "items"
 
@@ -263,7 +262,9 @@ class CuratorViewSet(
     serializer_class = CuratorOutput
 
     def get_queryset(self):
-        queryset = _scoped(self, CuratorAssignment.objects.select_related("subject"))
+        queryset = scoped_for_api(
+            self, CuratorAssignment.objects.select_related("subject"), Perm.PROGRAMMES_VIEW
+        )
         code = self.request.query_params.get("subject")
         return queryset if not code else queryset.filter(subject__code=str(code)[:2])
 

@@ -10,7 +10,7 @@ from vyzov.accounts.privacy import sees_personal
 from vyzov.accounts.types import AuthenticatedHttpRequest
 from vyzov.cases.models import Child, Family
 from vyzov.consilium.forms import ActionForm
-from vyzov.core.forms import add_service_error
+from vyzov.core.forms import add_service_error, form_errors_text
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create, audit_personal_read
 from vyzov.core.uploads import upload_form_error
@@ -65,10 +65,6 @@ def _done(request: AuthenticatedHttpRequest, error=None, success=""):
         messages.error(request, " ".join(error.messages))
     elif success:
         messages.success(request, success)
-
-
-def _form_errors(request: AuthenticatedHttpRequest, form) -> None:
-    messages.error(request, "; ".join(" ".join(errors) for errors in form.errors.values()))
 
 
 @login_required
@@ -181,7 +177,7 @@ def indicator_add(request: AuthenticatedHttpRequest, pk):
         else:
             _done(request, success="Показатель добавлен.")
             return redirect("programmes:programme_detail", pk=pk)
-    _form_errors(request, form)
+    messages.error(request, form_errors_text(form))
     return _programme_page(request, programme, status=400, indicator_form=form)
 
 
@@ -203,7 +199,7 @@ def actual_add(request: AuthenticatedHttpRequest, pk):
         else:
             _done(request, success="Значение внесено.")
     else:
-        _form_errors(request, form)
+        messages.error(request, form_errors_text(form))
     return redirect("programmes:programme_detail", pk=indicator.direction.programme_id)
 
 
@@ -221,7 +217,7 @@ def measure_add(request: AuthenticatedHttpRequest, pk):
         else:
             _done(request, success="Мероприятие добавлено.")
             return redirect("programmes:programme_detail", pk=pk)
-    _form_errors(request, form)
+    messages.error(request, form_errors_text(form))
     return _programme_page(request, programme, status=400, measure_form=form)
 
 
@@ -455,7 +451,7 @@ def _decision_refused(request: AuthenticatedHttpRequest, meeting, form, action_f
     """Not recorded: the page again, with the decision and its action items as they were typed."""
     for bad in [form, *action_forms]:
         if bad.errors:
-            _form_errors(request, bad)
+            messages.error(request, form_errors_text(bad))
     group = meeting.group
     return _working_group_page(
         request,

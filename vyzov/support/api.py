@@ -3,8 +3,8 @@ qualifications), family cases (no personal data; children's outcomes), clubs, su
 
 from rest_framework import mixins, serializers, viewsets
 
-from vyzov.accounts.access import Perm, scope
-from vyzov.accounts.api_access import CanUseApi, PersonalFieldsMixin
+from vyzov.accounts.access import Perm
+from vyzov.accounts.api_access import CanUseApi, PersonalFieldsMixin, scoped_for_api
 from vyzov.accounts.privacy import date_for, sees_personal
 
 from .models import ChildOutcome, Club, FamilyCase, Service, Specialist, SupervisionSession
@@ -93,18 +93,14 @@ class SupervisionOutput(serializers.ModelSerializer):
         fields = ["id", "service", "format", "date", "supervisor", "hours", "participants", "cases"]
 
 
-def _scoped(viewset, queryset):
-    if getattr(viewset, "swagger_fake_view", False):
-        return queryset.none()
-    return scope(viewset.request.user, queryset, Perm.SUPPORT_VIEW).order_by("-id")
-
-
 class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [CanUseApi]
     serializer_class = ServiceOutput
 
     def get_queryset(self):
-        return _scoped(self, Service.objects.select_related("organization__subject"))
+        return scoped_for_api(
+            self, Service.objects.select_related("organization__subject"), Perm.SUPPORT_VIEW, order_by="-id"
+        )
 
 
 class SpecialistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -112,7 +108,7 @@ class SpecialistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     serializer_class = SpecialistOutput
 
     def get_queryset(self):
-        qs = _scoped(self, Specialist.objects.all())
+        qs = scoped_for_api(self, Specialist.objects.all(), Perm.SUPPORT_VIEW, order_by="-id")
         service = self.request.query_params.get("service", "")
         return qs.filter(service=service) if service.isdigit() else qs
 
@@ -122,7 +118,9 @@ class FamilyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     serializer_class = FamilyCaseOutput
 
     def get_queryset(self):
-        qs = _scoped(self, FamilyCase.objects.prefetch_related("child_outcomes"))
+        qs = scoped_for_api(
+            self, FamilyCase.objects.prefetch_related("child_outcomes"), Perm.SUPPORT_VIEW, order_by="-id"
+        )
         status = self.request.query_params.get("status")
         return qs.filter(status=status) if status in ("open", "closed") else qs
 
@@ -132,7 +130,7 @@ class ClubViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     serializer_class = ClubOutput
 
     def get_queryset(self):
-        return _scoped(self, Club.objects.all())
+        return scoped_for_api(self, Club.objects.all(), Perm.SUPPORT_VIEW, order_by="-id")
 
 
 class SupervisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -140,7 +138,9 @@ class SupervisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     serializer_class = SupervisionOutput
 
     def get_queryset(self):
-        return _scoped(
+        return scoped_for_api(
             self,
             SupervisionSession.objects.select_related("format").prefetch_related("participants", "cases"),
+            Perm.SUPPORT_VIEW,
+            order_by="-id",
         )

@@ -6,6 +6,7 @@ from vyzov.core.forms import DateInput, RecordPickerField, StyledForm, StyledMod
 from vyzov.core.uploads import UploadField
 from vyzov.territories.models import Subject
 
+from . import inputs
 from .models import (
     Assessment,
     CaseOutcome,
@@ -51,7 +52,7 @@ class CaseOpenForm(StyledModelForm):
 
     class Meta:
         model = FamilyCase
-        fields = ["specialist", "referral", "reason", "intake_date", "children_count"]
+        fields = ["specialist", *inputs.CASE_FIELDS]
         widgets = {"intake_date": DateInput, "reason": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, service, actor: User | None = None, **kwargs):
@@ -68,7 +69,7 @@ class AssessmentForm(StyledModelForm):
 
     class Meta:
         model = Assessment
-        fields = ["date", "needs", "resources", "risk_level", "notes"]
+        fields = inputs.ASSESSMENT_FIELDS
         widgets = {
             "date": DateInput,
             "resources": forms.Textarea(attrs={"rows": 2}),
@@ -79,7 +80,7 @@ class AssessmentForm(StyledModelForm):
 class StepForm(StyledModelForm):
     class Meta:
         model = PlanStep
-        fields = ["goal", "action", "responsible", "partner", "due_date"]
+        fields = inputs.STEP_FIELDS
         widgets = {"due_date": DateInput}
 
     def __init__(self, *args, case, actor: User | None = None, **kwargs):
@@ -97,7 +98,7 @@ class StepForm(StyledModelForm):
 class ContactForm(StyledModelForm):
     class Meta:
         model = Contact
-        fields = ["date", "kind", "note", "specialist"]
+        fields = inputs.CONTACT_FORM_FIELDS
         widgets = {"date": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
         labels = {"specialist": "Специалист"}
 
@@ -141,7 +142,7 @@ class ReopenForm(StyledForm):
 class ClubSessionForm(StyledModelForm):
     class Meta:
         model = ClubSession
-        fields = ["date", "topic", "facilitator", "families_attended", "children_attended"]
+        fields = inputs.CLUB_SESSION_FIELDS
         widgets = {"date": DateInput}
 
 
@@ -181,21 +182,13 @@ class ServiceStructureForm(StyledForm):
 class SpecialistForm(StyledModelForm):
     class Meta:
         model = Specialist
-        fields = [
-            "full_name",
-            "position",
-            "kind",
-            "profile_education",
-            "club_course_on",
-            "supervisor_trained_on",
-            "supervisor_trained_by",
-        ]
+        fields = inputs.SPECIALIST_FORM_FIELDS
         widgets = {"club_course_on": DateInput, "supervisor_trained_on": DateInput}
 
 
 class SpecialistEditForm(SpecialistForm):
     class Meta(SpecialistForm.Meta):
-        fields = [*SpecialistForm.Meta.fields, "is_active"]
+        fields = inputs.SPECIALIST_FIELDS
 
 
 class ClubLeaderForm(StyledForm):

@@ -18,12 +18,31 @@ from vyzov.accounts.models import User
 from vyzov.cases.models import Family
 from vyzov.cases.services import family_event_add
 from vyzov.core import signals
+from vyzov.core.inputs import given
 from vyzov.core.models import AuditAction
 from vyzov.core.services import audit_entry_create
 from vyzov.core.uploads import check_upload
 from vyzov.territories.models import Subject
 
 from . import selectors
+from .inputs import (
+    ASSESSMENT_FIELDS,
+    CASE_FIELDS,
+    CLUB_SESSION_FIELDS,
+    CONTACT_FIELDS,
+    METHOD_EVENT_FIELDS,
+    SPECIALIST_FIELDS,
+    STEP_FIELDS,
+    SUPERVISION_FIELDS,
+    AssessmentData,
+    CaseData,
+    ClubSessionData,
+    ContactData,
+    MethodEventData,
+    SpecialistData,
+    StepData,
+    SupervisionData,
+)
 from .models import (
     SUPERVISION_CENTRE,
     Assessment,
@@ -64,9 +83,9 @@ def _audit(actor: User, action: str, target: models.Model, **details: Any) -> No
 
 @transaction.atomic
 def case_open(
-    *, actor: User, service: Service, family: Family, specialist: Specialist, data: dict[str, Any]
+    *, actor: User, service: Service, family: Family, specialist: Specialist, data: CaseData
 ) -> FamilyCase:
-    case = FamilyCase(service=service, family=family, specialist=specialist, **data)
+    case = FamilyCase(service=service, family=family, specialist=specialist, **given(data, CASE_FIELDS))
     require(actor, Perm.SUPPORT_MANAGE, case)
     if not selectors.service_families(service=service).filter(pk=family.pk).exists():
         raise ValidationError({"family": "Семья с таким номером не найдена на территории службы."})
@@ -94,10 +113,10 @@ def _editable(case: FamilyCase) -> None:
 
 
 @transaction.atomic
-def assessment_add(*, actor: User, case: FamilyCase, data: dict[str, Any]) -> Assessment:
+def assessment_add(*, actor: User, case: FamilyCase, data: AssessmentData) -> Assessment:
     require(actor, Perm.SUPPORT_MANAGE, case)
     _editable(case)
-    assessment = Assessment(case=case, **data)
+    assessment = Assessment(case=case, **given(data, ASSESSMENT_FIELDS))
     if assessment.date and assessment.date < case.intake_date:
         raise ValidationError({"date": "Оценка раньше даты приёма."})
     _not_future(assessment.date, "date")
@@ -110,13 +129,14 @@ def assessment_add(*, actor: User, case: FamilyCase, data: dict[str, Any]) -> As
 
 
 @transaction.atomic
-def step_add(*, actor: User, case: FamilyCase, data: dict[str, Any]) -> PlanStep:
+def step_add(*, actor: User, case: FamilyCase, data: StepData) -> PlanStep:
     require(actor, Perm.SUPPORT_MANAGE, case)
     _editable(case)
-    if not data.get("responsible"):
+    responsible = data.get("responsible")
+    if not responsible:
         raise ValidationError({"responsible": "У шага должен быть ответственный."})
-    _own_specialist(case.service, data["responsible"], "responsible")
-    step = PlanStep(case=case, **data)
+    _own_specialist(case.service, responsible, "responsible")
+    step = PlanStep(case=case, **given(data, STEP_FIELDS))
     if step.due_date and step.due_date < case.intake_date:
         raise ValidationError({"due_date": "Срок шага раньше даты приёма."})
     step.full_clean()
@@ -139,10 +159,10 @@ def step_done(*, actor: User, step: PlanStep, done_on: dt.date) -> PlanStep:
 
 
 @transaction.atomic
-def contact_add(*, actor: User, case: FamilyCase, data: dict[str, Any]) -> Contact:
+def contact_add(*, actor: User, case: FamilyCase, data: ContactData) -> Contact:
     require(actor, Perm.SUPPORT_MANAGE, case)
     _editable(case)
-    contact = Contact(case=case, **data)
+    contact = Contact(case=case, **given(data, CONTACT_FIELDS))
     _own_specialist(case.service, contact.specialist, "specialist")
     _not_future(contact.date, "date")
     if contact.date < case.intake_date:
@@ -310,10 +330,10 @@ def _check_specialist(specialist: Specialist) -> None:
 
 
 @transaction.atomic
-def specialist_add(*, actor: User, service: Service, data: dict[str, Any]) -> Specialist:
+def specialist_add(*, actor: User, service: Service, data: SpecialistData) -> Specialist:
     """A member of the service's staff: name, position, specialisation and the qualifications 002 asks of
     club leaders and supervisors."""
-    specialist = Specialist(service=service, **data)
+    specialist = Specialist(service=service, **given(data, SPECIALIST_FIELDS))
     require(actor, Perm.SUPPORT_MANAGE, specialist)
     _check_specialist(specialist)
     specialist.created_by = specialist.updated_by = actor
@@ -322,26 +342,14 @@ def specialist_add(*, actor: User, service: Service, data: dict[str, Any]) -> Sp
     return specialist
 
 
-SPECIALIST_FIELDS = (
-    "full_name",
-    "position",
-    "kind",
-    "profile_education",
-    "club_course_on",
-    "supervisor_trained_on",
-    "supervisor_trained_by",
-    "is_active",
-)
-
-
 @transaction.atomic
-def specialist_update(*, actor: User, specialist: Specialist, data: dict[str, Any]) -> Specialist:
+def specialist_update(*, actor: User, specialist: Specialist, data: SpecialistData) -> Specialist:
     require(actor, Perm.SUPPORT_MANAGE, specialist)
     changed = {}
-    for name in SPECIALIST_FIELDS:
-        if name in data and getattr(specialist, name) != data[name]:
-            changed[name] = str(data[name])[:200]
-            setattr(specialist, name, data[name])
+    for name, value in given(data, SPECIALIST_FIELDS).items():
+        if getattr(specialist, name) != value:
+            changed[name] = str(value)[:200]
+            setattr(specialist, name, value)
     if specialist.is_active is False:
         if FamilyCase.objects.filter(specialist=specialist, status=CaseStatus.OPEN).exists():
             raise ValidationError(
@@ -453,9 +461,9 @@ def club_leader_set(*, actor: User, club: Club, leader: Specialist) -> Club:
 
 
 @transaction.atomic
-def club_session_add(*, actor: User, club: Club, data: dict[str, Any]) -> ClubSession:
+def club_session_add(*, actor: User, club: Club, data: ClubSessionData) -> ClubSession:
     require(actor, Perm.SUPPORT_MANAGE, club)
-    session = ClubSession(club=club, **data)
+    session = ClubSession(club=club, **given(data, CLUB_SESSION_FIELDS))
     _not_future(session.date, "date")
     members = club.families.count()
     if session.families_attended > members:
@@ -472,11 +480,11 @@ def supervision_add(
     *,
     actor: User,
     service: Service,
-    data: dict[str, Any],
+    data: SupervisionData,
     participants: list[Specialist],
     cases: list[FamilyCase],
 ) -> SupervisionSession:
-    session = SupervisionSession(service=service, **data)
+    session = SupervisionSession(service=service, **given(data, SUPERVISION_FIELDS))
     require(actor, Perm.SUPPORT_MANAGE, session)
     _not_future(session.date, "date")
     if not participants:
@@ -499,8 +507,8 @@ def supervision_add(
 
 
 @transaction.atomic
-def method_event_add(*, actor: User, data: dict[str, Any]) -> MethodEvent:
-    event = MethodEvent(**data)
+def method_event_add(*, actor: User, data: MethodEventData) -> MethodEvent:
+    event = MethodEvent(**given(data, METHOD_EVENT_FIELDS))
     require(actor, Perm.SUPPORT_MANAGE, event)
     if event.organization.kind != "resource_centre":
         raise ValidationError({"organization": "Мероприятия проводит ресурсно-методический центр."})

@@ -10,7 +10,7 @@ from vyzov.accounts.access import Perm, allows, get_in_scope, has_perm, require,
 from vyzov.accounts.privacy import sees_personal
 from vyzov.accounts.types import AuthenticatedHttpRequest
 from vyzov.cases.services import personal_data_list_read, personal_data_read
-from vyzov.core.forms import add_service_error
+from vyzov.core.forms import add_service_error, form_errors_text
 from vyzov.core.models import AuditAction
 from vyzov.core.pagination import paginate
 from vyzov.core.periods import period_from_request, year_to_date
@@ -187,7 +187,7 @@ def _case_action(request: AuthenticatedHttpRequest, pk, form_factory, action, su
         else:
             messages.success(request, success)
             return redirect("support:case_detail", pk=pk)
-    messages.error(request, "Не сохранено: " + "; ".join(" ".join(errors) for errors in form.errors.values()))
+    messages.error(request, "Не сохранено: " + form_errors_text(form))
     case = selectors.case_get(actor=request.user, pk=pk)
     return _case_page(request, case, status=400, refused=form)
 
